@@ -1,0 +1,23 @@
+// Trunk post-build hook: moves the inline <script> blocks Trunk writes into
+// index.html (the Wasm loader, and the live-reload client under `trunk
+// serve`) into files of their own, so the page's Content-Security-Policy can
+// allow scripts from 'self' only, with no 'unsafe-inline'.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) {
+  console.error('extract-inline-scripts: TRUNK_STAGING_DIR is not set (run me as a Trunk hook)');
+  process.exit(1);
+}
+const page = join(dir, 'index.html');
+const html = readFileSync(page, 'utf8').replace(
+  /<script(\s+type="module")?\s*>([\s\S]*?)<\/script>/g,
+  (_, module, body) => {
+    const name = `boot-${createHash('sha256').update(body).digest('hex').slice(0, 16)}.js`;
+    writeFileSync(join(dir, name), body);
+    return `<script${module ?? ''} src="/${name}"></script>`;
+  },
+);
+writeFileSync(page, html);

@@ -1,0 +1,71 @@
+//! Time averages of a level that changes at events (busy workers, queue
+//! length), counted only after the warm-up.
+
+use crate::sim::SimTime;
+
+/// ∫ level dt from the warm-up on, kept exactly in integer ns × level.
+#[derive(Clone, Debug)]
+pub struct TimeIntegral {
+    level: u64,
+    since: SimTime,
+    area: u128,
+    start: SimTime,
+}
+
+impl TimeIntegral {
+    /// A zero level, integrated from `start` (the end of the warm-up).
+    pub fn new(start: SimTime) -> Self {
+        TimeIntegral { level: 0, since: SimTime::ZERO, area: 0, start }
+    }
+
+    /// The current level.
+    pub fn level(&self) -> u64 {
+        self.level
+    }
+
+    /// Sets the level from `now` on.
+    pub fn set(&mut self, now: SimTime, level: u64) {
+        self.accumulate(now);
+        self.level = level;
+    }
+
+    /// Adds `delta` (may be negative) to the level from `now` on.
+    pub fn add(&mut self, now: SimTime, delta: i64) {
+        let level = self.level.saturating_add_signed(delta);
+        self.set(now, level);
+    }
+
+    fn accumulate(&mut self, now: SimTime) {
+        let from = self.since.max(self.start);
+        if now > from {
+            self.area += u128::from(self.level) * u128::from(now.0 - from.0);
+        }
+        self.since = now;
+    }
+
+    /// Time-average level over [start, now].
+    pub fn mean(&self, now: SimTime) -> f64 {
+        let mut copy = self.clone();
+        copy.accumulate(now);
+        let span = now.since(self.start).0;
+        if span == 0 {
+            0.0
+        } else {
+            copy.area as f64 / span as f64
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn averages_only_after_start() {
+        let mut i = TimeIntegral::new(SimTime(10));
+        i.set(SimTime(0), 4); // 4 during [0, 10) is warm-up, ignored
+        i.set(SimTime(15), 2); // 4 during [10, 15)
+        i.add(SimTime(20), -2); // 2 during [15, 20), then 0
+        assert_eq!(i.mean(SimTime(30)), (4.0 * 5.0 + 2.0 * 5.0) / 20.0);
+    }
+}

@@ -1,0 +1,120 @@
+//! What happened in a run: client outcome counts, latency histograms, time
+//! series, and per-node time integrals.
+//!
+//! Memory is bounded whatever the run length: latency lives in HDR
+//! histograms (the `hdrhistogram` crate), and the time series keeps at most
+//! [`series::MAX_BUCKETS`] buckets, doubling their width when it would need
+//! more.
+
+mod integral;
+mod latency;
+mod node;
+mod series;
+
+pub use integral::TimeIntegral;
+pub use latency::{LatencyHistogram, LatencySummary};
+pub use node::NodeStats;
+pub use series::{Bucket, TimeSeries, MAX_BUCKETS};
+
+use serde::Serialize;
+
+use crate::sim::SimTime;
+
+/// How one client request ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A successful reply before the client's timeout.
+    Completed,
+    /// An error reply (a failure somewhere in the call tree).
+    Failed,
+    /// No reply before the client's timeout.
+    TimedOut,
+    /// Refused for lack of capacity (a full queue, a connection limit).
+    Rejected,
+}
+
+/// Client request counts. Every request offered ends exactly once, so
+/// `offered = completed + failed + timed_out + rejected + in_flight`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Requests issued by clients.
+    pub offered: u64,
+    /// Successful replies in time.
+    pub completed: u64,
+    /// Error replies.
+    pub failed: u64,
+    /// No reply in time.
+    pub timed_out: u64,
+    /// Refused for lack of capacity.
+    pub rejected: u64,
+}
+
+impl Counts {
+    /// Adds one outcome.
+    pub fn record(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Completed => self.completed += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::TimedOut => self.timed_out += 1,
+            Outcome::Rejected => self.rejected += 1,
+        }
+    }
+
+    /// Requests that have ended, whatever the outcome.
+    pub fn ended(&self) -> u64 {
+        self.completed + self.failed + self.timed_out + self.rejected
+    }
+
+    /// Adds another set of counts.
+    pub fn add(&mut self, other: &Counts) {
+        self.offered += other.offered;
+        self.completed += other.completed;
+        self.failed += other.failed;
+        self.timed_out += other.timed_out;
+        self.rejected += other.rejected;
+    }
+}
+
+/// Client-level metrics of a run: totals after the warm-up and a time
+/// series over the whole run.
+pub struct ClientMetrics {
+    warmup: SimTime,
+    /// Counts of requests issued after the warm-up (by issue time).
+    pub counts: Counts,
+    /// Response times of requests issued after the warm-up and completed.
+    pub latency: LatencyHistogram,
+    /// Per-interval counts and latency over the whole run (by event time).
+    pub series: TimeSeries,
+}
+
+impl ClientMetrics {
+    /// Empty metrics; requests issued before `warmup` do not count in the
+    /// totals.
+    pub fn new(warmup: SimTime) -> Self {
+        ClientMetrics { warmup, counts: Counts::default(), latency: LatencyHistogram::new(), series: TimeSeries::new() }
+    }
+
+    /// A client issued a request at `now`.
+    pub fn offered(&mut self, now: SimTime) {
+        if now >= self.warmup {
+            self.counts.offered += 1;
+        }
+        self.series.bucket_mut(now).counts.offered += 1;
+    }
+
+    /// A request issued at `born` ended at `now` with `outcome`.
+    pub fn ended(&mut self, born: SimTime, now: SimTime, outcome: Outcome) {
+        let response = now.since(born);
+        if born >= self.warmup {
+            self.counts.record(outcome);
+            if outcome == Outcome::Completed {
+                self.latency.record(response);
+            }
+        }
+        let bucket = self.series.bucket_mut(now);
+        bucket.counts.record(outcome);
+        if outcome == Outcome::Completed {
+            bucket.latency.record(response);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Counts and latency per time interval over a whole run, in bounded memory.
+//!
+//! Buckets start 1 s wide. When a run outgrows [`MAX_BUCKETS`] buckets,
+//! neighbours are merged and the width doubles, so an hour-long run keeps
+//! 8 s buckets, and memory never exceeds `MAX_BUCKETS` histograms.
+
+use crate::sim::SimTime;
+
+use super::{Counts, LatencyHistogram};
+
+/// Most buckets kept at once.
+pub const MAX_BUCKETS: usize = 512;
+
+/// One interval of the series.
+#[derive(Clone, Debug)]
+pub struct Bucket {
+    /// Outcomes of requests that ended in the interval, and requests offered
+    /// in it.
+    pub counts: Counts,
+    /// Response times of requests completed in the interval (2 significant
+    /// digits).
+    pub latency: LatencyHistogram,
+}
+
+impl Bucket {
+    fn new() -> Self {
+        Bucket { counts: Counts::default(), latency: LatencyHistogram::with_sigfig(2) }
+    }
+
+    fn merge(&mut self, other: &Bucket) {
+        self.counts.add(&other.counts);
+        self.latency.merge(&other.latency);
+    }
+}
+
+/// A time series of [`Bucket`]s from time zero.
+#[derive(Clone, Debug)]
+pub struct TimeSeries {
+    width: SimTime,
+    buckets: Vec<Bucket>,
+}
+
+impl TimeSeries {
+    /// An empty series with 1 s buckets.
+    pub fn new() -> Self {
+        TimeSeries { width: SimTime::from_s(1.0), buckets: Vec::new() }
+    }
+
+    /// Width of a bucket now.
+    pub fn width(&self) -> SimTime {
+        self.width
+    }
+
+    /// The buckets, the i-th covering `[i·width, (i+1)·width)`.
+    pub fn buckets(&self) -> &[Bucket] {
+        &self.buckets
+    }
+
+    /// The bucket containing `t`, created (and the series coarsened) as
+    /// needed.
+    pub fn bucket_mut(&mut self, t: SimTime) -> &mut Bucket {
+        let mut index = (t.0 / self.width.0) as usize;
+        while index >= MAX_BUCKETS {
+            self.coarsen();
+            index = (t.0 / self.width.0) as usize;
+        }
+        if index >= self.buckets.len() {
+            self.buckets.resize_with(index + 1, Bucket::new);
+        }
+        &mut self.buckets[index]
+    }
+
+    /// Merges neighbouring buckets pairwise; the width doubles.
+    fn coarsen(&mut self) {
+        let old = std::mem::take(&mut self.buckets);
+        for pair in old.chunks(2) {
+            let mut merged = pair[0].clone();
+            if let Some(second) = pair.get(1) {
+                merged.merge(second);
+            }
+            self.buckets.push(merged);
+        }
+        self.width = SimTime(self.width.0 * 2);
+    }
+
+    /// Counts and latency over the buckets overlapping `[from, to)`.
+    pub fn window(&self, from: SimTime, to: SimTime) -> Bucket {
+        let mut total = Bucket::new();
+        let first = (from.0 / self.width.0) as usize;
+        let last = to.0.div_ceil(self.width.0) as usize;
+        for b in self.buckets.iter().take(last).skip(first) {
+            total.merge(b);
+        }
+        total
+    }
+
+    /// Availability over `[from, to)`: completed / ended, or 1 when nothing
+    /// ended.
+    pub fn availability(&self, from: SimTime, to: SimTime) -> f64 {
+        let c = self.window(from, to).counts;
+        if c.ended() == 0 {
+            1.0
+        } else {
+            c.completed as f64 / c.ended() as f64
+        }
+    }
+}
+
+impl Default for TimeSeries {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::Outcome;
+
+    #[test]
+    fn windows_and_coarsening_keep_every_count() {
+        let mut s = TimeSeries::new();
+        for second in 0..2000u64 {
+            let t = SimTime::from_s(second as f64 + 0.5);
+            let b = s.bucket_mut(t);
+            b.counts.offered += 1;
+            b.counts.record(if second % 10 == 0 { Outcome::Failed } else { Outcome::Completed });
+        }
+        assert!(s.buckets().len() <= MAX_BUCKETS);
+        assert_eq!(s.width(), SimTime::from_s(4.0));
+        let all = s.window(SimTime::ZERO, SimTime::from_s(2000.0)).counts;
+        assert_eq!((all.offered, all.failed, all.completed), (2000, 200, 1800));
+        assert!((s.availability(SimTime::ZERO, SimTime::from_s(2000.0)) - 0.9).abs() < 1e-12);
+    }
+}

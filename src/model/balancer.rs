@@ -1,0 +1,97 @@
+//! Load balancer parameters: algorithm, L4/L7 mode, its own capacity.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{NodeId, RequestClass};
+
+/// A load balancer. Its backends are the replicas of the service pools it
+/// has edges to (a pool with 3 replicas is 3 backends).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoadBalancerParams {
+    /// How a backend is chosen.
+    pub algorithm: LbAlgorithm,
+    /// L4 (connection level) or L7 (request level, with routing by class).
+    pub mode: LbMode,
+    /// Maximum requests in progress through the balancer; more are rejected.
+    pub max_connections: u32,
+    /// Processing time per request, ms (L7 parsing costs more than L4
+    /// forwarding).
+    pub processing_time_ms: f64,
+    /// Processing cores: the balancer forwards at most
+    /// `cores / processing_time` requests per second.
+    pub cores: u32,
+}
+
+impl Default for LoadBalancerParams {
+    fn default() -> Self {
+        LoadBalancerParams {
+            algorithm: LbAlgorithm::RoundRobin,
+            mode: LbMode::L4,
+            max_connections: 10_000,
+            processing_time_ms: 0.05,
+            cores: 4,
+        }
+    }
+}
+
+/// Backend selection algorithms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
+pub enum LbAlgorithm {
+    /// Each backend in turn.
+    RoundRobin,
+    /// In turn, in proportion to each edge's `weight` (smooth weighted round
+    /// robin, as nginx does).
+    WeightedRoundRobin,
+    /// Uniformly at random.
+    Random,
+    /// The backend with the fewest requests in progress from this balancer.
+    LeastOutstanding,
+    /// Two backends at random, the less loaded of the two (Mitzenmacher,
+    /// *The Power of Two Choices in Randomized Load Balancing*, 2001).
+    PowerOfTwoChoices,
+    /// A hash ring with virtual nodes (Karger et al. 1997) on the session or
+    /// the key, so the same session or key sticks to one backend.
+    ConsistentHash {
+        /// What is hashed.
+        on: HashOn,
+    },
+}
+
+/// The request attribute a consistent-hash balancer hashes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HashOn {
+    /// The user session (sticky sessions).
+    Session,
+    /// The request key (e.g. a cache key).
+    Key,
+}
+
+/// Layer-4 or layer-7 operation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "layer", rename_all = "snake_case", deny_unknown_fields)]
+pub enum LbMode {
+    /// Forwards connections to any backend.
+    L4,
+    /// Reads each request and can route request classes to different pools
+    /// (application-gateway path routing); classes without a route go to
+    /// every pool.
+    L7 {
+        /// Routes by request class.
+        #[serde(default)]
+        routes: Vec<Route>,
+    },
+}
+
+/// An L7 route: requests of `class` go only to the pools in `targets`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// The request class routed.
+    pub class: RequestClass,
+    /// Pools (node ids this balancer has edges to) serving that class.
+    pub targets: Vec<NodeId>,
+}

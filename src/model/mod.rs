@@ -1,0 +1,183 @@
+//! What the user draws: a [`Scenario`] of nodes, edges and settings.
+//!
+//! Plain serde data, versioned by [`FORMAT_VERSION`] and checked by
+//! [`Scenario::validate`]. It knows nothing of simulation state or the DOM.
+//! Units are part of every field name: `_ms` milliseconds, `_s` seconds,
+//! `_rps` requests per second.
+
+mod balancer;
+mod edge;
+mod kind;
+mod service;
+mod traffic;
+mod validate;
+
+pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, Route};
+pub use edge::{CallMode, Edge, Jitter, Latency};
+pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};
+pub use service::{ServiceParams, ServiceTime, Usl};
+pub use traffic::{Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix};
+pub use validate::{Problem, ValidationError};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The scenario format version this build writes. Older versions are migrated
+/// on load; newer ones are refused.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A node's identifier: unique within a scenario, chosen by the user or the
+/// editor (e.g. `api`, `db-1`). Edges and faults refer to nodes by it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct NodeId(pub String);
+
+impl NodeId {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NodeId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for NodeId {
+    fn from(s: &str) -> Self {
+        NodeId(s.to_owned())
+    }
+}
+
+/// A complete, shareable system design plus how to run it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version ([`FORMAT_VERSION`] when written by this build).
+    pub version: u32,
+    /// Short title shown in the header and the preset gallery.
+    #[serde(default)]
+    pub title: String,
+    /// Free text: the story of the exercise.
+    #[serde(default)]
+    pub description: String,
+    /// Run settings: seed, duration, warm-up, network defaults.
+    #[serde(default)]
+    pub settings: Settings,
+    /// Availability zones nodes can be placed in.
+    #[serde(default)]
+    pub zones: Vec<Zone>,
+    /// The components.
+    pub nodes: Vec<Node>,
+    /// The calls between components, in the order each caller makes them.
+    #[serde(default)]
+    pub edges: Vec<Edge>,
+}
+
+/// How a scenario is run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Seed of every random stream of the run.
+    pub seed: u64,
+    /// Simulated duration, s.
+    pub duration_s: f64,
+    /// Initial period excluded from latency, throughput and availability, s.
+    pub warmup_s: f64,
+    /// Extra one-way network latency added to edges between zones, ms.
+    /// Default 0.5 ms: a cross-zone round trip of about 1 ms, as cloud
+    /// providers document for zones of one region.
+    pub cross_zone_ms: f64,
+    /// Extra one-way network latency added to edges between regions, ms.
+    /// Default 35 ms (a 70 ms round trip, e.g. between the US coasts).
+    pub cross_region_ms: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { seed: 1, duration_s: 60.0, warmup_s: 5.0, cross_zone_ms: 0.5, cross_region_ms: 35.0 }
+    }
+}
+
+/// An availability zone inside a region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    /// Zone id, e.g. `eu-west-1a`.
+    pub id: String,
+    /// Region the zone belongs to, e.g. `eu-west-1`.
+    pub region: String,
+}
+
+/// A point on the editor canvas, in canvas units (CSS pixels at zoom 1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Point {
+    /// Horizontal position.
+    pub x: f64,
+    /// Vertical position.
+    pub y: f64,
+}
+
+/// One component on the canvas.
+///
+/// (Unknown fields cannot be refused here: serde does not support
+/// `deny_unknown_fields` together with the flattened kind; each kind's
+/// parameters refuse them instead.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Node {
+    /// Unique id.
+    pub id: NodeId,
+    /// Display label; the id when empty.
+    #[serde(default)]
+    pub label: String,
+    /// Position on the canvas.
+    #[serde(default)]
+    pub pos: Point,
+    /// Zone id (one of [`Scenario::zones`]), or none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// Kind and kind-specific parameters.
+    #[serde(flatten)]
+    pub kind: NodeKind,
+}
+
+impl Scenario {
+    /// Parses a scenario from JSON, migrating older format versions.
+    ///
+    /// Errors: malformed JSON or fields (with line and column), or a version
+    /// newer than [`FORMAT_VERSION`]. The result is not yet validated: call
+    /// [`Scenario::validate`].
+    pub fn from_json(text: &str) -> Result<Scenario, ValidationError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ValidationError::Syntax(e.to_string()))?;
+        let version = value.get("version").and_then(serde_json::Value::as_u64);
+        match version {
+            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+            Some(v) if v > u64::from(FORMAT_VERSION) => {
+                return Err(ValidationError::NewerVersion { found: v, supported: FORMAT_VERSION })
+            }
+            Some(v) => return Err(ValidationError::UnknownVersion(v)),
+            None => return Err(ValidationError::Syntax("missing `version` (a whole number)".into())),
+        }
+        serde_json::from_value(value).map_err(|e| ValidationError::Syntax(e.to_string()))
+    }
+
+    /// The node with this id, if any.
+    pub fn node(&self, id: &NodeId) -> Option<&Node> {
+        self.nodes.iter().find(|n| &n.id == id)
+    }
+
+    /// The region of a node: its zone's region, or none.
+    pub fn region_of(&self, node: &Node) -> Option<&str> {
+        let zone = node.zone.as_deref()?;
+        self.zones.iter().find(|z| z.id == zone).map(|z| z.region.as_str())
+    }
+
+    /// The JSON Schema of the scenario format (draft 2020-12), as JSON text.
+    pub fn json_schema() -> String {
+        let schema = schemars::schema_for!(Scenario);
+        serde_json::to_string_pretty(&schema).unwrap_or_default()
+    }
+}

@@ -1,0 +1,99 @@
+//! Service pool parameters: replicas, thread pools, queues, service times.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A pool of identical replicas. Each replica has `workers` threads and a
+/// bounded FIFO accept queue; a request holds its worker from the start of
+/// service until its reply is sent, including synchronous downstream calls
+/// (thread-per-request).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceParams {
+    /// Number of replicas (instances).
+    pub replicas: u32,
+    /// Worker threads per replica (c of an M/M/c per replica).
+    pub workers: u32,
+    /// Accept-queue capacity per replica; a request arriving to a full queue
+    /// is rejected. 0 means no queue (an Erlang loss system).
+    pub queue_capacity: u32,
+    /// Service time of one request on one worker (its own work, not
+    /// counting downstream calls).
+    pub service_time: ServiceTime,
+    /// Optional Universal Scalability Law slowdown as concurrency rises.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usl: Option<Usl>,
+}
+
+impl Default for ServiceParams {
+    fn default() -> Self {
+        ServiceParams {
+            replicas: 2,
+            workers: 8,
+            queue_capacity: 100,
+            service_time: ServiceTime::Exponential { mean_ms: 20.0 },
+            usl: None,
+        }
+    }
+}
+
+/// A service-time distribution. All times in ms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ServiceTime {
+    /// Always the same time (the D of M/D/1).
+    Constant {
+        /// Time, ms.
+        ms: f64,
+    },
+    /// Exponential (memoryless, the M of M/M/c).
+    Exponential {
+        /// Mean, ms (1/μ).
+        mean_ms: f64,
+    },
+    /// Lognormal given its mean and 99th percentile (a heavy right tail, as
+    /// measured service times usually have). Requires p99 > mean.
+    Lognormal {
+        /// Mean, ms.
+        mean_ms: f64,
+        /// 99th percentile, ms.
+        p99_ms: f64,
+    },
+    /// Drawn uniformly from measured samples.
+    Empirical {
+        /// Observed times, ms (at least one).
+        samples_ms: Vec<f64>,
+    },
+}
+
+impl ServiceTime {
+    /// Mean service time E[S], ms.
+    pub fn mean_ms(&self) -> f64 {
+        match self {
+            ServiceTime::Constant { ms } => *ms,
+            ServiceTime::Exponential { mean_ms } | ServiceTime::Lognormal { mean_ms, .. } => *mean_ms,
+            ServiceTime::Empirical { samples_ms } => samples_ms.iter().sum::<f64>() / samples_ms.len().max(1) as f64,
+        }
+    }
+}
+
+/// Universal Scalability Law coefficients (N. J. Gunther, *Guerrilla
+/// Capacity Planning*, 2007, ch. 4): with n requests in service on a replica,
+/// each takes (1 + α(n − 1) + βn(n − 1)) times its base service time, so the
+/// replica's capacity is C(n) = n / (1 + α(n − 1) + βn(n − 1)).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Usl {
+    /// Contention α (serialisation), 0 ≤ α ≤ 1.
+    pub alpha: f64,
+    /// Coherence β (crosstalk), 0 ≤ β ≤ 1.
+    pub beta: f64,
+}
+
+impl Usl {
+    /// Service-time multiplier with `n` requests in service (n ≥ 1).
+    pub fn slowdown(&self, n: u32) -> f64 {
+        let n = f64::from(n.max(1));
+        1.0 + self.alpha * (n - 1.0) + self.beta * n * (n - 1.0)
+    }
+}

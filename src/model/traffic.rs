@@ -1,0 +1,235 @@
+//! Client (traffic source) parameters: arrivals, request mix, keys, timeout.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A traffic source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientParams {
+    /// How requests are generated.
+    pub arrivals: Arrivals,
+    /// Shares of reads, writes and other requests.
+    pub mix: RequestMix,
+    /// Which key each request touches.
+    pub keys: KeyDistribution,
+    /// Number of distinct user sessions; each request belongs to one drawn
+    /// uniformly (the basis of sticky routing).
+    pub sessions: u64,
+    /// Client timeout, ms: a request without a reply by then counts as timed
+    /// out (the server may still finish the work).
+    pub timeout_ms: f64,
+}
+
+impl Default for ClientParams {
+    fn default() -> Self {
+        ClientParams {
+            arrivals: Arrivals::Open { rate: RateProfile::Constant { rps: 100.0 } },
+            mix: RequestMix::default(),
+            keys: KeyDistribution::Uniform { keys: 10_000 },
+            sessions: 1_000,
+            timeout_ms: 1_000.0,
+        }
+    }
+}
+
+/// How a client generates requests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Arrivals {
+    /// Open loop: a (non-homogeneous) Poisson process whose rate λ(t)
+    /// follows the profile, whatever the system's response.
+    Open {
+        /// Arrival rate λ over time.
+        rate: RateProfile,
+    },
+    /// Closed loop: a fixed population of users, each sending one request,
+    /// waiting for its reply (or timeout), then thinking for an exponential
+    /// time before the next. The interactive response-time law R = N/X − Z
+    /// holds (Lazowska et al., *Quantitative System Performance*, 1984, §3.4).
+    Closed {
+        /// Number of users N.
+        users: u32,
+        /// Mean think time Z, ms.
+        think_time_ms: f64,
+    },
+}
+
+/// Arrival rate λ over time, req/s. Times are s since the run started.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "shape", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RateProfile {
+    /// λ constant.
+    Constant {
+        /// Rate, req/s.
+        rps: f64,
+    },
+    /// λ jumps from `before_rps` to `after_rps` at `at_s`.
+    Step {
+        /// Rate before the step, req/s.
+        before_rps: f64,
+        /// Rate from the step on, req/s.
+        after_rps: f64,
+        /// Time of the step, s.
+        at_s: f64,
+    },
+    /// λ moves linearly from `from_rps` at `start_s` to `to_rps` at `end_s`,
+    /// constant outside.
+    Ramp {
+        /// Rate until `start_s`, req/s.
+        from_rps: f64,
+        /// Rate from `end_s` on, req/s.
+        to_rps: f64,
+        /// Start of the ramp, s.
+        start_s: f64,
+        /// End of the ramp, s.
+        end_s: f64,
+    },
+    /// λ is `base_rps` except during `[at_s, at_s + duration_s)`, when it is
+    /// `peak_rps`.
+    Spike {
+        /// Normal rate, req/s.
+        base_rps: f64,
+        /// Rate during the spike, req/s.
+        peak_rps: f64,
+        /// Start of the spike, s.
+        at_s: f64,
+        /// Length of the spike, s.
+        duration_s: f64,
+    },
+    /// Diurnal pattern: λ(t) = mean + amplitude · sin(2πt / period).
+    Sinusoidal {
+        /// Mean rate, req/s.
+        mean_rps: f64,
+        /// Amplitude, req/s (at most the mean).
+        amplitude_rps: f64,
+        /// Period, s.
+        period_s: f64,
+    },
+    /// Linear interpolation between points (constant before the first and
+    /// after the last).
+    Piecewise {
+        /// Points in increasing time order.
+        points: Vec<RatePoint>,
+    },
+}
+
+/// One point of a piecewise rate profile.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatePoint {
+    /// Time, s.
+    pub t_s: f64,
+    /// Rate, req/s.
+    pub rps: f64,
+}
+
+impl RateProfile {
+    /// λ(t) in req/s at `t_s` seconds.
+    pub fn rate_at(&self, t_s: f64) -> f64 {
+        match self {
+            RateProfile::Constant { rps } => *rps,
+            RateProfile::Step { before_rps, after_rps, at_s } => {
+                if t_s < *at_s {
+                    *before_rps
+                } else {
+                    *after_rps
+                }
+            }
+            RateProfile::Ramp { from_rps, to_rps, start_s, end_s } => {
+                interpolate(t_s, (*start_s, *from_rps), (*end_s, *to_rps))
+            }
+            RateProfile::Spike { base_rps, peak_rps, at_s, duration_s } => {
+                if t_s >= *at_s && t_s < at_s + duration_s {
+                    *peak_rps
+                } else {
+                    *base_rps
+                }
+            }
+            RateProfile::Sinusoidal { mean_rps, amplitude_rps, period_s } => {
+                let phase = 2.0 * std::f64::consts::PI * t_s / period_s;
+                (mean_rps + amplitude_rps * libm::sin(phase)).max(0.0)
+            }
+            RateProfile::Piecewise { points } => {
+                let Some(first) = points.first() else { return 0.0 };
+                let after = points.partition_point(|p| p.t_s <= t_s);
+                match (after.checked_sub(1).map(|i| points[i]), points.get(after)) {
+                    (None, _) => first.rps,
+                    (Some(p), None) => p.rps,
+                    (Some(a), Some(b)) => interpolate(t_s, (a.t_s, a.rps), (b.t_s, b.rps)),
+                }
+            }
+        }
+    }
+
+    /// An upper bound of λ(t) over all t, req/s (used for thinning).
+    pub fn max_rate(&self) -> f64 {
+        match self {
+            RateProfile::Constant { rps } => *rps,
+            RateProfile::Step { before_rps, after_rps, .. } => before_rps.max(*after_rps),
+            RateProfile::Ramp { from_rps, to_rps, .. } => from_rps.max(*to_rps),
+            RateProfile::Spike { base_rps, peak_rps, .. } => base_rps.max(*peak_rps),
+            RateProfile::Sinusoidal { mean_rps, amplitude_rps, .. } => mean_rps + amplitude_rps.abs(),
+            RateProfile::Piecewise { points } => points.iter().map(|p| p.rps).fold(0.0, f64::max),
+        }
+    }
+}
+
+/// Linear interpolation through `(t0, v0)` and `(t1, v1)`, clamped outside.
+fn interpolate(t: f64, (t0, v0): (f64, f64), (t1, v1): (f64, f64)) -> f64 {
+    if t <= t0 || t1 <= t0 {
+        v0
+    } else if t >= t1 {
+        v1
+    } else {
+        v0 + (v1 - v0) * (t - t0) / (t1 - t0)
+    }
+}
+
+/// Class of a request, used by the mix, L7 routing and per-class calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestClass {
+    /// A read (GET).
+    Read,
+    /// A write (POST/PUT/DELETE).
+    Write,
+    /// Anything else (e.g. static assets, health pages).
+    Other,
+}
+
+/// Shares of request classes; they need not sum to 1 (they are normalised).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RequestMix {
+    /// Share of reads.
+    pub read: f64,
+    /// Share of writes.
+    pub write: f64,
+    /// Share of other requests.
+    pub other: f64,
+}
+
+impl Default for RequestMix {
+    fn default() -> Self {
+        RequestMix { read: 0.9, write: 0.1, other: 0.0 }
+    }
+}
+
+/// Key popularity.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "law", rename_all = "snake_case", deny_unknown_fields)]
+pub enum KeyDistribution {
+    /// Every one of `keys` keys equally likely.
+    Uniform {
+        /// Number of keys N.
+        keys: u64,
+    },
+    /// Zipf: key k (1-based rank) has probability ∝ 1/k^s.
+    Zipf {
+        /// Number of keys N.
+        keys: u64,
+        /// Exponent s ≥ 0 (≈ 0.7–1.0 for web objects, Breslau et al. 1999).
+        s: f64,
+    },
+}

@@ -1,0 +1,354 @@
+//! Scenario validation: every problem, each with its JSON path and reason.
+
+use std::collections::BTreeMap;
+
+use petgraph::graph::DiGraph;
+use thiserror::Error;
+
+use super::{
+    Arrivals, CallMode, ClientParams, KeyDistribution, LbMode, LoadBalancerParams, NodeId, NodeKind, RateProfile,
+    Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
+};
+
+/// One thing wrong with a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// JSON path of the offending value, e.g. `$.nodes[2].params.workers`.
+    pub path: String,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Why a scenario cannot be loaded or run.
+#[derive(Clone, Debug, PartialEq, Error)]
+pub enum ValidationError {
+    /// Not JSON, or a field has the wrong shape.
+    #[error("the scenario is not valid JSON of the expected shape: {0}")]
+    Syntax(String),
+    /// Written by a newer ArchSim.
+    #[error("the scenario has format version {found}, newer than this app supports ({supported}): update ArchSim")]
+    NewerVersion {
+        /// Version found.
+        found: u64,
+        /// Newest version this build reads.
+        supported: u32,
+    },
+    /// A version that never existed.
+    #[error("the scenario has format version {0}, which no ArchSim release wrote")]
+    UnknownVersion(u64),
+    /// Well-formed but semantically wrong; every problem is listed.
+    #[error("the scenario has {} problem(s): {}", .0.len(), list(.0))]
+    Invalid(Vec<Problem>),
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("; ")
+}
+
+/// Upper bounds that keep a run's memory and time reasonable in a browser.
+const MAX_REPLICAS: u32 = 1_000;
+const MAX_WORKERS: u32 = 10_000;
+const MAX_QUEUE: u32 = 1_000_000;
+const MAX_USERS: u32 = 1_000_000;
+const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
+
+impl Scenario {
+    /// Checks everything a run relies on; returns every problem found.
+    ///
+    /// Errors: [`ValidationError::Invalid`] with one [`Problem`] per fault:
+    /// duplicate or unknown ids, non-finite, negative or zero values where
+    /// they make no sense, a kind wired to a kind it cannot call, a client
+    /// without exactly one entry edge, a cycle of synchronous calls.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut c = Checker::default();
+        if self.version != FORMAT_VERSION {
+            c.fail("$.version", format!("must be {FORMAT_VERSION}"));
+        }
+        self.check_settings(&mut c);
+        self.check_nodes(&mut c);
+        self.check_edges(&mut c);
+        if c.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError::Invalid(c.problems))
+        }
+    }
+
+    fn check_settings(&self, c: &mut Checker) {
+        let s = &self.settings;
+        c.range("$.settings.duration_s", s.duration_s, f64::MIN_POSITIVE, MAX_DURATION_S);
+        c.range("$.settings.warmup_s", s.warmup_s, 0.0, MAX_DURATION_S);
+        if s.warmup_s >= s.duration_s {
+            c.fail("$.settings.warmup_s", "must be shorter than the duration");
+        }
+        c.range("$.settings.cross_zone_ms", s.cross_zone_ms, 0.0, 60_000.0);
+        c.range("$.settings.cross_region_ms", s.cross_region_ms, 0.0, 60_000.0);
+        let mut seen = BTreeMap::new();
+        for (i, z) in self.zones.iter().enumerate() {
+            if z.id.is_empty() {
+                c.fail(format!("$.zones[{i}].id"), "must not be empty");
+            } else if let Some(first) = seen.insert(z.id.as_str(), i) {
+                c.fail(format!("$.zones[{i}].id"), format!("`{}` is already the id of zone {first}", z.id));
+            }
+        }
+    }
+
+    fn check_nodes(&self, c: &mut Checker) {
+        let mut seen: BTreeMap<&NodeId, usize> = BTreeMap::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            let path = format!("$.nodes[{i}]");
+            if n.id.0.is_empty() {
+                c.fail(format!("{path}.id"), "must not be empty");
+            } else if let Some(first) = seen.insert(&n.id, i) {
+                c.fail(format!("{path}.id"), format!("`{}` is already the id of node {first}", n.id));
+            }
+            if let Some(zone) = &n.zone {
+                if !self.zones.iter().any(|z| &z.id == zone) {
+                    c.fail(format!("{path}.zone"), format!("zone `{zone}` is not defined in $.zones"));
+                }
+            }
+            let params = format!("{path}.params");
+            match &n.kind {
+                NodeKind::Client(p) => check_client(c, &params, p),
+                NodeKind::LoadBalancer(p) => check_balancer(c, &params, p),
+                NodeKind::Service(p) => check_service(c, &params, p),
+            }
+            let outgoing = self.edges.iter().filter(|e| e.from == n.id).count();
+            match &n.kind {
+                NodeKind::Client(_) if outgoing != 1 => c.fail(
+                    path,
+                    format!("client `{}` must call exactly one entry node (it has {outgoing} outgoing edges)", n.id),
+                ),
+                NodeKind::LoadBalancer(_) if outgoing == 0 => {
+                    c.fail(path, format!("load balancer `{}` has no backend pool", n.id))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn check_edges(&self, c: &mut Checker) {
+        let mut graph = DiGraph::<usize, ()>::new();
+        let index: Vec<_> = (0..self.nodes.len()).map(|i| graph.add_node(i)).collect();
+        let position = |id: &NodeId| self.nodes.iter().position(|n| &n.id == id);
+        for (i, e) in self.edges.iter().enumerate() {
+            let path = format!("$.edges[{i}]");
+            let from = position(&e.from);
+            let to = position(&e.to);
+            if from.is_none() {
+                c.fail(format!("{path}.from"), format!("node `{}` does not exist", e.from));
+            }
+            if to.is_none() {
+                c.fail(format!("{path}.to"), format!("node `{}` does not exist", e.to));
+            }
+            c.range(&format!("{path}.probability"), e.probability, 0.0, 1.0);
+            c.range(&format!("{path}.latency.base_ms"), e.latency.base_ms, 0.0, 60_000.0);
+            match e.latency.jitter {
+                super::Jitter::None => {}
+                super::Jitter::Uniform { max_ms: v } | super::Jitter::Exponential { mean_ms: v } => {
+                    c.range(&format!("{path}.latency.jitter"), v, 0.0, 60_000.0)
+                }
+            }
+            if e.weight == 0 {
+                c.fail(format!("{path}.weight"), "must be at least 1");
+            }
+            let (Some(f), Some(t)) = (from, to) else { continue };
+            if f == t {
+                c.fail(path, format!("node `{}` cannot call itself", e.from));
+                continue;
+            }
+            let (caller, callee) = (&self.nodes[f].kind, &self.nodes[t].kind);
+            if let Some(reason) = wiring_problem(caller, callee, e.mode) {
+                c.fail(path, format!("`{}` → `{}`: {reason}", e.from, e.to));
+            } else if e.mode == CallMode::Sync {
+                graph.add_edge(index[f], index[t], ());
+            }
+        }
+        for (i, n) in self.nodes.iter().enumerate() {
+            if let NodeKind::LoadBalancer(LoadBalancerParams { mode: LbMode::L7 { routes }, .. }) = &n.kind {
+                for (r, route) in routes.iter().enumerate() {
+                    for (k, target) in route.targets.iter().enumerate() {
+                        if !self.edges.iter().any(|e| e.from == n.id && &e.to == target) {
+                            c.fail(
+                                format!("$.nodes[{i}].params.mode.routes[{r}].targets[{k}]"),
+                                format!("`{target}` is not a backend of `{}` (add an edge)", n.id),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for scc in petgraph::algo::tarjan_scc(&graph) {
+            if scc.len() > 1 {
+                let mut names: Vec<_> = scc.iter().map(|&v| self.nodes[graph[v]].id.to_string()).collect();
+                names.sort();
+                c.fail(
+                    "$.edges",
+                    format!("synchronous calls form a cycle through {} (make one call async)", names.join(", ")),
+                );
+            }
+        }
+    }
+}
+
+/// Why `caller` may not call `callee` this way, if it may not.
+fn wiring_problem(caller: &NodeKind, callee: &NodeKind, mode: CallMode) -> Option<&'static str> {
+    match (caller, callee) {
+        (_, NodeKind::Client(_)) => Some("nothing can call a client"),
+        (NodeKind::Client(_) | NodeKind::LoadBalancer(_), _) if mode == CallMode::Async => {
+            Some("clients and load balancers wait for replies: the call must be sync")
+        }
+        (NodeKind::LoadBalancer(_), NodeKind::LoadBalancer(_)) => {
+            Some("a load balancer forwards to service pools, not to another balancer")
+        }
+        _ => None,
+    }
+}
+
+fn check_client(c: &mut Checker, path: &str, p: &ClientParams) {
+    match &p.arrivals {
+        Arrivals::Open { rate } => check_rate(c, &format!("{path}.arrivals.rate"), rate),
+        Arrivals::Closed { users, think_time_ms } => {
+            if *users == 0 || *users > MAX_USERS {
+                c.fail(format!("{path}.arrivals.users"), format!("must be 1 to {MAX_USERS}"));
+            }
+            c.range(&format!("{path}.arrivals.think_time_ms"), *think_time_ms, 0.0, 3.6e6);
+        }
+    }
+    let m = &p.mix;
+    for (name, v) in [("read", m.read), ("write", m.write), ("other", m.other)] {
+        c.range(&format!("{path}.mix.{name}"), v, 0.0, 1e9);
+    }
+    if m.read + m.write + m.other <= 0.0 {
+        c.fail(format!("{path}.mix"), "at least one share must be positive");
+    }
+    match p.keys {
+        KeyDistribution::Uniform { keys } | KeyDistribution::Zipf { keys, .. } if keys == 0 || keys > 1 << 40 => {
+            c.fail(format!("{path}.keys.keys"), "must be 1 to 2^40")
+        }
+        KeyDistribution::Zipf { s, .. } => c.range(&format!("{path}.keys.s"), s, 0.0, 10.0),
+        KeyDistribution::Uniform { .. } => {}
+    }
+    if p.sessions == 0 {
+        c.fail(format!("{path}.sessions"), "must be at least 1");
+    }
+    c.range(&format!("{path}.timeout_ms"), p.timeout_ms, f64::MIN_POSITIVE, 3.6e6);
+}
+
+fn check_rate(c: &mut Checker, path: &str, rate: &RateProfile) {
+    let rates: Vec<f64> = match rate {
+        RateProfile::Constant { rps } => vec![*rps],
+        RateProfile::Step { before_rps, after_rps, at_s } => {
+            c.range(&format!("{path}.at_s"), *at_s, 0.0, MAX_DURATION_S);
+            vec![*before_rps, *after_rps]
+        }
+        RateProfile::Ramp { from_rps, to_rps, start_s, end_s } => {
+            c.range(&format!("{path}.start_s"), *start_s, 0.0, MAX_DURATION_S);
+            c.range(&format!("{path}.end_s"), *end_s, *start_s, MAX_DURATION_S);
+            vec![*from_rps, *to_rps]
+        }
+        RateProfile::Spike { base_rps, peak_rps, at_s, duration_s } => {
+            c.range(&format!("{path}.at_s"), *at_s, 0.0, MAX_DURATION_S);
+            c.range(&format!("{path}.duration_s"), *duration_s, f64::MIN_POSITIVE, MAX_DURATION_S);
+            vec![*base_rps, *peak_rps]
+        }
+        RateProfile::Sinusoidal { mean_rps, amplitude_rps, period_s } => {
+            c.range(&format!("{path}.amplitude_rps"), *amplitude_rps, 0.0, *mean_rps);
+            c.range(&format!("{path}.period_s"), *period_s, f64::MIN_POSITIVE, MAX_DURATION_S);
+            vec![*mean_rps]
+        }
+        RateProfile::Piecewise { points } => {
+            if points.is_empty() {
+                c.fail(format!("{path}.points"), "needs at least one point");
+            }
+            for (i, p) in points.iter().enumerate() {
+                c.range(&format!("{path}.points[{i}].t_s"), p.t_s, 0.0, MAX_DURATION_S);
+            }
+            for (i, w) in points.windows(2).enumerate() {
+                if w[1].t_s < w[0].t_s {
+                    c.fail(format!("{path}.points[{}].t_s", i + 1), "times must not decrease");
+                }
+            }
+            points.iter().map(|p| p.rps).collect()
+        }
+    };
+    for r in &rates {
+        c.range(path, *r, 0.0, 10_000_000.0);
+    }
+    if rates.iter().all(|r| *r <= 0.0) {
+        c.fail(path, "the rate is 0 everywhere: the client would send nothing");
+    }
+}
+
+fn check_balancer(c: &mut Checker, path: &str, p: &LoadBalancerParams) {
+    if p.max_connections == 0 {
+        c.fail(format!("{path}.max_connections"), "must be at least 1");
+    }
+    if p.cores == 0 || p.cores > 1_024 {
+        c.fail(format!("{path}.cores"), "must be 1 to 1024");
+    }
+    c.range(&format!("{path}.processing_time_ms"), p.processing_time_ms, 0.0, 60_000.0);
+}
+
+fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
+    if p.replicas == 0 || p.replicas > MAX_REPLICAS {
+        c.fail(format!("{path}.replicas"), format!("must be 1 to {MAX_REPLICAS}"));
+    }
+    if p.workers == 0 || p.workers > MAX_WORKERS {
+        c.fail(format!("{path}.workers"), format!("must be 1 to {MAX_WORKERS}"));
+    }
+    if p.queue_capacity > MAX_QUEUE {
+        c.fail(format!("{path}.queue_capacity"), format!("must be at most {MAX_QUEUE}"));
+    }
+    let st = format!("{path}.service_time");
+    match &p.service_time {
+        ServiceTime::Constant { ms } => c.range(&format!("{st}.ms"), *ms, 0.0, 3.6e6),
+        ServiceTime::Exponential { mean_ms } => c.range(&format!("{st}.mean_ms"), *mean_ms, f64::MIN_POSITIVE, 3.6e6),
+        ServiceTime::Lognormal { mean_ms, p99_ms } => {
+            c.range(&format!("{st}.mean_ms"), *mean_ms, f64::MIN_POSITIVE, 3.6e6);
+            if !p99_ms.is_finite() || p99_ms <= mean_ms {
+                c.fail(format!("{st}.p99_ms"), "must be finite and greater than the mean");
+            }
+        }
+        ServiceTime::Empirical { samples_ms } => {
+            if samples_ms.is_empty() {
+                c.fail(format!("{st}.samples_ms"), "needs at least one sample");
+            }
+            for (i, v) in samples_ms.iter().enumerate() {
+                c.range(&format!("{st}.samples_ms[{i}]"), *v, 0.0, 3.6e6);
+            }
+        }
+    }
+    if let Some(usl) = &p.usl {
+        c.range(&format!("{path}.usl.alpha"), usl.alpha, 0.0, 1.0);
+        c.range(&format!("{path}.usl.beta"), usl.beta, 0.0, 1.0);
+    }
+}
+
+/// Collects problems.
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem { path: path.into(), message: message.into() });
+    }
+
+    /// `v` must be a finite number in `[min, max]`.
+    fn range(&mut self, path: &str, v: f64, min: f64, max: f64) {
+        if !v.is_finite() {
+            self.fail(path, "must be a finite number");
+        } else if v < min || v > max {
+            let lower = if min == f64::MIN_POSITIVE { "greater than 0".to_owned() } else { format!("at least {min}") };
+            self.fail(path, format!("is {v}; must be {lower} and at most {max}"));
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! Load balancers: a processing stage with its own cores and connection
+//! limit, then backend selection (round robin, smooth weighted round robin,
+//! random, least outstanding, power of two choices, consistent hashing on
+//! session or key), and L7 routing of request classes to pools.
+
+use std::collections::VecDeque;
+use std::hash::Hasher;
+
+use siphasher::sip::SipHasher13;
+
+use crate::metrics::NodeStats;
+use crate::model::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, NodeId, RequestClass};
+
+use super::component::{Behavior, CallResult, Ctx, Event, Failure};
+use super::random::{self, Stream};
+use super::report::NodeReport;
+use super::request::{Origin, ReqId, Request};
+use super::SimTime;
+
+/// Virtual nodes per backend on the consistent-hash ring.
+const VNODES: u32 = 100;
+
+/// One backend: a replica of a pool, reached over an edge.
+struct Backend {
+    edge: u32,
+    replica: u32,
+    weight: i64,
+    outstanding: u32,
+    /// Smooth-WRR running weight.
+    current: i64,
+}
+
+/// A pool this balancer forwards to.
+pub struct Pool {
+    /// Edge index to the pool.
+    pub edge: u32,
+    /// Pool node id.
+    pub id: NodeId,
+    /// Its replica count.
+    pub replicas: u32,
+    /// Edge weight.
+    pub weight: u32,
+}
+
+/// A load balancer in a run.
+pub struct BalancerSim {
+    algorithm: LbAlgorithm,
+    max_connections: u32,
+    processing: SimTime,
+    cores: u32,
+    backends: Vec<Backend>,
+    /// Candidate backends per request class (read, write, other).
+    candidates: [Vec<u32>; 3],
+    /// Consistent-hash ring: (point, backend), sorted.
+    ring: Vec<(u64, u32)>,
+    /// Per pool: (edge index, index of its first backend).
+    pool_base: Vec<(u32, usize)>,
+    busy_cores: u32,
+    waiting: VecDeque<ReqId>,
+    outstanding: u32,
+    rr: usize,
+    rng: Stream,
+    /// Counts and time averages (busy = cores in use).
+    pub stats: NodeStats,
+}
+
+fn class_index(class: RequestClass) -> usize {
+    match class {
+        RequestClass::Read => 0,
+        RequestClass::Write => 1,
+        RequestClass::Other => 2,
+    }
+}
+
+fn hash(parts: &[u64]) -> u64 {
+    let mut h = SipHasher13::new_with_keys(0x6c62_5f72_696e_6700, 0);
+    parts.iter().for_each(|p| h.write_u64(*p));
+    h.finish()
+}
+
+impl BalancerSim {
+    /// A balancer with parameters `p` in front of `pools`.
+    pub fn new(name: &str, p: &LoadBalancerParams, pools: &[Pool], seed: u64, warmup: SimTime) -> Self {
+        let mut backends = Vec::new();
+        let mut owner = Vec::new();
+        let mut pool_base = Vec::new();
+        for (k, pool) in pools.iter().enumerate() {
+            pool_base.push((pool.edge, backends.len()));
+            for replica in 0..pool.replicas {
+                backends.push(Backend {
+                    edge: pool.edge,
+                    replica,
+                    weight: i64::from(pool.weight),
+                    outstanding: 0,
+                    current: 0,
+                });
+                owner.push(k);
+            }
+        }
+        let routes = match &p.mode {
+            LbMode::L4 => &[][..],
+            LbMode::L7 { routes } => &routes[..],
+        };
+        let candidates = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
+            let allowed: Vec<bool> = match routes.iter().find(|r| r.class == class) {
+                Some(route) => pools.iter().map(|pool| route.targets.contains(&pool.id)).collect(),
+                None => vec![true; pools.len()],
+            };
+            (0..backends.len() as u32).filter(|&b| allowed[owner[b as usize]]).collect()
+        });
+        let mut ring: Vec<(u64, u32)> = (0..backends.len() as u32)
+            .flat_map(|b| {
+                let pool = owner[b as usize] as u64;
+                let replica = u64::from(backends[b as usize].replica);
+                (0..VNODES).map(move |v| (hash(&[pool, replica, u64::from(v)]), b))
+            })
+            .collect();
+        ring.sort_unstable();
+        BalancerSim {
+            algorithm: p.algorithm,
+            max_connections: p.max_connections,
+            processing: SimTime::from_ms(p.processing_time_ms),
+            cores: p.cores,
+            backends,
+            candidates,
+            ring,
+            pool_base,
+            busy_cores: 0,
+            waiting: VecDeque::new(),
+            outstanding: 0,
+            rr: 0,
+            rng: random::stream(seed, name, "balance"),
+            stats: NodeStats::new(warmup),
+        }
+    }
+
+    /// Number of processing cores.
+    pub fn cores(&self) -> u32 {
+        self.cores
+    }
+
+    fn process(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let now = ctx.now();
+        self.busy_cores += 1;
+        self.stats.busy.add(now, 1);
+        if let Some(r) = ctx.requests.get(req) {
+            self.stats.start(r.arrived, now);
+        }
+        ctx.queue.schedule(now.after(self.processing), Event::Done(req));
+    }
+
+    /// Chooses a backend for a request, or None when the class has none.
+    fn choose(&mut self, request: &Request) -> Option<u32> {
+        let candidates = &self.candidates[class_index(request.class)];
+        let n = candidates.len();
+        if n == 0 {
+            return None;
+        }
+        let pick = match self.algorithm {
+            LbAlgorithm::RoundRobin => {
+                self.rr = self.rr.wrapping_add(1);
+                candidates[self.rr % n]
+            }
+            LbAlgorithm::WeightedRoundRobin => {
+                let total: i64 = candidates.iter().map(|&b| self.backends[b as usize].weight).sum();
+                let mut best = candidates[0];
+                for &b in candidates {
+                    let backend = &mut self.backends[b as usize];
+                    backend.current += backend.weight;
+                    if backend.current > self.backends[best as usize].current {
+                        best = b;
+                    }
+                }
+                self.backends[best as usize].current -= total;
+                best
+            }
+            LbAlgorithm::Random => candidates[random::below(&mut self.rng, n as u64) as usize],
+            LbAlgorithm::LeastOutstanding => {
+                // Scan from a rotating start so ties spread evenly.
+                self.rr = self.rr.wrapping_add(1);
+                (0..n)
+                    .map(|i| candidates[(self.rr + i) % n])
+                    .min_by_key(|&b| self.backends[b as usize].outstanding)
+                    .unwrap_or(candidates[0])
+            }
+            LbAlgorithm::PowerOfTwoChoices => {
+                let a = candidates[random::below(&mut self.rng, n as u64) as usize];
+                if n == 1 {
+                    a
+                } else {
+                    let mut b = candidates[random::below(&mut self.rng, n as u64 - 1) as usize];
+                    if b == a {
+                        b = candidates[n - 1];
+                    }
+                    let load = |x: u32| self.backends[x as usize].outstanding;
+                    if load(b) < load(a) {
+                        b
+                    } else {
+                        a
+                    }
+                }
+            }
+            LbAlgorithm::ConsistentHash { on } => {
+                let point = hash(&[match on {
+                    HashOn::Session => request.session,
+                    HashOn::Key => request.key,
+                }]);
+                let start = self.ring.partition_point(|&(p, _)| p < point);
+                let len = self.ring.len();
+                (0..len)
+                    .map(|i| self.ring[(start + i) % len].1)
+                    .find(|b| candidates.contains(b))
+                    .unwrap_or(candidates[0])
+            }
+        };
+        Some(pick)
+    }
+
+    fn backend_of(&self, child: &Request) -> Option<usize> {
+        let &(_, base) = self.pool_base.iter().find(|(edge, _)| *edge == child.edge)?;
+        Some(base + child.replica as usize)
+    }
+}
+
+impl Behavior for BalancerSim {
+    fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let now = ctx.now();
+        self.stats.arrive(now);
+        if self.outstanding >= self.max_connections {
+            self.stats.drop_request(now, now);
+            ctx.reply(req, Err(Failure::Rejected));
+            return;
+        }
+        self.outstanding += 1;
+        if self.busy_cores < self.cores {
+            self.process(ctx, req);
+        } else {
+            self.waiting.push_back(req);
+            self.stats.queued.add(now, 1);
+        }
+    }
+
+    fn on_done(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let now = ctx.now();
+        self.busy_cores -= 1;
+        self.stats.busy.add(now, -1);
+        if let Some(next) = self.waiting.pop_front() {
+            self.stats.queued.add(now, -1);
+            self.process(ctx, next);
+        }
+        let Some(request) = ctx.requests.get(req).copied() else { return };
+        match self.choose(&request) {
+            Some(b) => {
+                let backend = &mut self.backends[b as usize];
+                backend.outstanding += 1;
+                ctx.call(&request, Origin::Call { parent: req }, backend.edge, backend.replica);
+            }
+            None => {
+                self.outstanding -= 1;
+                self.stats.depart(request.arrived, now);
+                ctx.reply(req, Err(Failure::Error));
+            }
+        }
+    }
+
+    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
+        let Origin::Call { parent } = child.origin else { return };
+        if let Some(b) = self.backend_of(&child) {
+            self.backends[b].outstanding -= 1;
+        }
+        self.outstanding -= 1;
+        if let Some(r) = ctx.requests.get(parent) {
+            self.stats.depart(r.arrived, ctx.now());
+        }
+        ctx.reply(parent, result);
+    }
+
+    fn report(&self, now: SimTime) -> NodeReport {
+        NodeReport::from_stats("load_balancer", &self.stats, self.cores, now)
+            .with("backends", self.backends.len() as f64)
+    }
+}

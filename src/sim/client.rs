@@ -1,0 +1,197 @@
+//! Clients: open-loop Poisson arrivals with a rate profile (by thinning,
+//! Lewis & Shedler 1979), or closed-loop users with exponential think time;
+//! request class, key and session draws; the client timeout.
+
+use std::collections::VecDeque;
+
+use crate::metrics::{NodeStats, Outcome};
+use crate::model::{Arrivals, ClientParams, KeyDistribution, RateProfile, RequestClass};
+
+use super::component::{Behavior, CallResult, Ctx, Failure, Timer, ANY_REPLICA};
+use super::random::{self, Stream, Zipf};
+use super::report::NodeReport;
+use super::request::{Origin, ReqId, Request};
+use super::SimTime;
+
+/// Key popularity, ready to draw.
+enum Keys {
+    Uniform(u64),
+    Zipf(Zipf),
+}
+
+/// A client node in a run.
+pub struct ClientSim {
+    index: u32,
+    edge: u32,
+    arrivals: Arrivals,
+    /// λmax for thinning, req/s.
+    max_rate: f64,
+    mix: [f64; 3],
+    keys: Keys,
+    sessions: u64,
+    timeout: SimTime,
+    arrival_rng: Stream,
+    draw_rng: Stream,
+    /// Deadlines of issued requests, in issue order (so in deadline order).
+    deadlines: VecDeque<(SimTime, ReqId)>,
+    /// Whether a `Deadlines` timer is pending.
+    deadline_timer: bool,
+    /// What the client saw (arrivals = issued, served = replies).
+    pub stats: NodeStats,
+}
+
+impl ClientSim {
+    /// A client at node `index` whose entry call is edge `edge`.
+    pub fn new(index: u32, name: &str, edge: u32, p: &ClientParams, seed: u64, warmup: SimTime) -> Self {
+        let total = p.mix.read + p.mix.write + p.mix.other;
+        let max_rate = match &p.arrivals {
+            Arrivals::Open { rate } => rate.max_rate(),
+            Arrivals::Closed { .. } => 0.0,
+        };
+        ClientSim {
+            index,
+            edge,
+            arrivals: p.arrivals.clone(),
+            max_rate,
+            mix: [p.mix.read / total, (p.mix.read + p.mix.write) / total, 1.0],
+            keys: match p.keys {
+                KeyDistribution::Uniform { keys } => Keys::Uniform(keys),
+                KeyDistribution::Zipf { keys, s } => Keys::Zipf(Zipf::new(keys, s)),
+            },
+            sessions: p.sessions,
+            timeout: SimTime::from_ms(p.timeout_ms),
+            arrival_rng: random::stream(seed, name, "arrivals"),
+            draw_rng: random::stream(seed, name, "requests"),
+            deadlines: VecDeque::new(),
+            deadline_timer: false,
+            stats: NodeStats::new(warmup),
+        }
+    }
+
+    /// Draws the gap to the next candidate arrival at rate λmax.
+    fn next_candidate(&mut self, ctx: &mut Ctx) {
+        if self.max_rate > 0.0 {
+            let gap_s = random::exponential(&mut self.arrival_rng, 1.0 / self.max_rate);
+            ctx.set_timer(self.index, Timer::Arrival, ctx.now().after(SimTime::from_s(gap_s)));
+        }
+    }
+
+    /// A user starts thinking; it sends its next request when done.
+    fn think(&mut self, ctx: &mut Ctx) {
+        if let Arrivals::Closed { think_time_ms, .. } = self.arrivals {
+            let think = random::exponential(&mut self.arrival_rng, think_time_ms);
+            ctx.set_timer(self.index, Timer::UserReady, ctx.now().after(SimTime::from_ms(think)));
+        }
+    }
+
+    fn issue(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now();
+        let u = random::unit(&mut self.draw_rng);
+        let class = if u < self.mix[0] {
+            RequestClass::Read
+        } else if u < self.mix[1] {
+            RequestClass::Write
+        } else {
+            RequestClass::Other
+        };
+        let key = match &self.keys {
+            Keys::Uniform(n) => 1 + random::below(&mut self.draw_rng, *n),
+            Keys::Zipf(z) => z.sample(&mut self.draw_rng),
+        };
+        let template = Request {
+            client: self.index,
+            class,
+            key,
+            session: random::below(&mut self.draw_rng, self.sessions),
+            deadline: now.after(self.timeout),
+            born: now,
+            origin: Origin::Client,
+            caller: self.index,
+            edge: self.edge,
+            at: 0,
+            replica: ANY_REPLICA,
+            arrived: now,
+            next_call: 0,
+            abandoned: false,
+        };
+        ctx.metrics.offered(now);
+        self.stats.arrive(now);
+        let id = ctx.call(&template, Origin::Client, self.edge, ANY_REPLICA);
+        self.deadlines.push_back((template.deadline, id));
+        if !self.deadline_timer {
+            self.deadline_timer = true;
+            ctx.set_timer(self.index, Timer::Deadlines, template.deadline);
+        }
+    }
+
+    /// Times out every live request whose deadline has passed, then sets the
+    /// timer for the oldest one still waiting.
+    fn expire(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now();
+        while let Some(&(deadline, id)) = self.deadlines.front() {
+            let live = ctx.requests.get(id).is_some_and(|r| !r.abandoned);
+            if live && deadline > now {
+                ctx.set_timer(self.index, Timer::Deadlines, deadline);
+                return;
+            }
+            self.deadlines.pop_front();
+            if let Some(r) = ctx.requests.get_mut(id).filter(|r| !r.abandoned) {
+                r.abandoned = true;
+                let born = r.born;
+                ctx.metrics.ended(born, now, Outcome::TimedOut);
+                self.stats.depart(born, now);
+                self.think(ctx);
+            }
+        }
+        self.deadline_timer = false;
+    }
+}
+
+impl Behavior for ClientSim {
+    fn start(&mut self, ctx: &mut Ctx) {
+        match self.arrivals {
+            Arrivals::Open { .. } => self.next_candidate(ctx),
+            Arrivals::Closed { users, .. } => (0..users).for_each(|_| self.think(ctx)),
+        }
+    }
+
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        match timer {
+            Timer::Arrival => {
+                if let Arrivals::Open { rate } = &self.arrivals {
+                    let accept = match rate {
+                        RateProfile::Constant { .. } => true,
+                        _ => random::unit(&mut self.arrival_rng) * self.max_rate < rate.rate_at(ctx.now().as_s()),
+                    };
+                    if accept {
+                        self.issue(ctx);
+                    }
+                }
+                self.next_candidate(ctx);
+            }
+            Timer::UserReady => self.issue(ctx),
+            Timer::Deadlines => self.expire(ctx),
+        }
+    }
+
+    fn on_deliver(&mut self, _ctx: &mut Ctx, _req: ReqId) {}
+
+    fn on_reply(&mut self, ctx: &mut Ctx, root: Request, result: CallResult) {
+        if root.abandoned {
+            return;
+        }
+        let now = ctx.now();
+        let outcome = match result {
+            Ok(()) => Outcome::Completed,
+            Err(Failure::Rejected) => Outcome::Rejected,
+            Err(Failure::Error) => Outcome::Failed,
+        };
+        ctx.metrics.ended(root.born, now, outcome);
+        self.stats.depart(root.born, now);
+        self.think(ctx);
+    }
+
+    fn report(&self, now: SimTime) -> NodeReport {
+        NodeReport::from_stats("client", &self.stats, 0, now).with("offered", self.stats.arrivals as f64)
+    }
+}

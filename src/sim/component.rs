@@ -1,0 +1,136 @@
+//! The behaviour every component kind implements, and the context it acts
+//! through.
+
+use crate::metrics::ClientMetrics;
+
+use super::network::Link;
+use super::report::NodeReport;
+use super::request::{Origin, ReqId, Request, Requests};
+use super::{EventQueue, SimTime};
+
+/// Why a call failed, as its caller sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// Refused for lack of capacity (a full queue, a connection limit).
+    Rejected,
+    /// An error reply.
+    Error,
+}
+
+/// The result a reply carries.
+pub type CallResult = Result<(), Failure>;
+
+/// Timers a component can set on itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// Next candidate arrival of an open-loop client.
+    Arrival,
+    /// A closed-loop user finished thinking.
+    UserReady,
+    /// The oldest pending client deadline may have passed.
+    Deadlines,
+}
+
+/// What the kernel schedules.
+#[derive(Clone, Copy, Debug)]
+pub enum Event {
+    /// A component's own timer.
+    Timer {
+        /// Node index.
+        node: u32,
+        /// Which timer.
+        timer: Timer,
+    },
+    /// A request reaches the node it was sent to (`Request::at`).
+    Deliver(ReqId),
+    /// Work on a request at its node finished (service time, LB processing).
+    Done(ReqId),
+    /// A reply reaches the request's caller.
+    Reply(ReqId, CallResult),
+}
+
+/// What a component may touch while handling an event: the clock, the
+/// queue, the requests, the links and the client metrics.
+pub struct Ctx<'a> {
+    /// Pending events (and the clock).
+    pub queue: &'a mut EventQueue<Event>,
+    /// Live requests.
+    pub requests: &'a mut Requests,
+    /// All links, by edge index.
+    pub links: &'a mut [Link],
+    /// Client-level metrics.
+    pub metrics: &'a mut ClientMetrics,
+}
+
+/// Sentinel replica: "any replica of the pool".
+pub const ANY_REPLICA: u32 = u32::MAX;
+
+impl Ctx<'_> {
+    /// The current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.queue.now()
+    }
+
+    /// Sends a call over link `edge` on behalf of `parent` (whose class,
+    /// key, session and deadline it inherits), to `replica` of the callee
+    /// (or [`ANY_REPLICA`]). Returns the child's id.
+    pub fn call(&mut self, template: &Request, origin: Origin, edge: u32, replica: u32) -> ReqId {
+        let link = &mut self.links[edge as usize];
+        let arrive = self.queue.now().after(link.latency());
+        let child = Request {
+            origin,
+            caller: link.from,
+            edge,
+            at: link.to,
+            replica,
+            arrived: arrive,
+            next_call: 0,
+            abandoned: false,
+            ..*template
+        };
+        let id = self.requests.insert(child);
+        self.queue.schedule(arrive, Event::Deliver(id));
+        id
+    }
+
+    /// Sends the reply of `req` back over its link. A fire-and-forget call
+    /// has nobody to reply to: it simply ends.
+    pub fn reply(&mut self, req: ReqId, result: CallResult) {
+        let Some(r) = self.requests.get(req) else { return };
+        if r.origin == Origin::Detached {
+            self.requests.remove(req);
+            return;
+        }
+        let arrive = self.queue.now().after(self.links[r.edge as usize].latency());
+        self.queue.schedule(arrive, Event::Reply(req, result));
+    }
+
+    /// Schedules `node`'s `timer` at `time`.
+    pub fn set_timer(&mut self, node: u32, timer: Timer, time: SimTime) {
+        self.queue.schedule(time, Event::Timer { node, timer });
+    }
+}
+
+/// One component kind's behaviour. Each handler runs at the current time
+/// and acts only through the [`Ctx`].
+pub trait Behavior {
+    /// Sets initial timers (clients start their traffic here).
+    fn start(&mut self, _ctx: &mut Ctx) {}
+
+    /// A timer set by this component fired.
+    fn on_timer(&mut self, _ctx: &mut Ctx, _timer: Timer) {}
+
+    /// A request arrived (`Request::at` is this node).
+    fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId);
+
+    /// Work on `req` scheduled by this component finished.
+    fn on_done(&mut self, _ctx: &mut Ctx, _req: ReqId) {}
+
+    /// The reply to a call this component made arrived. `child` is the call
+    /// (already removed from the slab); its `origin` names the waiting
+    /// request, or it is a client's own request.
+    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult);
+
+    /// The node's figures for the report, measured up to `now`.
+    fn report(&self, now: SimTime) -> NodeReport;
+}

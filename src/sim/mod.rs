@@ -1,0 +1,24 @@
+//! The discrete-event simulation of a [`crate::model::Scenario`].
+//!
+//! A small kernel ([`Simulation`]: clock, event queue, request slab, random
+//! streams) plus one module per component kind behind the [`component`]
+//! behaviour. Pure Rust: no DOM, no wall clock, no global state; the same
+//! scenario and seed give the same run, bit for bit, natively and in Wasm.
+
+mod balancer;
+mod client;
+mod component;
+mod engine;
+mod network;
+mod queue;
+pub mod random;
+mod report;
+mod request;
+mod service;
+mod time;
+
+pub use engine::{Simulation, Snapshot, NodeSnapshot};
+pub use queue::EventQueue;
+pub use report::{EngineStats, NodeReport, Report, RequestReport, TimelineEvent};
+pub use request::{Origin, ReqId, Request, Requests};
+pub use time::SimTime;

@@ -1,0 +1,73 @@
+//! Links: the scenario's edges compiled for the engine, with their latency.
+//!
+//! One-way latency = the edge's `base_ms` + jitter + an extra for crossing
+//! zones (`settings.cross_zone_ms`) or regions (`settings.cross_region_ms`)
+//! when both endpoints have a zone. A synchronous call pays it on the way out
+//! and on the reply.
+
+use crate::model::{CallMode, Edge, Jitter, RequestClass, Scenario};
+
+use super::random::{self, Stream};
+use super::SimTime;
+
+/// An edge ready for simulation.
+pub struct Link {
+    /// Caller node index.
+    pub from: u32,
+    /// Callee node index.
+    pub to: u32,
+    /// Sync or async.
+    pub mode: CallMode,
+    /// Probability a request makes the call.
+    pub probability: f64,
+    classes: Vec<RequestClass>,
+    /// Weighted-round-robin weight.
+    pub weight: u32,
+    base: SimTime,
+    jitter: Jitter,
+    rng: Stream,
+}
+
+impl Link {
+    /// Compiles edge `e` of `scenario`, given node indices and the seed.
+    pub fn new(scenario: &Scenario, e: &Edge, from: u32, to: u32, seed: u64) -> Link {
+        let caller = &scenario.nodes[from as usize];
+        let callee = &scenario.nodes[to as usize];
+        let extra_ms = match (caller.zone.as_ref(), callee.zone.as_ref()) {
+            (Some(a), Some(b)) if a != b => {
+                if scenario.region_of(caller) == scenario.region_of(callee) {
+                    scenario.settings.cross_zone_ms
+                } else {
+                    scenario.settings.cross_region_ms
+                }
+            }
+            _ => 0.0,
+        };
+        Link {
+            from,
+            to,
+            mode: e.mode,
+            probability: e.probability,
+            classes: e.classes.clone(),
+            weight: e.weight,
+            base: SimTime::from_ms(e.latency.base_ms + extra_ms),
+            jitter: e.latency.jitter,
+            rng: random::stream(seed, &format!("{}->{}", e.from, e.to), "latency"),
+        }
+    }
+
+    /// Whether a request of `class` may make this call.
+    pub fn applies_to(&self, class: RequestClass) -> bool {
+        self.classes.is_empty() || self.classes.contains(&class)
+    }
+
+    /// Draws one one-way latency.
+    pub fn latency(&mut self) -> SimTime {
+        let jitter_ms = match self.jitter {
+            Jitter::None => return self.base,
+            Jitter::Uniform { max_ms } => random::unit(&mut self.rng) * max_ms,
+            Jitter::Exponential { mean_ms } => random::exponential(&mut self.rng, mean_ms),
+        };
+        self.base.after(SimTime::from_ms(jitter_ms))
+    }
+}

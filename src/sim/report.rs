@@ -1,0 +1,149 @@
+//! The run report: what `archsim run` prints and the web app shows.
+//! Field names follow `DESIGN.md`'s CLI contract.
+
+use std::collections::BTreeMap;
+use std::hash::Hasher;
+
+use serde::Serialize;
+use siphasher::sip::SipHasher13;
+
+use crate::metrics::{LatencySummary, NodeStats};
+
+use super::SimTime;
+
+/// Summary of a run, counting client requests issued after the warm-up.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// Seed of the run.
+    pub seed: u64,
+    /// Simulated duration, s.
+    pub duration_s: f64,
+    /// Warm-up excluded from the figures, s.
+    pub warmup_s: f64,
+    /// Client request outcomes.
+    pub requests: RequestReport,
+    /// Completed requests per second of the measured period, req/s.
+    pub throughput_rps: f64,
+    /// Completed / ended (0–1); 1 when nothing ended.
+    pub availability: f64,
+    /// Response time of completed requests, ms.
+    pub latency_ms: LatencySummary,
+    /// Per node, by id.
+    pub nodes: BTreeMap<String, NodeReport>,
+    /// Failures, detections, failovers and recoveries, in time order.
+    pub events: Vec<TimelineEvent>,
+    /// Hex SipHash-1-3 of everything above (not of `engine`): equal digests,
+    /// equal runs.
+    pub digest: String,
+    /// How the engine did (not part of the digest).
+    pub engine: EngineStats,
+}
+
+/// Client request counts; `offered = completed + failed + timed_out +
+/// rejected + in_flight`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RequestReport {
+    /// Issued.
+    pub offered: u64,
+    /// Successful reply in time.
+    pub completed: u64,
+    /// Error reply.
+    pub failed: u64,
+    /// No reply in time.
+    pub timed_out: u64,
+    /// Refused for lack of capacity.
+    pub rejected: u64,
+    /// Still unanswered when the run stopped.
+    pub in_flight: u64,
+}
+
+/// One node's figures.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeReport {
+    /// Component kind (`client`, `load_balancer`, `service`).
+    pub kind: &'static str,
+    /// Time-average share of worker slots (or cores) occupied, 0–1.
+    pub utilization: f64,
+    /// Time-average number of requests waiting in queues.
+    pub mean_queue_len: f64,
+    /// Mean queueing delay of served requests, ms.
+    pub mean_wait_ms: f64,
+    /// Mean time from arrival to reply of served requests, ms.
+    pub mean_response_ms: f64,
+    /// Requests served (replied to after service).
+    pub served: u64,
+    /// Requests refused on arrival.
+    pub dropped: u64,
+    /// Accepted arrival rate λ, req/s.
+    pub arrival_rate_rps: f64,
+    /// Time-average number of requests in the node, L (Little: L = λW).
+    pub mean_in_system: f64,
+    /// Kind-specific figures (e.g. `replicas`, `p_wait`).
+    #[serde(flatten)]
+    pub extra: BTreeMap<&'static str, f64>,
+}
+
+impl NodeReport {
+    /// The common figures from `stats`, with `capacity` worker slots,
+    /// measured up to `now`.
+    pub fn from_stats(kind: &'static str, stats: &NodeStats, capacity: u32, now: SimTime) -> Self {
+        NodeReport {
+            kind,
+            utilization: if capacity == 0 { 0.0 } else { stats.busy.mean(now) / f64::from(capacity) },
+            mean_queue_len: stats.queued.mean(now),
+            mean_wait_ms: stats.mean_wait_ms(),
+            mean_response_ms: stats.mean_response_ms(),
+            served: stats.served,
+            dropped: stats.dropped,
+            arrival_rate_rps: stats.accepted_rate_rps(now),
+            mean_in_system: stats.in_system.mean(now),
+            extra: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a kind-specific figure.
+    pub fn with(mut self, name: &'static str, value: f64) -> Self {
+        self.extra.insert(name, value);
+        self
+    }
+}
+
+/// Something that happened to a node at a time.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimelineEvent {
+    /// When, s.
+    pub t_s: f64,
+    /// Node id.
+    pub node: String,
+    /// What (e.g. `crash`, `detected`, `failover`, `recovered`).
+    pub what: String,
+    /// Details for people.
+    pub detail: String,
+}
+
+/// Engine effort.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct EngineStats {
+    /// Events processed.
+    pub events: u64,
+    /// Wall-clock time, ms (filled in by the caller that timed the run; the
+    /// engine has no clock).
+    pub wall_ms: f64,
+}
+
+impl Report {
+    /// Computes and stores [`Report::digest`].
+    pub fn seal(mut self) -> Self {
+        self.digest = self.compute_digest();
+        self
+    }
+
+    /// The digest of the report's content (excluding `digest` and `engine`).
+    pub fn compute_digest(&self) -> String {
+        let plain = Report { digest: String::new(), engine: EngineStats::default(), ..self.clone() };
+        let text = serde_json::to_string(&plain).unwrap_or_default();
+        let mut h = SipHasher13::new_with_keys(0, 0);
+        h.write(text.as_bytes());
+        format!("{:016x}", h.finish())
+    }
+}

@@ -1,0 +1,206 @@
+//! Service pools: replicas × workers with a bounded FIFO accept queue per
+//! replica, a service-time distribution, optional Universal Scalability Law
+//! slowdown, and downstream calls made in edge order after the request's own
+//! work. A request holds its worker until its reply is sent
+//! (thread-per-request), so slow dependencies exhaust the pool.
+
+use std::collections::VecDeque;
+
+use crate::metrics::NodeStats;
+use crate::model::{CallMode, ServiceParams, ServiceTime, Usl};
+
+use super::component::{Behavior, CallResult, Ctx, ANY_REPLICA};
+use super::random::{self, Stream};
+use super::report::NodeReport;
+use super::request::{Origin, ReqId, Request};
+use super::SimTime;
+
+/// A service-time law ready to draw, in ms.
+enum Sampler {
+    Constant(f64),
+    Exponential(f64),
+    Lognormal { mu: f64, sigma: f64 },
+    Empirical(Vec<f64>),
+}
+
+impl Sampler {
+    fn new(t: &ServiceTime) -> Sampler {
+        match t {
+            ServiceTime::Constant { ms } => Sampler::Constant(*ms),
+            ServiceTime::Exponential { mean_ms } => Sampler::Exponential(*mean_ms),
+            ServiceTime::Lognormal { mean_ms, p99_ms } => match random::lognormal_params(*mean_ms, *p99_ms) {
+                Some((mu, sigma)) => Sampler::Lognormal { mu, sigma },
+                // Validation refuses such parameters; fall back to the mean.
+                None => Sampler::Constant(*mean_ms),
+            },
+            ServiceTime::Empirical { samples_ms } => Sampler::Empirical(samples_ms.clone()),
+        }
+    }
+
+    fn draw_ms(&self, rng: &mut Stream) -> f64 {
+        match self {
+            Sampler::Constant(ms) => *ms,
+            Sampler::Exponential(mean) => random::exponential(rng, *mean),
+            Sampler::Lognormal { mu, sigma } => random::lognormal(rng, *mu, *sigma),
+            Sampler::Empirical(samples) => {
+                samples.get(random::below(rng, samples.len() as u64) as usize).copied().unwrap_or(0.0)
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Replica {
+    busy: u32,
+    queue: VecDeque<ReqId>,
+}
+
+/// A service pool in a run.
+pub struct ServiceSim {
+    workers: u32,
+    queue_capacity: usize,
+    sampler: Sampler,
+    usl: Option<Usl>,
+    /// Outgoing edges (indices), in call order.
+    calls: Vec<u32>,
+    replicas: Vec<Replica>,
+    next_replica: usize,
+    service_rng: Stream,
+    call_rng: Stream,
+    /// Counts and time averages.
+    pub stats: NodeStats,
+}
+
+impl ServiceSim {
+    /// A pool with parameters `p` making `calls` (edge indices, in order).
+    pub fn new(name: &str, p: &ServiceParams, calls: Vec<u32>, seed: u64, warmup: SimTime) -> Self {
+        ServiceSim {
+            workers: p.workers,
+            queue_capacity: p.queue_capacity as usize,
+            sampler: Sampler::new(&p.service_time),
+            usl: p.usl,
+            calls,
+            replicas: (0..p.replicas).map(|_| Replica::default()).collect(),
+            next_replica: 0,
+            service_rng: random::stream(seed, name, "service"),
+            call_rng: random::stream(seed, name, "calls"),
+            stats: NodeStats::new(warmup),
+        }
+    }
+
+    /// Total worker slots (replicas × workers).
+    pub fn capacity(&self) -> u32 {
+        self.workers * self.replicas.len() as u32
+    }
+
+    /// Number of replicas.
+    pub fn replica_count(&self) -> u32 {
+        self.replicas.len() as u32
+    }
+
+    /// Requests in service and queued now.
+    pub fn load(&self) -> (u32, usize) {
+        self.replicas.iter().fold((0, 0), |(b, q), r| (b + r.busy, q + r.queue.len()))
+    }
+
+    /// Puts `req` on a worker of `replica`: draws its service time.
+    fn begin(&mut self, ctx: &mut Ctx, req: ReqId, replica: usize) {
+        let now = ctx.now();
+        let r = &mut self.replicas[replica];
+        r.busy += 1;
+        let slowdown = self.usl.map_or(1.0, |u| u.slowdown(r.busy));
+        self.stats.busy.add(now, 1);
+        if let Some(request) = ctx.requests.get(req) {
+            self.stats.start(request.arrived, now);
+        }
+        let ms = self.sampler.draw_ms(&mut self.service_rng) * slowdown;
+        ctx.queue.schedule(now.after(SimTime::from_ms(ms)), super::component::Event::Done(req));
+    }
+
+    /// Makes the remaining calls of `req` in order; replies when none is
+    /// left to wait for.
+    fn advance(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let Some(request) = ctx.requests.get(req).copied() else { return };
+        for position in request.next_call as usize..self.calls.len() {
+            let edge = self.calls[position];
+            let link = &ctx.links[edge as usize];
+            if !link.applies_to(request.class) {
+                continue;
+            }
+            if link.probability < 1.0 && random::unit(&mut self.call_rng) >= link.probability {
+                continue;
+            }
+            match link.mode {
+                CallMode::Async => {
+                    ctx.call(&request, Origin::Detached, edge, ANY_REPLICA);
+                }
+                CallMode::Sync => {
+                    if let Some(r) = ctx.requests.get_mut(req) {
+                        r.next_call = position as u32 + 1;
+                    }
+                    ctx.call(&request, Origin::Call { parent: req }, edge, ANY_REPLICA);
+                    return;
+                }
+            }
+        }
+        self.finish(ctx, req, Ok(()));
+    }
+
+    /// Replies to `req`, frees its worker and starts the next queued request.
+    fn finish(&mut self, ctx: &mut Ctx, req: ReqId, result: CallResult) {
+        let Some(request) = ctx.requests.get(req).copied() else { return };
+        let now = ctx.now();
+        ctx.reply(req, result);
+        self.stats.depart(request.arrived, now);
+        self.stats.busy.add(now, -1);
+        let replica = request.replica as usize;
+        self.replicas[replica].busy -= 1;
+        if let Some(next) = self.replicas[replica].queue.pop_front() {
+            self.stats.queued.add(now, -1);
+            self.begin(ctx, next, replica);
+        }
+    }
+}
+
+impl Behavior for ServiceSim {
+    fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let now = ctx.now();
+        self.stats.arrive(now);
+        let Some(request) = ctx.requests.get_mut(req) else { return };
+        let replica = if request.replica == ANY_REPLICA || request.replica as usize >= self.replicas.len() {
+            self.next_replica = (self.next_replica + 1) % self.replicas.len();
+            self.next_replica
+        } else {
+            request.replica as usize
+        };
+        request.replica = replica as u32;
+        let r = &mut self.replicas[replica];
+        if r.busy < self.workers {
+            self.begin(ctx, req, replica);
+        } else if r.queue.len() < self.queue_capacity {
+            r.queue.push_back(req);
+            self.stats.queued.add(now, 1);
+        } else {
+            self.stats.drop_request(now, now);
+            ctx.reply(req, Err(super::component::Failure::Rejected));
+        }
+    }
+
+    fn on_done(&mut self, ctx: &mut Ctx, req: ReqId) {
+        self.advance(ctx, req);
+    }
+
+    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
+        let Origin::Call { parent } = child.origin else { return };
+        match result {
+            Ok(()) => self.advance(ctx, parent),
+            Err(failure) => self.finish(ctx, parent, Err(failure)),
+        }
+    }
+
+    fn report(&self, now: SimTime) -> NodeReport {
+        NodeReport::from_stats("service", &self.stats, self.capacity(), now)
+            .with("replicas", f64::from(self.replica_count()))
+            .with("p_wait", self.stats.p_wait())
+    }
+}

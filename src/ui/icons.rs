@@ -1,0 +1,28 @@
+//! Inline SVG icons for component kinds (no external assets).
+
+use yew::prelude::*;
+
+/// The icon of a component kind, by its serialized name.
+pub fn kind_icon(kind: &str) -> Html {
+    let body = match kind {
+        "client" => html! {
+            <>
+                <circle cx="12" cy="8" r="4" />
+                <path d="M4 21 C4 15 20 15 20 21" />
+            </>
+        },
+        "load_balancer" => html! {
+            <>
+                <circle cx="12" cy="5" r="3" />
+                <path d="M12 8 V12 M5 19 L12 12 L19 19 M12 12 V19" />
+            </>
+        },
+        _ => html! {
+            <>
+                <rect x="3" y="4" width="18" height="6" rx="1.5" />
+                <rect x="3" y="14" width="18" height="6" rx="1.5" />
+            </>
+        },
+    };
+    html! { <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">{ body }</svg> }
+}

@@ -1,0 +1,12 @@
+//! The Yew front end (compiled for `wasm32` only): a thin shell that renders
+//! the model and turns gestures into model edits. No simulation logic here.
+
+mod app;
+mod canvas;
+mod header;
+mod icons;
+mod inspector;
+mod palette;
+mod run_panel;
+
+pub use app::App;

@@ -1,0 +1,48 @@
+// Smoke test: the shell renders in Chromium at common window sizes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openApp, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const box = (page, selector) => page.locator(selector).boundingBox();
+
+for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+  test(`shell at ${viewport.width}x${viewport.height}: panels laid out, no errors`, async () => {
+    const { page, problems, firstRenderMs } = await openApp(browser, server.url, viewport);
+    for (const sel of ['.header', '.palette', '[data-testid=canvas]', '[data-testid=inspector]', '.run-panel']) {
+      assert.ok(await page.locator(sel).isVisible(), `${sel} is visible`);
+    }
+    assert.match(await page.locator('.header').innerText(), /ArchSim/);
+    for (const kind of ['client', 'load_balancer', 'service']) {
+      assert.ok(await page.getByTestId(`palette-${kind}`).isVisible(), `palette-${kind} is visible`);
+    }
+
+    // Layout: palette | canvas | inspector side by side, run panel below the canvas,
+    // nothing overflowing the window, the canvas the largest area.
+    const [pal, canvas, insp, run] = await Promise.all(
+      ['.palette', '[data-testid=canvas]', '[data-testid=inspector]', '.run-panel'].map((s) => box(page, s)),
+    );
+    assert.ok(pal.x + pal.width <= canvas.x + 1, 'palette left of canvas');
+    assert.ok(canvas.x + canvas.width <= insp.x + 1, 'inspector right of canvas');
+    assert.ok(canvas.y + canvas.height <= run.y + 1, 'run panel below canvas');
+    assert.ok(run.y + run.height <= viewport.height + 1, 'run panel inside the window');
+    assert.ok(insp.x + insp.width <= viewport.width + 1, 'inspector inside the window');
+    assert.ok(canvas.width >= viewport.width * 0.5, `canvas is at least half the width (${canvas.width})`);
+    assert.ok(canvas.height >= viewport.height * 0.4, `canvas is at least 40% of the height (${canvas.height})`);
+
+    assert.ok(firstRenderMs < 1000, `first render took ${firstRenderMs} ms (budget 1000 ms)`);
+    await screenshot(page, `shell-${viewport.width}x${viewport.height}`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
