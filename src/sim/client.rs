@@ -117,6 +117,11 @@ impl ClientSim {
         ctx.metrics.offered(now);
         self.stats.arrive(now);
         let id = ctx.call(&template, Origin::Client, self.edge, ANY_REPLICA);
+        // Forget answered requests at the front, so the list holds about
+        // the requests in flight, not every request ever issued.
+        while self.deadlines.front().is_some_and(|&(_, old)| ctx.requests.get(old).is_none()) {
+            self.deadlines.pop_front();
+        }
         self.deadlines.push_back((template.deadline, id));
         if !self.deadline_timer {
             self.deadline_timer = true;

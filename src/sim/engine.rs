@@ -254,12 +254,7 @@ impl Simulation {
                 NodeSnapshot { id: id.clone(), busy, capacity, queued }
             })
             .collect();
-        Snapshot {
-            time_s: self.now().as_s(),
-            counts: self.metrics.counts,
-            live_requests: self.requests.live(),
-            nodes,
-        }
+        Snapshot { time_s: self.now().as_s(), counts: self.metrics.counts, live_requests: self.requests.live(), nodes }
     }
 
     /// The full report of the run so far.

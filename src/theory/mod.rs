@@ -1,2 +1,19 @@
 //! Closed forms of queueing theory, used by the validation tests and the
-//! theory overlay.
+//! theory overlay. Rates are per unit time (any unit, used consistently);
+//! times come out in the reciprocal unit.
+//!
+//! Sources: L. Kleinrock, *Queueing Systems, Vol. 1: Theory* (1975) for
+//! M/M/c, M/M/c/K and M/G/1; J. R. Jackson, "Jobshop-like queueing systems",
+//! *Management Science* 10(1), 1963 for open networks; M. Reiser and
+//! S. S. Lavenberg, "Mean-value analysis of closed multichain queuing
+//! networks", *JACM* 27(2), 1980 for MVA; N. J. Gunther, *Guerrilla Capacity
+//! Planning* (2007) for the Universal Scalability Law.
+
+mod network;
+mod single;
+
+pub use network::{jackson_open, mva_closed, JacksonStation, MvaResult, MvaStation};
+pub use single::{
+    amdahl_speedup, erlang_b, erlang_c, mg1_mean_wait, mm1_response_quantile, mmc_mean_wait, mmck_blocking,
+    usl_capacity,
+};

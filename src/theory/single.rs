@@ -1,0 +1,102 @@
+//! Single-station formulas: Erlang B and C, M/M/c, M/M/c/K, M/G/1, and the
+//! scalability laws.
+
+/// Erlang B: blocking probability of an M/M/c/c loss system with offered
+/// load `a` = λ/μ Erlangs, by the stable recursion
+/// B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1)).
+pub fn erlang_b(c: u32, a: f64) -> f64 {
+    (1..=c).fold(1.0, |b, k| a * b / (f64::from(k) + a * b))
+}
+
+/// Erlang C: probability that an arrival waits in an M/M/c queue with
+/// offered load `a` = λ/μ < c: C = B / (1 − ρ(1 − B)), ρ = a/c.
+pub fn erlang_c(c: u32, a: f64) -> f64 {
+    let b = erlang_b(c, a);
+    let rho = a / f64::from(c);
+    b / (1.0 - rho * (1.0 - b))
+}
+
+/// Mean wait in queue W_q of M/M/c: C(c, λ/μ) / (cμ − λ).
+pub fn mmc_mean_wait(lambda: f64, mu: f64, c: u32) -> f64 {
+    erlang_c(c, lambda / mu) / (f64::from(c) * mu - lambda)
+}
+
+/// Quantile `q` of the M/M/1 (FCFS) response time, which is exponential
+/// with rate μ − λ: −ln(1 − q) / (μ − λ).
+pub fn mm1_response_quantile(lambda: f64, mu: f64, q: f64) -> f64 {
+    -(1.0 - q).ln() / (mu - lambda)
+}
+
+/// Blocking probability of M/M/c/K (c servers, at most K ≥ c in the
+/// system): π_K of the birth–death chain, with π_n ∝ aⁿ/n! for n ≤ c and
+/// ∝ a^c/c! · ρ^(n−c) above.
+pub fn mmck_blocking(lambda: f64, mu: f64, c: u32, k: u32) -> f64 {
+    let a = lambda / mu;
+    let rho = a / f64::from(c);
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    for n in 1..=k {
+        term *= if n <= c { a / f64::from(n) } else { rho };
+        sum += term;
+    }
+    term / sum
+}
+
+/// Pollaczek–Khinchine mean wait of M/G/1: λ·E[S²] / (2(1 − ρ)), ρ = λE[S].
+pub fn mg1_mean_wait(lambda: f64, mean_s: f64, second_moment_s: f64) -> f64 {
+    lambda * second_moment_s / (2.0 * (1.0 - lambda * mean_s))
+}
+
+/// Universal Scalability Law relative capacity with `n` workers:
+/// C(n) = n / (1 + α(n − 1) + βn(n − 1)).
+pub fn usl_capacity(n: f64, alpha: f64, beta: f64) -> f64 {
+    n / (1.0 + alpha * (n - 1.0) + beta * n * (n - 1.0))
+}
+
+/// Amdahl's law: speed-up on `n` processors of a job whose share
+/// `serial` cannot be parallelised: 1 / (serial + (1 − serial)/n).
+pub fn amdahl_speedup(n: f64, serial: f64) -> f64 {
+    1.0 / (serial + (1.0 - serial) / n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Reference values computed independently from the textbook sums
+    // (Python: B = (aᶜ/c!) / Σₖ aᵏ/k!; C = (aᶜ/c!/(1−ρ)) / (Σ_{k<c} aᵏ/k! + aᶜ/c!/(1−ρ))).
+    #[test]
+    fn erlang_values() {
+        assert!((erlang_b(10, 5.0) - 0.018_384_570_336_648_136).abs() < 1e-14);
+        assert!((erlang_c(10, 9.0) - 0.668_731_524_107_697_1).abs() < 1e-14);
+        // M/M/1: C = ρ.
+        assert!((erlang_c(1, 0.8) - 0.8).abs() < 1e-15);
+    }
+
+    #[test]
+    fn mm1_and_mmck() {
+        // M/M/1 W_q = ρ/(μ − λ) = 0.8/(1 − 0.8) = 4.
+        assert!((mmc_mean_wait(0.8, 1.0, 1) - 4.0).abs() < 1e-12);
+        // M/M/1/K: (1 − ρ)ρ^K / (1 − ρ^(K+1)); ρ = 0.9, K = 5.
+        let (rho, k) = (0.9f64, 5);
+        let closed = (1.0 - rho) * rho.powi(k) / (1.0 - rho.powi(k + 1));
+        assert!((mmck_blocking(0.9, 1.0, 1, 5) - closed).abs() < 1e-12);
+        // M/M/c/c is Erlang B.
+        assert!((mmck_blocking(5.0, 1.0, 10, 10) - erlang_b(10, 5.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn pk_reduces_to_mm1_and_md1() {
+        // Exponential S: E[S²] = 2/μ², P-K gives the M/M/1 wait.
+        assert!((mg1_mean_wait(0.8, 1.0, 2.0) - 4.0).abs() < 1e-12);
+        // Deterministic S: half the M/M/1 wait.
+        assert!((mg1_mean_wait(0.8, 1.0, 1.0) - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn scalability_laws() {
+        assert!((usl_capacity(1.0, 0.3, 0.01) - 1.0).abs() < 1e-15);
+        assert!((usl_capacity(8.0, 0.0, 0.0) - 8.0).abs() < 1e-15);
+        assert!((amdahl_speedup(1e12, 0.05) - 20.0).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,8 @@
+//! Native integration tests: theory validation, scenario checks, invariants.
+//! One binary with modules (faster to build than one binary per file).
+
+mod cli;
+mod invariants;
+mod model;
+mod support;
+mod theory;
