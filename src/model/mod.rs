@@ -15,7 +15,7 @@ mod validate;
 pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, Route};
 pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};
-pub use service::{ServiceParams, ServiceTime, Usl};
+pub use service::{lognormal_fit, ServiceParams, ServiceTime, Usl, Z99};
 pub use traffic::{Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix};
 pub use validate::{Problem, ValidationError};
 

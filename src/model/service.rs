@@ -97,3 +97,22 @@ impl Usl {
         1.0 + self.alpha * (n - 1.0) + self.beta * n * (n - 1.0)
     }
 }
+
+/// z such that Φ(z) = 0.99 (the standard normal's 99th percentile).
+pub const Z99: f64 = 2.326_347_874_040_841;
+
+/// Lognormal parameters (μ, σ) of ln X for a given mean and p99 (any
+/// time unit).
+///
+/// From mean = exp(μ + σ²/2) and p99 = exp(μ + z₉₉σ): σ is the smaller root
+/// of σ²/2 − z₉₉σ + ln(p99/mean) = 0. None when p99/mean > exp(z₉₉²/2) ≈
+/// 14.97 (no lognormal has so heavy a tail for its mean) or p99 ≤ mean.
+pub fn lognormal_fit(mean: f64, p99: f64) -> Option<(f64, f64)> {
+    let gap = libm::log(p99 / mean);
+    let disc = Z99 * Z99 - 2.0 * gap;
+    if gap.is_nan() || gap <= 0.0 || disc < 0.0 {
+        return None;
+    }
+    let sigma = Z99 - libm::sqrt(disc);
+    Some((libm::log(mean) - sigma * sigma / 2.0, sigma))
+}

@@ -312,8 +312,11 @@ fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
         ServiceTime::Exponential { mean_ms } => c.range(&format!("{st}.mean_ms"), *mean_ms, f64::MIN_POSITIVE, 3.6e6),
         ServiceTime::Lognormal { mean_ms, p99_ms } => {
             c.range(&format!("{st}.mean_ms"), *mean_ms, f64::MIN_POSITIVE, 3.6e6);
-            if !p99_ms.is_finite() || p99_ms <= mean_ms {
-                c.fail(format!("{st}.p99_ms"), "must be finite and greater than the mean");
+            if super::lognormal_fit(*mean_ms, *p99_ms).is_none() {
+                c.fail(
+                    format!("{st}.p99_ms"),
+                    "must be greater than the mean and at most 14.9 × the mean (no lognormal has a heavier tail)",
+                );
             }
         }
         ServiceTime::Empirical { samples_ms } => {

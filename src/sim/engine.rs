@@ -11,7 +11,7 @@ use super::client::ClientSim;
 use super::component::{Behavior, Ctx, Event};
 use super::network::Link;
 use super::report::{EngineStats, Report, RequestReport};
-use super::request::{Origin, Requests};
+use super::request::{Origin, Request, Requests};
 use super::service::ServiceSim;
 use super::{EventQueue, SimTime};
 
@@ -257,6 +257,12 @@ impl Simulation {
         Snapshot { time_s: self.now().as_s(), counts: self.metrics.counts, live_requests: self.requests.live(), nodes }
     }
 
+    /// Client requests issued after the warm-up still waiting for a reply.
+    fn unanswered_client_requests(&self) -> u64 {
+        let counted = |r: &&Request| r.origin == Origin::Client && !r.abandoned && r.born >= self.warmup;
+        self.requests.iter().filter(counted).count() as u64
+    }
+
     /// The full report of the run so far.
     pub fn report(&self) -> Report {
         let now = self.now();
@@ -272,7 +278,9 @@ impl Simulation {
                 failed: c.failed,
                 timed_out: c.timed_out,
                 rejected: c.rejected,
-                in_flight: c.offered - c.ended(),
+                // Counted from the live requests, not as the difference, so
+                // that the conservation law is a real check.
+                in_flight: self.unanswered_client_requests(),
             },
             throughput_rps: if measured_s > 0.0 { c.completed as f64 / measured_s } else { 0.0 },
             availability: if c.ended() == 0 { 1.0 } else { c.completed as f64 / c.ended() as f64 },

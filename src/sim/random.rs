@@ -56,24 +56,6 @@ pub fn standard_normal(rng: &mut Stream) -> f64 {
     }
 }
 
-/// z such that Φ(z) = 0.99 (the standard normal's 99th percentile).
-pub const Z99: f64 = 2.326_347_874_040_841;
-
-/// Lognormal parameters (μ, σ) of ln X for a given mean and p99.
-///
-/// From mean = exp(μ + σ²/2) and p99 = exp(μ + z₉₉σ): σ is the smaller root
-/// of σ²/2 − z₉₉σ + ln(p99/mean) = 0. None when p99/mean > exp(z₉₉²/2) ≈
-/// 14.97 (no lognormal has so heavy a tail for its mean) or p99 ≤ mean.
-pub fn lognormal_params(mean: f64, p99: f64) -> Option<(f64, f64)> {
-    let gap = libm::log(p99 / mean);
-    let disc = Z99 * Z99 - 2.0 * gap;
-    if !(gap > 0.0) || disc < 0.0 {
-        return None;
-    }
-    let sigma = Z99 - libm::sqrt(disc);
-    Some((libm::log(mean) - sigma * sigma / 2.0, sigma))
-}
-
 /// Lognormal draw with parameters (μ, σ) of ln X.
 pub fn lognormal(rng: &mut Stream, mu: f64, sigma: f64) -> f64 {
     libm::exp(mu + sigma * standard_normal(rng))
@@ -182,7 +164,7 @@ mod tests {
 
     #[test]
     fn lognormal_matches_mean_and_p99() {
-        let (mu, sigma) = lognormal_params(10.0, 50.0).unwrap();
+        let (mu, sigma) = crate::model::lognormal_fit(10.0, 50.0).unwrap();
         let mut rng = stream(1, "t", "ln");
         let mut xs: Vec<f64> = (0..400_000).map(|_| lognormal(&mut rng, mu, sigma)).collect();
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
@@ -190,7 +172,7 @@ mod tests {
         let p99 = xs[(xs.len() as f64 * 0.99) as usize];
         assert!((mean - 10.0).abs() < 0.15, "mean {mean}");
         assert!((p99 - 50.0).abs() < 1.5, "p99 {p99}");
-        assert!(lognormal_params(1.0, 16.0).is_none(), "p99/mean above e^(z²/2) has no lognormal");
+        assert!(crate::model::lognormal_fit(1.0, 16.0).is_none(), "p99/mean above e^(z²/2) has no lognormal");
     }
 
     #[test]

@@ -128,4 +128,9 @@ impl Requests {
     pub fn live(&self) -> usize {
         self.live
     }
+
+    /// Every live request.
+    pub fn iter(&self) -> impl Iterator<Item = &Request> {
+        self.slots.iter().filter_map(|s| s.request.as_ref())
+    }
 }

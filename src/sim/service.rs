@@ -28,7 +28,7 @@ impl Sampler {
         match t {
             ServiceTime::Constant { ms } => Sampler::Constant(*ms),
             ServiceTime::Exponential { mean_ms } => Sampler::Exponential(*mean_ms),
-            ServiceTime::Lognormal { mean_ms, p99_ms } => match random::lognormal_params(*mean_ms, *p99_ms) {
+            ServiceTime::Lognormal { mean_ms, p99_ms } => match crate::model::lognormal_fit(*mean_ms, *p99_ms) {
                 Some((mu, sigma)) => Sampler::Lognormal { mu, sigma },
                 // Validation refuses such parameters; fall back to the mean.
                 None => Sampler::Constant(*mean_ms),

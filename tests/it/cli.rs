@@ -1,1 +1,68 @@
+//! The `archsim` command line, as a user runs it.
 
+use std::process::Command;
+
+fn archsim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_archsim")).args(args).output().expect("archsim runs")
+}
+
+const THREE_TIER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/three-tier.json");
+
+#[test]
+fn run_prints_the_report_contract() {
+    let out = archsim(&["run", THREE_TIER, "--seed", "3", "--duration", "20", "--warmup", "2"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["seed"], 3);
+    assert_eq!(r["duration_s"], 20.0);
+    for key in ["offered", "completed", "failed", "timed_out", "rejected", "in_flight"] {
+        assert!(r["requests"][key].is_u64(), "requests.{key}");
+    }
+    for key in ["mean", "p50", "p90", "p95", "p99", "p999", "max"] {
+        assert!(r["latency_ms"][key].is_f64(), "latency_ms.{key}");
+    }
+    for key in ["kind", "utilization", "mean_queue_len", "mean_wait_ms", "mean_response_ms", "served", "dropped"] {
+        assert!(!r["nodes"]["api"][key].is_null(), "nodes.api.{key}");
+    }
+    assert!(r["throughput_rps"].as_f64().unwrap() > 300.0);
+    assert!(r["digest"].as_str().unwrap().len() == 16);
+    assert!(r["engine"]["events"].as_u64().unwrap() > 0);
+    // The same command gives the same digest.
+    let again = archsim(&["run", THREE_TIER, "--seed", "3", "--duration", "20", "--warmup", "2"]);
+    let r2: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(r["digest"], r2["digest"]);
+}
+
+#[test]
+fn validate_lists_every_problem_and_exits_1() {
+    let dir = std::env::temp_dir().join(format!("archsim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    let text = std::fs::read_to_string(THREE_TIER)
+        .unwrap()
+        .replace(r#""workers": 16"#, r#""workers": 0"#)
+        .replace(r#""to": "db""#, r#""to": "nowhere""#);
+    std::fs::write(&bad, text).unwrap();
+    let out = archsim(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("$.nodes[3].params.workers"), "{err}");
+    assert!(err.contains("$.nodes[4].params.workers"), "{err}");
+    assert!(err.contains("$.edges[3].to: node `nowhere` does not exist"), "{err}");
+    assert!(archsim(&["validate", THREE_TIER]).status.success());
+    let missing = archsim(&["run", dir.join("missing.json").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+}
+
+#[test]
+fn schema_and_help() {
+    let out = archsim(&["schema"]);
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["title"], "Scenario");
+    let help = String::from_utf8_lossy(&archsim(&["--help"]).stdout).into_owned();
+    for sub in ["run", "validate", "schema"] {
+        assert!(help.contains(sub), "{help}");
+    }
+}

@@ -1,1 +1,155 @@
+//! Invariants on every run: conservation of requests, Little's law,
+//! determinism, no panic on any valid scenario.
 
+use archsim::model::{
+    Arrivals, CallMode, HashOn, KeyDistribution, LbAlgorithm, LbMode, LoadBalancerParams, RateProfile, Scenario,
+    ServiceTime,
+};
+use archsim::sim::Report;
+use proptest::prelude::*;
+
+use crate::support::{balancer, call, client, poisson_client, run, scenario, service};
+
+fn three_tier() -> Scenario {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/three-tier.json")).unwrap();
+    Scenario::from_json(&text).unwrap()
+}
+
+fn conserved(r: &Report) -> bool {
+    let q = &r.requests;
+    q.offered == q.completed + q.failed + q.timed_out + q.rejected + q.in_flight
+}
+
+#[test]
+fn littles_law_holds_at_every_node_of_a_three_tier_run() {
+    let r = run(&three_tier(), 7);
+    for (id, n) in &r.nodes {
+        let lambda_w = n.arrival_rate_rps * n.mean_response_ms / 1e3;
+        assert!(n.mean_in_system > 0.1, "{id}: a busy node");
+        let gap = (n.mean_in_system - lambda_w).abs() / n.mean_in_system;
+        assert!(gap < 0.01, "{id}: L = {} but λW = {lambda_w}", n.mean_in_system);
+    }
+}
+
+#[test]
+fn same_seed_same_digest_other_seed_other_digest() {
+    let s = three_tier();
+    let a = run(&s, 11);
+    let b = run(&s, 11);
+    assert_eq!(a.digest, b.digest);
+    assert_eq!(a, Report { engine: a.engine, ..b });
+    assert_ne!(a.digest, run(&s, 12).digest);
+}
+
+#[test]
+fn an_unrelated_node_leaves_other_nodes_draws_unchanged() {
+    let base = three_tier();
+    let mut wider = base.clone();
+    wider.nodes.push(poisson_client("other-users", 300.0));
+    wider.nodes.push(service("other", 2, 4, 10, ServiceTime::Exponential { mean_ms: 3.0 }));
+    wider.edges.push(call("other-users", "other"));
+    let (a, b) = (run(&base, 5), run(&wider, 5));
+    for id in ["users", "lb", "web", "api", "db"] {
+        assert_eq!(a.nodes[id], b.nodes[id], "node {id}");
+    }
+    assert_ne!(a.digest, b.digest);
+}
+
+#[test]
+fn saturation_rejects_and_times_out_but_conserves() {
+    // λ = 2000/s into 10 workers of 10 ms: ρ = 2, queue 50: rejections and,
+    // with a 100 ms timeout, timeouts.
+    let mut s = scenario(
+        vec![poisson_client("c", 2000.0), service("s", 1, 10, 50, ServiceTime::Exponential { mean_ms: 10.0 })],
+        vec![call("c", "s")],
+        20.0,
+        2.0,
+    );
+    if let archsim::model::NodeKind::Client(p) = &mut s.nodes[0].kind {
+        p.timeout_ms = 30.0;
+    }
+    let r = run(&s, 3);
+    assert!(r.requests.rejected > 1000, "{:?}", r.requests);
+    assert!(r.requests.timed_out > 100, "{:?}", r.requests);
+    assert!(conserved(&r), "{:?}", r.requests);
+    // Capacity is 1000/s: completions cannot exceed it.
+    assert!(r.throughput_rps < 1000.0 * 1.03, "{}", r.throughput_rps);
+}
+
+/// A random valid scenario: clients → optional balancer → a chain of 1–3
+/// pools, with random parameters, some async hops and timeouts.
+fn arb_scenario() -> impl Strategy<Value = Scenario> {
+    (
+        (1u32..4, 1u32..6, 0u32..20, 0.1f64..20.0),
+        (1usize..4, 0usize..6, any::<bool>(), 0.0f64..1.0),
+        (10.0f64..3000.0, 1.0f64..500.0, any::<bool>(), 0usize..3),
+        (0u32..30, 0.0f64..2.0),
+    )
+        .prop_map(
+            |(
+                (replicas, workers, queue, mean_ms),
+                (depth, algo, closed, p),
+                (rate, timeout, async_hop, dist),
+                (users, s),
+            )| {
+                let arrivals = if closed {
+                    Arrivals::Closed { users: users + 1, think_time_ms: mean_ms }
+                } else {
+                    Arrivals::Open {
+                        rate: RateProfile::Spike { base_rps: rate, peak_rps: rate * 3.0, at_s: 1.0, duration_s: 1.0 },
+                    }
+                };
+                let mut users_node = client("users", arrivals);
+                if let archsim::model::NodeKind::Client(c) = &mut users_node.kind {
+                    c.timeout_ms = timeout;
+                    c.keys = KeyDistribution::Zipf { keys: 500, s };
+                }
+                let algorithm = [
+                    LbAlgorithm::RoundRobin,
+                    LbAlgorithm::WeightedRoundRobin,
+                    LbAlgorithm::Random,
+                    LbAlgorithm::LeastOutstanding,
+                    LbAlgorithm::PowerOfTwoChoices,
+                    LbAlgorithm::ConsistentHash { on: HashOn::Key },
+                ][algo];
+                let time = [
+                    ServiceTime::Exponential { mean_ms },
+                    ServiceTime::Constant { ms: mean_ms },
+                    ServiceTime::Lognormal { mean_ms, p99_ms: mean_ms * 5.0 },
+                ][dist]
+                    .clone();
+                let mut nodes = vec![
+                    users_node,
+                    balancer(
+                        "lb",
+                        LoadBalancerParams { algorithm, mode: LbMode::L4, max_connections: 200, ..Default::default() },
+                    ),
+                ];
+                let mut edges = vec![call("users", "lb")];
+                for k in 0..depth {
+                    nodes.push(service(&format!("s{k}"), replicas, workers, queue, time.clone()));
+                    let from = if k == 0 { "lb".to_owned() } else { format!("s{}", k - 1) };
+                    let mut e = call(&from, &format!("s{k}"));
+                    if k > 0 {
+                        e.probability = p;
+                        if async_hop {
+                            e.mode = CallMode::Async;
+                        }
+                    }
+                    edges.push(e);
+                }
+                scenario(nodes, edges, 4.0, 0.5)
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_request_ends_exactly_once(s in arb_scenario(), seed in any::<u64>()) {
+        let r = run(&s, seed);
+        prop_assert!(conserved(&r), "{:?}", r.requests);
+        prop_assert!((0.0..=1.0).contains(&r.availability));
+    }
+}

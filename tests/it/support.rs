@@ -79,12 +79,6 @@ const T_99_DF9: f64 = 3.2498;
 /// Replications per estimate.
 pub const REPLICATIONS: u64 = 10;
 
-/// Runs `scenario` with seeds 1..=10 and estimates the mean of `measure`
-/// with a 99% Student-t interval.
-pub fn replicate(scenario: &Scenario, measure: impl Fn(&Report) -> f64) -> Estimate {
-    estimate(&(1..=REPLICATIONS).map(|seed| measure(&run(scenario, seed))).collect::<Vec<_>>())
-}
-
 /// Runs `scenario` with seeds 1..=10 and estimates several measures at once.
 pub fn replicate_many<const N: usize>(scenario: &Scenario, measure: impl Fn(&Report) -> [f64; N]) -> [Estimate; N] {
     let samples: Vec<[f64; N]> = (1..=REPLICATIONS).map(|seed| measure(&run(scenario, seed))).collect();
