@@ -1,2 +1,130 @@
-//! placeholder
-fn main() {}
+//! Engine benchmarks: `cargo bench --bench engine` (all cases, each in its
+//! own process so peak memory is its own), or `-- <case>` for one.
+//!
+//! Cases:
+//! - `baseline`: a minimal hand-written M/M/10 event loop (binary heap,
+//!   Xoshiro256++, libm): the speed limit of any engine on this machine.
+//! - `mm10`: the full engine (metrics on) on M/M/10 at ρ = 0.9.
+//! - `tiers`: the full engine on a 10-node multi-tier scenario.
+//!
+//! Events per second count one arrival and one departure per customer, as
+//! the issue's reference figures do; the engine's internal event count
+//! (deliveries, replies, timers) is printed beside it.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::time::Instant;
+
+use archsim::model::Scenario;
+use archsim::sim::Simulation;
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+const CUSTOMERS: u64 = 1_000_000;
+const SERVERS: u32 = 10;
+const RHO: f64 = 0.9;
+
+fn main() {
+    let case = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    match case.as_deref() {
+        Some("baseline") => baseline(),
+        Some("mm10") => engine_mm10(),
+        Some("tiers") => engine_tiers(),
+        Some(other) => eprintln!("unknown case `{other}`: baseline, mm10 or tiers"),
+        None => {
+            let me = std::env::current_exe().expect("own path");
+            for case in ["baseline", "mm10", "tiers"] {
+                let status = std::process::Command::new(&me).arg(case).status();
+                if !status.is_ok_and(|s| s.success()) {
+                    eprintln!("case {case} failed");
+                    std::process::exit(1);
+                }
+            }
+        }
+    }
+}
+
+/// Peak resident memory of this process (Linux), or "n/a".
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map_or("n/a".to_owned(), |kb| format!("{:.1} MiB", kb / 1024.0))
+}
+
+fn print(case: &str, customers: u64, internal: u64, seconds: f64, digest: &str) {
+    println!(
+        "{case:<9} {customers:>9} customers  {:>6.2} M events/s (arrivals+departures)  {:>6.2} M internal events/s  {:>7.1} ms  peak {:>9}  digest {digest}",
+        2.0 * customers as f64 / seconds / 1e6,
+        internal as f64 / seconds / 1e6,
+        seconds * 1e3,
+        peak_memory()
+    );
+}
+
+/// The minimal M/M/c loop: events are (time, kind) in a binary heap.
+fn baseline() {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let mut exp = |mean: f64| -mean * libm::log(1.0 - rng.random::<f64>());
+    let (lambda, mu) = (RHO * f64::from(SERVERS), 1.0);
+    let started = Instant::now();
+    let mut heap: BinaryHeap<Reverse<(u64, bool)>> = BinaryHeap::new();
+    let ns = |t: f64| (t * 1e6) as u64;
+    heap.push(Reverse((ns(exp(1.0 / lambda)), true)));
+    let (mut busy, mut queue, mut arrivals, mut departures, mut wait_sum) =
+        (0u32, std::collections::VecDeque::new(), 0u64, 0u64, 0u64);
+    while let Some(Reverse((now, is_arrival))) = heap.pop() {
+        if is_arrival {
+            arrivals += 1;
+            if arrivals < CUSTOMERS {
+                heap.push(Reverse((now + ns(exp(1.0 / lambda)), true)));
+            }
+            if busy < SERVERS {
+                busy += 1;
+                heap.push(Reverse((now + ns(exp(1.0 / mu)), false)));
+            } else {
+                queue.push_back(now);
+            }
+        } else {
+            departures += 1;
+            if let Some(arrived) = queue.pop_front() {
+                wait_sum += now - arrived;
+                heap.push(Reverse((now + ns(exp(1.0 / mu)), false)));
+            } else {
+                busy -= 1;
+            }
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(departures, CUSTOMERS);
+    print("baseline", CUSTOMERS, arrivals + departures, seconds, &format!("{wait_sum:x}"));
+}
+
+fn run(case: &str, scenario: &Scenario) {
+    let started = Instant::now();
+    let mut sim = Simulation::new(scenario, 1).expect("valid benchmark scenario");
+    sim.run_to_end();
+    let seconds = started.elapsed().as_secs_f64();
+    let report = sim.report();
+    print(case, report.requests.offered, sim.events_processed(), seconds, &report.digest);
+}
+
+fn engine_mm10() {
+    let rate = RHO * f64::from(SERVERS) * 1000.0;
+    let text = format!(
+        r#"{{ "version": 1, "settings": {{ "duration_s": {duration}, "warmup_s": 0 }},
+          "nodes": [
+            {{ "id": "c", "kind": "client", "params": {{ "arrivals": {{ "model": "open", "rate": {{ "shape": "constant", "rps": {rate} }} }}, "timeout_ms": 3600000 }} }},
+            {{ "id": "s", "kind": "service", "params": {{ "replicas": 1, "workers": {SERVERS}, "queue_capacity": 1000000,
+              "service_time": {{ "dist": "exponential", "mean_ms": 1 }} }} }} ],
+          "edges": [ {{ "from": "c", "to": "s", "latency": {{ "base_ms": 0 }} }} ] }}"#,
+        duration = CUSTOMERS as f64 / rate,
+    );
+    run("mm10", &Scenario::from_json(&text).expect("benchmark scenario parses"));
+}
+
+fn engine_tiers() {
+    let text = include_str!("tiers.json");
+    run("tiers", &Scenario::from_json(text).expect("benchmark scenario parses"));
+}

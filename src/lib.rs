@@ -17,5 +17,5 @@ pub mod model;
 pub mod sim;
 pub mod theory;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub mod ui;

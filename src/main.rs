@@ -4,12 +4,12 @@
 //! only explains where the app lives, so that `cargo build` of the whole
 //! package works on every target.
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 fn main() {
     yew::Renderer::<archsim::ui::App>::new().render();
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 fn main() {
     eprintln!(
         "archsim-web is the browser app: build it with `trunk build --release` \

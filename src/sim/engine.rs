@@ -190,14 +190,9 @@ impl Simulation {
     /// clock at that time.
     pub fn run_until(&mut self, t: SimTime) {
         let end = t.min(self.duration);
-        while let Some(time) = self.queue.peek_time() {
-            if time > end {
-                break;
-            }
-            if let Some(event) = self.queue.pop() {
-                self.events += 1;
-                self.dispatch(event);
-            }
+        while let Some(event) = self.queue.pop_until(end) {
+            self.events += 1;
+            self.dispatch(event);
         }
         self.queue.advance_to(end);
     }

@@ -66,19 +66,18 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// The time of the next event, if any.
-    pub fn peek_time(&self) -> Option<SimTime> {
-        if self.now_fifo.is_empty() {
-            self.heap.peek().map(|e| e.time)
-        } else {
-            Some(self.now)
-        }
-    }
-
     /// Removes the next event and advances the clock to it.
     pub fn pop(&mut self) -> Option<E> {
+        self.pop_until(SimTime::MAX)
+    }
+
+    /// Removes the next event if it is due by `end`, advancing the clock.
+    pub fn pop_until(&mut self, end: SimTime) -> Option<E> {
         if let Some(e) = self.now_fifo.pop_front() {
             return Some(e);
+        }
+        if self.heap.peek()?.time > end {
+            return None;
         }
         let entry = self.heap.pop()?;
         self.now = entry.time;
