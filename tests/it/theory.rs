@@ -221,3 +221,27 @@ fn closed_network_matches_mean_value_analysis() {
     let law = 10.0 / x.mean - 20.0;
     assert!((law - r.mean).abs() / r.mean < 0.01, "R = N/X − Z: {law} vs {}", r.mean);
 }
+
+#[test]
+fn usl_slowdown_gives_gunther_capacity() {
+    // A saturated replica with n = 8 workers and constant 1 ms service: 8
+    // closed-loop users with no think time keep all 8 workers busy, so every
+    // request runs at the 8-way slowdown and X = C(8) / S exactly.
+    use archsim::model::{Arrivals, NodeKind, Usl};
+    let mut s = scenario(
+        vec![
+            crate::support::client("users", Arrivals::Closed { users: 8, think_time_ms: 0.0 }),
+            service("s", 1, 8, 0, ServiceTime::Constant { ms: 1.0 }),
+        ],
+        vec![call("users", "s")],
+        100.0,
+        1.0,
+    );
+    let (alpha, beta) = (0.05, 0.002);
+    if let NodeKind::Service(p) = &mut s.nodes[1].kind {
+        p.usl = Some(Usl { alpha, beta });
+    }
+    let r = crate::support::run(&s, 1);
+    let expected = theory::usl_capacity(8.0, alpha, beta) * 1000.0;
+    assert!((r.throughput_rps - expected).abs() / expected < 1e-3, "{} vs {expected}", r.throughput_rps);
+}
