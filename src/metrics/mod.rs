@@ -14,7 +14,7 @@ mod series;
 pub use integral::TimeIntegral;
 pub use latency::{LatencyHistogram, LatencySummary};
 pub use node::NodeStats;
-pub use series::{Bucket, TimeSeries, MAX_BUCKETS};
+pub use series::{Bucket, TimeSeries, WindowSummary, MAX_BUCKETS};
 
 use serde::Serialize;
 

@@ -33,6 +33,18 @@ impl Bucket {
     }
 }
 
+/// Headline figures of a window.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WindowSummary {
+    /// Completed / ended (1 when nothing ended), 0–1.
+    pub availability: f64,
+    /// 99th percentile response time of completions, ms (2 significant
+    /// digits).
+    pub p99_ms: f64,
+    /// Completions per second, req/s.
+    pub throughput_rps: f64,
+}
+
 /// A time series of [`Bucket`]s from time zero.
 #[derive(Clone, Debug)]
 pub struct TimeSeries {
@@ -94,14 +106,16 @@ impl TimeSeries {
         total
     }
 
-    /// Availability over `[from, to)`: completed / ended, or 1 when nothing
-    /// ended.
-    pub fn availability(&self, from: SimTime, to: SimTime) -> f64 {
-        let c = self.window(from, to).counts;
-        if c.ended() == 0 {
-            1.0
-        } else {
-            c.completed as f64 / c.ended() as f64
+    /// Availability, p99 and throughput over the buckets overlapping
+    /// `[from, to)`.
+    pub fn summary(&self, from: SimTime, to: SimTime) -> WindowSummary {
+        let w = self.window(from, to);
+        let c = w.counts;
+        let span_s = to.since(from).as_s();
+        WindowSummary {
+            availability: if c.ended() == 0 { 1.0 } else { c.completed as f64 / c.ended() as f64 },
+            p99_ms: w.latency.quantile_ms(0.99),
+            throughput_rps: if span_s > 0.0 { c.completed as f64 / span_s } else { 0.0 },
         }
     }
 }
@@ -130,6 +144,8 @@ mod tests {
         assert_eq!(s.width(), SimTime::from_s(4.0));
         let all = s.window(SimTime::ZERO, SimTime::from_s(2000.0)).counts;
         assert_eq!((all.offered, all.failed, all.completed), (2000, 200, 1800));
-        assert!((s.availability(SimTime::ZERO, SimTime::from_s(2000.0)) - 0.9).abs() < 1e-12);
+        let summary = s.summary(SimTime::ZERO, SimTime::from_s(2000.0));
+        assert!((summary.availability - 0.9).abs() < 1e-12);
+        assert!((summary.throughput_rps - 0.9).abs() < 1e-12);
     }
 }

@@ -2,9 +2,16 @@
 
 use yew::prelude::*;
 
+/// Props of [`Header`].
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// Title of the open scenario.
+    pub title: AttrValue,
+}
+
 /// Top bar of the page.
 #[component]
-pub fn Header() -> Html {
+pub fn Header(props: &HeaderProps) -> Html {
     html! {
         <header class="header">
             <span class="brand">
@@ -16,7 +23,7 @@ pub fn Header() -> Html {
                 </svg>
                 { "ArchSim" }
             </span>
-            <span class="tagline">{ "Architecture playground: draw a system, run it, break it" }</span>
+            <span class="scenario-title">{ props.title.clone() }</span>
         </header>
     }
 }

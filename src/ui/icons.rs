@@ -24,5 +24,5 @@ pub fn kind_icon(kind: &str) -> Html {
             </>
         },
     };
-    html! { <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">{ body }</svg> }
+    html! { <svg class="icon" width="24" height="24" viewBox="0 0 24 24" aria-hidden="true">{ body }</svg> }
 }

@@ -7,6 +7,7 @@ mod header;
 mod icons;
 mod inspector;
 mod palette;
+mod run;
 mod run_panel;
 
 pub use app::App;

@@ -1,30 +1,74 @@
-//! The bottom panel: run controls, readouts and charts.
+//! The bottom panel: run controls and the headline readouts.
 
 use yew::prelude::*;
 
-const CHARTS: [(&str, &str); 3] = [
-    ("chart-latency", "Latency p50 / p95 / p99 (ms)"),
-    ("chart-throughput", "Throughput offered vs completed (req/s)"),
-    ("chart-availability", "Availability (%) vs SLO"),
-];
+use super::run::{RunControl, RunState};
 
-/// Run controls and charts of the current run.
+/// Props of [`RunPanel`].
+#[derive(Properties, PartialEq)]
+pub struct RunPanelProps {
+    /// The run to control.
+    pub run: RunControl,
+}
+
+const SPEEDS: [u32; 3] = [1, 10, 100];
+
+/// Run controls and readouts.
 #[component]
-pub fn RunPanel() -> Html {
+pub fn RunPanel(props: &RunPanelProps) -> Html {
+    let run = &props.run;
+    let r = &run.readouts;
+    let running = run.state == RunState::Running;
+    let on_run = run.on_run.reform(|_: MouseEvent| ());
+    let on_pause = run.on_pause.reform(|_: MouseEvent| ());
+    let on_reset = run.on_reset.reform(|_: MouseEvent| ());
+    let on_speed = run.on_speed.reform(|e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        select.value().parse().unwrap_or(1)
+    });
+    let status = match run.state {
+        RunState::Idle => "ready",
+        RunState::Running => "running",
+        RunState::Paused => "paused",
+        RunState::Finished => "finished",
+    };
     html! {
         <section class="run-panel" aria-label="Run">
             <div class="run-bar">
                 <h2>{ "Run" }</h2>
-                <span class="muted">{ "Add clients and services, then run the simulation." }</span>
+                <button data-testid="run" class="primary" onclick={on_run}
+                        disabled={running || run.state == RunState::Finished}>{ "Run" }</button>
+                <button data-testid="pause" onclick={on_pause} disabled={!running}>{ "Pause" }</button>
+                <button data-testid="reset" onclick={on_reset} disabled={run.state == RunState::Idle}>{ "Reset" }</button>
+                <label class="speed">{ "Speed " }
+                    <select data-testid="speed" aria-label="Speed" onchange={on_speed}>
+                        { for SPEEDS.iter().map(|s| html! {
+                            <option value={s.to_string()} selected={*s == run.speed}>{ format!("{s}×") }</option>
+                        }) }
+                    </select>
+                </label>
+                <span class="status">{ status }</span>
             </div>
-            <div class="charts">
-                { for CHARTS.iter().map(|(id, title)| html! {
-                    <figure class="chart" key={*id}>
-                        <figcaption>{ *title }</figcaption>
-                        <div class="chart-empty">{ "No run yet" }</div>
-                    </figure>
-                }) }
+            if let Some(e) = &run.error {
+                <div class="error-banner" data-testid="error-banner" role="alert">{ e.clone() }</div>
+            }
+            <div class="readouts">
+                { readout("sim-time", "Simulated time", format!("{:.1}", r.time_s), "s") }
+                { readout("metric-availability", "Availability (last 10 s)", format!("{:.3}", r.availability * 100.0), "%") }
+                { readout("metric-p99", "p99 latency (last 10 s)", format!("{:.1}", r.p99_ms), "ms") }
+                { readout("metric-throughput", "Throughput (last 10 s)", format!("{:.0}", r.throughput_rps), "req/s") }
             </div>
         </section>
+    }
+}
+
+/// One figure: a label, a plain number (`data-testid`) and its unit apart.
+fn readout(testid: &'static str, label: &'static str, value: String, unit: &'static str) -> Html {
+    html! {
+        <div class="readout">
+            <span class="readout-label">{ label }</span>
+            <span class="readout-value"><span data-testid={testid}>{ value }</span>
+                <span class="unit">{ unit }</span></span>
+        </div>
     }
 }

@@ -1,0 +1,49 @@
+// A live run in the page: the starter scenario is drawn, Run advances the
+// simulation, the readouts fill in, Pause stops it, Reset clears it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openApp, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const number = async (page, id) => Number(await page.getByTestId(id).innerText());
+
+test('run the starter scenario in the page', async () => {
+  const { page, problems } = await openApp(browser, server.url);
+  for (const id of ['users', 'lb', 'web', 'api', 'db']) {
+    assert.ok(await page.getByTestId(`node-${id}`).isVisible(), `node-${id} drawn`);
+  }
+  assert.equal(await page.getByTestId('edge-api-db').count(), 1);
+
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) > 15);
+  // 400 req/s offered to a design with spare capacity: everything completes.
+  const availability = await number(page, 'metric-availability');
+  const throughput = await number(page, 'metric-throughput');
+  const p99 = await number(page, 'metric-p99');
+  assert.ok(availability > 99.9, `availability ${availability}%`);
+  assert.ok(throughput > 300 && throughput < 500, `throughput ${throughput} req/s`);
+  // Each request crosses 20 ms + Exp(5 ms) of network each way, plus service.
+  assert.ok(p99 > 40 && p99 < 500, `p99 ${p99} ms`);
+  assert.match(await page.getByTestId('node-web').getAttribute('class'), /cool|warm|hot/);
+  await screenshot(page, 'run-in-progress');
+
+  await page.getByTestId('pause').click();
+  const paused = await number(page, 'sim-time');
+  await page.waitForTimeout(300);
+  assert.equal(await number(page, 'sim-time'), paused, 'paused time stands still');
+
+  await page.getByTestId('reset').click();
+  assert.equal(await number(page, 'sim-time'), 0);
+  assert.deepEqual(problems, []);
+});
