@@ -139,6 +139,26 @@ impl BalancerSim {
         self.cores
     }
 
+    /// Applies new parameters from now on; more cores start waiting
+    /// requests at once. The caller keeps the mode (L4/L7 and routes):
+    /// changing it needs a new run.
+    pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &LoadBalancerParams) {
+        self.algorithm = p.algorithm;
+        self.max_connections = p.max_connections;
+        self.processing = SimTime::from_ms(p.processing_time_ms);
+        self.cores = p.cores;
+        self.start_waiting(ctx);
+    }
+
+    /// Starts waiting requests while cores are free.
+    fn start_waiting(&mut self, ctx: &mut Ctx) {
+        while self.busy_cores < self.cores {
+            let Some(next) = self.waiting.pop_front() else { return };
+            self.stats.queued.add(ctx.now(), -1);
+            self.process(ctx, next);
+        }
+    }
+
     fn process(&mut self, ctx: &mut Ctx, req: ReqId) {
         let now = ctx.now();
         self.busy_cores += 1;
@@ -244,10 +264,7 @@ impl Behavior for BalancerSim {
         let now = ctx.now();
         self.busy_cores -= 1;
         self.stats.busy.add(now, -1);
-        if let Some(next) = self.waiting.pop_front() {
-            self.stats.queued.add(now, -1);
-            self.process(ctx, next);
-        }
+        self.start_waiting(ctx);
         let Some(request) = ctx.requests.get(req).copied() else { return };
         match self.choose(&request) {
             Some(b) => {

@@ -19,17 +19,43 @@ enum Keys {
     Zipf(Zipf),
 }
 
-/// A client node in a run.
-pub struct ClientSim {
-    index: u32,
-    edge: u32,
+/// A client's parameters, ready to draw from.
+struct Config {
     arrivals: Arrivals,
     /// λmax for thinning, req/s.
     max_rate: f64,
+    /// Cumulative shares of read, write, other.
     mix: [f64; 3],
     keys: Keys,
     sessions: u64,
     timeout: SimTime,
+}
+
+impl Config {
+    fn new(p: &ClientParams) -> Config {
+        let total = p.mix.read + p.mix.write + p.mix.other;
+        Config {
+            arrivals: p.arrivals.clone(),
+            max_rate: match &p.arrivals {
+                Arrivals::Open { rate } => rate.max_rate(),
+                Arrivals::Closed { .. } => 0.0,
+            },
+            mix: [p.mix.read / total, (p.mix.read + p.mix.write) / total, 1.0],
+            keys: match p.keys {
+                KeyDistribution::Uniform { keys } => Keys::Uniform(keys),
+                KeyDistribution::Zipf { keys, s } => Keys::Zipf(Zipf::new(keys, s)),
+            },
+            sessions: p.sessions,
+            timeout: SimTime::from_ms(p.timeout_ms),
+        }
+    }
+}
+
+/// A client node in a run.
+pub struct ClientSim {
+    index: u32,
+    edge: u32,
+    cfg: Config,
     arrival_rng: Stream,
     draw_rng: Stream,
     /// Deadlines of issued requests, in issue order (so in deadline order).
@@ -43,23 +69,10 @@ pub struct ClientSim {
 impl ClientSim {
     /// A client at node `index` whose entry call is edge `edge`.
     pub fn new(index: u32, name: &str, edge: u32, p: &ClientParams, seed: u64, warmup: SimTime) -> Self {
-        let total = p.mix.read + p.mix.write + p.mix.other;
-        let max_rate = match &p.arrivals {
-            Arrivals::Open { rate } => rate.max_rate(),
-            Arrivals::Closed { .. } => 0.0,
-        };
         ClientSim {
             index,
             edge,
-            arrivals: p.arrivals.clone(),
-            max_rate,
-            mix: [p.mix.read / total, (p.mix.read + p.mix.write) / total, 1.0],
-            keys: match p.keys {
-                KeyDistribution::Uniform { keys } => Keys::Uniform(keys),
-                KeyDistribution::Zipf { keys, s } => Keys::Zipf(Zipf::new(keys, s)),
-            },
-            sessions: p.sessions,
-            timeout: SimTime::from_ms(p.timeout_ms),
+            cfg: Config::new(p),
             arrival_rng: random::stream(seed, name, "arrivals"),
             draw_rng: random::stream(seed, name, "requests"),
             deadlines: VecDeque::new(),
@@ -68,17 +81,25 @@ impl ClientSim {
         }
     }
 
+    /// Applies new parameters from now on. A changed rate takes effect from
+    /// the next candidate arrival on (the pending one was drawn at the old
+    /// λmax). The caller keeps the arrival model (open, or closed with the
+    /// same users): changing it needs a new run.
+    pub fn reconfigure(&mut self, p: &ClientParams) {
+        self.cfg = Config::new(p);
+    }
+
     /// Draws the gap to the next candidate arrival at rate λmax.
     fn next_candidate(&mut self, ctx: &mut Ctx) {
-        if self.max_rate > 0.0 {
-            let gap_s = random::exponential(&mut self.arrival_rng, 1.0 / self.max_rate);
+        if self.cfg.max_rate > 0.0 {
+            let gap_s = random::exponential(&mut self.arrival_rng, 1.0 / self.cfg.max_rate);
             ctx.set_timer(self.index, Timer::Arrival, ctx.now().after(SimTime::from_s(gap_s)));
         }
     }
 
     /// A user starts thinking; it sends its next request when done.
     fn think(&mut self, ctx: &mut Ctx) {
-        if let Arrivals::Closed { think_time_ms, .. } = self.arrivals {
+        if let Arrivals::Closed { think_time_ms, .. } = self.cfg.arrivals {
             let think = random::exponential(&mut self.arrival_rng, think_time_ms);
             ctx.set_timer(self.index, Timer::UserReady, ctx.now().after(SimTime::from_ms(think)));
         }
@@ -87,14 +108,14 @@ impl ClientSim {
     fn issue(&mut self, ctx: &mut Ctx) {
         let now = ctx.now();
         let u = random::unit(&mut self.draw_rng);
-        let class = if u < self.mix[0] {
+        let class = if u < self.cfg.mix[0] {
             RequestClass::Read
-        } else if u < self.mix[1] {
+        } else if u < self.cfg.mix[1] {
             RequestClass::Write
         } else {
             RequestClass::Other
         };
-        let key = match &self.keys {
+        let key = match &self.cfg.keys {
             Keys::Uniform(n) => 1 + random::below(&mut self.draw_rng, *n),
             Keys::Zipf(z) => z.sample(&mut self.draw_rng),
         };
@@ -102,8 +123,8 @@ impl ClientSim {
             client: self.index,
             class,
             key,
-            session: random::below(&mut self.draw_rng, self.sessions),
-            deadline: now.after(self.timeout),
+            session: random::below(&mut self.draw_rng, self.cfg.sessions),
+            deadline: now.after(self.cfg.timeout),
             born: now,
             origin: Origin::Client,
             caller: self.index,
@@ -154,7 +175,7 @@ impl ClientSim {
 
 impl Behavior for ClientSim {
     fn start(&mut self, ctx: &mut Ctx) {
-        match self.arrivals {
+        match self.cfg.arrivals {
             Arrivals::Open { .. } => self.next_candidate(ctx),
             Arrivals::Closed { users, .. } => (0..users).for_each(|_| self.think(ctx)),
         }
@@ -163,10 +184,10 @@ impl Behavior for ClientSim {
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
         match timer {
             Timer::Arrival => {
-                if let Arrivals::Open { rate } = &self.arrivals {
+                if let Arrivals::Open { rate } = &self.cfg.arrivals {
                     let accept = match rate {
                         RateProfile::Constant { .. } => true,
-                        _ => random::unit(&mut self.arrival_rng) * self.max_rate < rate.rate_at(ctx.now().as_s()),
+                        _ => random::unit(&mut self.arrival_rng) * self.cfg.max_rate < rate.rate_at(ctx.now().as_s()),
                     };
                     if accept {
                         self.issue(ctx);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::metrics::{ClientMetrics, Counts};
-use crate::model::{NodeKind, Scenario, ValidationError};
+use crate::model::{Arrivals, NodeKind, Scenario, ValidationError};
 
 use super::balancer::{BalancerSim, Pool};
 use super::client::ClientSim;
@@ -46,6 +46,8 @@ impl Component {
 /// [`Simulation::snapshot`] (cheap, for every frame) and
 /// [`Simulation::report`] (the full summary).
 pub struct Simulation {
+    /// The scenario as last applied.
+    scenario: Scenario,
     ids: Vec<String>,
     components: Vec<Component>,
     queue: EventQueue<Event>,
@@ -56,6 +58,15 @@ pub struct Simulation {
     duration: SimTime,
     warmup: SimTime,
     events: u64,
+}
+
+/// What [`Simulation::update`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Update {
+    /// Every change applies from the current simulated time on.
+    Applied,
+    /// Nothing was applied: these changes only take effect in a new run.
+    RestartNeeded(Vec<String>),
 }
 
 /// A compact view of a running simulation for the UI; its size grows with
@@ -138,6 +149,7 @@ impl Simulation {
             })
             .collect();
         let mut sim = Simulation {
+            scenario: scenario.clone(),
             ids: scenario.nodes.iter().map(|n| n.id.0.clone()).collect(),
             components,
             queue: EventQueue::new(),
@@ -159,6 +171,72 @@ impl Simulation {
             c.behavior().start(&mut ctx);
         }
         Ok(sim)
+    }
+
+    /// Applies an edited scenario to the running simulation, from the
+    /// current simulated time on: parameter changes of existing nodes
+    /// (rates, mixes, timeouts, workers, queue sizes, service times, USL,
+    /// balancer algorithm and capacity). Structural changes (nodes, edges,
+    /// zones, settings, the number of replicas or users, open vs closed
+    /// loop, L4/L7 routes) need a new run: then nothing is applied and the
+    /// reasons are returned.
+    ///
+    /// Errors: the edited scenario's validation problems.
+    pub fn update(&mut self, edited: &Scenario) -> Result<Update, ValidationError> {
+        edited.validate()?;
+        let old = &self.scenario;
+        let mut reasons = Vec::new();
+        if edited.settings != old.settings || edited.zones != old.zones {
+            reasons.push("run settings or zones changed".to_owned());
+        }
+        if edited.edges != old.edges {
+            reasons.push("edges changed".to_owned());
+        }
+        let same_nodes = edited.nodes.len() == old.nodes.len()
+            && edited.nodes.iter().zip(&old.nodes).all(|(a, b)| {
+                a.id == b.id && a.zone == b.zone && std::mem::discriminant(&a.kind) == std::mem::discriminant(&b.kind)
+            });
+        if !same_nodes {
+            reasons.push("nodes were added, removed, renamed, re-zoned or changed kind".to_owned());
+        }
+        if !reasons.is_empty() {
+            return Ok(Update::RestartNeeded(reasons));
+        }
+        // Check every node first, so that a refused change applies nothing.
+        let refused: Vec<String> = edited
+            .nodes
+            .iter()
+            .zip(&old.nodes)
+            .filter_map(|(new, old)| match (&new.kind, &old.kind) {
+                (NodeKind::Service(a), NodeKind::Service(b)) if a.replicas != b.replicas => Some((new, "replicas")),
+                (NodeKind::LoadBalancer(a), NodeKind::LoadBalancer(b)) if a.mode != b.mode => Some((new, "mode")),
+                (NodeKind::Client(a), NodeKind::Client(b)) if !same_loop(&a.arrivals, &b.arrivals) => {
+                    Some((new, "arrivals model"))
+                }
+                _ => None,
+            })
+            .map(|(n, what)| format!("`{}`: its {what} changed", n.id))
+            .collect();
+        if !refused.is_empty() {
+            return Ok(Update::RestartNeeded(refused));
+        }
+        let mut ctx = Ctx {
+            queue: &mut self.queue,
+            requests: &mut self.requests,
+            links: &mut self.links,
+            metrics: &mut self.metrics,
+        };
+        for (component, node) in self.components.iter_mut().zip(&edited.nodes) {
+            match (component, &node.kind) {
+                (Component::Client(c), NodeKind::Client(p)) => c.reconfigure(p),
+                (Component::Balancer(b), NodeKind::LoadBalancer(p)) => b.reconfigure(&mut ctx, p),
+                (Component::Service(s), NodeKind::Service(p)) => s.reconfigure(&mut ctx, p),
+                // Kinds were checked equal above.
+                _ => {}
+            }
+        }
+        self.scenario = edited.clone();
+        Ok(Update::Applied)
     }
 
     /// Simulated time now.
@@ -286,5 +364,15 @@ impl Simulation {
             engine: EngineStats { events: self.events, wall_ms: 0.0 },
         }
         .seal()
+    }
+}
+
+/// Whether two arrival models can replace each other live: both open, or
+/// both closed with the same number of users.
+fn same_loop(a: &Arrivals, b: &Arrivals) -> bool {
+    match (a, b) {
+        (Arrivals::Open { .. }, Arrivals::Open { .. }) => true,
+        (Arrivals::Closed { users: x, .. }, Arrivals::Closed { users: y, .. }) => x == y,
+        _ => false,
     }
 }

@@ -17,7 +17,7 @@ mod request;
 mod service;
 mod time;
 
-pub use engine::{NodeSnapshot, Simulation, Snapshot};
+pub use engine::{NodeSnapshot, Simulation, Snapshot, Update};
 pub use queue::EventQueue;
 pub use report::{EngineStats, NodeReport, Report, RequestReport, TimelineEvent};
 pub use request::{Origin, ReqId, Request, Requests};

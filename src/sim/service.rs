@@ -61,6 +61,8 @@ pub struct ServiceSim {
     queue_capacity: usize,
     sampler: Sampler,
     usl: Option<Usl>,
+    /// Queued requests, summed over replicas (kept for `load`).
+    queued: usize,
     /// Outgoing edges (indices), in call order.
     calls: Vec<u32>,
     replicas: Vec<Replica>,
@@ -79,6 +81,7 @@ impl ServiceSim {
             queue_capacity: p.queue_capacity as usize,
             sampler: Sampler::new(&p.service_time),
             usl: p.usl,
+            queued: 0,
             calls,
             replicas: (0..p.replicas).map(|_| Replica::default()).collect(),
             next_replica: 0,
@@ -100,7 +103,30 @@ impl ServiceSim {
 
     /// Requests in service and queued now.
     pub fn load(&self) -> (u32, usize) {
-        self.replicas.iter().fold((0, 0), |(b, q), r| (b + r.busy, q + r.queue.len()))
+        (self.stats.busy.level() as u32, self.queued)
+    }
+
+    /// Applies new parameters from now on: requests in service keep their
+    /// drawn service time; if there are more workers, queued requests start.
+    /// The caller keeps the number of replicas: changing it needs a new run.
+    pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &ServiceParams) {
+        self.workers = p.workers;
+        self.queue_capacity = p.queue_capacity as usize;
+        self.sampler = Sampler::new(&p.service_time);
+        self.usl = p.usl;
+        for replica in 0..self.replicas.len() {
+            self.start_queued(ctx, replica);
+        }
+    }
+
+    /// Starts queued requests of `replica` while it has free workers.
+    fn start_queued(&mut self, ctx: &mut Ctx, replica: usize) {
+        while self.replicas[replica].busy < self.workers {
+            let Some(next) = self.replicas[replica].queue.pop_front() else { return };
+            self.queued -= 1;
+            self.stats.queued.add(ctx.now(), -1);
+            self.begin(ctx, next, replica);
+        }
     }
 
     /// Puts `req` on a worker of `replica`: draws its service time.
@@ -155,10 +181,7 @@ impl ServiceSim {
         self.stats.busy.add(now, -1);
         let replica = request.replica as usize;
         self.replicas[replica].busy -= 1;
-        if let Some(next) = self.replicas[replica].queue.pop_front() {
-            self.stats.queued.add(now, -1);
-            self.begin(ctx, next, replica);
-        }
+        self.start_queued(ctx, replica);
     }
 }
 
@@ -179,6 +202,7 @@ impl Behavior for ServiceSim {
             self.begin(ctx, req, replica);
         } else if r.queue.len() < self.queue_capacity {
             r.queue.push_back(req);
+            self.queued += 1;
             self.stats.queued.add(now, 1);
         } else {
             self.stats.drop_request(now, now);

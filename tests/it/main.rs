@@ -3,6 +3,7 @@
 
 mod cli;
 mod invariants;
+mod live;
 mod model;
 mod support;
 mod theory;

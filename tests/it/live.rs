@@ -1,0 +1,80 @@
+//! Editing a running simulation: parameter changes apply from the current
+//! simulated time on; structural changes ask for a new run.
+
+use archsim::model::{NodeKind, Scenario, ServiceTime};
+use archsim::sim::{SimTime, Simulation, Update};
+
+use crate::support::{call, poisson_client, scenario, service};
+
+/// 1500 req/s offered to 10 workers of 10 ms (capacity 1000 req/s), 60 s.
+fn overloaded() -> Scenario {
+    scenario(
+        vec![poisson_client("c", 1500.0), service("s", 1, 10, 1_000_000, ServiceTime::Constant { ms: 10.0 })],
+        vec![call("c", "s")],
+        60.0,
+        0.0,
+    )
+}
+
+fn set_workers(s: &mut Scenario, workers: u32) {
+    if let NodeKind::Service(p) = &mut s.nodes[1].kind {
+        p.workers = workers;
+    }
+}
+
+fn throughput(sim: &Simulation, from_s: f64, to_s: f64) -> f64 {
+    sim.metrics().series.summary(SimTime::from_s(from_s), SimTime::from_s(to_s)).throughput_rps
+}
+
+#[test]
+fn more_workers_apply_from_now_on() {
+    let mut s = overloaded();
+    let mut sim = Simulation::new(&s, 1).unwrap();
+    sim.run_until(SimTime::from_s(20.0));
+    set_workers(&mut s, 20);
+    assert_eq!(sim.update(&s).unwrap(), Update::Applied);
+    sim.run_to_end();
+    // Before: saturated at c/S = 10 / 10 ms = 1000 req/s.
+    let before = throughput(&sim, 5.0, 20.0);
+    assert!((before - 1000.0).abs() < 10.0, "{before}");
+    // After: capacity 2000 req/s works off the backlog (500 req/s × 20 s =
+    // 10,000 requests, at a surplus of 500 req/s: until t ≈ 40 s) at full
+    // speed, then serves the 1500 req/s offered.
+    let draining = throughput(&sim, 22.0, 38.0);
+    assert!((draining - 2000.0).abs() < 20.0, "{draining}");
+    let after = throughput(&sim, 45.0, 60.0);
+    assert!((after - 1500.0).abs() < 50.0, "{after}");
+}
+
+#[test]
+fn structural_changes_need_a_restart_and_apply_nothing() {
+    let s = overloaded();
+    let mut reference = Simulation::new(&s, 2).unwrap();
+    reference.run_to_end();
+
+    let mut sim = Simulation::new(&s, 2).unwrap();
+    sim.run_until(SimTime::from_s(10.0));
+    let mut edited = s.clone();
+    set_workers(&mut edited, 50); // would apply…
+    if let NodeKind::Service(p) = &mut edited.nodes[1].kind {
+        p.replicas = 2; // …but this needs a new run
+    }
+    match sim.update(&edited).unwrap() {
+        Update::RestartNeeded(reasons) => assert!(reasons[0].contains("replicas"), "{reasons:?}"),
+        other => panic!("{other:?}"),
+    }
+    let mut edited = s.clone();
+    edited.edges[0].latency.base_ms = 5.0;
+    assert!(matches!(sim.update(&edited).unwrap(), Update::RestartNeeded(_)));
+    sim.run_to_end();
+    assert_eq!(sim.report().digest, reference.report().digest, "nothing was applied");
+}
+
+#[test]
+fn an_invalid_edit_is_refused() {
+    let s = overloaded();
+    let mut sim = Simulation::new(&s, 3).unwrap();
+    let mut edited = s.clone();
+    set_workers(&mut edited, 0);
+    assert!(sim.update(&edited).is_err());
+}
