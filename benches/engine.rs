@@ -66,6 +66,7 @@ fn print(case: &str, customers: u64, internal: u64, seconds: f64, digest: &str) 
 /// The minimal M/M/c loop: events are (time, kind) in a binary heap.
 fn baseline() {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    // Inversion, as a minimal loop would draw.
     let mut exp = |mean: f64| -mean * libm::log(1.0 - rng.random::<f64>());
     let (lambda, mu) = (RHO * f64::from(SERVERS), 1.0);
     let started = Instant::now();

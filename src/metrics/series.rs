@@ -50,12 +50,15 @@ pub struct WindowSummary {
 pub struct TimeSeries {
     width: SimTime,
     buckets: Vec<Bucket>,
+    /// The last bucket used, as (start ns, end ns, index): most events fall
+    /// in it, and finding it again needs no division.
+    hot: (u64, u64, usize),
 }
 
 impl TimeSeries {
     /// An empty series with 1 s buckets.
     pub fn new() -> Self {
-        TimeSeries { width: SimTime::from_s(1.0), buckets: Vec::new() }
+        TimeSeries { width: SimTime::from_s(1.0), buckets: Vec::new(), hot: (0, 0, 0) }
     }
 
     /// Width of a bucket now.
@@ -71,6 +74,10 @@ impl TimeSeries {
     /// The bucket containing `t`, created (and the series coarsened) as
     /// needed.
     pub fn bucket_mut(&mut self, t: SimTime) -> &mut Bucket {
+        let (start, end, hot) = self.hot;
+        if t.0 >= start && t.0 < end {
+            return &mut self.buckets[hot];
+        }
         let mut index = (t.0 / self.width.0) as usize;
         while index >= MAX_BUCKETS {
             self.coarsen();
@@ -79,6 +86,8 @@ impl TimeSeries {
         if index >= self.buckets.len() {
             self.buckets.resize_with(index + 1, Bucket::new);
         }
+        let start = index as u64 * self.width.0;
+        self.hot = (start, start + self.width.0, index);
         &mut self.buckets[index]
     }
 
@@ -93,6 +102,7 @@ impl TimeSeries {
             self.buckets.push(merged);
         }
         self.width = SimTime(self.width.0 * 2);
+        self.hot = (0, 0, 0);
     }
 
     /// Counts and latency over the buckets overlapping `[from, to)`.

@@ -111,6 +111,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_large_random_schedule_pops_sorted() {
+        let mut q = EventQueue::new();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..5_000u32 {
+            // A small LCG spreads times with many ties.
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            q.schedule(SimTime(1 + (x >> 54)), i);
+        }
+        let mut last = (0, 0);
+        let mut seen = 0;
+        while let Some(i) = q.pop() {
+            // Events were inserted in index order: ties must pop by index.
+            assert!((q.now().0, i) > last, "out of order at {i}");
+            last = (q.now().0, i);
+            seen += 1;
+        }
+        assert_eq!(seen, 5_000);
+    }
+
+    #[test]
     fn pops_in_time_then_insertion_order() {
         let mut q = EventQueue::new();
         q.schedule(SimTime(5), 'a');

@@ -11,6 +11,8 @@
 //! determinism contract (the same run natively and in every browser) needs
 //! one implementation of every transcendental function.
 
+mod ziggurat;
+
 use std::hash::Hasher;
 
 use rand::{RngExt, SeedableRng};
@@ -39,10 +41,14 @@ pub fn below(rng: &mut Stream, n: u64) -> u64 {
     rng.random_range(0..n.max(1))
 }
 
-/// Exponential with the given mean (any unit): −mean · ln(1 − U).
-/// (1 − U is exact for a 53-bit U, and `log` is faster than `log1p`.)
+/// Exponential with the given mean (any unit), by the ziggurat method.
 pub fn exponential(rng: &mut Stream, mean: f64) -> f64 {
-    -mean * libm::log(1.0 - unit(rng))
+    mean * ziggurat::exp1(rng)
+}
+
+/// The top 53 bits of `bits` as a uniform on [0, 1).
+fn unit53(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Standard normal by Marsaglia's polar method (Marsaglia & Bray 1964).
@@ -155,12 +161,25 @@ mod tests {
     }
 
     #[test]
-    fn exponential_mean_and_variance() {
+    fn exponential_mean_variance_and_tail() {
         let mut rng = stream(1, "t", "exp");
-        let (m, v) = moments(400_000, || exponential(&mut rng, 2.0));
-        // Exp(mean 2): variance 4. Standard error of the mean 2/√n ≈ 0.0032.
-        assert!((m - 2.0).abs() < 0.015, "mean {m}");
-        assert!((v - 4.0).abs() < 0.1, "variance {v}");
+        let n = 2_000_000;
+        let xs: Vec<f64> = (0..n).map(|_| exponential(&mut rng, 2.0)).collect();
+        let (m, v) = moments(n, {
+            let mut it = xs.iter();
+            move || *it.next().unwrap()
+        });
+        // Exp(mean 2): variance 4. Standard error of the mean 2/√n ≈ 0.0014.
+        assert!((m - 2.0).abs() < 0.007, "mean {m}");
+        assert!((v - 4.0).abs() < 0.05, "variance {v}");
+        // P(X > 2t) = e^(−t), across the layers, the wedges and the tail
+        // beyond r = 7.7 (for mean 1): within 5 binomial standard errors.
+        for t in [0.01f64, 0.5, 1.0, 3.0, 7.0, 8.0, 10.0] {
+            let p = (-t).exp();
+            let got = xs.iter().filter(|x| **x > 2.0 * t).count() as f64 / n as f64;
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            assert!((got - p).abs() < 5.0 * se + 1e-7, "P(X > {t}): {got} vs {p}");
+        }
     }
 
     #[test]
