@@ -12,6 +12,7 @@
 //! touches the DOM or the wall clock.
 #![warn(missing_docs)]
 
+pub mod editor;
 pub mod metrics;
 pub mod model;
 pub mod sim;

@@ -84,6 +84,17 @@ pub const KINDS: &[KindInfo] = &[
 ];
 
 impl NodeKind {
+    /// A new component of the kind named `name` (see [`KINDS`]) with its
+    /// default parameters, or None for an unknown name.
+    pub fn default_for(name: &str) -> Option<NodeKind> {
+        match name {
+            "client" => Some(NodeKind::Client(ClientParams::default())),
+            "load_balancer" => Some(NodeKind::LoadBalancer(LoadBalancerParams::default())),
+            "service" => Some(NodeKind::Service(ServiceParams::default())),
+            _ => None,
+        }
+    }
+
     /// The palette entry of this kind.
     pub fn info(&self) -> &'static KindInfo {
         match self {

@@ -17,7 +17,7 @@ pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};
 pub use service::{lognormal_fit, ServiceParams, ServiceTime, Usl, Z99};
 pub use traffic::{Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix};
-pub use validate::{Problem, ValidationError};
+pub use validate::{wiring_problem, Problem, ValidationError};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

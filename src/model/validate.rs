@@ -113,12 +113,7 @@ impl Scenario {
                     c.fail(format!("{path}.zone"), format!("zone `{zone}` is not defined in $.zones"));
                 }
             }
-            let params = format!("{path}.params");
-            match &n.kind {
-                NodeKind::Client(p) => check_client(c, &params, p),
-                NodeKind::LoadBalancer(p) => check_balancer(c, &params, p),
-                NodeKind::Service(p) => check_service(c, &params, p),
-            }
+            check_params(c, &format!("{path}.params"), &n.kind);
             let outgoing = self.edges.iter().filter(|e| e.from == n.id).count();
             match &n.kind {
                 NodeKind::Client(_) if outgoing != 1 => c.fail(
@@ -131,6 +126,51 @@ impl Scenario {
                 _ => {}
             }
         }
+    }
+
+    /// The problems of one node's parameters (paths relative to the
+    /// scenario, e.g. `$.nodes[2].params.workers`), ignoring how it is
+    /// wired: what the inspector shows while the graph is being built.
+    pub fn param_problems(&self, index: usize) -> Vec<Problem> {
+        let mut c = Checker::default();
+        if let Some(n) = self.nodes.get(index) {
+            check_params(&mut c, &format!("$.nodes[{index}].params"), &n.kind);
+        }
+        c.problems
+    }
+
+    /// Why a synchronous edge `from` → `to` cannot be added, if it cannot:
+    /// an unknown node, a self-call, a duplicate, a client that already has
+    /// its entry edge, a kind that cannot call the other, or a cycle of
+    /// synchronous calls it would close.
+    pub fn connection_problem(&self, from: &NodeId, to: &NodeId) -> Option<String> {
+        let (Some(caller), Some(callee)) = (self.node(from), self.node(to)) else {
+            return Some("both ends must be existing nodes".into());
+        };
+        if from == to {
+            return Some(format!("`{from}` cannot call itself"));
+        }
+        if self.edges.iter().any(|e| &e.from == from && &e.to == to) {
+            return Some(format!("`{from}` already calls `{to}`"));
+        }
+        if matches!(caller.kind, NodeKind::Client(_)) && self.edges.iter().any(|e| &e.from == from) {
+            return Some(format!("client `{from}` already has its entry node"));
+        }
+        if let Some(reason) = wiring_problem(&caller.kind, &callee.kind, CallMode::Sync) {
+            return Some(reason.into());
+        }
+        // A path `to` ⇝ `from` over sync edges would close a cycle.
+        let mut reach = vec![to];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(at) = reach.pop() {
+            if at == from {
+                return Some(format!("`{to}` already (indirectly) calls `{from}`: a synchronous cycle"));
+            }
+            if seen.insert(at) {
+                reach.extend(self.edges.iter().filter(|e| &e.from == at && e.mode == CallMode::Sync).map(|e| &e.to));
+            }
+        }
+        None
     }
 
     fn check_edges(&self, c: &mut Checker) {
@@ -198,7 +238,7 @@ impl Scenario {
 }
 
 /// Why `caller` may not call `callee` this way, if it may not.
-fn wiring_problem(caller: &NodeKind, callee: &NodeKind, mode: CallMode) -> Option<&'static str> {
+pub fn wiring_problem(caller: &NodeKind, callee: &NodeKind, mode: CallMode) -> Option<&'static str> {
     match (caller, callee) {
         (_, NodeKind::Client(_)) => Some("nothing can call a client"),
         (NodeKind::Client(_) | NodeKind::LoadBalancer(_), _) if mode == CallMode::Async => {
@@ -208,6 +248,14 @@ fn wiring_problem(caller: &NodeKind, callee: &NodeKind, mode: CallMode) -> Optio
             Some("a load balancer forwards to service pools, not to another balancer")
         }
         _ => None,
+    }
+}
+
+fn check_params(c: &mut Checker, path: &str, kind: &NodeKind) {
+    match kind {
+        NodeKind::Client(p) => check_client(c, path, p),
+        NodeKind::LoadBalancer(p) => check_balancer(c, path, p),
+        NodeKind::Service(p) => check_service(c, path, p),
     }
 }
 

@@ -1,0 +1,100 @@
+//! Where things are on the canvas: node boxes, ports, hit testing, grid
+//! snapping. Canvas units are CSS pixels at zoom 1.
+
+use crate::model::{NodeId, Point, Scenario};
+
+/// Node box width.
+pub const NODE_W: f64 = 144.0;
+/// Node box height.
+pub const NODE_H: f64 = 56.0;
+/// Port radius as drawn.
+pub const PORT_R: f64 = 6.0;
+/// How far from a port's centre a press still grabs it.
+const PORT_GRAB: f64 = 11.0;
+/// Grid pitch for snapping.
+pub const GRID: f64 = 20.0;
+
+/// What lies under a point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hit {
+    /// A node's output port (start of a connection).
+    OutPort(NodeId),
+    /// A node's input port.
+    InPort(NodeId),
+    /// A node's box.
+    Node(NodeId),
+    /// Nothing: the canvas background.
+    Background,
+}
+
+/// The output port of a node whose box starts at `pos`: the middle of its
+/// right side.
+pub fn out_port(pos: Point) -> Point {
+    Point { x: pos.x + NODE_W, y: pos.y + NODE_H / 2.0 }
+}
+
+/// The input port: the middle of the left side.
+pub fn in_port(pos: Point) -> Point {
+    Point { x: pos.x, y: pos.y + NODE_H / 2.0 }
+}
+
+fn near(a: Point, b: Point, r: f64) -> bool {
+    (a.x - b.x).powi(2) + (a.y - b.y).powi(2) <= r * r
+}
+
+/// The topmost thing at `p` (later nodes are drawn on top; ports win over
+/// boxes).
+pub fn hit_test(s: &Scenario, p: Point) -> Hit {
+    for n in s.nodes.iter().rev() {
+        if near(p, out_port(n.pos), PORT_GRAB) {
+            return Hit::OutPort(n.id.clone());
+        }
+        if near(p, in_port(n.pos), PORT_GRAB) {
+            return Hit::InPort(n.id.clone());
+        }
+    }
+    s.nodes
+        .iter()
+        .rev()
+        .find(|n| p.x >= n.pos.x && p.x <= n.pos.x + NODE_W && p.y >= n.pos.y && p.y <= n.pos.y + NODE_H)
+        .map_or(Hit::Background, |n| Hit::Node(n.id.clone()))
+}
+
+/// `v` rounded to the grid.
+pub fn snap(v: f64) -> f64 {
+    (v / GRID).round() * GRID
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Node, NodeKind, ServiceParams, Settings, FORMAT_VERSION};
+
+    #[test]
+    fn ports_boxes_and_background() {
+        let node = |id: &str, x: f64| Node {
+            id: id.into(),
+            label: String::new(),
+            pos: Point { x, y: 0.0 },
+            zone: None,
+            kind: NodeKind::Service(ServiceParams::default()),
+        };
+        let s = Scenario {
+            version: FORMAT_VERSION,
+            title: String::new(),
+            description: String::new(),
+            settings: Settings::default(),
+            zones: Vec::new(),
+            nodes: vec![node("a", 0.0), node("b", 100.0)],
+            edges: Vec::new(),
+        };
+        assert_eq!(hit_test(&s, Point { x: 20.0, y: 20.0 }), Hit::Node("a".into()));
+        // b overlaps a and is drawn on top.
+        assert_eq!(hit_test(&s, Point { x: 120.0, y: 10.0 }), Hit::Node("b".into()));
+        assert_eq!(hit_test(&s, Point { x: 247.0, y: 30.0 }), Hit::OutPort("b".into()));
+        assert_eq!(hit_test(&s, Point { x: -5.0, y: 28.0 }), Hit::InPort("a".into()));
+        assert_eq!(hit_test(&s, Point { x: 400.0, y: 400.0 }), Hit::Background);
+        assert_eq!(snap(29.0), 20.0);
+        assert_eq!(snap(31.0), 40.0);
+    }
+}

@@ -1,0 +1,326 @@
+//! The headless editor: user intents as [`Action`]s applied to a
+//! [`Scenario`] by a reducer with an undo stack, and the pointer
+//! [`gesture`] state machine that turns presses and moves into actions.
+//! Pure Rust, tested natively; `ui` only translates DOM events.
+
+pub mod geometry;
+pub mod gesture;
+
+use thiserror::Error;
+
+use crate::model::{Edge, Node, NodeId, NodeKind, Point, Problem, Scenario, KINDS};
+
+/// Most undo steps kept.
+const UNDO_LIMIT: usize = 500;
+
+/// One user intent. Each is undone as a whole.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Drop a new component of kind `kind` (a [`KINDS`] name) centred at
+    /// `at`, with default parameters and a fresh id.
+    AddNode {
+        /// Kind name, e.g. `service`.
+        kind: String,
+        /// Centre of the new node, canvas units.
+        at: Point,
+    },
+    /// Move nodes by a delta, canvas units.
+    MoveNodes {
+        /// Nodes moved.
+        ids: Vec<NodeId>,
+        /// Horizontal delta.
+        dx: f64,
+        /// Vertical delta.
+        dy: f64,
+    },
+    /// Add a synchronous call `from` → `to`.
+    Connect {
+        /// Caller.
+        from: NodeId,
+        /// Callee.
+        to: NodeId,
+    },
+    /// Remove nodes (with their edges) and edges.
+    Delete {
+        /// Nodes removed.
+        nodes: Vec<NodeId>,
+        /// Edges removed, as (from, to).
+        edges: Vec<(NodeId, NodeId)>,
+    },
+    /// Replace a node's kind parameters (an inspector edit).
+    SetParams {
+        /// Node edited.
+        id: NodeId,
+        /// Its new kind and parameters.
+        kind: NodeKind,
+    },
+    /// Rename a node's label.
+    SetLabel {
+        /// Node edited.
+        id: NodeId,
+        /// New label.
+        label: String,
+    },
+    /// Replace the whole scenario (open a file, a link or a preset).
+    Replace(Box<Scenario>),
+}
+
+/// Why an action was refused; the scenario is unchanged.
+#[derive(Clone, Debug, PartialEq, Error)]
+pub enum EditError {
+    /// No such component kind.
+    #[error("there is no component kind `{0}`")]
+    UnknownKind(String),
+    /// No such node.
+    #[error("node `{0}` does not exist")]
+    UnknownNode(NodeId),
+    /// The connection is not allowed, and why.
+    #[error("cannot connect: {0}")]
+    Connection(String),
+    /// The parameters are invalid; every problem is listed.
+    #[error("invalid parameters: {}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<Problem>),
+}
+
+/// A scenario being edited, with undo and redo.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Editor {
+    scenario: Scenario,
+    undo: Vec<Scenario>,
+    redo: Vec<Scenario>,
+}
+
+impl Editor {
+    /// Starts editing `scenario` with empty history.
+    pub fn new(scenario: Scenario) -> Self {
+        Editor { scenario, undo: Vec::new(), redo: Vec::new() }
+    }
+
+    /// The scenario as edited so far.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Whether there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Applies `action` as one undoable step. Returns the id of the node an
+    /// [`Action::AddNode`] created.
+    ///
+    /// Errors: an unknown kind or node, a refused connection, invalid
+    /// parameters; the scenario is then unchanged.
+    pub fn apply(&mut self, action: Action) -> Result<Option<NodeId>, EditError> {
+        let mut next = self.scenario.clone();
+        let created = reduce(&mut next, action)?;
+        if next != self.scenario {
+            self.undo.push(std::mem::replace(&mut self.scenario, next));
+            if self.undo.len() > UNDO_LIMIT {
+                self.undo.remove(0);
+            }
+            self.redo.clear();
+        }
+        Ok(created)
+    }
+
+    /// Undoes the last step; false when there was none.
+    pub fn undo(&mut self) -> bool {
+        let Some(previous) = self.undo.pop() else { return false };
+        self.redo.push(std::mem::replace(&mut self.scenario, previous));
+        true
+    }
+
+    /// Redoes the last undone step; false when there was none.
+    pub fn redo(&mut self) -> bool {
+        let Some(next) = self.redo.pop() else { return false };
+        self.undo.push(std::mem::replace(&mut self.scenario, next));
+        true
+    }
+}
+
+fn position(s: &Scenario, id: &NodeId) -> Result<usize, EditError> {
+    s.nodes.iter().position(|n| &n.id == id).ok_or_else(|| EditError::UnknownNode(id.clone()))
+}
+
+/// Applies one action to `s` in place.
+fn reduce(s: &mut Scenario, action: Action) -> Result<Option<NodeId>, EditError> {
+    match action {
+        Action::AddNode { kind, at } => {
+            let info = KINDS.iter().find(|k| k.name == kind).ok_or_else(|| EditError::UnknownKind(kind.clone()))?;
+            let params = NodeKind::default_for(info.name).ok_or(EditError::UnknownKind(kind))?;
+            let prefix = id_prefix(info.name);
+            let n = (1..).find(|n| s.node(&NodeId(format!("{prefix}-{n}"))).is_none()).unwrap_or(1);
+            let id = NodeId(format!("{prefix}-{n}"));
+            let (w, h) = (geometry::NODE_W, geometry::NODE_H);
+            s.nodes.push(Node {
+                id: id.clone(),
+                label: format!("{} {n}", info.title),
+                pos: Point { x: at.x - w / 2.0, y: at.y - h / 2.0 },
+                zone: None,
+                kind: params,
+            });
+            Ok(Some(id))
+        }
+        Action::MoveNodes { ids, dx, dy } => {
+            for id in &ids {
+                let i = position(s, id)?;
+                s.nodes[i].pos.x += dx;
+                s.nodes[i].pos.y += dy;
+            }
+            Ok(None)
+        }
+        Action::Connect { from, to } => {
+            if let Some(reason) = s.connection_problem(&from, &to) {
+                return Err(EditError::Connection(reason));
+            }
+            s.edges.push(Edge::new(from.as_str(), to.as_str()));
+            Ok(None)
+        }
+        Action::Delete { nodes, edges } => {
+            s.nodes.retain(|n| !nodes.contains(&n.id));
+            s.edges.retain(|e| {
+                !nodes.contains(&e.from)
+                    && !nodes.contains(&e.to)
+                    && !edges.iter().any(|(f, t)| f == &e.from && t == &e.to)
+            });
+            Ok(None)
+        }
+        Action::SetParams { id, kind } => {
+            let i = position(s, &id)?;
+            s.nodes[i].kind = kind;
+            let problems = s.param_problems(i);
+            if problems.is_empty() {
+                Ok(None)
+            } else {
+                Err(EditError::Invalid(problems))
+            }
+        }
+        Action::SetLabel { id, label } => {
+            let i = position(s, &id)?;
+            s.nodes[i].label = label;
+            Ok(None)
+        }
+        Action::Replace(scenario) => {
+            *s = *scenario;
+            Ok(None)
+        }
+    }
+}
+
+/// The id prefix of new nodes of a kind.
+fn id_prefix(kind: &str) -> &str {
+    match kind {
+        "client" => "clients",
+        "load_balancer" => "lb",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ServiceParams, Settings, FORMAT_VERSION};
+
+    fn empty() -> Editor {
+        Editor::new(Scenario {
+            version: FORMAT_VERSION,
+            title: String::new(),
+            description: String::new(),
+            settings: Settings::default(),
+            zones: Vec::new(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+        })
+    }
+
+    fn add(e: &mut Editor, kind: &str, x: f64) -> NodeId {
+        e.apply(Action::AddNode { kind: kind.into(), at: Point { x, y: 100.0 } }).unwrap().unwrap()
+    }
+
+    #[test]
+    fn build_a_chain_then_undo_and_redo_every_step() {
+        let mut e = empty();
+        let c = add(&mut e, "client", 100.0);
+        let lb = add(&mut e, "load_balancer", 300.0);
+        let s = add(&mut e, "service", 500.0);
+        assert_eq!((c.as_str(), lb.as_str(), s.as_str()), ("clients-1", "lb-1", "service-1"));
+        assert_eq!(e.scenario().nodes[2].pos, Point { x: 500.0 - geometry::NODE_W / 2.0, y: 100.0 - 28.0 });
+        e.apply(Action::Connect { from: c.clone(), to: lb.clone() }).unwrap();
+        e.apply(Action::Connect { from: lb.clone(), to: s.clone() }).unwrap();
+        // The finished chain is a valid, runnable scenario.
+        e.scenario().validate().unwrap();
+        e.apply(Action::MoveNodes { ids: vec![s.clone()], dx: 20.0, dy: -40.0 }).unwrap();
+        let built = e.scenario().clone();
+        for _ in 0..6 {
+            assert!(e.undo());
+        }
+        assert!(!e.undo());
+        assert!(e.scenario().nodes.is_empty());
+        for _ in 0..6 {
+            assert!(e.redo());
+        }
+        assert_eq!(e.scenario(), &built);
+        // A new edit clears the redo stack.
+        e.undo();
+        e.apply(Action::SetLabel { id: s, label: "API".into() }).unwrap();
+        assert!(!e.can_redo());
+    }
+
+    #[test]
+    fn refused_edits_leave_the_scenario_unchanged() {
+        let mut e = empty();
+        let c = add(&mut e, "client", 100.0);
+        let s = add(&mut e, "service", 300.0);
+        let before = e.scenario().clone();
+        let refused = e.apply(Action::Connect { from: s.clone(), to: c.clone() }).unwrap_err();
+        assert_eq!(refused, EditError::Connection("nothing can call a client".into()));
+        let bad = NodeKind::Service(ServiceParams { workers: 0, ..ServiceParams::default() });
+        match e.apply(Action::SetParams { id: s.clone(), kind: bad }).unwrap_err() {
+            EditError::Invalid(p) => assert_eq!(p[0].path, "$.nodes[1].params.workers"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            e.apply(Action::AddNode { kind: "teapot".into(), at: Point::default() }),
+            Err(EditError::UnknownKind(_))
+        ));
+        assert_eq!(e.scenario(), &before);
+        assert_eq!(e.undo.len(), 2, "refused edits add no undo step");
+    }
+
+    #[test]
+    fn connections_refuse_cycles_duplicates_and_second_entries() {
+        let mut e = empty();
+        let c = add(&mut e, "client", 0.0);
+        let a = add(&mut e, "service", 200.0);
+        let b = add(&mut e, "service", 400.0);
+        e.apply(Action::Connect { from: a.clone(), to: b.clone() }).unwrap();
+        let cycle = e.apply(Action::Connect { from: b.clone(), to: a.clone() }).unwrap_err();
+        assert!(cycle.to_string().contains("cycle"), "{cycle}");
+        assert!(e
+            .apply(Action::Connect { from: a.clone(), to: b.clone() })
+            .unwrap_err()
+            .to_string()
+            .contains("already"));
+        e.apply(Action::Connect { from: c.clone(), to: a }).unwrap();
+        assert!(e.apply(Action::Connect { from: c, to: b }).unwrap_err().to_string().contains("entry"));
+    }
+
+    #[test]
+    fn deleting_a_node_removes_its_edges_in_one_undoable_step() {
+        let mut e = empty();
+        let c = add(&mut e, "client", 0.0);
+        let a = add(&mut e, "service", 200.0);
+        e.apply(Action::Connect { from: c.clone(), to: a.clone() }).unwrap();
+        e.apply(Action::Delete { nodes: vec![a], edges: vec![] }).unwrap();
+        assert_eq!(e.scenario().nodes.len(), 1);
+        assert!(e.scenario().edges.is_empty());
+        e.undo();
+        assert_eq!(e.scenario().edges.len(), 1);
+    }
+}
