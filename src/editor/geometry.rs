@@ -65,6 +65,47 @@ pub fn snap(v: f64) -> f64 {
     (v / GRID).round() * GRID
 }
 
+/// The view onto the canvas: screen = world × `zoom` + `(x, y)`. View
+/// state: never saved in the scenario.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Camera {
+    /// Horizontal offset, screen pixels.
+    pub x: f64,
+    /// Vertical offset, screen pixels.
+    pub y: f64,
+    /// Zoom factor.
+    pub zoom: f64,
+}
+
+impl Default for Camera {
+    fn default() -> Self {
+        Camera { x: 0.0, y: 0.0, zoom: 1.0 }
+    }
+}
+
+impl Camera {
+    /// The canvas point under screen point (`sx`, `sy`) (pixels from the
+    /// surface's top-left corner).
+    pub fn to_world(&self, sx: f64, sy: f64) -> Point {
+        Point { x: (sx - self.x) / self.zoom, y: (sy - self.y) / self.zoom }
+    }
+
+    /// The camera that shows every node of `s` on a `width` × `height`
+    /// surface with a margin, zoomed in no further than 1.
+    pub fn fit(s: &Scenario, width: f64, height: f64) -> Camera {
+        const MARGIN: f64 = 40.0;
+        if s.nodes.is_empty() || width <= 0.0 || height <= 0.0 {
+            return Camera::default();
+        }
+        let x0 = s.nodes.iter().map(|n| n.pos.x).fold(f64::MAX, f64::min);
+        let y0 = s.nodes.iter().map(|n| n.pos.y).fold(f64::MAX, f64::min);
+        let x1 = s.nodes.iter().map(|n| n.pos.x + NODE_W).fold(f64::MIN, f64::max);
+        let y1 = s.nodes.iter().map(|n| n.pos.y + NODE_H).fold(f64::MIN, f64::max);
+        let zoom = ((width - 2.0 * MARGIN) / (x1 - x0)).min((height - 2.0 * MARGIN) / (y1 - y0)).clamp(0.1, 1.0);
+        Camera { x: width / 2.0 - zoom * (x0 + x1) / 2.0, y: height / 2.0 - zoom * (y0 + y1) / 2.0, zoom }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +135,12 @@ mod tests {
         assert_eq!(hit_test(&s, Point { x: 247.0, y: 30.0 }), Hit::OutPort("b".into()));
         assert_eq!(hit_test(&s, Point { x: -5.0, y: 28.0 }), Hit::InPort("a".into()));
         assert_eq!(hit_test(&s, Point { x: 400.0, y: 400.0 }), Hit::Background);
+        // Both nodes span x 0–244, y 0–56: centred, at zoom 1 on a large surface.
+        let cam = Camera::fit(&s, 1000.0, 600.0);
+        assert_eq!(cam, Camera { x: 500.0 - 122.0, y: 300.0 - 28.0, zoom: 1.0 });
+        assert_eq!(cam.to_world(378.0, 272.0), Point { x: 0.0, y: 0.0 });
+        // A small surface zooms out: (200 − 80) / 244.
+        assert!((Camera::fit(&s, 200.0, 600.0).zoom - 120.0 / 244.0).abs() < 1e-12);
         assert_eq!(snap(29.0), 20.0);
         assert_eq!(snap(31.0), 40.0);
     }

@@ -1,49 +1,143 @@
-//! The application shell: header, palette, canvas, inspector, run panel.
+//! The application shell: header, palette, canvas, inspector, run panel,
+//! wired to one [`Store`].
 
 use std::rc::Rc;
 
+use gloo_events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::editor::geometry::Camera;
+use crate::editor::Action;
 use crate::model::Scenario;
 
+use super::canvas::{world_point, Canvas};
+use super::header::Header;
+use super::inspector::Inspector;
+use super::palette::{Drop, Palette};
 use super::run::use_run;
-use super::{canvas::Canvas, header::Header, inspector::Inspector, palette::Palette, run_panel::RunPanel};
+use super::run_panel::RunPanel;
+use super::storage;
+use super::store::{Msg, Store};
 
-/// The scenario the app opens with until the editor and presets land.
+/// The scenario a first visit opens with.
 const STARTER: &str = include_str!("../../scenarios/three-tier.json");
+
+/// The autosaved design, or the starter scenario (with the reason when an
+/// autosave could not be restored).
+fn initial_store() -> Store {
+    let starter = || Scenario::from_json(STARTER).unwrap_or_else(|_| empty_scenario());
+    match storage::load() {
+        Ok(Some(saved)) => Store::new(saved),
+        Ok(None) => Store::new(starter()),
+        Err(message) => Store { error: Some(message), ..Store::new(starter()) },
+    }
+}
+
+fn empty_scenario() -> Scenario {
+    Scenario {
+        version: crate::model::FORMAT_VERSION,
+        title: String::new(),
+        description: String::new(),
+        settings: Default::default(),
+        zones: Vec::new(),
+        nodes: Vec::new(),
+        edges: Vec::new(),
+    }
+}
 
 /// Root component mounted by `main`.
 #[component]
 pub fn App() -> Html {
-    let scenario = use_memo((), |_| Scenario::from_json(STARTER).map(Rc::new));
-    match &*scenario {
-        Ok(scenario) => html! { <Workspace scenario={scenario.clone()} /> },
-        Err(e) => html! {
-            <div class="app">
-                <Header title="" />
-                <div class="error-banner" data-testid="error-banner" role="alert">{ e.to_string() }</div>
-            </div>
-        },
+    let store = use_reducer(initial_store);
+    let scenario = use_memo(store.editor.clone(), |e| Rc::new(e.scenario().clone()));
+    let scenario: Rc<Scenario> = (*scenario).clone();
+    let camera = use_state(Camera::default);
+    let surface = use_node_ref();
+    let run = use_run(scenario.clone());
+    let on_msg = {
+        let store = store.dispatcher();
+        Callback::from(move |m: Msg| store.dispatch(m))
+    };
+
+    let fit = {
+        let (camera, surface, scenario) = (camera.clone(), surface.clone(), scenario.clone());
+        Callback::from(move |()| {
+            if let Some(el) = surface.cast::<web_sys::Element>() {
+                let r = el.get_bounding_client_rect();
+                camera.set(Camera::fit(&scenario, r.width(), r.height()));
+            }
+        })
+    };
+    // Fit once the surface has a size.
+    {
+        let fit = fit.clone();
+        use_effect_with((), move |_| fit.emit(()));
     }
-}
+    // Autosave every change.
+    {
+        let store = store.dispatcher();
+        use_effect_with(scenario.clone(), move |s| {
+            if let Err(message) = storage::save(s) {
+                store.dispatch(Msg::Error(message));
+            }
+        });
+    }
+    // Keyboard shortcuts, unless the user is typing in a field.
+    {
+        let store = store.dispatcher();
+        use_effect_with((), move |_| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let listener = document.map(|d| {
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&d, "keydown", options, move |event| {
+                    let Some(e) = event.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                    let typing = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+                    if typing {
+                        return;
+                    }
+                    let command = e.ctrl_key() || e.meta_key();
+                    let msg = match e.key().as_str() {
+                        "Delete" | "Backspace" => Some(Msg::DeleteSelection),
+                        "z" | "Z" if command && e.shift_key() => Some(Msg::Redo),
+                        "z" if command => Some(Msg::Undo),
+                        "y" if command => Some(Msg::Redo),
+                        _ => None,
+                    };
+                    if let Some(msg) = msg {
+                        e.prevent_default();
+                        store.dispatch(msg);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let on_drop = {
+        let (store, surface, camera) = (store.dispatcher(), surface.clone(), camera.clone());
+        Callback::from(move |d: Drop| {
+            let Some(el) = surface.cast::<web_sys::Element>() else { return };
+            let r = el.get_bounding_client_rect();
+            let (x, y) = (f64::from(d.client.0), f64::from(d.client.1));
+            let inside = x >= r.left() && x <= r.right() && y >= r.top() && y <= r.bottom();
+            if let (true, Some(at)) = (inside, world_point(&surface, &camera, d.client.0, d.client.1)) {
+                store.dispatch(Msg::Apply(Action::AddNode { kind: d.kind.to_owned(), at }));
+            }
+        })
+    };
 
-/// Props of [`Workspace`].
-#[derive(Properties, PartialEq)]
-struct WorkspaceProps {
-    scenario: Rc<Scenario>,
-}
-
-/// The panels around one scenario and its run.
-#[component]
-fn Workspace(props: &WorkspaceProps) -> Html {
-    let run = use_run(props.scenario.clone());
     html! {
         <div class="app">
-            <Header title={props.scenario.title.clone()} />
-            <Palette />
-            <Canvas scenario={props.scenario.clone()} nodes={run.readouts.nodes.clone()} />
-            <Inspector />
-            <RunPanel run={run} />
+            <Header title={scenario.title.clone()} can_undo={store.editor.can_undo()} can_redo={store.editor.can_redo()}
+                    on_undo={on_msg.reform(|()| Msg::Undo)} on_redo={on_msg.reform(|()| Msg::Redo)} on_fit={fit} />
+            <Palette {on_drop} />
+            <Canvas scenario={scenario.clone()} selection={store.selection.clone()} load={run.readouts.nodes.clone()}
+                    camera={*camera} {surface} on_msg={on_msg.clone()} />
+            <Inspector scenario={scenario.clone()} selection={store.selection.clone()} on_msg={on_msg.clone()} />
+            <RunPanel run={run} edit_error={store.error.clone().map(AttrValue::from)} />
         </div>
     }
 }

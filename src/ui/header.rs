@@ -1,4 +1,5 @@
-//! The top bar: product name and the scenario's title.
+//! The top bar: product name, the scenario's title, edit history and view
+//! buttons.
 
 use yew::prelude::*;
 
@@ -7,6 +8,16 @@ use yew::prelude::*;
 pub struct HeaderProps {
     /// Title of the open scenario.
     pub title: AttrValue,
+    /// Whether undo / redo can do something.
+    pub can_undo: bool,
+    /// Whether redo can do something.
+    pub can_redo: bool,
+    /// Undo the last edit.
+    pub on_undo: Callback<()>,
+    /// Redo the last undone edit.
+    pub on_redo: Callback<()>,
+    /// Fit the drawing to the canvas.
+    pub on_fit: Callback<()>,
 }
 
 /// Top bar of the page.
@@ -24,6 +35,14 @@ pub fn Header(props: &HeaderProps) -> Html {
                 { "ArchSim" }
             </span>
             <span class="scenario-title">{ props.title.clone() }</span>
+            <span class="header-tools">
+                <button data-testid="undo" title="Undo (Ctrl+Z)" disabled={!props.can_undo}
+                        onclick={props.on_undo.reform(|_| ())}>{ "Undo" }</button>
+                <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled={!props.can_redo}
+                        onclick={props.on_redo.reform(|_| ())}>{ "Redo" }</button>
+                <button data-testid="fit" title="Fit the drawing to the window"
+                        onclick={props.on_fit.reform(|_| ())}>{ "Fit" }</button>
+            </span>
         </header>
     }
 }

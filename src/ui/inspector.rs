@@ -1,14 +1,253 @@
-//! The right-hand panel showing the selected node's parameters.
+//! The right-hand panel: every parameter of the selected node with its unit
+//! and a short help text. Invalid values are shown in red with the reason
+//! and never reach the model.
 
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde_json::Value;
 use yew::prelude::*;
+
+use crate::editor::Action;
+use crate::model::{NodeId, NodeKind, Scenario};
+
+use super::store::Msg;
+
+/// Props of [`Inspector`].
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    /// The scenario.
+    pub scenario: Rc<Scenario>,
+    /// Selected nodes.
+    pub selection: Vec<NodeId>,
+    /// Where edits go.
+    pub on_msg: Callback<Msg>,
+}
+
+/// Fields that pick a variant (distribution, profile shape, …): shown, not
+/// edited here.
+const TAGS: [&str; 6] = ["dist", "shape", "model", "name", "layer", "law"];
 
 /// Parameters of the selection (`data-testid="inspector"`).
 #[component]
-pub fn Inspector() -> Html {
+pub fn Inspector(props: &InspectorProps) -> Html {
+    // Per field path: the rejected text and why.
+    let rejected = use_state(BTreeMap::<String, (String, String)>::new);
+    {
+        let rejected = rejected.clone();
+        use_effect_with(props.selection.clone(), move |_| rejected.set(BTreeMap::new()));
+    }
+    let body = match props.selection.as_slice() {
+        [] => html! { <p class="muted">{ "Select a node to see its parameters." }</p> },
+        [id] => match props.scenario.nodes.iter().position(|n| &n.id == id) {
+            Some(index) => node_form(props, index, &rejected),
+            None => html! {},
+        },
+        many => html! { <p class="muted">{ format!("{} nodes selected.", many.len()) }</p> },
+    };
     html! {
         <aside class="inspector" data-testid="inspector" aria-label="Inspector">
             <h2>{ "Inspector" }</h2>
-            <p class="muted">{ "Select a node or an edge to see its parameters." }</p>
+            { body }
         </aside>
+    }
+}
+
+fn node_form(
+    props: &InspectorProps,
+    index: usize,
+    rejected: &UseStateHandle<BTreeMap<String, (String, String)>>,
+) -> Html {
+    let node = &props.scenario.nodes[index];
+    let kind_json = serde_json::to_value(&node.kind).unwrap_or(Value::Null);
+    let mut fields = Vec::new();
+    flatten("", &kind_json["params"], &mut fields);
+    let on_label = {
+        let (on_msg, id) = (props.on_msg.clone(), node.id.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            on_msg.emit(Msg::Apply(Action::SetLabel { id: id.clone(), label: input.value() }));
+        })
+    };
+    let rows = fields.into_iter().map(|(path, value)| {
+        let name = path.rsplit('.').next().unwrap_or(&path).to_owned();
+        if TAGS.contains(&name.as_str()) {
+            return html! {
+                <div class="field" key={path.clone()}>
+                    <span class="field-name">{ humanize(&path) }</span>
+                    <span class="field-tag">{ value.as_str().unwrap_or_default().replace('_', " ") }</span>
+                </div>
+            };
+        }
+        let on_change = {
+            let (on_msg, scenario, rejected, path) =
+                (props.on_msg.clone(), props.scenario.clone(), rejected.clone(), path.clone());
+            Callback::from(move |e: Event| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                let text = input.value();
+                let mut next = (*rejected).clone();
+                match edited_kind(&scenario, index, &path, &text) {
+                    Ok(kind) => {
+                        next.remove(&path);
+                        let id = scenario.nodes[index].id.clone();
+                        on_msg.emit(Msg::Apply(Action::SetParams { id, kind }));
+                    }
+                    Err(reason) => {
+                        next.insert(path.clone(), (text, reason));
+                    }
+                }
+                rejected.set(next);
+            })
+        };
+        let error = rejected.get(&path);
+        let shown = error.map_or_else(|| display(&value), |(text, _)| text.clone());
+        let numeric = value.is_number();
+        html! {
+            <label class={classes!("field", error.map(|_| "invalid"))} key={path.clone()} title={help(&name)}>
+                <span class="field-name">{ humanize(&path) }</span>
+                <span class="field-input">
+                    <input data-testid={format!("param-{path}")} type={if numeric { "number" } else { "text" }}
+                           step="any" value={shown} onchange={on_change}
+                           aria-invalid={error.is_some().to_string()} />
+                    <span class="unit">{ unit(&name) }</span>
+                </span>
+                if let Some((_, reason)) = error {
+                    <span class="field-error" role="alert">{ reason.clone() }</span>
+                } else {
+                    <span class="field-help">{ help(&name) }</span>
+                }
+            </label>
+        }
+    });
+    html! {
+        <>
+            <p class="inspector-kind">{ node.kind.info().title }<span class="muted">{ format!(" · {}", node.id) }</span></p>
+            <label class="field">
+                <span class="field-name">{ "Label" }</span>
+                <input data-testid="param-label" type="text" value={node.label.clone()} onchange={on_label} />
+            </label>
+            { for rows }
+        </>
+    }
+}
+
+/// The node's kind with `path` set to `text`, if that gives valid
+/// parameters; otherwise why not.
+fn edited_kind(scenario: &Scenario, index: usize, path: &str, text: &str) -> Result<NodeKind, String> {
+    let node = &scenario.nodes[index];
+    let mut json = serde_json::to_value(&node.kind).map_err(|e| e.to_string())?;
+    let slot = path.split('.').try_fold(&mut json["params"], |v, key| match v {
+        Value::Object(map) => map.get_mut(key),
+        Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+        _ => None,
+    });
+    let slot = slot.ok_or("no such parameter")?;
+    *slot = match slot {
+        Value::Number(_) => {
+            let v: f64 = text.trim().parse().map_err(|_| "must be a number".to_owned())?;
+            // Whole-number fields refuse fractions when parsed below.
+            serde_json::Number::from_f64(v).map(Value::Number).ok_or("must be a finite number")?
+        }
+        Value::Bool(_) => Value::Bool(text == "true"),
+        _ => Value::String(text.to_owned()),
+    };
+    let kind: NodeKind = serde_json::from_value(integerise(json)).map_err(|e| e.to_string())?;
+    let mut trial = scenario.clone();
+    trial.nodes[index].kind = kind.clone();
+    match trial.param_problems(index).first() {
+        None => Ok(kind),
+        Some(p) => Err(p.message.clone()),
+    }
+}
+
+/// Numbers like `4.0` become `4`, so integer fields deserialize.
+fn integerise(v: Value) -> Value {
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && (0.0..9.0e15).contains(&f) => Value::from(f as u64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(integerise).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, integerise(v))).collect()),
+        other => other,
+    }
+}
+
+/// Leaf fields of a params object as (dotted path, value), in order.
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&path, child, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                flatten(&format!("{prefix}.{i}"), child, out);
+            }
+        }
+        leaf => out.push((prefix.to_owned(), leaf.clone())),
+    }
+}
+
+fn display(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `service_time.mean_ms` → `Service time · mean`.
+fn humanize(path: &str) -> String {
+    path.split('.')
+        .map(|part| {
+            let part = ["_ms", "_s", "_rps"].iter().fold(part, |p, suffix| p.strip_suffix(suffix).unwrap_or(p));
+            let words = part.replace('_', " ");
+            let mut chars = words.chars();
+            chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The unit of a field, from its name's suffix.
+fn unit(name: &str) -> &'static str {
+    if name.ends_with("_ms") {
+        "ms"
+    } else if name.ends_with("_rps") {
+        "req/s"
+    } else if name.ends_with("_s") {
+        "s"
+    } else {
+        ""
+    }
+}
+
+/// A one-line explanation of a parameter.
+fn help(name: &str) -> &'static str {
+    match name {
+        "replicas" => "Identical instances of the service",
+        "workers" => "Threads per replica: requests served at once",
+        "queue_capacity" => "Requests waiting per replica before new ones are rejected",
+        "mean_ms" => "Average time of one request's own work",
+        "p99_ms" => "99th percentile of that time (heavier tail, larger value)",
+        "ms" => "Fixed time of one request's own work",
+        "rps" | "before_rps" | "after_rps" | "from_rps" | "to_rps" | "base_rps" | "peak_rps" | "mean_rps" => {
+            "Arrival rate λ of new requests"
+        }
+        "timeout_ms" => "Clients give up on a request after this long",
+        "sessions" => "Distinct user sessions (sticky routing hashes these)",
+        "keys" => "Distinct keys requests touch",
+        "s" => "Zipf exponent: 0 uniform, about 1 for web popularity",
+        "read" | "write" | "other" => "Share of requests of this class",
+        "users" => "Closed-loop users N, each waiting for its reply",
+        "think_time_ms" => "Mean pause of a user between requests (Z)",
+        "max_connections" => "Requests in progress before the balancer rejects",
+        "processing_time_ms" => "Balancer time per request",
+        "cores" => "Requests the balancer processes at once",
+        "alpha" => "USL contention α: serialised share of the work",
+        "beta" => "USL coherence β: crosstalk between concurrent requests",
+        _ => "",
     }
 }

@@ -9,5 +9,7 @@ mod inspector;
 mod palette;
 mod run;
 mod run_panel;
+mod storage;
+mod store;
 
 pub use app::App;

@@ -1,5 +1,10 @@
-//! The component palette: every kind, grouped, with icon and name.
+//! The component palette: every kind, grouped, with icon and name. A kind
+//! is dragged onto the canvas with the pointer (mouse, pen or touch): the
+//! press starts the drag, document-level listeners follow the pointer and
+//! report where it was released.
 
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::model::{ComponentGroup, KINDS};
@@ -14,30 +19,95 @@ const GROUPS: [ComponentGroup; 5] = [
     ComponentGroup::Messaging,
 ];
 
+/// A palette item released at a screen point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drop {
+    /// Kind name.
+    pub kind: &'static str,
+    /// Client (viewport) coordinates of the release, CSS pixels.
+    pub client: (i32, i32),
+}
+
+/// Props of [`Palette`].
+#[derive(Properties, PartialEq)]
+pub struct PaletteProps {
+    /// Called when a dragged kind is released (anywhere: the app decides
+    /// whether it landed on the canvas).
+    pub on_drop: Callback<Drop>,
+}
+
 /// Left sidebar listing the component kinds.
 #[component]
-pub fn Palette() -> Html {
+pub fn Palette(props: &PaletteProps) -> Html {
+    let dragging = use_state(|| None::<&'static str>);
+    let ghost = use_state(|| None::<(i32, i32)>);
+    {
+        let (dragging, ghost, on_drop) = (dragging.clone(), ghost.clone(), props.on_drop.clone());
+        use_effect_with(*dragging, move |kind| {
+            let listeners = kind.zip(web_sys::window().and_then(|w| w.document())).map(|(kind, doc)| {
+                let follow = {
+                    let ghost = ghost.clone();
+                    EventListener::new(&doc, "pointermove", move |e| {
+                        if let Some(e) = e.dyn_ref::<web_sys::PointerEvent>() {
+                            ghost.set(Some((e.client_x(), e.client_y())));
+                        }
+                    })
+                };
+                let release = EventListener::new(&doc, "pointerup", move |e| {
+                    if let Some(e) = e.dyn_ref::<web_sys::PointerEvent>() {
+                        on_drop.emit(Drop { kind, client: (e.client_x(), e.client_y()) });
+                    }
+                    dragging.set(None);
+                    ghost.set(None);
+                });
+                (follow, release)
+            });
+            move || drop(listeners)
+        });
+    }
     let groups = GROUPS.iter().filter_map(|&group| {
         let kinds: Vec<_> = KINDS.iter().filter(|k| k.group == group).collect();
         (!kinds.is_empty()).then(|| {
             html! {
                 <section class="palette-group" key={group.title()}>
                     <h3>{ group.title() }</h3>
-                    { for kinds.into_iter().map(|k| html! {
-                        <div class="palette-item" key={k.name} title={k.summary}
-                             data-testid={format!("palette-{}", k.name)}>
-                            { kind_icon(k.name) }
-                            <span>{ k.title }</span>
-                        </div>
+                    { for kinds.into_iter().map(|k| {
+                        let name = k.name;
+                        let on_down = {
+                            let (dragging, ghost) = (dragging.clone(), ghost.clone());
+                            Callback::from(move |e: PointerEvent| {
+                                // Touch would otherwise keep the pointer on the item
+                                // (`touch-action: none` in CSS stops scrolling).
+                                if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                                    let _ = el.release_pointer_capture(e.pointer_id());
+                                }
+                                ghost.set(Some((e.client_x(), e.client_y())));
+                                dragging.set(Some(name));
+                            })
+                        };
+                        html! {
+                            <div class="palette-item" key={name} title={k.summary} role="button" tabindex="0"
+                                 aria-label={format!("Add {}", k.title)} data-testid={format!("palette-{name}")}
+                                 onpointerdown={on_down}>
+                                { kind_icon(name) }
+                                <span>{ k.title }</span>
+                            </div>
+                        }
                     }) }
                 </section>
             }
         })
     });
+    let ghost = dragging.zip(*ghost).map(|(kind, (x, y))| {
+        html! {
+            <div class="drag-ghost" style={format!("left: {}px; top: {}px", x - 20, y - 20)}>{ kind_icon(kind) }</div>
+        }
+    });
     html! {
         <aside class="palette" aria-label="Components">
             <h2>{ "Components" }</h2>
             { for groups }
+            { for ghost }
         </aside>
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use yew::prelude::*;
 
 use crate::model::Scenario;
-use crate::sim::{NodeSnapshot, SimTime, Simulation};
+use crate::sim::{NodeSnapshot, SimTime, Simulation, Update};
 
 /// Wall time between steps, ms.
 const TICK_MS: u64 = 50;
@@ -67,6 +67,8 @@ pub struct RunControl {
     pub readouts: Rc<Readouts>,
     /// Why the scenario cannot run, if it cannot.
     pub error: Option<String>,
+    /// Edits made during the run that only a new run applies.
+    pub notice: Option<String>,
     /// Simulated seconds per wall second.
     pub speed: u32,
     /// Start or continue.
@@ -89,7 +91,24 @@ pub fn use_run(scenario: Rc<Scenario>) -> RunControl {
     let state = use_state(|| RunState::Idle);
     let readouts = use_state(|| Rc::new(Readouts::default()));
     let error = use_state(|| None::<String>);
+    let notice = use_state(|| None::<String>);
     let speed = use_state(|| 1u32);
+
+    // Edits while a run exists apply from the current simulated time on.
+    {
+        let (sim, notice) = (sim.clone(), notice.clone());
+        use_effect_with(scenario.clone(), move |edited| {
+            if let Some(s) = sim.borrow_mut().as_mut() {
+                notice.set(match s.update(edited) {
+                    Ok(Update::Applied) => None,
+                    Ok(Update::RestartNeeded(reasons)) => {
+                        Some(format!("Reset the run to apply: {}.", reasons.join("; ")))
+                    }
+                    Err(e) => Some(format!("Not applied to the run: {e}")),
+                });
+            }
+        });
+    }
 
     let on_run = {
         let (sim, generation, speed_ref) = (sim.clone(), generation.clone(), speed_ref.clone());
@@ -120,9 +139,11 @@ pub fn use_run(scenario: Rc<Scenario>) -> RunControl {
     };
     let on_reset = {
         let (sim, generation, state, readouts) = (sim.clone(), generation.clone(), state.clone(), readouts.clone());
+        let notice = notice.clone();
         Callback::from(move |()| {
             *generation.borrow_mut() += 1;
             *sim.borrow_mut() = None;
+            notice.set(None);
             state.set(RunState::Idle);
             readouts.set(Rc::new(Readouts::default()));
         })
@@ -138,6 +159,7 @@ pub fn use_run(scenario: Rc<Scenario>) -> RunControl {
         state: *state,
         readouts: (*readouts).clone(),
         error: (*error).clone(),
+        notice: (*notice).clone(),
         speed: *speed,
         on_run,
         on_pause,

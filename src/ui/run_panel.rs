@@ -9,6 +9,8 @@ use super::run::{RunControl, RunState};
 pub struct RunPanelProps {
     /// The run to control.
     pub run: RunControl,
+    /// The last refused edit, if any.
+    pub edit_error: Option<AttrValue>,
 }
 
 const SPEEDS: [u32; 3] = [1, 10, 100];
@@ -19,6 +21,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
     let run = &props.run;
     let r = &run.readouts;
     let running = run.state == RunState::Running;
+    let idle = run.state == RunState::Idle;
     let on_run = run.on_run.reform(|_: MouseEvent| ());
     let on_pause = run.on_pause.reform(|_: MouseEvent| ());
     let on_reset = run.on_reset.reform(|_: MouseEvent| ());
@@ -49,16 +52,28 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                 </label>
                 <span class="status">{ status }</span>
             </div>
-            if let Some(e) = &run.error {
-                <div class="error-banner" data-testid="error-banner" role="alert">{ e.clone() }</div>
+            if let Some(e) = run.error.clone().map(AttrValue::from).or(props.edit_error.clone()) {
+                <div class="error-banner" data-testid="error-banner" role="alert">{ e }</div>
+            }
+            if let Some(n) = &run.notice {
+                <div class="notice" role="status">{ n.clone() }</div>
             }
             <div class="readouts">
                 { readout("sim-time", "Simulated time", format!("{:.1}", r.time_s), "s") }
-                { readout("metric-availability", "Availability (last 10 s)", format!("{:.3}", r.availability * 100.0), "%") }
-                { readout("metric-p99", "p99 latency (last 10 s)", format!("{:.1}", r.p99_ms), "ms") }
-                { readout("metric-throughput", "Throughput (last 10 s)", format!("{:.0}", r.throughput_rps), "req/s") }
+                { readout("metric-availability", "Availability (last 10 s)", shown(idle, format!("{:.3}", r.availability * 100.0)), "%") }
+                { readout("metric-p99", "p99 latency (last 10 s)", shown(idle, format!("{:.1}", r.p99_ms)), "ms") }
+                { readout("metric-throughput", "Throughput (last 10 s)", shown(idle, format!("{:.0}", r.throughput_rps)), "req/s") }
             </div>
         </section>
+    }
+}
+
+/// The figure, or a dash before any run.
+fn shown(idle: bool, figure: String) -> String {
+    if idle {
+        "–".to_owned()
+    } else {
+        figure
     }
 }
 

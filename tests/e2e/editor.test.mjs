@@ -1,0 +1,102 @@
+// The editor with real pointer events: drag components from the palette,
+// connect them, edit a parameter (and be refused an invalid one), undo and
+// redo, delete, reload and find the same graph.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openApp, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const centre = async (locator) => {
+  const b = await locator.boundingBox();
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+};
+
+async function drag(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
+  await page.mouse.move(to.x, to.y, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** The autosaved scenario. */
+const saved = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('archsim.scenario')));
+const workersOf = async (page, id) => (await saved(page)).nodes.find((n) => n.id === id).params.workers;
+
+test('build, edit, undo, delete and reload', async () => {
+  const { page, problems } = await openApp(browser, server.url);
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  const spot = (fx) => ({ x: canvas.x + canvas.width * fx, y: canvas.y + 90 });
+
+  await drag(page, await centre(page.getByTestId('palette-client')), spot(0.2));
+  await drag(page, await centre(page.getByTestId('palette-load_balancer')), spot(0.5));
+  await drag(page, await centre(page.getByTestId('palette-service')), spot(0.8));
+  for (const id of ['clients-1', 'lb-1', 'service-1']) {
+    assert.ok(await page.getByTestId(`node-${id}`).isVisible(), `node-${id} dropped`);
+  }
+
+  await drag(page, await centre(page.getByTestId('port-out-clients-1')), await centre(page.getByTestId('node-lb-1')));
+  await drag(page, await centre(page.getByTestId('port-out-lb-1')), await centre(page.getByTestId('node-service-1')));
+  assert.equal(await page.getByTestId('edge-clients-1-lb-1').count(), 1);
+  assert.equal(await page.getByTestId('edge-lb-1-service-1').count(), 1);
+
+  // An illegal connection is refused with its reason.
+  await drag(page, await centre(page.getByTestId('port-out-service-1')), await centre(page.getByTestId('node-clients-1')));
+  assert.match(await page.getByTestId('error-banner').innerText(), /nothing can call a client/);
+  assert.equal(await page.getByTestId('edge-service-1-clients-1').count(), 0);
+
+  // Edit a parameter.
+  await page.getByTestId('node-service-1').click();
+  const workers = page.getByTestId('param-workers');
+  await workers.fill('16');
+  await workers.press('Enter');
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('archsim.scenario'))
+    .nodes.find((n) => n.id === 'service-1').params.workers === 16);
+
+  // An invalid value shows its reason and leaves the model unchanged.
+  await workers.fill('0');
+  await workers.press('Enter');
+  assert.match(await page.locator('.field.invalid .field-error').innerText(), /must be 1 to 10000/);
+  assert.equal(await workersOf(page, 'service-1'), 16);
+
+  // Undo and redo the parameter edit.
+  await page.getByTestId('undo').click();
+  assert.equal(await workersOf(page, 'service-1'), 8);
+  await page.getByTestId('redo').click();
+  assert.equal(await workersOf(page, 'service-1'), 16);
+
+  // Move a node: one undoable step, snapped to the 20-unit grid.
+  const before = (await saved(page)).nodes.find((n) => n.id === 'lb-1').pos;
+  const lb = await centre(page.getByTestId('node-lb-1'));
+  await drag(page, lb, { x: lb.x + 47, y: lb.y + 61 });
+  const moved = (await saved(page)).nodes.find((n) => n.id === 'lb-1').pos;
+  assert.notDeepEqual(moved, before);
+  assert.equal(moved.x % 20, 0);
+  assert.equal(moved.y % 20, 0);
+
+  // Delete the client (its edge goes with it), with the keyboard.
+  await page.getByTestId('node-clients-1').click();
+  await page.keyboard.press('Delete');
+  assert.equal(await page.getByTestId('node-clients-1').count(), 0);
+  assert.equal(await page.getByTestId('edge-clients-1-lb-1').count(), 0);
+  await screenshot(page, 'editor');
+
+  // Reload: the same graph comes back.
+  const graph = await saved(page);
+  await page.reload();
+  await page.getByTestId('node-service-1').waitFor();
+  assert.deepEqual(await saved(page), graph);
+  assert.equal(await page.getByTestId('node-clients-1').count(), 0);
+  assert.equal(await page.getByTestId('edge-lb-1-service-1').count(), 1);
+  assert.deepEqual(problems, []);
+});
