@@ -90,6 +90,14 @@ impl Camera {
         Point { x: (sx - self.x) / self.zoom, y: (sy - self.y) / self.zoom }
     }
 
+    /// Zooms by `factor` about the screen point (`sx`, `sy`), which stays
+    /// over the same canvas point; the zoom stays within 0.1–4.
+    pub fn zoom_at(&self, sx: f64, sy: f64, factor: f64) -> Camera {
+        let zoom = (self.zoom * factor).clamp(0.1, 4.0);
+        let k = zoom / self.zoom;
+        Camera { x: sx - (sx - self.x) * k, y: sy - (sy - self.y) * k, zoom }
+    }
+
     /// The camera that shows every node of `s` on a `width` × `height`
     /// surface with a margin, zoomed in no further than 1.
     pub fn fit(s: &Scenario, width: f64, height: f64) -> Camera {
@@ -141,6 +149,11 @@ mod tests {
         assert_eq!(cam.to_world(378.0, 272.0), Point { x: 0.0, y: 0.0 });
         // A small surface zooms out: (200 − 80) / 244.
         assert!((Camera::fit(&s, 200.0, 600.0).zoom - 120.0 / 244.0).abs() < 1e-12);
+        // Zooming about a point keeps that point fixed.
+        let zoomed = cam.zoom_at(500.0, 300.0, 2.0);
+        assert_eq!(zoomed.zoom, 2.0);
+        assert_eq!(zoomed.to_world(500.0, 300.0), cam.to_world(500.0, 300.0));
+        assert_eq!(cam.zoom_at(0.0, 0.0, 100.0).zoom, 4.0);
         assert_eq!(snap(29.0), 20.0);
         assert_eq!(snap(31.0), 40.0);
     }

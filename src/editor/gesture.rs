@@ -1,14 +1,39 @@
-//! The pointer gesture state machine: presses, moves and releases in
-//! canvas coordinates in, selection changes and [`Action`]s out. The UI
-//! feeds it DOM pointer events; everything here is tested natively.
+//! The pointer gesture state machine: presses, moves and releases in, selection
+//! changes, camera moves and [`Action`]s out. The UI feeds it DOM pointer
+//! events; everything here is tested natively.
+//!
+//! | press on | drag does | release does |
+//! | --- | --- | --- |
+//! | a node (shift: toggle it in the selection) | moves the selection | commits one `MoveNodes`, snapped to the grid |
+//! | an output port | draws a wire | `Connect` if over another node |
+//! | the background (or anything with space held) | pans | — |
+//! | the background with shift | draws a selection rectangle | selects the nodes inside |
 
 use crate::model::{NodeId, Point, Scenario};
 
-use super::geometry::{hit_test, snap, Hit};
+use super::geometry::{hit_test, snap, Hit, NODE_H, NODE_W};
 use super::Action;
 
 /// A press moving less than this (canvas units) is a click, not a drag.
 const CLICK_SLOP: f64 = 3.0;
+
+/// A pointer position, in canvas units and in screen pixels.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pointer {
+    /// Canvas position (through the camera).
+    pub world: Point,
+    /// Screen position relative to the surface, pixels.
+    pub screen: Point,
+}
+
+/// Modifier keys held at a press.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Modifiers {
+    /// Shift: toggle selection, or rubber-band on the background.
+    pub shift: bool,
+    /// Space: pan whatever is under the pointer.
+    pub space: bool,
+}
 
 /// What the pointer is doing.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -34,6 +59,18 @@ pub enum Gesture {
         /// Current point.
         to: Point,
     },
+    /// Moving the camera; `last` is the previous screen point.
+    Panning {
+        /// Previous screen point.
+        last: Point,
+    },
+    /// Drawing a selection rectangle between two canvas points.
+    Selecting {
+        /// Press point.
+        from: Point,
+        /// Current point.
+        to: Point,
+    },
 }
 
 /// What a pointer event asks of the editor.
@@ -43,19 +80,29 @@ pub enum Effect {
     Select(Vec<NodeId>),
     /// Apply an edit.
     Apply(Action),
+    /// Move the camera by this many screen pixels.
+    Pan {
+        /// Horizontal.
+        dx: f64,
+        /// Vertical.
+        dy: f64,
+    },
 }
 
 impl Gesture {
-    /// A press at `at`. `selection` is the current selection; `shift` adds
-    /// to or removes from it.
-    pub fn down(&mut self, s: &Scenario, selection: &[NodeId], at: Point, shift: bool) -> Vec<Effect> {
-        match hit_test(s, at) {
+    /// A press. `selection` is the current selection.
+    pub fn down(&mut self, s: &Scenario, selection: &[NodeId], p: Pointer, keys: Modifiers) -> Vec<Effect> {
+        if keys.space {
+            *self = Gesture::Panning { last: p.screen };
+            return Vec::new();
+        }
+        match hit_test(s, p.world) {
             Hit::OutPort(from) => {
-                *self = Gesture::Wiring { from, to: at };
+                *self = Gesture::Wiring { from, to: p.world };
                 Vec::new()
             }
             Hit::Node(id) | Hit::InPort(id) => {
-                let selected = if shift {
+                let selected = if keys.shift {
                     let mut ids: Vec<NodeId> = selection.iter().filter(|n| **n != id).cloned().collect();
                     if ids.len() == selection.len() {
                         ids.push(id.clone());
@@ -67,53 +114,62 @@ impl Gesture {
                     vec![id.clone()]
                 };
                 if selected.contains(&id) {
-                    *self = Gesture::Dragging { ids: selected.clone(), anchor: id, from: at, to: at };
+                    *self = Gesture::Dragging { ids: selected.clone(), anchor: id, from: p.world, to: p.world };
                 }
                 vec![Effect::Select(selected)]
             }
+            Hit::Background if keys.shift => {
+                *self = Gesture::Selecting { from: p.world, to: p.world };
+                Vec::new()
+            }
             Hit::Background => {
-                *self = Gesture::Idle;
-                if shift {
-                    Vec::new()
-                } else {
-                    vec![Effect::Select(Vec::new())]
-                }
+                *self = Gesture::Panning { last: p.screen };
+                vec![Effect::Select(Vec::new())]
             }
         }
     }
 
-    /// The pointer moved to `at`.
-    pub fn moved(&mut self, at: Point) {
+    /// The pointer moved.
+    pub fn moved(&mut self, p: Pointer) -> Vec<Effect> {
         match self {
-            Gesture::Dragging { to, .. } | Gesture::Wiring { to, .. } => *to = at,
-            Gesture::Idle => {}
+            Gesture::Dragging { to, .. } | Gesture::Wiring { to, .. } | Gesture::Selecting { to, .. } => {
+                *to = p.world;
+                Vec::new()
+            }
+            Gesture::Panning { last } => {
+                let (dx, dy) = (p.screen.x - last.x, p.screen.y - last.y);
+                *last = p.screen;
+                vec![Effect::Pan { dx, dy }]
+            }
+            Gesture::Idle => Vec::new(),
         }
     }
 
-    /// The press ended at `at`: commits a move (snapped to the grid when
-    /// `snap_to_grid`) or a connection.
-    pub fn up(&mut self, s: &Scenario, at: Point, snap_to_grid: bool) -> Vec<Effect> {
-        self.moved(at);
+    /// The press ended: commits a move (snapped to the grid when
+    /// `snap_to_grid`), a connection or a rectangle selection.
+    pub fn up(&mut self, s: &Scenario, p: Pointer, snap_to_grid: bool) -> Vec<Effect> {
+        let mut effects = self.moved(p);
         match std::mem::take(self) {
             Gesture::Dragging { ids, anchor, from, to } => {
                 let (mut dx, mut dy) = (to.x - from.x, to.y - from.y);
-                if dx.hypot(dy) < CLICK_SLOP {
-                    return Vec::new();
+                if dx.hypot(dy) >= CLICK_SLOP {
+                    if let (true, Some(a)) = (snap_to_grid, s.node(&anchor)) {
+                        dx = snap(a.pos.x + dx) - a.pos.x;
+                        dy = snap(a.pos.y + dy) - a.pos.y;
+                    }
+                    effects.push(Effect::Apply(Action::MoveNodes { ids, dx, dy }));
                 }
-                if let (true, Some(a)) = (snap_to_grid, s.node(&anchor)) {
-                    dx = snap(a.pos.x + dx) - a.pos.x;
-                    dy = snap(a.pos.y + dy) - a.pos.y;
-                }
-                vec![Effect::Apply(Action::MoveNodes { ids, dx, dy })]
             }
             Gesture::Wiring { from, to } => match hit_test(s, to) {
                 Hit::Node(target) | Hit::InPort(target) | Hit::OutPort(target) if target != from => {
-                    vec![Effect::Apply(Action::Connect { from, to: target })]
+                    effects.push(Effect::Apply(Action::Connect { from, to: target }));
                 }
-                _ => Vec::new(),
+                _ => {}
             },
-            Gesture::Idle => Vec::new(),
+            Gesture::Selecting { from, to } => effects.push(Effect::Select(inside(s, from, to))),
+            Gesture::Panning { .. } | Gesture::Idle => {}
         }
+        effects
     }
 
     /// While dragging: the nodes moving and the offset to draw them at.
@@ -123,6 +179,17 @@ impl Gesture {
             _ => None,
         }
     }
+}
+
+/// Nodes whose box lies entirely inside the rectangle with corners `a`, `b`.
+pub fn inside(s: &Scenario, a: Point, b: Point) -> Vec<NodeId> {
+    let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
+    let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
+    s.nodes
+        .iter()
+        .filter(|n| n.pos.x >= x0 && n.pos.y >= y0 && n.pos.x + NODE_W <= x1 && n.pos.y + NODE_H <= y1)
+        .map(|n| n.id.clone())
+        .collect()
 }
 
 #[cfg(test)]
@@ -147,9 +214,13 @@ mod tests {
         e
     }
 
-    fn p(x: f64, y: f64) -> Point {
-        Point { x, y }
+    /// A pointer with the camera at identity (screen = world).
+    fn p(x: f64, y: f64) -> Pointer {
+        Pointer { world: Point { x, y }, screen: Point { x, y } }
     }
+
+    const NONE: Modifiers = Modifiers { shift: false, space: false };
+    const SHIFT: Modifiers = Modifiers { shift: true, space: false };
 
     #[test]
     fn drag_a_node_snaps_to_the_grid() {
@@ -157,7 +228,7 @@ mod tests {
         let s = e.scenario();
         let mut g = Gesture::default();
         // Press inside clients-1 (box from (28, 72)), drag by (51, 33).
-        assert_eq!(g.down(s, &[], p(50.0, 90.0), false), vec![Effect::Select(vec!["clients-1".into()])]);
+        assert_eq!(g.down(s, &[], p(50.0, 90.0), NONE), vec![Effect::Select(vec!["clients-1".into()])]);
         g.moved(p(70.0, 100.0));
         assert_eq!(g.drag_offset().map(|(_, dx, dy)| (dx, dy)), Some((20.0, 10.0)));
         let effects = g.up(s, p(101.0, 123.0), true);
@@ -173,10 +244,10 @@ mod tests {
     fn a_click_selects_without_moving() {
         let e = editor();
         let mut g = Gesture::default();
-        g.down(e.scenario(), &[], p(50.0, 90.0), false);
+        g.down(e.scenario(), &[], p(50.0, 90.0), NONE);
         assert!(g.up(e.scenario(), p(51.0, 91.0), true).is_empty());
         // A click on the background clears the selection.
-        assert_eq!(g.down(e.scenario(), &["clients-1".into()], p(900.0, 900.0), false), vec![Effect::Select(vec![])]);
+        assert_eq!(g.down(e.scenario(), &["clients-1".into()], p(900.0, 900.0), NONE), vec![Effect::Select(vec![])]);
     }
 
     #[test]
@@ -185,14 +256,14 @@ mod tests {
         let s = e.scenario();
         let mut g = Gesture::default();
         let both: Vec<NodeId> = vec!["clients-1".into(), "service-1".into()];
-        assert_eq!(g.down(s, &both[..1], p(350.0, 90.0), true), vec![Effect::Select(both.clone())]);
+        assert_eq!(g.down(s, &both[..1], p(350.0, 90.0), SHIFT), vec![Effect::Select(both.clone())]);
         match g.up(s, p(350.0, 190.0), false).as_slice() {
             [Effect::Apply(Action::MoveNodes { ids, dx, dy })] => {
                 assert_eq!((ids, *dx, *dy), (&both, 0.0, 100.0));
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(g.down(s, &both, p(350.0, 90.0), true), vec![Effect::Select(both[..1].to_vec())]);
+        assert_eq!(g.down(s, &both, p(350.0, 90.0), SHIFT), vec![Effect::Select(both[..1].to_vec())]);
     }
 
     #[test]
@@ -201,13 +272,31 @@ mod tests {
         let s = e.scenario();
         let mut g = Gesture::default();
         let port = out_port(s.nodes[0].pos);
-        assert!(g.down(s, &[], port, false).is_empty());
+        let at = |q: Point| Pointer { world: q, screen: q };
+        assert!(g.down(s, &[], at(port), NONE).is_empty());
         g.moved(p(250.0, 100.0));
         assert!(matches!(g, Gesture::Wiring { .. }));
         let effects = g.up(s, p(s.nodes[1].pos.x + 30.0, s.nodes[1].pos.y + NODE_H / 2.0), false);
         assert_eq!(effects, vec![Effect::Apply(Action::Connect { from: "clients-1".into(), to: "service-1".into() })]);
         // Released over the background: nothing.
-        g.down(s, &[], port, false);
+        g.down(s, &[], at(port), NONE);
         assert!(g.up(s, p(700.0, 700.0), false).is_empty());
+    }
+
+    #[test]
+    fn background_drag_pans_and_shift_drag_selects_a_rectangle() {
+        let e = editor();
+        let s = e.scenario();
+        let mut g = Gesture::default();
+        g.down(s, &[], p(600.0, 400.0), NONE);
+        assert_eq!(g.moved(p(610.0, 395.0)), vec![Effect::Pan { dx: 10.0, dy: -5.0 }]);
+        assert_eq!(g.up(s, p(615.0, 395.0), true), vec![Effect::Pan { dx: 5.0, dy: 0.0 }]);
+        // Space pans even over a node.
+        g.down(s, &[], p(50.0, 90.0), Modifiers { shift: false, space: true });
+        assert!(matches!(g, Gesture::Panning { .. }));
+        g.up(s, p(50.0, 90.0), true);
+        // A rectangle around clients-1 only (box 28..172 × 72..128).
+        g.down(s, &[], p(0.0, 0.0), SHIFT);
+        assert_eq!(g.up(s, p(200.0, 200.0), true), vec![Effect::Select(vec!["clients-1".into()])]);
     }
 }

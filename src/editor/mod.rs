@@ -61,6 +61,18 @@ pub enum Action {
         /// New label.
         label: String,
     },
+    /// Insert copies of nodes (and the edges among them), moved by
+    /// (`dx`, `dy`), under fresh ids: paste and duplicate.
+    Insert {
+        /// Nodes to copy.
+        nodes: Vec<Node>,
+        /// Edges to copy; those not between two copied nodes are dropped.
+        edges: Vec<Edge>,
+        /// Horizontal offset.
+        dx: f64,
+        /// Vertical offset.
+        dy: f64,
+    },
     /// Replace the whole scenario (open a file, a link or a preset).
     Replace(Box<Scenario>),
 }
@@ -111,12 +123,12 @@ impl Editor {
         !self.redo.is_empty()
     }
 
-    /// Applies `action` as one undoable step. Returns the id of the node an
-    /// [`Action::AddNode`] created.
+    /// Applies `action` as one undoable step. Returns the ids of the nodes
+    /// it created ([`Action::AddNode`], [`Action::Insert`]).
     ///
     /// Errors: an unknown kind or node, a refused connection, invalid
     /// parameters; the scenario is then unchanged.
-    pub fn apply(&mut self, action: Action) -> Result<Option<NodeId>, EditError> {
+    pub fn apply(&mut self, action: Action) -> Result<Vec<NodeId>, EditError> {
         let mut next = self.scenario.clone();
         let created = reduce(&mut next, action)?;
         if next != self.scenario {
@@ -148,15 +160,20 @@ fn position(s: &Scenario, id: &NodeId) -> Result<usize, EditError> {
     s.nodes.iter().position(|n| &n.id == id).ok_or_else(|| EditError::UnknownNode(id.clone()))
 }
 
-/// Applies one action to `s` in place.
-fn reduce(s: &mut Scenario, action: Action) -> Result<Option<NodeId>, EditError> {
+/// The first free id `<prefix>-<n>` and its number.
+fn fresh_id(s: &Scenario, kind: &str) -> (NodeId, u32) {
+    let prefix = id_prefix(kind);
+    let n = (1..).find(|n| s.node(&NodeId(format!("{prefix}-{n}"))).is_none()).unwrap_or(1);
+    (NodeId(format!("{prefix}-{n}")), n)
+}
+
+/// Applies one action to `s` in place; returns the ids of created nodes.
+fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
     match action {
         Action::AddNode { kind, at } => {
             let info = KINDS.iter().find(|k| k.name == kind).ok_or_else(|| EditError::UnknownKind(kind.clone()))?;
             let params = NodeKind::default_for(info.name).ok_or(EditError::UnknownKind(kind))?;
-            let prefix = id_prefix(info.name);
-            let n = (1..).find(|n| s.node(&NodeId(format!("{prefix}-{n}"))).is_none()).unwrap_or(1);
-            let id = NodeId(format!("{prefix}-{n}"));
+            let (id, n) = fresh_id(s, info.name);
             let (w, h) = (geometry::NODE_W, geometry::NODE_H);
             s.nodes.push(Node {
                 id: id.clone(),
@@ -165,7 +182,23 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Option<NodeId>, EditError>
                 zone: None,
                 kind: params,
             });
-            Ok(Some(id))
+            Ok(vec![id])
+        }
+        Action::Insert { nodes, edges, dx, dy } => {
+            let mut renamed = Vec::new();
+            for node in nodes {
+                let (id, _) = fresh_id(s, node.kind.info().name);
+                renamed.push((node.id.clone(), id.clone()));
+                let pos = Point { x: node.pos.x + dx, y: node.pos.y + dy };
+                s.nodes.push(Node { id, pos, ..node });
+            }
+            let new_id = |old: &NodeId| renamed.iter().find(|(o, _)| o == old).map(|(_, n)| n.clone());
+            for e in edges {
+                if let (Some(from), Some(to)) = (new_id(&e.from), new_id(&e.to)) {
+                    s.edges.push(Edge { from, to, ..e });
+                }
+            }
+            Ok(renamed.into_iter().map(|(_, id)| id).collect())
         }
         Action::MoveNodes { ids, dx, dy } => {
             for id in &ids {
@@ -173,14 +206,14 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Option<NodeId>, EditError>
                 s.nodes[i].pos.x += dx;
                 s.nodes[i].pos.y += dy;
             }
-            Ok(None)
+            Ok(Vec::new())
         }
         Action::Connect { from, to } => {
             if let Some(reason) = s.connection_problem(&from, &to) {
                 return Err(EditError::Connection(reason));
             }
             s.edges.push(Edge::new(from.as_str(), to.as_str()));
-            Ok(None)
+            Ok(Vec::new())
         }
         Action::Delete { nodes, edges } => {
             s.nodes.retain(|n| !nodes.contains(&n.id));
@@ -189,14 +222,14 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Option<NodeId>, EditError>
                     && !nodes.contains(&e.to)
                     && !edges.iter().any(|(f, t)| f == &e.from && t == &e.to)
             });
-            Ok(None)
+            Ok(Vec::new())
         }
         Action::SetParams { id, kind } => {
             let i = position(s, &id)?;
             s.nodes[i].kind = kind;
             let problems = s.param_problems(i);
             if problems.is_empty() {
-                Ok(None)
+                Ok(Vec::new())
             } else {
                 Err(EditError::Invalid(problems))
             }
@@ -204,11 +237,11 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Option<NodeId>, EditError>
         Action::SetLabel { id, label } => {
             let i = position(s, &id)?;
             s.nodes[i].label = label;
-            Ok(None)
+            Ok(Vec::new())
         }
         Action::Replace(scenario) => {
             *s = *scenario;
-            Ok(None)
+            Ok(Vec::new())
         }
     }
 }
@@ -240,7 +273,7 @@ mod tests {
     }
 
     fn add(e: &mut Editor, kind: &str, x: f64) -> NodeId {
-        e.apply(Action::AddNode { kind: kind.into(), at: Point { x, y: 100.0 } }).unwrap().unwrap()
+        e.apply(Action::AddNode { kind: kind.into(), at: Point { x, y: 100.0 } }).unwrap().remove(0)
     }
 
     #[test]
@@ -309,6 +342,27 @@ mod tests {
             .contains("already"));
         e.apply(Action::Connect { from: c.clone(), to: a }).unwrap();
         assert!(e.apply(Action::Connect { from: c, to: b }).unwrap_err().to_string().contains("entry"));
+    }
+
+    #[test]
+    fn insert_copies_under_fresh_ids_with_their_internal_edges() {
+        let mut e = empty();
+        let c = add(&mut e, "client", 0.0);
+        let a = add(&mut e, "service", 200.0);
+        let b = add(&mut e, "service", 400.0);
+        e.apply(Action::Connect { from: c.clone(), to: a.clone() }).unwrap();
+        e.apply(Action::Connect { from: a.clone(), to: b.clone() }).unwrap();
+        // Copy a and b (and the edge a → b; c → a leaves the copied set).
+        let s = e.scenario().clone();
+        let copied = e
+            .apply(Action::Insert { nodes: s.nodes[1..].to_vec(), edges: s.edges.clone(), dx: 40.0, dy: 40.0 })
+            .unwrap();
+        assert_eq!(copied, vec![NodeId::from("service-3"), NodeId::from("service-4")]);
+        let s = e.scenario();
+        assert_eq!(s.nodes[3].pos.x, s.nodes[1].pos.x + 40.0);
+        assert_eq!(s.nodes[3].label, s.nodes[1].label, "labels are copied");
+        assert_eq!(s.edges.len(), 3);
+        assert_eq!((s.edges[2].from.as_str(), s.edges[2].to.as_str()), ("service-3", "service-4"));
     }
 
     #[test]

@@ -7,11 +7,11 @@ use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::editor::geometry::Camera;
+use crate::editor::geometry::{Camera, GRID};
 use crate::editor::Action;
 use crate::model::Scenario;
 
-use super::canvas::{world_point, Canvas};
+use super::canvas::{pointer_at, Canvas};
 use super::header::Header;
 use super::inspector::Inspector;
 use super::palette::{Drop, Palette};
@@ -30,7 +30,11 @@ fn initial_store() -> Store {
     match storage::load() {
         Ok(Some(saved)) => Store::new(saved),
         Ok(None) => Store::new(starter()),
-        Err(message) => Store { error: Some(message), ..Store::new(starter()) },
+        Err(message) => {
+            let mut store = Store::new(starter());
+            store.error = Some(message);
+            store
+        }
     }
 }
 
@@ -100,11 +104,27 @@ pub fn App() -> Html {
                         return;
                     }
                     let command = e.ctrl_key() || e.meta_key();
+                    // One grid step, or one unit with shift.
+                    let step = if e.shift_key() { 1.0 } else { GRID };
                     let msg = match e.key().as_str() {
                         "Delete" | "Backspace" => Some(Msg::DeleteSelection),
                         "z" | "Z" if command && e.shift_key() => Some(Msg::Redo),
                         "z" if command => Some(Msg::Undo),
                         "y" if command => Some(Msg::Redo),
+                        "a" if command => Some(Msg::SelectAll),
+                        "c" if command => Some(Msg::Copy),
+                        "v" if command => Some(Msg::Paste),
+                        "d" if command => Some(Msg::Duplicate),
+                        "Escape" => Some(Msg::Select(Vec::new())),
+                        "ArrowLeft" => Some(Msg::Nudge(-step, 0.0)),
+                        "ArrowRight" => Some(Msg::Nudge(step, 0.0)),
+                        "ArrowUp" => Some(Msg::Nudge(0.0, -step)),
+                        "ArrowDown" => Some(Msg::Nudge(0.0, step)),
+                        "Tab" if on_canvas(e) => Some(Msg::Cycle { forward: !e.shift_key() }),
+                        "Enter" if on_canvas(e) => {
+                            focus_first_parameter();
+                            None
+                        }
                         _ => None,
                     };
                     if let Some(msg) = msg {
@@ -116,6 +136,15 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
+    let on_zoom = {
+        let (camera, surface) = (camera.clone(), surface.clone());
+        Callback::from(move |factor: f64| {
+            if let Some(el) = surface.cast::<web_sys::Element>() {
+                let r = el.get_bounding_client_rect();
+                camera.set(camera.zoom_at(r.width() / 2.0, r.height() / 2.0, factor));
+            }
+        })
+    };
     let on_drop = {
         let (store, surface, camera) = (store.dispatcher(), surface.clone(), camera.clone());
         Callback::from(move |d: Drop| {
@@ -123,8 +152,8 @@ pub fn App() -> Html {
             let r = el.get_bounding_client_rect();
             let (x, y) = (f64::from(d.client.0), f64::from(d.client.1));
             let inside = x >= r.left() && x <= r.right() && y >= r.top() && y <= r.bottom();
-            if let (true, Some(at)) = (inside, world_point(&surface, &camera, d.client.0, d.client.1)) {
-                store.dispatch(Msg::Apply(Action::AddNode { kind: d.kind.to_owned(), at }));
+            if let (true, Some(at)) = (inside, pointer_at(&surface, &camera, d.client.0, d.client.1)) {
+                store.dispatch(Msg::Apply(Action::AddNode { kind: d.kind.to_owned(), at: at.world }));
             }
         })
     };
@@ -132,12 +161,32 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <Header title={scenario.title.clone()} can_undo={store.editor.can_undo()} can_redo={store.editor.can_redo()}
-                    on_undo={on_msg.reform(|()| Msg::Undo)} on_redo={on_msg.reform(|()| Msg::Redo)} on_fit={fit} />
+                    on_undo={on_msg.reform(|()| Msg::Undo)} on_redo={on_msg.reform(|()| Msg::Redo)} on_fit={fit}
+                    on_zoom={on_zoom} />
             <Palette {on_drop} />
             <Canvas scenario={scenario.clone()} selection={store.selection.clone()} load={run.readouts.nodes.clone()}
-                    camera={*camera} {surface} on_msg={on_msg.clone()} />
+                    camera={*camera} surface={surface.clone()} on_msg={on_msg.clone()}
+                    on_camera={Callback::from({ let camera = camera.clone(); move |c| camera.set(c) })} />
             <Inspector scenario={scenario.clone()} selection={store.selection.clone()} on_msg={on_msg.clone()} />
             <RunPanel run={run} edit_error={store.error.clone().map(AttrValue::from)} />
         </div>
+    }
+}
+
+/// Whether a key event comes from the focused canvas.
+fn on_canvas(e: &web_sys::KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| el.get_attribute("data-testid").as_deref() == Some("canvas"))
+}
+
+/// Moves the keyboard focus to the inspector's first parameter.
+fn focus_first_parameter() {
+    let field = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-testid=inspector] input").ok().flatten())
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(field) = field {
+        let _ = field.focus();
     }
 }

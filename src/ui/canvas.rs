@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::editor::geometry::{in_port, out_port, Camera, NODE_H, NODE_W, PORT_R};
-use crate::editor::gesture::{Effect, Gesture};
+use crate::editor::gesture::{Effect, Gesture, Modifiers, Pointer};
 use crate::model::{Node, NodeId, Point, Scenario};
 use crate::sim::NodeSnapshot;
 
@@ -29,69 +29,89 @@ pub struct CanvasProps {
     pub surface: NodeRef,
     /// Where edits and selection changes go.
     pub on_msg: Callback<Msg>,
+    /// Camera changes (pan, wheel zoom).
+    pub on_camera: Callback<Camera>,
 }
 
-/// The point under a pointer event, in canvas units.
-pub fn world_point(surface: &NodeRef, camera: &Camera, client_x: i32, client_y: i32) -> Option<Point> {
+/// The pointer at client (viewport) coordinates, relative to the surface
+/// and through the camera.
+pub fn pointer_at(surface: &NodeRef, camera: &Camera, client_x: i32, client_y: i32) -> Option<Pointer> {
     let rect = surface.cast::<web_sys::Element>()?.get_bounding_client_rect();
-    Some(camera.to_world(f64::from(client_x) - rect.left(), f64::from(client_y) - rect.top()))
+    let screen = Point { x: f64::from(client_x) - rect.left(), y: f64::from(client_y) - rect.top() };
+    Some(Pointer { world: camera.to_world(screen.x, screen.y), screen })
 }
 
 /// The drawing surface (`data-testid="canvas"`).
 #[component]
 pub fn Canvas(props: &CanvasProps) -> Html {
     let gesture = use_state(Gesture::default);
-    let to_world = {
+    let space = use_space_key();
+    let to_pointer = {
         let (surface, camera) = (props.surface.clone(), props.camera);
-        move |e: &PointerEvent| world_point(&surface, &camera, e.client_x(), e.client_y())
+        move |e: &PointerEvent| pointer_at(&surface, &camera, e.client_x(), e.client_y())
     };
     let emit = {
-        let on_msg = props.on_msg.clone();
+        let (on_msg, on_camera, camera) = (props.on_msg.clone(), props.on_camera.clone(), props.camera);
         move |effects: Vec<Effect>| {
+            let mut cam = camera;
             for effect in effects {
-                on_msg.emit(match effect {
-                    Effect::Select(ids) => Msg::Select(ids),
-                    Effect::Apply(action) => Msg::Apply(action),
-                });
+                match effect {
+                    Effect::Select(ids) => on_msg.emit(Msg::Select(ids)),
+                    Effect::Apply(action) => on_msg.emit(Msg::Apply(action)),
+                    Effect::Pan { dx, dy } => {
+                        cam.x += dx;
+                        cam.y += dy;
+                        on_camera.emit(cam);
+                    }
+                }
             }
         }
     };
     let on_pointer_down = {
         let (gesture, scenario, selection) = (gesture.clone(), props.scenario.clone(), props.selection.clone());
-        let (to_world, emit, surface) = (to_world.clone(), emit.clone(), props.surface.clone());
+        let (to_pointer, emit, surface) = (to_pointer.clone(), emit.clone(), props.surface.clone());
+        let space = space.clone();
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 {
                 return;
             }
-            let Some(at) = to_world(&e) else { return };
+            let Some(at) = to_pointer(&e) else { return };
             if let Some(el) = surface.cast::<web_sys::Element>() {
                 // Keep receiving moves outside the surface until release.
                 let _ = el.set_pointer_capture(e.pointer_id());
             }
             let mut g = (*gesture).clone();
-            emit(g.down(&scenario, &selection, at, e.shift_key()));
+            let keys = Modifiers { shift: e.shift_key(), space: *space.borrow() };
+            emit(g.down(&scenario, &selection, at, keys));
             gesture.set(g);
         })
     };
     let on_pointer_move = {
-        let (gesture, to_world) = (gesture.clone(), to_world.clone());
+        let (gesture, to_pointer, emit) = (gesture.clone(), to_pointer.clone(), emit.clone());
         Callback::from(move |e: PointerEvent| {
             if *gesture == Gesture::Idle {
                 return;
             }
-            let Some(at) = to_world(&e) else { return };
+            let Some(at) = to_pointer(&e) else { return };
             let mut g = (*gesture).clone();
-            g.moved(at);
+            emit(g.moved(at));
             gesture.set(g);
         })
     };
     let on_pointer_up = {
         let (gesture, scenario) = (gesture.clone(), props.scenario.clone());
         Callback::from(move |e: PointerEvent| {
-            let Some(at) = to_world(&e) else { return };
+            let Some(at) = to_pointer(&e) else { return };
             let mut g = (*gesture).clone();
             emit(g.up(&scenario, at, !e.alt_key()));
             gesture.set(g);
+        })
+    };
+    let on_wheel = {
+        let (on_camera, camera, surface) = (props.on_camera.clone(), props.camera, props.surface.clone());
+        Callback::from(move |e: WheelEvent| {
+            let Some(p) = pointer_at(&surface, &camera, e.client_x(), e.client_y()) else { return };
+            on_camera.emit(camera.zoom_at(p.screen.x, p.screen.y, (-e.delta_y() * 0.0015).exp()));
         })
     };
 
@@ -111,9 +131,13 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             <path class="edge" data-testid={format!("edge-{}-{}", e.from, e.to)} d={curve(a, b)} marker-end="url(#arrow)" />
         })
     });
-    let wire = match &*gesture {
+    let overlay = match &*gesture {
         Gesture::Wiring { from, to } => s.node(from).map(|n| {
             html! { <path class="wire" d={curve(out_port(pos(n)), *to)} /> }
+        }),
+        Gesture::Selecting { from, to } => Some(html! {
+            <rect class="rubber-band" x={from.x.min(to.x).to_string()} y={from.y.min(to.y).to_string()}
+                  width={(to.x - from.x).abs().to_string()} height={(to.y - from.y).abs().to_string()} />
         }),
         _ => None,
     };
@@ -150,9 +174,10 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     let c = props.camera;
     html! {
         <main class="canvas-wrap">
-            <svg class="canvas" data-testid="canvas" role="application" aria-label="Architecture canvas"
+            <svg class="canvas" data-testid="canvas" role="application" tabindex="0"
+                 aria-label="Architecture canvas: Tab selects the next node, arrows move it, Enter edits it"
                  ref={props.surface.clone()} onpointerdown={on_pointer_down}
-                 onpointermove={on_pointer_move} onpointerup={on_pointer_up}>
+                 onpointermove={on_pointer_move} onpointerup={on_pointer_up} onwheel={on_wheel}>
                 <defs>
                     <pattern id="grid" width={(20.0 * c.zoom).to_string()} height={(20.0 * c.zoom).to_string()}
                              x={c.x.to_string()} y={c.y.to_string()} patternUnits="userSpaceOnUse">
@@ -166,7 +191,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 <rect width="100%" height="100%" fill="url(#grid)" />
                 <g transform={format!("translate({} {}) scale({})", c.x, c.y, c.zoom)}>
                     { for edges }
-                    { for wire }
+                    { for overlay }
                     { for nodes }
                 </g>
             </svg>
@@ -191,4 +216,30 @@ fn shorten(text: &str, max: usize) -> String {
     } else {
         text.chars().take(max - 1).chain(std::iter::once('…')).collect()
     }
+}
+
+/// Whether the space bar is held (space + drag pans), from document-level
+/// key listeners.
+#[hook]
+fn use_space_key() -> std::rc::Rc<std::cell::RefCell<bool>> {
+    let held = use_mut_ref(|| false);
+    {
+        let held = held.clone();
+        use_effect_with((), move |_| {
+            let listeners = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                let track = |kind: &'static str, down: bool| {
+                    let held = held.clone();
+                    gloo_events::EventListener::new(&doc, kind, move |e| {
+                        use wasm_bindgen::JsCast;
+                        if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.code() == "Space") {
+                            *held.borrow_mut() = down;
+                        }
+                    })
+                };
+                (track("keydown", true), track("keyup", false))
+            });
+            move || drop(listeners)
+        });
+    }
+    held
 }

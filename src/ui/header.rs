@@ -18,6 +18,8 @@ pub struct HeaderProps {
     pub on_redo: Callback<()>,
     /// Fit the drawing to the canvas.
     pub on_fit: Callback<()>,
+    /// Zoom about the canvas centre by a factor.
+    pub on_zoom: Callback<f64>,
 }
 
 /// Top bar of the page.
@@ -40,6 +42,10 @@ pub fn Header(props: &HeaderProps) -> Html {
                         onclick={props.on_undo.reform(|_| ())}>{ "Undo" }</button>
                 <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled={!props.can_redo}
                         onclick={props.on_redo.reform(|_| ())}>{ "Redo" }</button>
+                <button data-testid="zoom-out" title="Zoom out (wheel)" aria-label="Zoom out"
+                        onclick={props.on_zoom.reform(|_| 1.0 / 1.25)}>{ "−" }</button>
+                <button data-testid="zoom-in" title="Zoom in (wheel)" aria-label="Zoom in"
+                        onclick={props.on_zoom.reform(|_| 1.25)}>{ "+" }</button>
                 <button data-testid="fit" title="Fit the drawing to the window"
                         onclick={props.on_fit.reform(|_| ())}>{ "Fit" }</button>
             </span>

@@ -1,13 +1,17 @@
-//! App state: the editor (scenario + undo stack) and the selection, changed
-//! only through [`Msg`]s (one-way data flow: gesture → message → reducer →
-//! render).
+//! App state: the editor (scenario + undo stack), the selection and the
+//! clipboard, changed only through [`Msg`]s (one-way data flow: gesture →
+//! message → reducer → render).
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::editor::geometry::GRID;
 use crate::editor::{Action, Editor};
-use crate::model::{NodeId, Scenario};
+use crate::model::{Edge, Node, NodeId, Scenario};
+
+/// Offset of pasted and duplicated copies, canvas units.
+const COPY_OFFSET: f64 = 2.0 * GRID;
 
 /// The state shared by the panels.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,7 +20,9 @@ pub struct Store {
     pub editor: Editor,
     /// Selected nodes (view state: never saved or shared).
     pub selection: Vec<NodeId>,
-    /// The last refused edit, shown until the next successful one.
+    /// Copied nodes and the edges among them (view state).
+    clipboard: Option<(Vec<Node>, Vec<Edge>)>,
+    /// The last refused edit or failure, shown until the next success.
     pub error: Option<String>,
 }
 
@@ -30,8 +36,23 @@ pub enum Msg {
     Redo,
     /// Replace the selection.
     Select(Vec<NodeId>),
+    /// Select every node.
+    SelectAll,
+    /// Select the next (or previous) node in scenario order.
+    Cycle {
+        /// Direction.
+        forward: bool,
+    },
     /// Delete the selected nodes.
     DeleteSelection,
+    /// Move the selection by a delta, canvas units.
+    Nudge(f64, f64),
+    /// Copy the selection.
+    Copy,
+    /// Paste the clipboard.
+    Paste,
+    /// Copy and paste the selection in one step.
+    Duplicate,
     /// Show a message (e.g. a storage failure).
     Error(String),
 }
@@ -39,7 +60,32 @@ pub enum Msg {
 impl Store {
     /// A store editing `scenario`.
     pub fn new(scenario: Scenario) -> Self {
-        Store { editor: Editor::new(scenario), selection: Vec::new(), error: None }
+        Store { editor: Editor::new(scenario), selection: Vec::new(), clipboard: None, error: None }
+    }
+
+    /// The selected nodes and the edges among them.
+    fn selected_part(&self) -> (Vec<Node>, Vec<Edge>) {
+        let s = self.editor.scenario();
+        let nodes: Vec<Node> = s.nodes.iter().filter(|n| self.selection.contains(&n.id)).cloned().collect();
+        let edges = s
+            .edges
+            .iter()
+            .filter(|e| self.selection.contains(&e.from) && self.selection.contains(&e.to))
+            .cloned()
+            .collect();
+        (nodes, edges)
+    }
+
+    fn apply(&mut self, action: Action) {
+        match self.editor.apply(action) {
+            Ok(created) => {
+                if !created.is_empty() {
+                    self.selection = created;
+                }
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
     }
 }
 
@@ -49,14 +95,7 @@ impl Reducible for Store {
     fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut next = (*self).clone();
         match msg {
-            Msg::Apply(action) => match next.editor.apply(action) {
-                Ok(Some(created)) => {
-                    next.selection = vec![created];
-                    next.error = None;
-                }
-                Ok(None) => next.error = None,
-                Err(e) => next.error = Some(e.to_string()),
-            },
+            Msg::Apply(action) => next.apply(action),
             Msg::Undo => {
                 next.editor.undo();
             }
@@ -64,12 +103,46 @@ impl Reducible for Store {
                 next.editor.redo();
             }
             Msg::Select(ids) => next.selection = ids,
+            Msg::SelectAll => next.selection = next.editor.scenario().nodes.iter().map(|n| n.id.clone()).collect(),
+            Msg::Cycle { forward } => {
+                let nodes = &next.editor.scenario().nodes;
+                if !nodes.is_empty() {
+                    let current = next.selection.first().and_then(|id| nodes.iter().position(|n| &n.id == id));
+                    let n = nodes.len();
+                    let i = match (current, forward) {
+                        (None, true) => 0,
+                        (None, false) => n - 1,
+                        (Some(i), true) => (i + 1) % n,
+                        (Some(i), false) => (i + n - 1) % n,
+                    };
+                    next.selection = vec![nodes[i].id.clone()];
+                }
+            }
             Msg::DeleteSelection => {
                 let nodes = std::mem::take(&mut next.selection);
                 if !nodes.is_empty() {
-                    if let Err(e) = next.editor.apply(Action::Delete { nodes, edges: Vec::new() }) {
-                        next.error = Some(e.to_string());
-                    }
+                    next.apply(Action::Delete { nodes, edges: Vec::new() });
+                }
+            }
+            Msg::Nudge(dx, dy) => {
+                if !next.selection.is_empty() {
+                    next.apply(Action::MoveNodes { ids: next.selection.clone(), dx, dy });
+                }
+            }
+            Msg::Copy => {
+                if !next.selection.is_empty() {
+                    next.clipboard = Some(next.selected_part());
+                }
+            }
+            Msg::Paste => {
+                if let Some((nodes, edges)) = next.clipboard.clone() {
+                    next.apply(Action::Insert { nodes, edges, dx: COPY_OFFSET, dy: COPY_OFFSET });
+                }
+            }
+            Msg::Duplicate => {
+                let (nodes, edges) = next.selected_part();
+                if !nodes.is_empty() {
+                    next.apply(Action::Insert { nodes, edges, dx: COPY_OFFSET, dy: COPY_OFFSET });
                 }
             }
             Msg::Error(text) => next.error = Some(text),

@@ -100,3 +100,53 @@ test('build, edit, undo, delete and reload', async () => {
   assert.equal(await page.getByTestId('edge-lb-1-service-1').count(), 1);
   assert.deepEqual(problems, []);
 });
+
+test('pan, zoom, rubber-band select, duplicate and the keyboard', async () => {
+  const { page, problems } = await openApp(browser, server.url);
+  const box = (id) => page.getByTestId(`node-${id}`).boundingBox();
+  const canvas = await page.getByTestId('canvas').boundingBox();
+
+  // Zoom in about the centre: boxes grow by 1.25.
+  const small = await box('web');
+  await page.getByTestId('zoom-in').click();
+  const big = await box('web');
+  assert.ok(Math.abs(big.width / small.width - 1.25) < 0.01, `${small.width} → ${big.width}`);
+  await page.getByTestId('fit').click();
+
+  // Dragging the background pans the view, not the model.
+  const modelBefore = await saved(page);
+  const webBefore = await box('web');
+  await drag(page, { x: canvas.x + 40, y: canvas.y + 40 }, { x: canvas.x + 140, y: canvas.y + 90 });
+  const webAfter = await box('web');
+  assert.ok(Math.abs(webAfter.x - webBefore.x - 100) < 1 && Math.abs(webAfter.y - webBefore.y - 50) < 1, 'panned');
+  assert.deepEqual(await saved(page), modelBefore);
+
+  // Shift-drag a rectangle around web and api: both selected.
+  const web = await box('web');
+  const api = await box('api');
+  await page.keyboard.down('Shift');
+  await drag(page, { x: web.x - 10, y: web.y - 30 }, { x: api.x + api.width + 10, y: api.y + api.height + 30 });
+  await page.keyboard.up('Shift');
+  assert.match(await page.getByTestId('node-web').getAttribute('class'), /selected/);
+  assert.match(await page.getByTestId('node-api').getAttribute('class'), /selected/);
+  assert.doesNotMatch(await page.getByTestId('node-db').getAttribute('class'), /selected/);
+
+  // Ctrl+D duplicates them with the edge between them; undo removes the copies.
+  await page.keyboard.press('Control+d');
+  assert.equal((await saved(page)).nodes.length, 7);
+  assert.equal(await page.getByTestId('edge-service-1-service-2').count(), 1);
+  await page.keyboard.press('Control+z');
+  assert.equal((await saved(page)).nodes.length, 5);
+
+  // Keyboard: Tab selects the first node, arrows move it, Enter edits it.
+  await page.getByTestId('canvas').focus();
+  await page.keyboard.press('Tab');
+  assert.match(await page.getByTestId('node-users').getAttribute('class'), /selected/);
+  const x0 = (await saved(page)).nodes[0].pos.x;
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await saved(page)).nodes[0].pos.x, x0 + 20);
+  await page.getByTestId('canvas').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'param-label');
+  assert.deepEqual(problems, []);
+});
