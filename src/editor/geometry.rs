@@ -23,6 +23,8 @@ pub enum Hit {
     InPort(NodeId),
     /// A node's box.
     Node(NodeId),
+    /// An edge, by index.
+    Edge(usize),
     /// Nothing: the canvas background.
     Background,
 }
@@ -53,11 +55,42 @@ pub fn hit_test(s: &Scenario, p: Point) -> Hit {
             return Hit::InPort(n.id.clone());
         }
     }
-    s.nodes
+    let node = s
+        .nodes
         .iter()
         .rev()
-        .find(|n| p.x >= n.pos.x && p.x <= n.pos.x + NODE_W && p.y >= n.pos.y && p.y <= n.pos.y + NODE_H)
-        .map_or(Hit::Background, |n| Hit::Node(n.id.clone()))
+        .find(|n| p.x >= n.pos.x && p.x <= n.pos.x + NODE_W && p.y >= n.pos.y && p.y <= n.pos.y + NODE_H);
+    match node {
+        Some(n) => Hit::Node(n.id.clone()),
+        None => edge_at(s, p).map_or(Hit::Background, Hit::Edge),
+    }
+}
+
+/// Control points of the S-curve drawn for an edge from port `a` to port
+/// `b` (a cubic Bézier leaving and entering horizontally).
+pub fn edge_curve(a: Point, b: Point) -> [Point; 4] {
+    let bend = ((b.x - a.x).abs() / 2.0).max(30.0);
+    [a, Point { x: a.x + bend, y: a.y }, Point { x: b.x - bend, y: b.y }, b]
+}
+
+/// The index of the edge whose curve passes within `EDGE_GRAB` of `p`.
+pub fn edge_at(s: &Scenario, p: Point) -> Option<usize> {
+    const EDGE_GRAB: f64 = 6.0;
+    const SAMPLES: usize = 32;
+    s.edges.iter().position(|e| {
+        let (Some(a), Some(b)) = (s.node(&e.from), s.node(&e.to)) else { return false };
+        let [p0, p1, p2, p3] = edge_curve(out_port(a.pos), in_port(b.pos));
+        (0..=SAMPLES).any(|k| {
+            let t = k as f64 / SAMPLES as f64;
+            let u = 1.0 - t;
+            let (w0, w1, w2, w3) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+            let q = Point {
+                x: w0 * p0.x + w1 * p1.x + w2 * p2.x + w3 * p3.x,
+                y: w0 * p0.y + w1 * p1.y + w2 * p2.y + w3 * p3.y,
+            };
+            near(p, q, EDGE_GRAB)
+        })
+    })
 }
 
 /// `v` rounded to the grid.
@@ -143,6 +176,12 @@ mod tests {
         assert_eq!(hit_test(&s, Point { x: 247.0, y: 30.0 }), Hit::OutPort("b".into()));
         assert_eq!(hit_test(&s, Point { x: -5.0, y: 28.0 }), Hit::InPort("a".into()));
         assert_eq!(hit_test(&s, Point { x: 400.0, y: 400.0 }), Hit::Background);
+        // An edge a → b runs from a's output port (144, 28) to b's input
+        // port (100, 28), bending out 30 units: its ends are on the curve.
+        let mut s = s;
+        s.edges.push(crate::model::Edge::new("a", "b"));
+        assert_eq!(edge_at(&s, Point { x: 146.0, y: 29.0 }), Some(0));
+        assert_eq!(edge_at(&s, Point { x: 300.0, y: 300.0 }), None);
         // Both nodes span x 0–244, y 0–56: centred, at zoom 1 on a large surface.
         let cam = Camera::fit(&s, 1000.0, 600.0);
         assert_eq!(cam, Camera { x: 500.0 - 122.0, y: 300.0 - 28.0, zoom: 1.0 });

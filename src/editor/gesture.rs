@@ -6,6 +6,7 @@
 //! | --- | --- | --- |
 //! | a node (shift: toggle it in the selection) | moves the selection | commits one `MoveNodes`, snapped to the grid |
 //! | an output port | draws a wire | `Connect` if over another node |
+//! | an edge | — | selects it |
 //! | the background (or anything with space held) | pans | — |
 //! | the background with shift | draws a selection rectangle | selects the nodes inside |
 
@@ -78,6 +79,8 @@ pub enum Gesture {
 pub enum Effect {
     /// Make these the selected nodes.
     Select(Vec<NodeId>),
+    /// Select the edge with this index (and no node).
+    SelectEdge(usize),
     /// Apply an edit.
     Apply(Action),
     /// Move the camera by this many screen pixels.
@@ -117,6 +120,10 @@ impl Gesture {
                     *self = Gesture::Dragging { ids: selected.clone(), anchor: id, from: p.world, to: p.world };
                 }
                 vec![Effect::Select(selected)]
+            }
+            Hit::Edge(index) => {
+                *self = Gesture::Idle;
+                vec![Effect::SelectEdge(index)]
             }
             Hit::Background if keys.shift => {
                 *self = Gesture::Selecting { from: p.world, to: p.world };

@@ -5,6 +5,7 @@
 
 pub mod geometry;
 pub mod gesture;
+pub mod layout;
 
 use thiserror::Error;
 
@@ -54,6 +55,14 @@ pub enum Action {
         /// Its new kind and parameters.
         kind: NodeKind,
     },
+    /// Replace an edge's parameters (latency, mode, probability, classes,
+    /// weight); its ends stay.
+    SetEdge {
+        /// Index of the edge in the scenario.
+        index: usize,
+        /// The edge with its new parameters.
+        edge: Edge,
+    },
     /// Rename a node's label.
     SetLabel {
         /// Node edited.
@@ -73,6 +82,8 @@ pub enum Action {
         /// Vertical offset.
         dy: f64,
     },
+    /// Arrange every node in layers from clients to storage.
+    AutoLayout,
     /// Replace the whole scenario (open a file, a link or a preset).
     Replace(Box<Scenario>),
 }
@@ -86,6 +97,9 @@ pub enum EditError {
     /// No such node.
     #[error("node `{0}` does not exist")]
     UnknownNode(NodeId),
+    /// No such edge.
+    #[error("edge {0} does not exist")]
+    UnknownEdge(usize),
     /// The connection is not allowed, and why.
     #[error("cannot connect: {0}")]
     Connection(String),
@@ -234,9 +248,26 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
                 Err(EditError::Invalid(problems))
             }
         }
+        Action::SetEdge { index, edge } => {
+            let slot = s.edges.get_mut(index).ok_or(EditError::UnknownEdge(index))?;
+            *slot = Edge { from: slot.from.clone(), to: slot.to.clone(), ..edge };
+            let problems = s.edge_problems(index);
+            if problems.is_empty() {
+                Ok(Vec::new())
+            } else {
+                Err(EditError::Invalid(problems))
+            }
+        }
         Action::SetLabel { id, label } => {
             let i = position(s, &id)?;
             s.nodes[i].label = label;
+            Ok(Vec::new())
+        }
+        Action::AutoLayout => {
+            let positions = layout::layered(s);
+            for (node, pos) in s.nodes.iter_mut().zip(positions) {
+                node.pos = pos;
+            }
             Ok(Vec::new())
         }
         Action::Replace(scenario) => {
@@ -363,6 +394,24 @@ mod tests {
         assert_eq!(s.nodes[3].label, s.nodes[1].label, "labels are copied");
         assert_eq!(s.edges.len(), 3);
         assert_eq!((s.edges[2].from.as_str(), s.edges[2].to.as_str()), ("service-3", "service-4"));
+    }
+
+    #[test]
+    fn edge_edits_are_validated() {
+        let mut e = empty();
+        let c = add(&mut e, "client", 0.0);
+        let a = add(&mut e, "service", 200.0);
+        e.apply(Action::Connect { from: c, to: a }).unwrap();
+        let mut edge = e.scenario().edges[0].clone();
+        edge.probability = 0.5;
+        e.apply(Action::SetEdge { index: 0, edge: edge.clone() }).unwrap();
+        assert_eq!(e.scenario().edges[0].probability, 0.5);
+        edge.mode = crate::model::CallMode::Async;
+        match e.apply(Action::SetEdge { index: 0, edge }).unwrap_err() {
+            EditError::Invalid(p) => assert_eq!(p[0].path, "$.edges[0].mode"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(e.scenario().edges[0].mode, crate::model::CallMode::Sync);
     }
 
     #[test]

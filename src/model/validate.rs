@@ -139,6 +139,23 @@ impl Scenario {
         c.problems
     }
 
+    /// The problems of one edge's parameters (latency, probability,
+    /// weight, and whether its call mode suits the two kinds), with paths
+    /// like `$.edges[3].probability`.
+    pub fn edge_problems(&self, index: usize) -> Vec<Problem> {
+        let mut c = Checker::default();
+        if let Some(e) = self.edges.get(index) {
+            let path = format!("$.edges[{index}]");
+            check_edge_params(&mut c, &path, e);
+            if let (Some(a), Some(b)) = (self.node(&e.from), self.node(&e.to)) {
+                if let Some(reason) = wiring_problem(&a.kind, &b.kind, e.mode) {
+                    c.fail(format!("{path}.mode"), reason);
+                }
+            }
+        }
+        c.problems
+    }
+
     /// Why a synchronous edge `from` → `to` cannot be added, if it cannot:
     /// an unknown node, a self-call, a duplicate, a client that already has
     /// its entry edge, a kind that cannot call the other, or a cycle of
@@ -187,17 +204,7 @@ impl Scenario {
             if to.is_none() {
                 c.fail(format!("{path}.to"), format!("node `{}` does not exist", e.to));
             }
-            c.range(&format!("{path}.probability"), e.probability, 0.0, 1.0);
-            c.range(&format!("{path}.latency.base_ms"), e.latency.base_ms, 0.0, 60_000.0);
-            match e.latency.jitter {
-                super::Jitter::None => {}
-                super::Jitter::Uniform { max_ms: v } | super::Jitter::Exponential { mean_ms: v } => {
-                    c.range(&format!("{path}.latency.jitter"), v, 0.0, 60_000.0)
-                }
-            }
-            if e.weight == 0 {
-                c.fail(format!("{path}.weight"), "must be at least 1");
-            }
+            check_edge_params(c, &path, e);
             let (Some(f), Some(t)) = (from, to) else { continue };
             if f == t {
                 c.fail(path, format!("node `{}` cannot call itself", e.from));
@@ -248,6 +255,21 @@ pub fn wiring_problem(caller: &NodeKind, callee: &NodeKind, mode: CallMode) -> O
             Some("a load balancer forwards to service pools, not to another balancer")
         }
         _ => None,
+    }
+}
+
+fn check_edge_params(c: &mut Checker, path: &str, e: &super::Edge) {
+    c.range(&format!("{path}.probability"), e.probability, 0.0, 1.0);
+    c.range(&format!("{path}.latency.base_ms"), e.latency.base_ms, 0.0, 60_000.0);
+    match e.latency.jitter {
+        super::Jitter::None => {}
+        super::Jitter::Uniform { max_ms } => c.range(&format!("{path}.latency.jitter.max_ms"), max_ms, 0.0, 60_000.0),
+        super::Jitter::Exponential { mean_ms } => {
+            c.range(&format!("{path}.latency.jitter.mean_ms"), mean_ms, 0.0, 60_000.0)
+        }
+    }
+    if e.weight == 0 {
+        c.fail(format!("{path}.weight"), "must be at least 1");
     }
 }
 

@@ -73,11 +73,23 @@ pub fn App() -> Html {
             }
         })
     };
-    // Fit once the surface has a size.
+    // Fit once the surface has a size, and after an auto-layout.
+    let fit_pending = use_mut_ref(|| true);
     {
-        let fit = fit.clone();
-        use_effect_with((), move |_| fit.emit(()));
+        let (fit, fit_pending) = (fit.clone(), fit_pending.clone());
+        use_effect_with(scenario.clone(), move |_| {
+            if std::mem::take(&mut *fit_pending.borrow_mut()) {
+                fit.emit(());
+            }
+        });
     }
+    let on_layout = {
+        let (store, fit_pending) = (store.dispatcher(), fit_pending.clone());
+        Callback::from(move |()| {
+            *fit_pending.borrow_mut() = true;
+            store.dispatch(Msg::Apply(Action::AutoLayout));
+        })
+    };
     // Autosave every change.
     {
         let store = store.dispatcher();
@@ -162,12 +174,14 @@ pub fn App() -> Html {
         <div class="app">
             <Header title={scenario.title.clone()} can_undo={store.editor.can_undo()} can_redo={store.editor.can_redo()}
                     on_undo={on_msg.reform(|()| Msg::Undo)} on_redo={on_msg.reform(|()| Msg::Redo)} on_fit={fit}
-                    on_zoom={on_zoom} />
+                    on_zoom={on_zoom} {on_layout} />
             <Palette {on_drop} />
-            <Canvas scenario={scenario.clone()} selection={store.selection.clone()} load={run.readouts.nodes.clone()}
+            <Canvas scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
+                    load={run.readouts.nodes.clone()}
                     camera={*camera} surface={surface.clone()} on_msg={on_msg.clone()}
                     on_camera={Callback::from({ let camera = camera.clone(); move |c| camera.set(c) })} />
-            <Inspector scenario={scenario.clone()} selection={store.selection.clone()} on_msg={on_msg.clone()} />
+            <Inspector scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
+                       on_msg={on_msg.clone()} />
             <RunPanel run={run} edit_error={store.error.clone().map(AttrValue::from)} />
         </div>
     }

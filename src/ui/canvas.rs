@@ -6,9 +6,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::editor::geometry::{in_port, out_port, Camera, NODE_H, NODE_W, PORT_R};
+use crate::editor::geometry::{edge_curve, in_port, out_port, Camera, NODE_H, NODE_W, PORT_R};
 use crate::editor::gesture::{Effect, Gesture, Modifiers, Pointer};
-use crate::model::{Node, NodeId, Point, Scenario};
+use crate::model::{CallMode, Node, NodeId, Point, Scenario};
 use crate::sim::NodeSnapshot;
 
 use super::icons::kind_icon;
@@ -21,6 +21,8 @@ pub struct CanvasProps {
     pub scenario: Rc<Scenario>,
     /// Selected nodes.
     pub selection: Vec<NodeId>,
+    /// The selected edge, by index.
+    pub edge: Option<usize>,
     /// Per-node run state, in scenario order (empty before a run).
     pub load: Vec<NodeSnapshot>,
     /// The view.
@@ -57,6 +59,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             for effect in effects {
                 match effect {
                     Effect::Select(ids) => on_msg.emit(Msg::Select(ids)),
+                    Effect::SelectEdge(index) => on_msg.emit(Msg::SelectEdge(index)),
                     Effect::Apply(action) => on_msg.emit(Msg::Apply(action)),
                     Effect::Pan { dx, dy } => {
                         cam.x += dx;
@@ -125,10 +128,15 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         let (dx, dy) = offset(&n.id);
         Point { x: n.pos.x + dx, y: n.pos.y + dy }
     };
-    let edges = s.edges.iter().filter_map(|e| {
+    let edges = s.edges.iter().enumerate().filter_map(|(i, e)| {
         let (a, b) = (out_port(pos(s.node(&e.from)?)), in_port(pos(s.node(&e.to)?)));
+        let class = classes!(
+            "edge",
+            (props.edge == Some(i)).then_some("selected"),
+            (e.mode == CallMode::Async).then_some("async")
+        );
         Some(html! {
-            <path class="edge" data-testid={format!("edge-{}-{}", e.from, e.to)} d={curve(a, b)} marker-end="url(#arrow)" />
+            <path {class} data-testid={format!("edge-{}-{}", e.from, e.to)} d={curve(a, b)} marker-end="url(#arrow)" />
         })
     });
     let overlay = match &*gesture {
@@ -202,10 +210,10 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     }
 }
 
-/// A horizontal S-curve from `a` to `b` (SVG path data).
+/// The edge curve from `a` to `b` as SVG path data.
 fn curve(a: Point, b: Point) -> String {
-    let bend = ((b.x - a.x).abs() / 2.0).max(30.0);
-    format!("M {} {} C {} {}, {} {}, {} {}", a.x, a.y, a.x + bend, a.y, b.x - bend, b.y, b.x, b.y)
+    let [p0, p1, p2, p3] = edge_curve(a, b);
+    format!("M {} {} C {} {}, {} {}, {} {}", p0.x, p0.y, p1.x, p1.y, p2.x, p2.y, p3.x, p3.y)
 }
 
 /// `text` cut to `max` characters with an ellipsis (the full label is in

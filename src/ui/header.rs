@@ -20,6 +20,8 @@ pub struct HeaderProps {
     pub on_fit: Callback<()>,
     /// Zoom about the canvas centre by a factor.
     pub on_zoom: Callback<f64>,
+    /// Arrange the graph in layers.
+    pub on_layout: Callback<()>,
 }
 
 /// Top bar of the page.
@@ -42,6 +44,8 @@ pub fn Header(props: &HeaderProps) -> Html {
                         onclick={props.on_undo.reform(|_| ())}>{ "Undo" }</button>
                 <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled={!props.can_redo}
                         onclick={props.on_redo.reform(|_| ())}>{ "Redo" }</button>
+                <button data-testid="auto-layout" title="Arrange in layers from clients to storage"
+                        onclick={props.on_layout.reform(|_| ())}>{ "Auto-layout" }</button>
                 <button data-testid="zoom-out" title="Zoom out (wheel)" aria-label="Zoom out"
                         onclick={props.on_zoom.reform(|_| 1.0 / 1.25)}>{ "−" }</button>
                 <button data-testid="zoom-in" title="Zoom in (wheel)" aria-label="Zoom in"

@@ -9,7 +9,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::editor::Action;
-use crate::model::{NodeId, NodeKind, Scenario};
+use crate::model::{Edge, NodeId, NodeKind, Scenario};
 
 use super::store::Msg;
 
@@ -20,6 +20,8 @@ pub struct InspectorProps {
     pub scenario: Rc<Scenario>,
     /// Selected nodes.
     pub selection: Vec<NodeId>,
+    /// The selected edge, by index.
+    pub edge: Option<usize>,
     /// Where edits go.
     pub on_msg: Callback<Msg>,
 }
@@ -32,18 +34,20 @@ const TAGS: [&str; 6] = ["dist", "shape", "model", "name", "layer", "law"];
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     // Per field path: the rejected text and why.
-    let rejected = use_state(BTreeMap::<String, (String, String)>::new);
+    let rejected = use_state(Rejected::new);
     {
         let rejected = rejected.clone();
-        use_effect_with(props.selection.clone(), move |_| rejected.set(BTreeMap::new()));
+        use_effect_with((props.selection.clone(), props.edge), move |_| rejected.set(Rejected::new()));
     }
-    let body = match props.selection.as_slice() {
-        [] => html! { <p class="muted">{ "Select a node to see its parameters." }</p> },
-        [id] => match props.scenario.nodes.iter().position(|n| &n.id == id) {
+    let s = &props.scenario;
+    let body = match (props.selection.as_slice(), props.edge) {
+        ([id], _) => match s.nodes.iter().position(|n| &n.id == id) {
             Some(index) => node_form(props, index, &rejected),
             None => html! {},
         },
-        many => html! { <p class="muted">{ format!("{} nodes selected.", many.len()) }</p> },
+        ([], Some(index)) if index < s.edges.len() => edge_form(props, index, &rejected),
+        ([], _) => html! { <p class="muted">{ "Select a node or an edge to see its parameters." }</p> },
+        (many, _) => html! { <p class="muted">{ format!("{} nodes selected.", many.len()) }</p> },
     };
     html! {
         <aside class="inspector" data-testid="inspector" aria-label="Inspector">
@@ -53,15 +57,15 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     }
 }
 
-fn node_form(
-    props: &InspectorProps,
-    index: usize,
-    rejected: &UseStateHandle<BTreeMap<String, (String, String)>>,
-) -> Html {
+/// Rejected field texts and reasons, by field path.
+type Rejected = BTreeMap<String, (String, String)>;
+
+/// Turns a field's new text into an edit, or says why it is invalid.
+type Commit = Rc<dyn Fn(&str, &str) -> Result<Msg, String>>;
+
+fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rejected>) -> Html {
     let node = &props.scenario.nodes[index];
     let kind_json = serde_json::to_value(&node.kind).unwrap_or(Value::Null);
-    let mut fields = Vec::new();
-    flatten("", &kind_json["params"], &mut fields);
     let on_label = {
         let (on_msg, id) = (props.on_msg.clone(), node.id.clone());
         Callback::from(move |e: Event| {
@@ -69,6 +73,62 @@ fn node_form(
             on_msg.emit(Msg::Apply(Action::SetLabel { id: id.clone(), label: input.value() }));
         })
     };
+    let scenario = props.scenario.clone();
+    let commit: Commit = Rc::new(move |path, text| {
+        let mut json = serde_json::to_value(&scenario.nodes[index].kind).map_err(|e| e.to_string())?;
+        set_field(&mut json["params"], path, text)?;
+        let kind: NodeKind = serde_json::from_value(integerise(json)).map_err(|e| e.to_string())?;
+        let mut trial = (*scenario).clone();
+        trial.nodes[index].kind = kind.clone();
+        first_problem(trial.param_problems(index))?;
+        Ok(Msg::Apply(Action::SetParams { id: scenario.nodes[index].id.clone(), kind }))
+    });
+    html! {
+        <>
+            <p class="inspector-kind">{ node.kind.info().title }<span class="muted">{ format!(" · {}", node.id) }</span></p>
+            <label class="field">
+                <span class="field-name">{ "Label" }</span>
+                <input data-testid="param-label" type="text" value={node.label.clone()} onchange={on_label} />
+            </label>
+            { fields_form(&kind_json["params"], rejected, commit, &props.on_msg) }
+        </>
+    }
+}
+
+fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rejected>) -> Html {
+    let edge = &props.scenario.edges[index];
+    let mut json = serde_json::to_value(edge).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut json {
+        map.remove("from");
+        map.remove("to");
+    }
+    let scenario = props.scenario.clone();
+    let commit: Commit = Rc::new(move |path, text| {
+        let mut json = serde_json::to_value(&scenario.edges[index]).map_err(|e| e.to_string())?;
+        set_field(&mut json, path, text)?;
+        let edge: Edge = serde_json::from_value(integerise(json)).map_err(|e| e.to_string())?;
+        let mut trial = (*scenario).clone();
+        trial.edges[index] = edge.clone();
+        first_problem(trial.edge_problems(index))?;
+        Ok(Msg::Apply(Action::SetEdge { index, edge }))
+    });
+    html! {
+        <>
+            <p class="inspector-kind">{ "Call" }<span class="muted">{ format!(" · {} → {}", edge.from, edge.to) }</span></p>
+            { fields_form(&json, rejected, commit, &props.on_msg) }
+        </>
+    }
+}
+
+/// The first problem's message, as an error.
+fn first_problem(problems: Vec<crate::model::Problem>) -> Result<(), String> {
+    problems.into_iter().next().map_or(Ok(()), |p| Err(p.message))
+}
+
+/// One input per leaf of `json`, committed through `commit` on change.
+fn fields_form(json: &Value, rejected: &UseStateHandle<Rejected>, commit: Commit, on_msg: &Callback<Msg>) -> Html {
+    let mut fields = Vec::new();
+    flatten("", json, &mut fields);
     let rows = fields.into_iter().map(|(path, value)| {
         let name = path.rsplit('.').next().unwrap_or(&path).to_owned();
         if TAGS.contains(&name.as_str()) {
@@ -80,17 +140,15 @@ fn node_form(
             };
         }
         let on_change = {
-            let (on_msg, scenario, rejected, path) =
-                (props.on_msg.clone(), props.scenario.clone(), rejected.clone(), path.clone());
+            let (on_msg, commit, rejected, path) = (on_msg.clone(), commit.clone(), rejected.clone(), path.clone());
             Callback::from(move |e: Event| {
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                 let text = input.value();
                 let mut next = (*rejected).clone();
-                match edited_kind(&scenario, index, &path, &text) {
-                    Ok(kind) => {
+                match commit(&path, &text) {
+                    Ok(msg) => {
                         next.remove(&path);
-                        let id = scenario.nodes[index].id.clone();
-                        on_msg.emit(Msg::Apply(Action::SetParams { id, kind }));
+                        on_msg.emit(msg);
                     }
                     Err(reason) => {
                         next.insert(path.clone(), (text, reason));
@@ -101,12 +159,11 @@ fn node_form(
         };
         let error = rejected.get(&path);
         let shown = error.map_or_else(|| display(&value), |(text, _)| text.clone());
-        let numeric = value.is_number();
         html! {
             <label class={classes!("field", error.map(|_| "invalid"))} key={path.clone()} title={help(&name)}>
                 <span class="field-name">{ humanize(&path) }</span>
                 <span class="field-input">
-                    <input data-testid={format!("param-{path}")} type={if numeric { "number" } else { "text" }}
+                    <input data-testid={format!("param-{path}")} type={if value.is_number() { "number" } else { "text" }}
                            step="any" value={shown} onchange={on_change}
                            aria-invalid={error.is_some().to_string()} />
                     <span class="unit">{ unit(&name) }</span>
@@ -119,24 +176,13 @@ fn node_form(
             </label>
         }
     });
-    html! {
-        <>
-            <p class="inspector-kind">{ node.kind.info().title }<span class="muted">{ format!(" · {}", node.id) }</span></p>
-            <label class="field">
-                <span class="field-name">{ "Label" }</span>
-                <input data-testid="param-label" type="text" value={node.label.clone()} onchange={on_label} />
-            </label>
-            { for rows }
-        </>
-    }
+    html! { <>{ for rows }</> }
 }
 
-/// The node's kind with `path` set to `text`, if that gives valid
-/// parameters; otherwise why not.
-fn edited_kind(scenario: &Scenario, index: usize, path: &str, text: &str) -> Result<NodeKind, String> {
-    let node = &scenario.nodes[index];
-    let mut json = serde_json::to_value(&node.kind).map_err(|e| e.to_string())?;
-    let slot = path.split('.').try_fold(&mut json["params"], |v, key| match v {
+/// Sets the leaf at dotted `path` under `root` to `text`, keeping its JSON
+/// type.
+fn set_field(root: &mut Value, path: &str, text: &str) -> Result<(), String> {
+    let slot = path.split('.').try_fold(root, |v, key| match v {
         Value::Object(map) => map.get_mut(key),
         Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
         _ => None,
@@ -145,19 +191,12 @@ fn edited_kind(scenario: &Scenario, index: usize, path: &str, text: &str) -> Res
     *slot = match slot {
         Value::Number(_) => {
             let v: f64 = text.trim().parse().map_err(|_| "must be a number".to_owned())?;
-            // Whole-number fields refuse fractions when parsed below.
             serde_json::Number::from_f64(v).map(Value::Number).ok_or("must be a finite number")?
         }
         Value::Bool(_) => Value::Bool(text == "true"),
         _ => Value::String(text.to_owned()),
     };
-    let kind: NodeKind = serde_json::from_value(integerise(json)).map_err(|e| e.to_string())?;
-    let mut trial = scenario.clone();
-    trial.nodes[index].kind = kind.clone();
-    match trial.param_problems(index).first() {
-        None => Ok(kind),
-        Some(p) => Err(p.message.clone()),
-    }
+    Ok(())
 }
 
 /// Numbers like `4.0` become `4`, so integer fields deserialize.
@@ -247,6 +286,11 @@ fn help(name: &str) -> &'static str {
         "processing_time_ms" => "Balancer time per request",
         "cores" => "Requests the balancer processes at once",
         "alpha" => "USL contention α: serialised share of the work",
+        "base_ms" => "Fixed one-way network latency of this call",
+        "max_ms" => "Upper bound of the uniform jitter",
+        "probability" => "Share of requests that make this call",
+        "mode" => "sync (wait, holding the worker) or async (fire and forget)",
+        "weight" => "Weighted round robin weight at a balancer",
         "beta" => "USL coherence β: crosstalk between concurrent requests",
         _ => "",
     }

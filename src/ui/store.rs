@@ -20,6 +20,8 @@ pub struct Store {
     pub editor: Editor,
     /// Selected nodes (view state: never saved or shared).
     pub selection: Vec<NodeId>,
+    /// The selected edge, by index (only when no node is selected).
+    pub edge: Option<usize>,
     /// Copied nodes and the edges among them (view state).
     clipboard: Option<(Vec<Node>, Vec<Edge>)>,
     /// The last refused edit or failure, shown until the next success.
@@ -36,6 +38,8 @@ pub enum Msg {
     Redo,
     /// Replace the selection.
     Select(Vec<NodeId>),
+    /// Select one edge, by index.
+    SelectEdge(usize),
     /// Select every node.
     SelectAll,
     /// Select the next (or previous) node in scenario order.
@@ -43,7 +47,7 @@ pub enum Msg {
         /// Direction.
         forward: bool,
     },
-    /// Delete the selected nodes.
+    /// Delete the selected nodes, or the selected edge.
     DeleteSelection,
     /// Move the selection by a delta, canvas units.
     Nudge(f64, f64),
@@ -60,7 +64,7 @@ pub enum Msg {
 impl Store {
     /// A store editing `scenario`.
     pub fn new(scenario: Scenario) -> Self {
-        Store { editor: Editor::new(scenario), selection: Vec::new(), clipboard: None, error: None }
+        Store { editor: Editor::new(scenario), selection: Vec::new(), edge: None, clipboard: None, error: None }
     }
 
     /// The selected nodes and the edges among them.
@@ -102,7 +106,14 @@ impl Reducible for Store {
             Msg::Redo => {
                 next.editor.redo();
             }
-            Msg::Select(ids) => next.selection = ids,
+            Msg::Select(ids) => {
+                next.selection = ids;
+                next.edge = None;
+            }
+            Msg::SelectEdge(index) => {
+                next.selection.clear();
+                next.edge = Some(index);
+            }
             Msg::SelectAll => next.selection = next.editor.scenario().nodes.iter().map(|n| n.id.clone()).collect(),
             Msg::Cycle { forward } => {
                 let nodes = &next.editor.scenario().nodes;
@@ -120,8 +131,15 @@ impl Reducible for Store {
             }
             Msg::DeleteSelection => {
                 let nodes = std::mem::take(&mut next.selection);
-                if !nodes.is_empty() {
-                    next.apply(Action::Delete { nodes, edges: Vec::new() });
+                let edges: Vec<_> = next
+                    .edge
+                    .take()
+                    .and_then(|i| next.editor.scenario().edges.get(i))
+                    .map(|e| (e.from.clone(), e.to.clone()))
+                    .into_iter()
+                    .collect();
+                if !nodes.is_empty() || !edges.is_empty() {
+                    next.apply(Action::Delete { nodes, edges });
                 }
             }
             Msg::Nudge(dx, dy) => {
@@ -147,9 +165,10 @@ impl Reducible for Store {
             }
             Msg::Error(text) => next.error = Some(text),
         }
-        // Undo or redo may have removed selected nodes.
+        // Undo or redo may have removed selected nodes or edges.
         let scenario = next.editor.scenario();
         next.selection.retain(|id| scenario.node(id).is_some());
+        next.edge = next.edge.filter(|&i| i < scenario.edges.len());
         Rc::new(next)
     }
 }

@@ -148,5 +148,21 @@ test('pan, zoom, rubber-band select, duplicate and the keyboard', async () => {
   await page.getByTestId('canvas').focus();
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'param-label');
+
+  // Select an edge by clicking it: its parameters, validated; Delete removes it.
+  await page.mouse.click(...Object.values(await centre(page.getByTestId('edge-web-api'))));
+  assert.match(await page.getByTestId('edge-web-api').getAttribute('class'), /selected/);
+  const probability = page.getByTestId('param-probability');
+  await probability.fill('0.25');
+  await probability.press('Enter');
+  const edgeOf = async () => (await saved(page)).edges.find((e) => e.from === 'web' && e.to === 'api');
+  assert.equal((await edgeOf()).probability, 0.25);
+  await probability.fill('2');
+  await probability.press('Enter');
+  assert.match(await page.locator('.field.invalid .field-error').innerText(), /at most 1/);
+  assert.equal((await edgeOf()).probability, 0.25);
+  await page.getByTestId('canvas').focus();
+  await page.keyboard.press('Delete');
+  assert.equal(await page.getByTestId('edge-web-api').count(), 0);
   assert.deepEqual(problems, []);
 });
