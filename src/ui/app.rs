@@ -90,15 +90,49 @@ pub fn App() -> Html {
             store.dispatch(Msg::Apply(Action::AutoLayout));
         })
     };
-    // Autosave every change.
+    // Another tab saved over our autosave: stop saving until the user
+    // chooses whose design to keep (never overwrite silently).
+    let conflict = use_state(|| false);
     {
-        let store = store.dispatcher();
-        use_effect_with(scenario.clone(), move |s| {
-            if let Err(message) = storage::save(s) {
-                store.dispatch(Msg::Error(message));
+        let conflict = conflict.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "storage", move |e| {
+                    let ours = e.dyn_ref::<web_sys::StorageEvent>().and_then(|e| e.key()).as_deref() == Some(storage::KEY);
+                    if ours {
+                        conflict.set(true);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // Autosave every change (unless in conflict with another tab).
+    {
+        let (store, conflict) = (store.dispatcher(), *conflict);
+        use_effect_with((scenario.clone(), conflict), move |(s, conflict)| {
+            if !conflict {
+                if let Err(message) = storage::save(s) {
+                    store.dispatch(Msg::Error(message));
+                }
             }
         });
     }
+    let on_take_theirs = {
+        let (store, conflict) = (store.dispatcher(), conflict.clone());
+        Callback::from(move |_: MouseEvent| {
+            match storage::load() {
+                Ok(Some(theirs)) => store.dispatch(Msg::Apply(Action::Replace(Box::new(theirs)))),
+                Ok(None) => {}
+                Err(message) => store.dispatch(Msg::Error(message)),
+            }
+            conflict.set(false);
+        })
+    };
+    let on_keep_mine = {
+        let conflict = conflict.clone();
+        Callback::from(move |_: MouseEvent| conflict.set(false))
+    };
     // Keyboard shortcuts, unless the user is typing in a field.
     {
         let store = store.dispatcher();
@@ -176,6 +210,13 @@ pub fn App() -> Html {
                     on_undo={on_msg.reform(|()| Msg::Undo)} on_redo={on_msg.reform(|()| Msg::Redo)} on_fit={fit}
                     on_zoom={on_zoom} {on_layout} />
             <Palette {on_drop} />
+            if *conflict {
+                <div class="conflict" role="alertdialog" aria-label="Design changed in another tab">
+                    <span>{ "This design was changed in another tab. Autosave is paused so neither is lost." }</span>
+                    <button data-testid="conflict-theirs" onclick={on_take_theirs}>{ "Load the other tab's design" }</button>
+                    <button data-testid="conflict-mine" onclick={on_keep_mine}>{ "Keep this one (save over it)" }</button>
+                </div>
+            }
             <Canvas scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
                     load={run.readouts.nodes.clone()}
                     camera={*camera} surface={surface.clone()} on_msg={on_msg.clone()}

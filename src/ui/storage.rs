@@ -3,7 +3,7 @@
 use crate::model::Scenario;
 
 /// The `localStorage` key of the autosaved scenario.
-const KEY: &str = "archsim.scenario";
+pub const KEY: &str = "archsim.scenario";
 
 fn storage() -> Result<web_sys::Storage, String> {
     web_sys::window()

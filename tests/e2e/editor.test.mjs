@@ -166,3 +166,27 @@ test('pan, zoom, rubber-band select, duplicate and the keyboard', async () => {
   assert.equal(await page.getByTestId('edge-web-api').count(), 0);
   assert.deepEqual(problems, []);
 });
+
+test('two tabs never silently overwrite each other', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  for (const page of [a, b]) {
+    await page.goto(server.url);
+    await page.getByTestId('canvas').waitFor();
+  }
+  // Tab A deletes the database; tab B is told, and its own work is kept
+  // until it chooses.
+  await a.getByTestId('node-db').click();
+  await a.keyboard.press('Delete');
+  await b.getByTestId('conflict-theirs').waitFor();
+  assert.equal(await b.getByTestId('node-db').count(), 1, 'B still shows its own design');
+  // B edits meanwhile: nothing is saved over A's design.
+  await b.getByTestId('node-users').click();
+  await b.keyboard.press('ArrowDown');
+  const stored = await a.evaluate(() => JSON.parse(localStorage.getItem('archsim.scenario')));
+  assert.equal(stored.nodes.find((n) => n.id === 'db'), undefined);
+  // B loads A's design.
+  await b.getByTestId('conflict-theirs').click();
+  assert.equal(await b.getByTestId('node-db').count(), 0);
+  await context.close();
+});
