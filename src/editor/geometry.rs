@@ -131,6 +131,19 @@ impl Camera {
         Camera { x: sx - (sx - self.x) * k, y: sy - (sy - self.y) * k, zoom }
     }
 
+    /// Follows a two-finger pinch from screen points `before` to `after`:
+    /// zooms by the change of their distance and pans with their midpoint,
+    /// so the canvas points under the fingers stay under them.
+    pub fn pinch(&self, before: (Point, Point), after: (Point, Point)) -> Camera {
+        let dist = |(a, b): (Point, Point)| (a.x - b.x).hypot(a.y - b.y).max(1.0);
+        let mid = |(a, b): (Point, Point)| Point { x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0 };
+        let (m0, m1) = (mid(before), mid(after));
+        let mut cam = self.zoom_at(m0.x, m0.y, dist(after) / dist(before));
+        cam.x += m1.x - m0.x;
+        cam.y += m1.y - m0.y;
+        cam
+    }
+
     /// The camera that shows every node of `s` on a `width` × `height`
     /// surface with a margin, zoomed in no further than 1.
     pub fn fit(s: &Scenario, width: f64, height: f64) -> Camera {
@@ -193,6 +206,16 @@ mod tests {
         assert_eq!(zoomed.zoom, 2.0);
         assert_eq!(zoomed.to_world(500.0, 300.0), cam.to_world(500.0, 300.0));
         assert_eq!(cam.zoom_at(0.0, 0.0, 100.0).zoom, 4.0);
+        // Fingers spreading from 100 to 200 apart around a moving midpoint:
+        // zoom doubles and the canvas point under the first finger follows it.
+        let pt = |x: f64, y: f64| Point { x, y };
+        let before = (pt(400.0, 300.0), pt(500.0, 300.0));
+        let after = (pt(360.0, 320.0), pt(560.0, 320.0));
+        let pinched = cam.pinch(before, after);
+        assert_eq!(pinched.zoom, 2.0);
+        let under = cam.to_world(400.0, 300.0);
+        let now = pinched.to_world(360.0, 320.0);
+        assert!((under.x - now.x).abs() < 1e-9 && (under.y - now.y).abs() < 1e-9);
         assert_eq!(snap(29.0), 20.0);
         assert_eq!(snap(31.0), 40.0);
     }

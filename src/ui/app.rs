@@ -98,7 +98,8 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 EventListener::new(&w, "storage", move |e| {
-                    let ours = e.dyn_ref::<web_sys::StorageEvent>().and_then(|e| e.key()).as_deref() == Some(storage::KEY);
+                    let ours =
+                        e.dyn_ref::<web_sys::StorageEvent>().and_then(|e| e.key()).as_deref() == Some(storage::KEY);
                     if ours {
                         conflict.set(true);
                     }

@@ -48,6 +48,8 @@ pub fn pointer_at(surface: &NodeRef, camera: &Camera, client_x: i32, client_y: i
 pub fn Canvas(props: &CanvasProps) -> Html {
     let gesture = use_state(Gesture::default);
     let space = use_space_key();
+    // Pointers down on the surface (id, screen point): two make a pinch.
+    let touches = use_mut_ref(Vec::<(i32, Point)>::new);
     let to_pointer = {
         let (surface, camera) = (props.surface.clone(), props.camera);
         move |e: &PointerEvent| pointer_at(&surface, &camera, e.client_x(), e.client_y())
@@ -73,7 +75,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     let on_pointer_down = {
         let (gesture, scenario, selection) = (gesture.clone(), props.scenario.clone(), props.selection.clone());
         let (to_pointer, emit, surface) = (to_pointer.clone(), emit.clone(), props.surface.clone());
-        let space = space.clone();
+        let (space, touches) = (space.clone(), touches.clone());
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 {
                 return;
@@ -83,6 +85,15 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 // Keep receiving moves outside the surface until release.
                 let _ = el.set_pointer_capture(e.pointer_id());
             }
+            let mut t = touches.borrow_mut();
+            t.retain(|(id, _)| *id != e.pointer_id());
+            t.push((e.pointer_id(), at.screen));
+            if t.len() >= 2 {
+                // A second finger: the press becomes a pinch.
+                gesture.set(Gesture::Idle);
+                return;
+            }
+            drop(t);
             let mut g = (*gesture).clone();
             let keys = Modifiers { shift: e.shift_key(), space: *space.borrow() };
             emit(g.down(&scenario, &selection, at, keys));
@@ -91,19 +102,39 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     };
     let on_pointer_move = {
         let (gesture, to_pointer, emit) = (gesture.clone(), to_pointer.clone(), emit.clone());
+        let (touches, on_camera, camera) = (touches.clone(), props.on_camera.clone(), props.camera);
         Callback::from(move |e: PointerEvent| {
+            let Some(at) = to_pointer(&e) else { return };
+            let mut t = touches.borrow_mut();
+            if t.len() >= 2 {
+                let before = (t[0].1, t[1].1);
+                if let Some(slot) = t.iter_mut().find(|(id, _)| *id == e.pointer_id()) {
+                    slot.1 = at.screen;
+                }
+                let after = (t[0].1, t[1].1);
+                drop(t);
+                on_camera.emit(camera.pinch(before, after));
+                return;
+            }
+            drop(t);
             if *gesture == Gesture::Idle {
                 return;
             }
-            let Some(at) = to_pointer(&e) else { return };
             let mut g = (*gesture).clone();
             emit(g.moved(at));
             gesture.set(g);
         })
     };
     let on_pointer_up = {
-        let (gesture, scenario) = (gesture.clone(), props.scenario.clone());
+        let (gesture, scenario, touches) = (gesture.clone(), props.scenario.clone(), touches.clone());
         Callback::from(move |e: PointerEvent| {
+            let mut t = touches.borrow_mut();
+            let pinching = t.len() >= 2;
+            t.retain(|(id, _)| *id != e.pointer_id());
+            drop(t);
+            if pinching {
+                return;
+            }
             let Some(at) = to_pointer(&e) else { return };
             let mut g = (*gesture).clone();
             emit(g.up(&scenario, at, !e.alt_key()));
@@ -185,7 +216,8 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             <svg class="canvas" data-testid="canvas" role="application" tabindex="0"
                  aria-label="Architecture canvas: Tab selects the next node, arrows move it, Enter edits it"
                  ref={props.surface.clone()} onpointerdown={on_pointer_down}
-                 onpointermove={on_pointer_move} onpointerup={on_pointer_up} onwheel={on_wheel}>
+                 onpointermove={on_pointer_move} onpointerup={on_pointer_up.clone()}
+                 onpointercancel={on_pointer_up} onwheel={on_wheel}>
                 <defs>
                     <pattern id="grid" width={(20.0 * c.zoom).to_string()} height={(20.0 * c.zoom).to_string()}
                              x={c.x.to_string()} y={c.y.to_string()} patternUnits="userSpaceOnUse">

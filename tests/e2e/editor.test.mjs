@@ -190,3 +190,46 @@ test('two tabs never silently overwrite each other', async () => {
   assert.equal(await b.getByTestId('node-db').count(), 0);
   await context.close();
 });
+
+test('touch: drag from the palette, move a node, pinch to zoom', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByTestId('canvas').waitFor();
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', {
+    type, touchPoints: points.map(([x, y], id) => ({ x, y, id })),
+  });
+  const swipe = async (from, to) => {
+    await touch('touchStart', [from]);
+    for (let k = 1; k <= 8; k++) {
+      await touch('touchMove', [[from[0] + (to[0] - from[0]) * k / 8, from[1] + (to[1] - from[1]) * k / 8]]);
+    }
+    await touch('touchEnd', []);
+  };
+  const c = await page.getByTestId('canvas').boundingBox();
+
+  // One finger drags a service pool from the palette onto the canvas.
+  const item = await centre(page.getByTestId('palette-service'));
+  await swipe([item.x, item.y], [c.x + 200, c.y + 100]);
+  await page.getByTestId('node-service-1').waitFor();
+
+  // One finger moves it.
+  const before = (await saved(page)).nodes.find((n) => n.id === 'service-1').pos;
+  const n = await centre(page.getByTestId('node-service-1'));
+  await swipe([n.x, n.y], [n.x + 60, n.y + 60]);
+  const after = (await saved(page)).nodes.find((n) => n.id === 'service-1').pos;
+  assert.ok(after.x > before.x && after.y > before.y, `${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+
+  // Two fingers spreading apart zoom in.
+  const w0 = (await page.getByTestId('node-web').boundingBox()).width;
+  const [cx, cy] = [c.x + c.width / 2, c.y + c.height / 2];
+  await touch('touchStart', [[cx - 50, cy], [cx + 50, cy]]);
+  for (let k = 1; k <= 8; k++) {
+    await touch('touchMove', [[cx - 50 - k * 6, cy], [cx + 50 + k * 6, cy]]);
+  }
+  await touch('touchEnd', []);
+  const w1 = (await page.getByTestId('node-web').boundingBox()).width;
+  assert.ok(w1 / w0 > 1.4, `pinch zoom ${w0} → ${w1}`);
+  await context.close();
+});
