@@ -10,15 +10,22 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use super::SimTime;
 
+/// A scheduled event; `key` packs (time ns, sequence) so one integer
+/// comparison orders entries.
 struct Entry<E> {
-    time: SimTime,
-    seq: u64,
+    key: u128,
     event: E,
+}
+
+impl<E> Entry<E> {
+    fn time(&self) -> SimTime {
+        SimTime((self.key >> 64) as u64)
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
+        self.key == other.key
     }
 }
 
@@ -33,7 +40,7 @@ impl<E> PartialOrd for Entry<E> {
 impl<E> Ord for Entry<E> {
     /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -62,7 +69,7 @@ impl<E> EventQueue<E> {
             self.now_fifo.push_back(event);
         } else {
             self.seq += 1;
-            self.heap.push(Entry { time, seq: self.seq, event });
+            self.heap.push(Entry { key: (u128::from(time.0) << 64) | u128::from(self.seq), event });
         }
     }
 
@@ -76,11 +83,11 @@ impl<E> EventQueue<E> {
         if let Some(e) = self.now_fifo.pop_front() {
             return Some(e);
         }
-        if self.heap.peek()?.time > end {
+        if self.heap.peek()?.time() > end {
             return None;
         }
         let entry = self.heap.pop()?;
-        self.now = entry.time;
+        self.now = entry.time();
         Some(entry.event)
     }
 
