@@ -25,6 +25,8 @@ pub enum Hit {
     Node(NodeId),
     /// An edge, by index.
     Edge(usize),
+    /// A drawn zone, by id.
+    Zone(String),
     /// Nothing: the canvas background.
     Background,
 }
@@ -62,7 +64,12 @@ pub fn hit_test(s: &Scenario, p: Point) -> Hit {
         .find(|n| p.x >= n.pos.x && p.x <= n.pos.x + NODE_W && p.y >= n.pos.y && p.y <= n.pos.y + NODE_H);
     match node {
         Some(n) => Hit::Node(n.id.clone()),
-        None => edge_at(s, p).map_or(Hit::Background, Hit::Edge),
+        None => match edge_at(s, p) {
+            Some(i) => Hit::Edge(i),
+            None => {
+                s.zones.iter().rev().find(|z| z.rect.contains(p)).map_or(Hit::Background, |z| Hit::Zone(z.id.clone()))
+            }
+        },
     }
 }
 

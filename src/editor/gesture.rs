@@ -7,6 +7,7 @@
 //! | a node (shift: toggle it in the selection) | moves the selection | commits one `MoveNodes`, snapped to the grid |
 //! | an output port | draws a wire | `Connect` if over another node |
 //! | an edge | — | selects it |
+//! | a zone | moves it with its nodes | commits one `MoveZone` (a click selects the zone) |
 //! | the background (or anything with space held) | pans | — |
 //! | the background with shift | draws a selection rectangle | selects the nodes inside |
 
@@ -60,6 +61,15 @@ pub enum Gesture {
         /// Current point.
         to: Point,
     },
+    /// Moving a zone (with its nodes) grabbed at `from`.
+    MovingZone {
+        /// Zone id.
+        id: String,
+        /// Press point.
+        from: Point,
+        /// Current point.
+        to: Point,
+    },
     /// Moving the camera; `last` is the previous screen point.
     Panning {
         /// Previous screen point.
@@ -81,6 +91,8 @@ pub enum Effect {
     Select(Vec<NodeId>),
     /// Select the edge with this index (and no node).
     SelectEdge(usize),
+    /// Select the zone with this id (and no node).
+    SelectZone(String),
     /// Apply an edit.
     Apply(Action),
     /// Move the camera by this many screen pixels.
@@ -125,11 +137,15 @@ impl Gesture {
                 *self = Gesture::Idle;
                 vec![Effect::SelectEdge(index)]
             }
-            Hit::Background if keys.shift => {
+            Hit::Zone(id) if !keys.shift => {
+                *self = Gesture::MovingZone { id, from: p.world, to: p.world };
+                vec![Effect::Select(Vec::new())]
+            }
+            Hit::Background | Hit::Zone(_) if keys.shift => {
                 *self = Gesture::Selecting { from: p.world, to: p.world };
                 Vec::new()
             }
-            Hit::Background => {
+            Hit::Background | Hit::Zone(_) => {
                 *self = Gesture::Panning { last: p.screen };
                 vec![Effect::Select(Vec::new())]
             }
@@ -139,7 +155,10 @@ impl Gesture {
     /// The pointer moved.
     pub fn moved(&mut self, p: Pointer) -> Vec<Effect> {
         match self {
-            Gesture::Dragging { to, .. } | Gesture::Wiring { to, .. } | Gesture::Selecting { to, .. } => {
+            Gesture::Dragging { to, .. }
+            | Gesture::Wiring { to, .. }
+            | Gesture::Selecting { to, .. }
+            | Gesture::MovingZone { to, .. } => {
                 *to = p.world;
                 Vec::new()
             }
@@ -174,15 +193,36 @@ impl Gesture {
                 _ => {}
             },
             Gesture::Selecting { from, to } => effects.push(Effect::Select(inside(s, from, to))),
+            Gesture::MovingZone { id, from, to } => {
+                let (mut dx, mut dy) = (to.x - from.x, to.y - from.y);
+                if dx.hypot(dy) < CLICK_SLOP {
+                    effects.push(Effect::SelectZone(id));
+                } else {
+                    if let (true, Some(z)) = (snap_to_grid, s.zones.iter().find(|z| z.id == id)) {
+                        dx = snap(z.rect.x + dx) - z.rect.x;
+                        dy = snap(z.rect.y + dy) - z.rect.y;
+                    }
+                    effects.push(Effect::Apply(Action::MoveZone { id, dx, dy }));
+                }
+            }
             Gesture::Panning { .. } | Gesture::Idle => {}
         }
         effects
     }
 
-    /// While dragging: the nodes moving and the offset to draw them at.
+    /// While dragging nodes: the nodes moving and the offset to draw them at.
     pub fn drag_offset(&self) -> Option<(&[NodeId], f64, f64)> {
         match self {
             Gesture::Dragging { ids, from, to, .. } => Some((ids, to.x - from.x, to.y - from.y)),
+            _ => None,
+        }
+    }
+
+    /// While moving a zone: its id and the offset to draw it (and its
+    /// nodes) at.
+    pub fn zone_offset(&self) -> Option<(&str, f64, f64)> {
+        match self {
+            Gesture::MovingZone { id, from, to } => Some((id, to.x - from.x, to.y - from.y)),
             _ => None,
         }
     }
@@ -288,6 +328,21 @@ mod tests {
         // Released over the background: nothing.
         g.down(s, &[], at(port), NONE);
         assert!(g.up(s, p(700.0, 700.0), false).is_empty());
+    }
+
+    #[test]
+    fn dragging_a_zone_moves_it_snapped() {
+        let mut e = editor();
+        e.apply(Action::AddZone { at: Point { x: 100.0, y: 100.0 } }).unwrap();
+        let s = e.scenario();
+        let mut g = Gesture::default();
+        // Inside the zone (−120..320 × −30..230) but off the nodes and edges.
+        g.down(s, &[], p(0.0, 200.0), NONE);
+        assert_eq!(g.zone_offset(), Some(("zone-1", 0.0, 0.0)));
+        assert_eq!(
+            g.up(s, p(33.0, 212.0), true),
+            vec![Effect::Apply(Action::MoveZone { id: "zone-1".into(), dx: 40.0, dy: 10.0 })]
+        );
     }
 
     #[test]

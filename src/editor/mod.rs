@@ -6,6 +6,7 @@
 pub mod geometry;
 pub mod gesture;
 pub mod layout;
+pub mod zones;
 
 use thiserror::Error;
 
@@ -41,12 +42,38 @@ pub enum Action {
         /// Callee.
         to: NodeId,
     },
-    /// Remove nodes (with their edges) and edges.
+    /// Remove nodes (with their edges), edges and zones (their nodes stay,
+    /// outside any zone).
     Delete {
         /// Nodes removed.
         nodes: Vec<NodeId>,
         /// Edges removed, as (from, to).
         edges: Vec<(NodeId, NodeId)>,
+        /// Zones removed, by id.
+        zones: Vec<String>,
+    },
+    /// Draw a new availability zone centred at a point; nodes inside join it.
+    AddZone {
+        /// Centre, canvas units.
+        at: Point,
+    },
+    /// Rename a zone's label or move it to another region (its id stays).
+    SetZone {
+        /// Zone id.
+        id: String,
+        /// New label.
+        label: String,
+        /// New region.
+        region: String,
+    },
+    /// Move a zone and the nodes in it.
+    MoveZone {
+        /// Zone id.
+        id: String,
+        /// Horizontal delta.
+        dx: f64,
+        /// Vertical delta.
+        dy: f64,
     },
     /// Replace a node's kind parameters (an inspector edit).
     SetParams {
@@ -97,6 +124,9 @@ pub enum EditError {
     /// No such node.
     #[error("node `{0}` does not exist")]
     UnknownNode(NodeId),
+    /// No such zone.
+    #[error("zone `{0}` does not exist")]
+    UnknownZone(String),
     /// No such edge.
     #[error("edge {0} does not exist")]
     UnknownEdge(usize),
@@ -196,6 +226,7 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
                 zone: None,
                 kind: params,
             });
+            zones::assign(s);
             Ok(vec![id])
         }
         Action::Insert { nodes, edges, dx, dy } => {
@@ -212,6 +243,7 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
                     s.edges.push(Edge { from, to, ..e });
                 }
             }
+            zones::assign(s);
             Ok(renamed.into_iter().map(|(_, id)| id).collect())
         }
         Action::MoveNodes { ids, dx, dy } => {
@@ -220,6 +252,7 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
                 s.nodes[i].pos.x += dx;
                 s.nodes[i].pos.y += dy;
             }
+            zones::assign(s);
             Ok(Vec::new())
         }
         Action::Connect { from, to } => {
@@ -229,7 +262,11 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
             s.edges.push(Edge::new(from.as_str(), to.as_str()));
             Ok(Vec::new())
         }
-        Action::Delete { nodes, edges } => {
+        Action::Delete { nodes, edges, zones: gone } => {
+            s.zones.retain(|z| !gone.contains(&z.id));
+            for n in &mut s.nodes {
+                n.zone = n.zone.take().filter(|z| !gone.contains(z));
+            }
             s.nodes.retain(|n| !nodes.contains(&n.id));
             s.edges.retain(|e| {
                 !nodes.contains(&e.from)
@@ -268,6 +305,36 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
             for (node, pos) in s.nodes.iter_mut().zip(positions) {
                 node.pos = pos;
             }
+            zones::fit_to_members(s);
+            Ok(Vec::new())
+        }
+        Action::AddZone { at } => {
+            let zone = zones::new_zone(s, at);
+            s.zones.push(zone);
+            zones::assign(s);
+            Ok(Vec::new())
+        }
+        Action::SetZone { id, label, region } => {
+            let zone = s.zones.iter_mut().find(|z| z.id == id).ok_or(EditError::UnknownZone(id))?;
+            if region.trim().is_empty() {
+                return Err(EditError::Invalid(vec![Problem {
+                    path: "region".into(),
+                    message: "a zone must belong to a region".into(),
+                }]));
+            }
+            zone.label = label;
+            zone.region = region;
+            Ok(Vec::new())
+        }
+        Action::MoveZone { id, dx, dy } => {
+            let zone = s.zones.iter_mut().find(|z| z.id == id).ok_or_else(|| EditError::UnknownZone(id.clone()))?;
+            zone.rect.x += dx;
+            zone.rect.y += dy;
+            for n in s.nodes.iter_mut().filter(|n| n.zone.as_deref() == Some(id.as_str())) {
+                n.pos.x += dx;
+                n.pos.y += dy;
+            }
+            zones::assign(s);
             Ok(Vec::new())
         }
         Action::Replace(scenario) => {
@@ -415,12 +482,35 @@ mod tests {
     }
 
     #[test]
+    fn zones_take_the_nodes_dropped_in_them_and_carry_them_when_moved() {
+        let mut e = empty();
+        add(&mut e, "service", 100.0);
+        e.apply(Action::AddZone { at: Point { x: 100.0, y: 100.0 } }).unwrap();
+        // The zone was drawn around a: a joins it; b, dropped outside, does not.
+        let b = add(&mut e, "service", 900.0);
+        assert_eq!(e.scenario().nodes[0].zone.as_deref(), Some("zone-1"));
+        assert_eq!(e.scenario().nodes[1].zone, None);
+        e.apply(Action::MoveZone { id: "zone-1".into(), dx: 60.0, dy: 20.0 }).unwrap();
+        let s = e.scenario();
+        assert_eq!(s.zones[0].rect.x, 100.0 - 220.0 + 60.0);
+        assert_eq!(s.nodes[0].pos.x, 100.0 - 72.0 + 60.0, "members move with the zone");
+        assert_eq!(s.nodes[1].pos.x, 900.0 - 72.0, "others stay");
+        // Moving b into the zone makes it a member; deleting the zone frees both.
+        let zone = s.zones[0].rect;
+        let target = zone.x + 20.0 - s.nodes[1].pos.x;
+        e.apply(Action::MoveNodes { ids: vec![b], dx: target, dy: 0.0 }).unwrap();
+        assert_eq!(e.scenario().nodes[1].zone.as_deref(), Some("zone-1"));
+        e.apply(Action::Delete { nodes: vec![], edges: vec![], zones: vec!["zone-1".into()] }).unwrap();
+        assert!(e.scenario().nodes.iter().all(|n| n.zone.is_none()));
+    }
+
+    #[test]
     fn deleting_a_node_removes_its_edges_in_one_undoable_step() {
         let mut e = empty();
         let c = add(&mut e, "client", 0.0);
         let a = add(&mut e, "service", 200.0);
         e.apply(Action::Connect { from: c.clone(), to: a.clone() }).unwrap();
-        e.apply(Action::Delete { nodes: vec![a], edges: vec![] }).unwrap();
+        e.apply(Action::Delete { nodes: vec![a], edges: vec![], zones: vec![] }).unwrap();
         assert_eq!(e.scenario().nodes.len(), 1);
         assert!(e.scenario().edges.is_empty());
         e.undo();

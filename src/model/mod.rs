@@ -109,6 +109,39 @@ pub struct Zone {
     pub id: String,
     /// Region the zone belongs to, e.g. `eu-west-1`.
     pub region: String,
+    /// Display label; the id when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// Where the zone is drawn on the canvas; a zero-size rectangle is not
+    /// drawn (its nodes name it explicitly).
+    #[serde(default, skip_serializing_if = "Rect::is_empty")]
+    pub rect: Rect,
+}
+
+/// An axis-aligned rectangle on the canvas, canvas units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rect {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+impl Rect {
+    /// Whether the rectangle has no area (is not drawn).
+    pub fn is_empty(&self) -> bool {
+        self.w <= 0.0 || self.h <= 0.0
+    }
+
+    /// Whether `p` lies inside.
+    pub fn contains(&self, p: Point) -> bool {
+        !self.is_empty() && p.x >= self.x && p.x <= self.x + self.w && p.y >= self.y && p.y <= self.y + self.h
+    }
 }
 
 /// A point on the editor canvas, in canvas units (CSS pixels at zoom 1).

@@ -91,6 +91,8 @@ impl Scenario {
         c.range("$.settings.cross_region_ms", s.cross_region_ms, 0.0, 60_000.0);
         let mut seen = BTreeMap::new();
         for (i, z) in self.zones.iter().enumerate() {
+            c.range(&format!("$.zones[{i}].rect.w"), z.rect.w, 0.0, 1e6);
+            c.range(&format!("$.zones[{i}].rect.h"), z.rect.h, 0.0, 1e6);
             if z.id.is_empty() {
                 c.fail(format!("$.zones[{i}].id"), "must not be empty");
             } else if let Some(first) = seen.insert(z.id.as_str(), i) {

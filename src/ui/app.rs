@@ -14,7 +14,7 @@ use crate::model::Scenario;
 use super::canvas::{pointer_at, Canvas};
 use super::header::Header;
 use super::inspector::Inspector;
-use super::palette::{Drop, Palette};
+use super::palette::{Drop, Palette, ZONE};
 use super::run::use_run;
 use super::run_panel::RunPanel;
 use super::storage;
@@ -200,7 +200,12 @@ pub fn App() -> Html {
             let (x, y) = (f64::from(d.client.0), f64::from(d.client.1));
             let inside = x >= r.left() && x <= r.right() && y >= r.top() && y <= r.bottom();
             if let (true, Some(at)) = (inside, pointer_at(&surface, &camera, d.client.0, d.client.1)) {
-                store.dispatch(Msg::Apply(Action::AddNode { kind: d.kind.to_owned(), at: at.world }));
+                let action = if d.kind == ZONE {
+                    Action::AddZone { at: at.world }
+                } else {
+                    Action::AddNode { kind: d.kind.to_owned(), at: at.world }
+                };
+                store.dispatch(Msg::Apply(action));
             }
         })
     };
@@ -219,10 +224,12 @@ pub fn App() -> Html {
                 </div>
             }
             <Canvas scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
+                    zone={store.zone.clone()}
                     load={run.readouts.nodes.clone()}
                     camera={*camera} surface={surface.clone()} on_msg={on_msg.clone()}
                     on_camera={Callback::from({ let camera = camera.clone(); move |c| camera.set(c) })} />
             <Inspector scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
+                       zone={store.zone.clone()}
                        on_msg={on_msg.clone()} />
             <RunPanel run={run} edit_error={store.error.clone().map(AttrValue::from)} />
         </div>

@@ -23,6 +23,8 @@ pub struct CanvasProps {
     pub selection: Vec<NodeId>,
     /// The selected edge, by index.
     pub edge: Option<usize>,
+    /// The selected zone, by id.
+    pub zone: Option<String>,
     /// Per-node run state, in scenario order (empty before a run).
     pub load: Vec<NodeSnapshot>,
     /// The view.
@@ -62,6 +64,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 match effect {
                     Effect::Select(ids) => on_msg.emit(Msg::Select(ids)),
                     Effect::SelectEdge(index) => on_msg.emit(Msg::SelectEdge(index)),
+                    Effect::SelectZone(id) => on_msg.emit(Msg::SelectZone(id)),
                     Effect::Apply(action) => on_msg.emit(Msg::Apply(action)),
                     Effect::Pan { dx, dy } => {
                         cam.x += dx;
@@ -150,15 +153,31 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     };
 
     let s = &props.scenario;
-    // Nodes being dragged are drawn at their preview position.
-    let offset = |id: &NodeId| match gesture.drag_offset() {
-        Some((ids, dx, dy)) if ids.contains(id) => (dx, dy),
+    // Nodes (and zones) being dragged are drawn at their preview position.
+    let zone_offset = |zone: Option<&str>| match gesture.zone_offset() {
+        Some((id, dx, dy)) if zone == Some(id) => (dx, dy),
         _ => (0.0, 0.0),
     };
     let pos = |n: &Node| {
-        let (dx, dy) = offset(&n.id);
+        let (dx, dy) = match gesture.drag_offset() {
+            Some((ids, dx, dy)) if ids.contains(&n.id) => (dx, dy),
+            _ => zone_offset(n.zone.as_deref()),
+        };
         Point { x: n.pos.x + dx, y: n.pos.y + dy }
     };
+    let zones = s.zones.iter().filter(|z| !z.rect.is_empty()).map(|z| {
+        let (dx, dy) = zone_offset(Some(&z.id));
+        let selected = (props.zone.as_deref() == Some(z.id.as_str())).then_some("selected");
+        let label = if z.label.is_empty() { z.id.clone() } else { z.label.clone() };
+        html! {
+            <g class={classes!("zone", selected)} data-testid={format!("zone-{}", z.id)}
+               transform={format!("translate({} {})", z.rect.x + dx, z.rect.y + dy)}>
+                <rect width={z.rect.w.to_string()} height={z.rect.h.to_string()} rx="14" />
+                <text x="14" y="22" class="zone-label">{ label }</text>
+                <text x="14" y="38" class="zone-region">{ z.region.clone() }</text>
+            </g>
+        }
+    });
     let edges = s.edges.iter().enumerate().filter_map(|(i, e)| {
         let (a, b) = (out_port(pos(s.node(&e.from)?)), in_port(pos(s.node(&e.to)?)));
         let class = classes!(
@@ -230,6 +249,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 </defs>
                 <rect width="100%" height="100%" fill="url(#grid)" />
                 <g transform={format!("translate({} {}) scale({})", c.x, c.y, c.zoom)}>
+                    { for zones }
                     { for edges }
                     { for overlay }
                     { for nodes }

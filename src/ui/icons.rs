@@ -11,6 +11,9 @@ pub fn kind_icon(kind: &str) -> Html {
                 <path d="M4 21 C4 15 20 15 20 21" />
             </>
         },
+        "zone" => html! {
+            <rect x="3" y="5" width="18" height="14" rx="3" stroke-dasharray="3 2" />
+        },
         "load_balancer" => html! {
             <>
                 <circle cx="12" cy="5" r="3" />

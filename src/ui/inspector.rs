@@ -22,6 +22,8 @@ pub struct InspectorProps {
     pub selection: Vec<NodeId>,
     /// The selected edge, by index.
     pub edge: Option<usize>,
+    /// The selected zone, by id.
+    pub zone: Option<String>,
     /// Where edits go.
     pub on_msg: Callback<Msg>,
 }
@@ -46,6 +48,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             None => html! {},
         },
         ([], Some(index)) if index < s.edges.len() => edge_form(props, index, &rejected),
+        ([], None) if props.zone.is_some() => zone_form(props),
         ([], _) => html! { <p class="muted">{ "Select a node or an edge to see its parameters." }</p> },
         (many, _) => html! { <p class="muted">{ format!("{} nodes selected.", many.len()) }</p> },
     };
@@ -116,6 +119,35 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
         <>
             <p class="inspector-kind">{ "Call" }<span class="muted">{ format!(" · {} → {}", edge.from, edge.to) }</span></p>
             { fields_form(&json, rejected, commit, &props.on_msg) }
+        </>
+    }
+}
+
+fn zone_form(props: &InspectorProps) -> Html {
+    let Some(zone) = props.scenario.zones.iter().find(|z| Some(&z.id) == props.zone.as_ref()) else {
+        return html! {};
+    };
+    let change = |field: &'static str| {
+        let (on_msg, zone) = (props.on_msg.clone(), zone.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let (mut label, mut region) = (zone.label.clone(), zone.region.clone());
+            *if field == "label" { &mut label } else { &mut region } = input.value();
+            on_msg.emit(Msg::Apply(Action::SetZone { id: zone.id.clone(), label, region }));
+        })
+    };
+    html! {
+        <>
+            <p class="inspector-kind">{ "Availability zone" }<span class="muted">{ format!(" · {}", zone.id) }</span></p>
+            <label class="field">
+                <span class="field-name">{ "Label" }</span>
+                <input data-testid="param-zone-label" type="text" value={zone.label.clone()} onchange={change("label")} />
+            </label>
+            <label class="field">
+                <span class="field-name">{ "Region" }</span>
+                <input data-testid="param-zone-region" type="text" value={zone.region.clone()} onchange={change("region")} />
+                <span class="field-help">{ "Calls between zones of one region add the cross-zone latency; between regions, the cross-region latency" }</span>
+            </label>
         </>
     }
 }

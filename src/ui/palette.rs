@@ -19,6 +19,10 @@ const GROUPS: [ComponentGroup; 5] = [
     ComponentGroup::Messaging,
 ];
 
+/// The palette name of the zone item (not a component kind: a zone groups
+/// components).
+pub const ZONE: &str = "zone";
+
 /// A palette item released at a screen point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Drop {
@@ -98,16 +102,32 @@ pub fn Palette(props: &PaletteProps) -> Html {
             }
         })
     });
-    let ghost = dragging.zip(*ghost).map(|(kind, (x, y))| {
+    let ghost_view = dragging.zip(*ghost).map(|(kind, (x, y))| {
         html! {
             <div class="drag-ghost" style={format!("left: {}px; top: {}px", x - 20, y - 20)}>{ kind_icon(kind) }</div>
         }
     });
+    let on_zone_down = {
+        let (dragging, ghost) = (dragging.clone(), ghost.clone());
+        Callback::from(move |e: PointerEvent| {
+            ghost.set(Some((e.client_x(), e.client_y())));
+            dragging.set(Some(ZONE));
+        })
+    };
     html! {
         <aside class="palette" aria-label="Components">
             <h2>{ "Components" }</h2>
             { for groups }
-            { for ghost }
+            <section class="palette-group">
+                <h3>{ "Layout" }</h3>
+                <div class="palette-item" title="An availability zone: nodes dropped in it run in that zone"
+                     role="button" tabindex="0" aria-label="Add Availability zone" data-testid="palette-zone"
+                     onpointerdown={on_zone_down}>
+                    { kind_icon(ZONE) }
+                    <span>{ "Availability zone" }</span>
+                </div>
+            </section>
+            { for ghost_view }
         </aside>
     }
 }

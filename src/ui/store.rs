@@ -22,6 +22,8 @@ pub struct Store {
     pub selection: Vec<NodeId>,
     /// The selected edge, by index (only when no node is selected).
     pub edge: Option<usize>,
+    /// The selected zone, by id (only when nothing else is selected).
+    pub zone: Option<String>,
     /// Copied nodes and the edges among them (view state).
     clipboard: Option<(Vec<Node>, Vec<Edge>)>,
     /// The last refused edit or failure, shown until the next success.
@@ -40,6 +42,8 @@ pub enum Msg {
     Select(Vec<NodeId>),
     /// Select one edge, by index.
     SelectEdge(usize),
+    /// Select one zone, by id.
+    SelectZone(String),
     /// Select every node.
     SelectAll,
     /// Select the next (or previous) node in scenario order.
@@ -64,7 +68,14 @@ pub enum Msg {
 impl Store {
     /// A store editing `scenario`.
     pub fn new(scenario: Scenario) -> Self {
-        Store { editor: Editor::new(scenario), selection: Vec::new(), edge: None, clipboard: None, error: None }
+        Store {
+            editor: Editor::new(scenario),
+            selection: Vec::new(),
+            edge: None,
+            zone: None,
+            clipboard: None,
+            error: None,
+        }
     }
 
     /// The selected nodes and the edges among them.
@@ -109,10 +120,17 @@ impl Reducible for Store {
             Msg::Select(ids) => {
                 next.selection = ids;
                 next.edge = None;
+                next.zone = None;
             }
             Msg::SelectEdge(index) => {
                 next.selection.clear();
+                next.zone = None;
                 next.edge = Some(index);
+            }
+            Msg::SelectZone(id) => {
+                next.selection.clear();
+                next.edge = None;
+                next.zone = Some(id);
             }
             Msg::SelectAll => next.selection = next.editor.scenario().nodes.iter().map(|n| n.id.clone()).collect(),
             Msg::Cycle { forward } => {
@@ -138,8 +156,9 @@ impl Reducible for Store {
                     .map(|e| (e.from.clone(), e.to.clone()))
                     .into_iter()
                     .collect();
-                if !nodes.is_empty() || !edges.is_empty() {
-                    next.apply(Action::Delete { nodes, edges });
+                let zones: Vec<String> = next.zone.take().into_iter().collect();
+                if !nodes.is_empty() || !edges.is_empty() || !zones.is_empty() {
+                    next.apply(Action::Delete { nodes, edges, zones });
                 }
             }
             Msg::Nudge(dx, dy) => {
@@ -169,6 +188,7 @@ impl Reducible for Store {
         let scenario = next.editor.scenario();
         next.selection.retain(|id| scenario.node(id).is_some());
         next.edge = next.edge.filter(|&i| i < scenario.edges.len());
+        next.zone = next.zone.filter(|id| scenario.zones.iter().any(|z| &z.id == id));
         Rc::new(next)
     }
 }

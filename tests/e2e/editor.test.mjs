@@ -233,3 +233,37 @@ test('touch: drag from the palette, move a node, pinch to zoom', async () => {
   assert.ok(w1 / w0 > 1.4, `pinch zoom ${w0} → ${w1}`);
   await context.close();
 });
+
+test('zones: drop one, drop a node in it, move both, rename the region, delete it', async () => {
+  const { page, problems } = await openApp(browser, server.url);
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  const spot = { x: canvas.x + canvas.width * 0.3, y: canvas.y + 140 };
+  await drag(page, await centre(page.getByTestId('palette-zone')), spot);
+  await page.getByTestId('zone-zone-1').waitFor();
+  await drag(page, await centre(page.getByTestId('palette-service')), spot);
+  const member = async () => (await saved(page)).nodes.find((n) => n.id === 'service-1');
+  assert.equal((await member()).zone, 'zone-1');
+
+  // Drag the zone by its empty corner: the node comes along.
+  const z = await page.getByTestId('zone-zone-1').boundingBox();
+  const before = (await member()).pos;
+  await drag(page, { x: z.x + 12, y: z.y + z.height - 12 }, { x: z.x + 12 + 80, y: z.y + z.height - 12 + 40 });
+  const after = (await member()).pos;
+  assert.ok(after.x > before.x && after.y > before.y, `${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+
+  // Click it: its region is editable.
+  const z2 = await page.getByTestId('zone-zone-1').boundingBox();
+  await page.mouse.click(z2.x + 12, z2.y + z2.height - 12);
+  const region = page.getByTestId('param-zone-region');
+  await region.fill('eu-west-1');
+  await region.press('Enter');
+  assert.equal((await saved(page)).zones[0].region, 'eu-west-1');
+
+  // Delete it: the node stays, outside any zone.
+  await page.getByTestId('canvas').focus();
+  await page.keyboard.press('Delete');
+  assert.equal(await page.getByTestId('zone-zone-1').count(), 0);
+  assert.equal((await member()).zone, undefined);
+  await screenshot(page, 'zones');
+  assert.deepEqual(problems, []);
+});
