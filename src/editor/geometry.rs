@@ -170,7 +170,7 @@ impl Camera {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Node, NodeKind, ServiceParams, Settings, FORMAT_VERSION};
+    use crate::model::{Node, NodeKind, ServiceParams};
 
     #[test]
     fn ports_boxes_and_background() {
@@ -181,15 +181,7 @@ mod tests {
             zone: None,
             kind: NodeKind::Service(ServiceParams::default()),
         };
-        let s = Scenario {
-            version: FORMAT_VERSION,
-            title: String::new(),
-            description: String::new(),
-            settings: Settings::default(),
-            zones: Vec::new(),
-            nodes: vec![node("a", 0.0), node("b", 100.0)],
-            edges: Vec::new(),
-        };
+        let s = Scenario { nodes: vec![node("a", 0.0), node("b", 100.0)], ..Scenario::empty() };
         assert_eq!(hit_test(&s, Point { x: 20.0, y: 20.0 }), Hit::Node("a".into()));
         // b overlaps a and is drawn on top.
         assert_eq!(hit_test(&s, Point { x: 120.0, y: 10.0 }), Hit::Node("b".into()));

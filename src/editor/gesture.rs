@@ -246,15 +246,7 @@ mod tests {
     use crate::editor::Editor;
 
     fn editor() -> Editor {
-        let mut e = Editor::new(crate::model::Scenario {
-            version: crate::model::FORMAT_VERSION,
-            title: String::new(),
-            description: String::new(),
-            settings: Default::default(),
-            zones: Vec::new(),
-            nodes: Vec::new(),
-            edges: Vec::new(),
-        });
+        let mut e = Editor::new(crate::model::Scenario::empty());
         for (kind, x) in [("client", 100.0), ("service", 400.0)] {
             e.apply(Action::AddNode { kind: kind.into(), at: Point { x, y: 100.0 } }).unwrap();
         }

@@ -278,22 +278,12 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
         Action::SetParams { id, kind } => {
             let i = position(s, &id)?;
             s.nodes[i].kind = kind;
-            let problems = s.param_problems(i);
-            if problems.is_empty() {
-                Ok(Vec::new())
-            } else {
-                Err(EditError::Invalid(problems))
-            }
+            valid(s.param_problems(i))
         }
         Action::SetEdge { index, edge } => {
             let slot = s.edges.get_mut(index).ok_or(EditError::UnknownEdge(index))?;
             *slot = Edge { from: slot.from.clone(), to: slot.to.clone(), ..edge };
-            let problems = s.edge_problems(index);
-            if problems.is_empty() {
-                Ok(Vec::new())
-            } else {
-                Err(EditError::Invalid(problems))
-            }
+            valid(s.edge_problems(index))
         }
         Action::SetLabel { id, label } => {
             let i = position(s, &id)?;
@@ -344,6 +334,15 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
     }
 }
 
+/// No created nodes if there are no problems; the problems otherwise.
+fn valid(problems: Vec<Problem>) -> Result<Vec<NodeId>, EditError> {
+    if problems.is_empty() {
+        Ok(Vec::new())
+    } else {
+        Err(EditError::Invalid(problems))
+    }
+}
+
 /// The id prefix of new nodes of a kind.
 fn id_prefix(kind: &str) -> &str {
     match kind {
@@ -356,18 +355,10 @@ fn id_prefix(kind: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ServiceParams, Settings, FORMAT_VERSION};
+    use crate::model::ServiceParams;
 
     fn empty() -> Editor {
-        Editor::new(Scenario {
-            version: FORMAT_VERSION,
-            title: String::new(),
-            description: String::new(),
-            settings: Settings::default(),
-            zones: Vec::new(),
-            nodes: Vec::new(),
-            edges: Vec::new(),
-        })
+        Editor::new(Scenario::empty())
     }
 
     fn add(e: &mut Editor, kind: &str, x: f64) -> NodeId {

@@ -197,6 +197,19 @@ impl Scenario {
         serde_json::from_value(value).map_err(|e| ValidationError::Syntax(e.to_string()))
     }
 
+    /// An empty scenario of the current format with default settings.
+    pub fn empty() -> Scenario {
+        Scenario {
+            version: FORMAT_VERSION,
+            title: String::new(),
+            description: String::new(),
+            settings: Settings::default(),
+            zones: Vec::new(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+        }
+    }
+
     /// The node with this id, if any.
     pub fn node(&self, id: &NodeId) -> Option<&Node> {
         self.nodes.iter().find(|n| &n.id == id)

@@ -26,7 +26,7 @@ const STARTER: &str = include_str!("../../scenarios/three-tier.json");
 /// The autosaved design, or the starter scenario (with the reason when an
 /// autosave could not be restored).
 fn initial_store() -> Store {
-    let starter = || Scenario::from_json(STARTER).unwrap_or_else(|_| empty_scenario());
+    let starter = || Scenario::from_json(STARTER).unwrap_or_else(|_| Scenario::empty());
     match storage::load() {
         Ok(Some(saved)) => Store::new(saved),
         Ok(None) => Store::new(starter()),
@@ -35,18 +35,6 @@ fn initial_store() -> Store {
             store.error = Some(message);
             store
         }
-    }
-}
-
-fn empty_scenario() -> Scenario {
-    Scenario {
-        version: crate::model::FORMAT_VERSION,
-        title: String::new(),
-        description: String::new(),
-        settings: Default::default(),
-        zones: Vec::new(),
-        nodes: Vec::new(),
-        edges: Vec::new(),
     }
 }
 

@@ -1,20 +1,11 @@
 // The editor with real pointer events: drag components from the palette,
 // connect them, edit a parameter (and be refused an invalid one), undo and
 // redo, delete, reload and find the same graph.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openApp, screenshot } from './harness.mjs';
+import { useBrowser, openApp, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 const centre = async (locator) => {
   const b = await locator.boundingBox();
@@ -34,7 +25,7 @@ const saved = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('arc
 const workersOf = async (page, id) => (await saved(page)).nodes.find((n) => n.id === id).params.workers;
 
 test('build, edit, undo, delete and reload', async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(env.browser, env.server.url);
   const canvas = await page.getByTestId('canvas').boundingBox();
   const spot = (fx) => ({ x: canvas.x + canvas.width * fx, y: canvas.y + 90 });
 
@@ -102,7 +93,7 @@ test('build, edit, undo, delete and reload', async () => {
 });
 
 test('pan, zoom, rubber-band select, duplicate and the keyboard', async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(env.browser, env.server.url);
   const box = (id) => page.getByTestId(`node-${id}`).boundingBox();
   const canvas = await page.getByTestId('canvas').boundingBox();
 
@@ -168,10 +159,10 @@ test('pan, zoom, rubber-band select, duplicate and the keyboard', async () => {
 });
 
 test('two tabs never silently overwrite each other', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const [a, b] = [await context.newPage(), await context.newPage()];
   for (const page of [a, b]) {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.getByTestId('canvas').waitFor();
   }
   // Tab A deletes the database; tab B is told, and its own work is kept
@@ -192,9 +183,9 @@ test('two tabs never silently overwrite each other', async () => {
 });
 
 test('touch: drag from the palette, move a node, pinch to zoom', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('canvas').waitFor();
   const cdp = await context.newCDPSession(page);
   const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', {
@@ -235,7 +226,7 @@ test('touch: drag from the palette, move a node, pinch to zoom', async () => {
 });
 
 test('zones: drop one, drop a node in it, move both, rename the region, delete it', async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(env.browser, env.server.url);
   const canvas = await page.getByTestId('canvas').boundingBox();
   const spot = { x: canvas.x + canvas.width * 0.3, y: canvas.y + 140 };
   await drag(page, await centre(page.getByTestId('palette-zone')), spot);

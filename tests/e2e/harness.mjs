@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -79,4 +80,21 @@ export async function screenshot(page, name) {
   const path = join(SHOTS, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * Registers hooks that serve dist/ and launch Chromium once for a test
+ * file; returns an object whose `server` and `browser` are set by then.
+ */
+export function useBrowser() {
+  const env = {};
+  before(async () => {
+    env.server = await serveDist();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

@@ -1,24 +1,15 @@
 // A live run in the page: the starter scenario is drawn, Run advances the
 // simulation, the readouts fill in, Pause stops it, Reset clears it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openApp, screenshot } from './harness.mjs';
+import { useBrowser, openApp, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 const number = async (page, id) => Number(await page.getByTestId(id).innerText());
 
 test('run the starter scenario in the page', async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(env.browser, env.server.url);
   for (const id of ['users', 'lb', 'web', 'api', 'db']) {
     assert.ok(await page.getByTestId(`node-${id}`).isVisible(), `node-${id} drawn`);
   }

@@ -1,24 +1,15 @@
 // Smoke test: the shell renders in Chromium at common window sizes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openApp, screenshot } from './harness.mjs';
+import { useBrowser, openApp, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 const box = (page, selector) => page.locator(selector).boundingBox();
 
 for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
   test(`shell at ${viewport.width}x${viewport.height}: panels laid out, no errors`, async () => {
-    const { page, problems, firstRenderMs } = await openApp(browser, server.url, viewport);
+    const { page, problems, firstRenderMs } = await openApp(env.browser, env.server.url, viewport);
     for (const sel of ['.header', '.palette', '[data-testid=canvas]', '[data-testid=inspector]', '.run-panel']) {
       assert.ok(await page.locator(sel).isVisible(), `${sel} is visible`);
     }

@@ -2,7 +2,7 @@
 
 use archsim::model::{
     Arrivals, ClientParams, Edge, KeyDistribution, Latency, LoadBalancerParams, Node, NodeKind, Point, RateProfile,
-    RequestMix, Scenario, ServiceParams, ServiceTime, Settings, FORMAT_VERSION,
+    RequestMix, Scenario, ServiceParams, ServiceTime, Settings,
 };
 use archsim::sim::{Report, Simulation};
 
@@ -48,13 +48,10 @@ pub fn call(from: &str, to: &str) -> Edge {
 /// A scenario of `nodes` and `edges` run for `duration_s` after `warmup_s`.
 pub fn scenario(nodes: Vec<Node>, edges: Vec<Edge>, duration_s: f64, warmup_s: f64) -> Scenario {
     Scenario {
-        version: FORMAT_VERSION,
-        title: String::new(),
-        description: String::new(),
         settings: Settings { duration_s: duration_s + warmup_s, warmup_s, ..Settings::default() },
-        zones: Vec::new(),
         nodes,
         edges,
+        ..Scenario::empty()
     }
 }
 
