@@ -258,3 +258,23 @@ test('zones: drop one, drop a node in it, move both, rename the region, delete i
   await screenshot(page, 'zones');
   assert.deepEqual(problems, []);
 });
+
+test('a 10-node design lays out in layers', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const tiers = JSON.parse(await readFile(new URL('../../benches/tiers.json', import.meta.url), 'utf8'));
+  const { page, problems } = await openApp(env.browser, env.server.url, { width: 1600, height: 900 });
+  await page.evaluate((s) => localStorage.setItem('archsim.scenario', JSON.stringify(s)), tiers);
+  await page.reload();
+  await page.getByTestId('node-audit').waitFor();
+  await page.getByTestId('auto-layout').click();
+  // Layers follow the call chains: clients, balancer, web, then auth/api, …
+  const x = async (id) => (await saved(page)).nodes.find((n) => n.id === id).pos.x;
+  assert.ok(await x('web-users') < await x('lb'));
+  assert.ok(await x('lb') < await x('web'));
+  assert.ok(await x('web') < await x('api'));
+  assert.ok(await x('api') < await x('orders'));
+  assert.ok(await x('orders') < await x('db'));
+  await page.getByTestId('node-api').click();
+  await screenshot(page, 'editor-10-nodes');
+  assert.deepEqual(problems, []);
+});
