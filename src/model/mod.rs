@@ -11,6 +11,7 @@ mod kind;
 mod service;
 mod traffic;
 mod validate;
+pub mod variants;
 
 pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, Route};
 pub use edge::{CallMode, Edge, Jitter, Latency};

@@ -9,7 +9,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::editor::Action;
-use crate::model::{Edge, NodeId, NodeKind, Scenario};
+use crate::model::{variants, Edge, NodeId, NodeKind, Scenario};
 
 use super::store::Msg;
 
@@ -27,10 +27,6 @@ pub struct InspectorProps {
     /// Where edits go.
     pub on_msg: Callback<Msg>,
 }
-
-/// Fields that pick a variant (distribution, profile shape, …): shown, not
-/// edited here.
-const TAGS: [&str; 6] = ["dist", "shape", "model", "name", "layer", "law"];
 
 /// Parameters of the selection (`data-testid="inspector"`).
 #[component]
@@ -63,8 +59,17 @@ pub fn Inspector(props: &InspectorProps) -> Html {
 /// Rejected field texts and reasons, by field path.
 type Rejected = BTreeMap<String, (String, String)>;
 
-/// Turns a field's new text into an edit, or says why it is invalid.
-type Commit = Rc<dyn Fn(&str, &str) -> Result<Msg, String>>;
+/// A change to one form field.
+enum Edit<'a> {
+    /// The leaf at a dotted path gets this text.
+    Set(&'a str, &'a str),
+    /// The variant object at a dotted path becomes this choice (see
+    /// [`variants::variants`]).
+    Switch(&'a str, &'a Value),
+}
+
+/// Turns a field edit into a store message, or says why it is invalid.
+type Commit = Rc<dyn Fn(Edit) -> Result<Msg, String>>;
 
 fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rejected>) -> Html {
     let node = &props.scenario.nodes[index];
@@ -77,9 +82,9 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
         })
     };
     let scenario = props.scenario.clone();
-    let commit: Commit = Rc::new(move |path, text| {
+    let commit: Commit = Rc::new(move |edit| {
         let mut json = serde_json::to_value(&scenario.nodes[index].kind).map_err(|e| e.to_string())?;
-        set_field(&mut json["params"], path, text)?;
+        apply_edit(&mut json["params"], edit)?;
         let kind: NodeKind = serde_json::from_value(integerise(json)).map_err(|e| e.to_string())?;
         let mut trial = (*scenario).clone();
         trial.nodes[index].kind = kind.clone();
@@ -106,9 +111,9 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
         map.remove("to");
     }
     let scenario = props.scenario.clone();
-    let commit: Commit = Rc::new(move |path, text| {
+    let commit: Commit = Rc::new(move |edit| {
         let mut json = serde_json::to_value(&scenario.edges[index]).map_err(|e| e.to_string())?;
-        set_field(&mut json, path, text)?;
+        apply_edit(&mut json, edit)?;
         let edge: Edge = serde_json::from_value(integerise(json)).map_err(|e| e.to_string())?;
         let mut trial = (*scenario).clone();
         trial.edges[index] = edge.clone();
@@ -163,12 +168,36 @@ fn fields_form(json: &Value, rejected: &UseStateHandle<Rejected>, commit: Commit
     flatten("", json, &mut fields);
     let rows = fields.into_iter().map(|(path, value)| {
         let name = path.rsplit('.').next().unwrap_or(&path).to_owned();
-        if TAGS.contains(&name.as_str()) {
+        let parent = path.rsplit_once('.').map_or("", |(p, _)| p).to_owned();
+        let parent_field = parent.rsplit('.').next().unwrap_or(&parent);
+        if let Some((tag, choices)) = variants::variants(parent_field).filter(|(tag, _)| *tag == name) {
+            let current = value.as_str().unwrap_or_default().to_owned();
+            let on_change = {
+                let (on_msg, commit, rejected) = (on_msg.clone(), commit.clone(), rejected.clone());
+                let (choices, parent) = (choices.clone(), parent.clone());
+                Callback::from(move |e: Event| {
+                    let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+                    let Some(choice) = choices.iter().find(|c| c[tag] == select.value()) else { return };
+                    match commit(Edit::Switch(&parent, choice)) {
+                        Ok(msg) => on_msg.emit(msg),
+                        Err(reason) => {
+                            let mut next = (*rejected).clone();
+                            next.insert(parent.clone(), (String::new(), reason));
+                            rejected.set(next);
+                        }
+                    }
+                })
+            };
             return html! {
-                <div class="field" key={path.clone()}>
+                <label class="field" key={path.clone()}>
                     <span class="field-name">{ humanize(&path) }</span>
-                    <span class="field-tag">{ value.as_str().unwrap_or_default().replace('_', " ") }</span>
-                </div>
+                    <select data-testid={format!("param-{path}")} onchange={on_change}>
+                        { for choices.iter().map(|c| {
+                            let v = c[tag].as_str().unwrap_or_default().to_owned();
+                            html! { <option value={v.clone()} selected={v == current}>{ v.replace('_', " ") }</option> }
+                        }) }
+                    </select>
+                </label>
             };
         }
         let on_change = {
@@ -177,7 +206,7 @@ fn fields_form(json: &Value, rejected: &UseStateHandle<Rejected>, commit: Commit
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                 let text = input.value();
                 let mut next = (*rejected).clone();
-                match commit(&path, &text) {
+                match commit(Edit::Set(&path, &text)) {
                     Ok(msg) => {
                         next.remove(&path);
                         on_msg.emit(msg);
@@ -211,15 +240,31 @@ fn fields_form(json: &Value, rejected: &UseStateHandle<Rejected>, commit: Commit
     html! { <>{ for rows }</> }
 }
 
-/// Sets the leaf at dotted `path` under `root` to `text`, keeping its JSON
-/// type.
-fn set_field(root: &mut Value, path: &str, text: &str) -> Result<(), String> {
-    let slot = path.split('.').try_fold(root, |v, key| match v {
-        Value::Object(map) => map.get_mut(key),
-        Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
-        _ => None,
-    });
-    let slot = slot.ok_or("no such parameter")?;
+/// The value at dotted `path` under `root`.
+fn field_mut<'v>(root: &'v mut Value, path: &str) -> Result<&'v mut Value, String> {
+    path.split('.')
+        .try_fold(root, |v, key| match v {
+            Value::Object(map) => map.get_mut(key),
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            _ => None,
+        })
+        .ok_or_else(|| "no such parameter".to_owned())
+}
+
+/// Applies a field edit to the JSON of the edited item.
+fn apply_edit(root: &mut Value, edit: Edit) -> Result<(), String> {
+    match edit {
+        Edit::Set(path, text) => set_field(field_mut(root, path)?, text),
+        Edit::Switch(path, choice) => {
+            let slot = field_mut(root, path)?;
+            *slot = variants::switch_to(slot, choice);
+            Ok(())
+        }
+    }
+}
+
+/// Sets a leaf to `text`, keeping its JSON type.
+fn set_field(slot: &mut Value, text: &str) -> Result<(), String> {
     *slot = match slot {
         Value::Number(_) => {
             let v: f64 = text.trim().parse().map_err(|_| "must be a number".to_owned())?;

@@ -66,6 +66,14 @@ test('build, edit, undo, delete and reload', async () => {
   await page.getByTestId('redo').click();
   assert.equal(await workersOf(page, 'service-1'), 16);
 
+  // Switch the service-time distribution: the mean is kept.
+  await page.getByTestId('param-service_time.dist').selectOption('lognormal');
+  const st = async () => (await saved(page)).nodes.find((n) => n.id === 'service-1').params.service_time;
+  assert.deepEqual(await st(), { dist: 'lognormal', mean_ms: 20, p99_ms: 100 });
+  await page.getByTestId('param-service_time.p99_ms').fill('60');
+  await page.getByTestId('param-service_time.p99_ms').press('Enter');
+  assert.equal((await st()).p99_ms, 60);
+
   // Move a node: one undoable step, snapped to the 20-unit grid.
   const before = (await saved(page)).nodes.find((n) => n.id === 'lb-1').pos;
   const lb = await centre(page.getByTestId('node-lb-1'));

@@ -1,0 +1,114 @@
+//! The choices of every variant field (a distribution, a rate shape, an
+//! algorithm…) with default parameters, so an editor can offer them and
+//! switch between them. Keyed by the name of the field holding the enum.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Arrivals, HashOn, Jitter, KeyDistribution, LbAlgorithm, LbMode, RatePoint, RateProfile, ServiceTime};
+
+/// The tag field naming the variant, and every variant with default
+/// parameters as JSON, for the enum held in a field named `field`
+/// (`service_time`, `rate`, `arrivals`, `algorithm`, `mode`, `keys`,
+/// `jitter`). None for other fields.
+pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
+    fn json<T: Serialize>(items: &[T]) -> Vec<Value> {
+        items.iter().filter_map(|v| serde_json::to_value(v).ok()).collect()
+    }
+    Some(match field {
+        "service_time" => (
+            "dist",
+            json(&[
+                ServiceTime::Exponential { mean_ms: 20.0 },
+                ServiceTime::Constant { ms: 20.0 },
+                ServiceTime::Lognormal { mean_ms: 20.0, p99_ms: 100.0 },
+                ServiceTime::Empirical { samples_ms: vec![10.0, 15.0, 20.0, 25.0, 60.0] },
+            ]),
+        ),
+        "rate" => (
+            "shape",
+            json(&[
+                RateProfile::Constant { rps: 100.0 },
+                RateProfile::Step { before_rps: 100.0, after_rps: 300.0, at_s: 30.0 },
+                RateProfile::Ramp { from_rps: 100.0, to_rps: 500.0, start_s: 10.0, end_s: 50.0 },
+                RateProfile::Spike { base_rps: 100.0, peak_rps: 1000.0, at_s: 20.0, duration_s: 10.0 },
+                RateProfile::Sinusoidal { mean_rps: 100.0, amplitude_rps: 50.0, period_s: 60.0 },
+                RateProfile::Piecewise {
+                    points: vec![RatePoint { t_s: 0.0, rps: 100.0 }, RatePoint { t_s: 60.0, rps: 200.0 }],
+                },
+            ]),
+        ),
+        "arrivals" => (
+            "model",
+            json(&[
+                Arrivals::Open { rate: RateProfile::Constant { rps: 100.0 } },
+                Arrivals::Closed { users: 100, think_time_ms: 1000.0 },
+            ]),
+        ),
+        "algorithm" => (
+            "name",
+            json(&[
+                LbAlgorithm::RoundRobin,
+                LbAlgorithm::WeightedRoundRobin,
+                LbAlgorithm::Random,
+                LbAlgorithm::LeastOutstanding,
+                LbAlgorithm::PowerOfTwoChoices,
+                LbAlgorithm::ConsistentHash { on: HashOn::Session },
+            ]),
+        ),
+        "mode" => ("layer", json(&[LbMode::L4, LbMode::L7 { routes: Vec::new() }])),
+        "keys" => {
+            ("law", json(&[KeyDistribution::Uniform { keys: 10_000 }, KeyDistribution::Zipf { keys: 10_000, s: 0.9 }]))
+        }
+        "jitter" => {
+            ("dist", json(&[Jitter::None, Jitter::Uniform { max_ms: 1.0 }, Jitter::Exponential { mean_ms: 1.0 }]))
+        }
+        _ => return None,
+    })
+}
+
+/// `choice` (one of [`variants`]) with the values of same-named fields of
+/// `current` carried over, so switching e.g. exponential → lognormal keeps
+/// the mean.
+pub fn switch_to(current: &Value, choice: &Value) -> Value {
+    let mut next = choice.clone();
+    if let (Value::Object(next_map), Value::Object(old)) = (&mut next, current) {
+        for (key, value) in next_map.iter_mut() {
+            if let Some(previous) = old.get(key) {
+                let same_kind = std::mem::discriminant(previous) == std::mem::discriminant(value);
+                let is_tag = matches!(key.as_str(), "dist" | "shape" | "model" | "name" | "layer" | "law");
+                if same_kind && !is_tag {
+                    *value = previous.clone();
+                }
+            }
+        }
+    }
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_deserializes_back() {
+        for field in ["service_time", "rate", "arrivals", "algorithm", "mode", "keys", "jitter"] {
+            let (tag, list) = variants(field).unwrap();
+            assert!(list.len() >= 2, "{field}");
+            for v in list {
+                assert!(v.get(tag).is_some(), "{field}: {v}");
+            }
+        }
+        let st: Vec<ServiceTime> =
+            variants("service_time").unwrap().1.into_iter().map(|v| serde_json::from_value(v).unwrap()).collect();
+        assert_eq!(st.len(), 4);
+    }
+
+    #[test]
+    fn switching_keeps_shared_fields() {
+        let old = serde_json::json!({ "dist": "exponential", "mean_ms": 7.0 });
+        let lognormal = &variants("service_time").unwrap().1[2];
+        let next = switch_to(&old, lognormal);
+        assert_eq!(next, serde_json::json!({ "dist": "lognormal", "mean_ms": 7.0, "p99_ms": 100.0 }));
+    }
+}
