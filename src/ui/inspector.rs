@@ -9,7 +9,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::editor::Action;
-use crate::model::{variants, Edge, NodeId, NodeKind, Scenario};
+use crate::model::{variants, Edge, NodeId, NodeKind, RequestClass, Scenario};
 
 use super::store::Msg;
 
@@ -85,7 +85,7 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     let commit: Commit = Rc::new(move |edit| {
         let mut json = serde_json::to_value(&scenario.nodes[index].kind).map_err(|e| e.to_string())?;
         apply_edit(&mut json["params"], edit)?;
-        let kind: NodeKind = serde_json::from_value(integerise(json)).map_err(|e| e.to_string())?;
+        let kind: NodeKind = serde_json::from_value(integerise(json)).map_err(friendly)?;
         let mut trial = (*scenario).clone();
         trial.nodes[index].kind = kind.clone();
         first_problem(trial.param_problems(index))?;
@@ -107,23 +107,59 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     let edge = &props.scenario.edges[index];
     let mut json = serde_json::to_value(edge).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut json {
-        map.remove("from");
-        map.remove("to");
+        // The ends are fixed; classes get their own checkboxes.
+        for fixed in ["from", "to", "classes"] {
+            map.remove(fixed);
+        }
     }
     let scenario = props.scenario.clone();
     let commit: Commit = Rc::new(move |edit| {
         let mut json = serde_json::to_value(&scenario.edges[index]).map_err(|e| e.to_string())?;
         apply_edit(&mut json, edit)?;
-        let edge: Edge = serde_json::from_value(integerise(json)).map_err(|e| e.to_string())?;
+        let edge: Edge = serde_json::from_value(integerise(json)).map_err(friendly)?;
         let mut trial = (*scenario).clone();
         trial.edges[index] = edge.clone();
         first_problem(trial.edge_problems(index))?;
         Ok(Msg::Apply(Action::SetEdge { index, edge }))
     });
+    let classes = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
+        let name = format!("{class:?}").to_lowercase();
+        let on_toggle = {
+            let (on_msg, edge) = (props.on_msg.clone(), edge.clone());
+            Callback::from(move |e: Event| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                let mut next = edge.clone();
+                // An empty list means every class; start from the full set.
+                if next.classes.is_empty() {
+                    next.classes = vec![RequestClass::Read, RequestClass::Write, RequestClass::Other];
+                }
+                next.classes.retain(|c| *c != class);
+                if input.checked() {
+                    next.classes.push(class);
+                }
+                if next.classes.len() == 3 {
+                    next.classes.clear();
+                }
+                on_msg.emit(Msg::Apply(Action::SetEdge { index, edge: next }));
+            })
+        };
+        let checked = edge.classes.is_empty() || edge.classes.contains(&class);
+        html! {
+            <label class="check">
+                <input type="checkbox" data-testid={format!("param-classes-{name}")} {checked} onchange={on_toggle} />
+                { name }
+            </label>
+        }
+    });
     html! {
         <>
             <p class="inspector-kind">{ "Call" }<span class="muted">{ format!(" · {} → {}", edge.from, edge.to) }</span></p>
             { fields_form(&json, rejected, commit, &props.on_msg) }
+            <div class="field">
+                <span class="field-name">{ "Request classes" }</span>
+                <span class="checks">{ for classes }</span>
+                <span class="field-help">{ "Only requests of the ticked classes make this call" }</span>
+            </div>
         </>
     }
 }
@@ -154,6 +190,18 @@ fn zone_form(props: &InspectorProps) -> Html {
                 <span class="field-help">{ "Calls between zones of one region add the cross-zone latency; between regions, the cross-region latency" }</span>
             </label>
         </>
+    }
+}
+
+/// A deserialization error in words a user can act on.
+fn friendly(e: serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.contains("floating point") && (text.contains("expected u32") || text.contains("expected u64")) {
+        "must be a whole number".to_owned()
+    } else if text.contains("unknown variant") {
+        format!("not one of the choices ({})", text.split("expected").nth(1).unwrap_or("").trim())
+    } else {
+        text
     }
 }
 

@@ -160,6 +160,8 @@ test('pan, zoom, rubber-band select, duplicate and the keyboard', async () => {
   await probability.press('Enter');
   assert.match(await page.locator('.field.invalid .field-error').innerText(), /at most 1/);
   assert.equal((await edgeOf()).probability, 0.25);
+  await page.getByTestId('param-classes-write').uncheck();
+  assert.deepEqual((await edgeOf()).classes, ['read', 'other']);
   await page.getByTestId('canvas').focus();
   await page.keyboard.press('Delete');
   assert.equal(await page.getByTestId('edge-web-api').count(), 0);
