@@ -66,17 +66,6 @@ pub enum ServiceTime {
     },
 }
 
-impl ServiceTime {
-    /// Mean service time E[S], ms.
-    pub fn mean_ms(&self) -> f64 {
-        match self {
-            ServiceTime::Constant { ms } => *ms,
-            ServiceTime::Exponential { mean_ms } | ServiceTime::Lognormal { mean_ms, .. } => *mean_ms,
-            ServiceTime::Empirical { samples_ms } => samples_ms.iter().sum::<f64>() / samples_ms.len().max(1) as f64,
-        }
-    }
-}
-
 /// Universal Scalability Law coefficients (N. J. Gunther, *Guerrilla
 /// Capacity Planning*, 2007, ch. 4): with n requests in service on a replica,
 /// each takes (1 + α(n − 1) + βn(n − 1)) times its base service time, so the

@@ -95,16 +95,6 @@ impl<E> EventQueue<E> {
     pub fn advance_to(&mut self, time: SimTime) {
         self.now = self.now.max(time);
     }
-
-    /// Number of pending events.
-    pub fn len(&self) -> usize {
-        self.heap.len() + self.now_fifo.len()
-    }
-
-    /// Whether nothing is pending.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 impl<E> Default for EventQueue<E> {

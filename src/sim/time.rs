@@ -25,11 +25,6 @@ impl SimTime {
         SimTime(round_ns(s * 1e9))
     }
 
-    /// As milliseconds.
-    pub fn as_ms(self) -> f64 {
-        self.0 as f64 / 1e6
-    }
-
     /// As seconds.
     pub fn as_s(self) -> f64 {
         self.0 as f64 / 1e9

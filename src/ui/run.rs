@@ -33,6 +33,8 @@ pub enum RunState {
 pub struct Readouts {
     /// Simulated time, s.
     pub time_s: f64,
+    /// The run's duration, s.
+    pub duration_s: f64,
     /// Availability over the last window, 0–1.
     pub availability: f64,
     /// p99 response time over the last window, ms.
@@ -50,6 +52,7 @@ impl Readouts {
         let w = sim.metrics().series.summary(from, now);
         Readouts {
             time_s: now.as_s(),
+            duration_s: sim.duration().as_s(),
             availability: w.availability,
             p99_ms: w.p99_ms,
             throughput_rps: w.throughput_rps,

@@ -22,6 +22,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
     let r = &run.readouts;
     let running = run.state == RunState::Running;
     let idle = run.state == RunState::Idle;
+    let time_unit = if idle { "s".to_owned() } else { format!("s of {:.0} s", r.duration_s) };
     let on_run = run.on_run.reform(|_: MouseEvent| ());
     let on_pause = run.on_pause.reform(|_: MouseEvent| ());
     let on_reset = run.on_reset.reform(|_: MouseEvent| ());
@@ -59,7 +60,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                 <div class="notice" role="status">{ n.clone() }</div>
             }
             <div class="readouts">
-                { readout("sim-time", "Simulated time", format!("{:.1}", r.time_s), "s") }
+                { readout("sim-time", "Simulated time", format!("{:.1}", r.time_s), &time_unit) }
                 { readout("metric-availability", "Availability (last 10 s)", shown(idle, format!("{:.3}", r.availability * 100.0)), "%") }
                 { readout("metric-p99", "p99 latency (last 10 s)", shown(idle, format!("{:.1}", r.p99_ms)), "ms") }
                 { readout("metric-throughput", "Throughput (last 10 s)", shown(idle, format!("{:.0}", r.throughput_rps)), "req/s") }
@@ -78,12 +79,12 @@ fn shown(idle: bool, figure: String) -> String {
 }
 
 /// One figure: a label, a plain number (`data-testid`) and its unit apart.
-fn readout(testid: &'static str, label: &'static str, value: String, unit: &'static str) -> Html {
+fn readout(testid: &'static str, label: &'static str, value: String, unit: &str) -> Html {
     html! {
         <div class="readout">
             <span class="readout-label">{ label }</span>
             <span class="readout-value"><span data-testid={testid}>{ value }</span>
-                <span class="unit">{ unit }</span></span>
+                <span class="unit">{ unit.to_owned() }</span></span>
         </div>
     }
 }
