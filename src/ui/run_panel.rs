@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::run::{RunControl, RunState};
+use super::run::{RunControl, RunState, MAX_SPEED};
 
 /// Props of [`RunPanel`].
 #[derive(Properties, PartialEq)]
@@ -13,7 +13,7 @@ pub struct RunPanelProps {
     pub edit_error: Option<AttrValue>,
 }
 
-const SPEEDS: [u32; 3] = [1, 10, 100];
+const SPEEDS: [(u32, &str); 4] = [(1, "1×"), (10, "10×"), (100, "100×"), (MAX_SPEED, "as fast as possible")];
 
 /// Run controls and readouts.
 #[component]
@@ -26,10 +26,22 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
     let on_run = run.on_run.reform(|_: MouseEvent| ());
     let on_pause = run.on_pause.reform(|_: MouseEvent| ());
     let on_reset = run.on_reset.reform(|_: MouseEvent| ());
+    let on_step = run.on_step.reform(|_: MouseEvent| ());
     let on_speed = run.on_speed.reform(|e: Event| {
         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
         select.value().parse().unwrap_or(1)
     });
+    let on_seed = {
+        let (on_seed, current) = (run.on_seed.clone(), run.seed);
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            match input.value().trim().parse::<u64>() {
+                Ok(seed) => on_seed.emit(seed),
+                // Not a whole number ≥ 0: put the current seed back.
+                Err(_) => input.set_value(&current.to_string()),
+            }
+        })
+    };
     let status = match run.state {
         RunState::Idle => "ready",
         RunState::Running => "running",
@@ -43,15 +55,26 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                 <button data-testid="run" class="primary" onclick={on_run}
                         disabled={running || run.state == RunState::Finished}>{ "Run" }</button>
                 <button data-testid="pause" onclick={on_pause} disabled={!running}>{ "Pause" }</button>
+                <button data-testid="step" title="Advance 100 ms of simulated time" onclick={on_step}
+                        disabled={running || run.state == RunState::Finished}>{ "Step" }</button>
                 <button data-testid="reset" onclick={on_reset} disabled={run.state == RunState::Idle}>{ "Reset" }</button>
                 <label class="speed">{ "Speed " }
                     <select data-testid="speed" aria-label="Speed" onchange={on_speed}>
-                        { for SPEEDS.iter().map(|s| html! {
-                            <option value={s.to_string()} selected={*s == run.speed}>{ format!("{s}×") }</option>
+                        { for SPEEDS.iter().map(|(s, label)| html! {
+                            <option value={s.to_string()} selected={*s == run.speed}>{ *label }</option>
                         }) }
                     </select>
                 </label>
+                <label class="speed">{ "Seed " }
+                    <input class="seed" data-testid="seed" type="number" min="0" step="1" aria-label="Seed"
+                           value={run.seed.to_string()} onchange={on_seed} disabled={!idle} />
+                </label>
                 <span class="status">{ status }</span>
+                if let Some(digest) = &r.digest {
+                    <span class="digest" title="Digest of the run's report: equal digests, equal runs">
+                        { "digest " }<code data-testid="digest">{ digest.clone() }</code>
+                    </span>
+                }
             </div>
             if let Some(e) = run.error.clone().map(AttrValue::from).or(props.edit_error.clone()) {
                 <div class="error-banner" data-testid="error-banner" role="alert">{ e }</div>

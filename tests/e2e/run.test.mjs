@@ -2,6 +2,7 @@
 // simulation, the readouts fill in, Pause stops it, Reset clears it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { useBrowser, openApp, screenshot } from './harness.mjs';
 
 const env = useBrowser();
@@ -36,5 +37,25 @@ test('run the starter scenario in the page', async () => {
 
   await page.getByTestId('reset').click();
   assert.equal(await number(page, 'sim-time'), 0);
+
+  // Step advances 100 ms of simulated time.
+  await page.getByTestId('step').click();
+  await page.getByTestId('step').click();
+  assert.equal(await number(page, 'sim-time'), 0.2);
+
+  // As fast as possible runs to the end (120 s) and stays responsive.
+  await page.getByTestId('reset').click();
+  await page.getByTestId('seed').fill('7');
+  await page.getByTestId('seed').press('Enter');
+  await page.getByTestId('speed').selectOption('0');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'finished');
+  assert.equal(await number(page, 'sim-time'), 120);
+  assert.ok(await number(page, 'metric-availability') > 99.9);
+
+  // The page ran the same simulation as the native CLI, bit for bit.
+  const cli = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'archsim', '--', 'run',
+    'scenarios/three-tier.json', '--seed', '7'], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' }));
+  assert.equal(await page.getByTestId('digest').innerText(), cli.digest);
   assert.deepEqual(problems, []);
 });
