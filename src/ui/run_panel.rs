@@ -13,7 +13,7 @@ pub struct RunPanelProps {
     pub edit_error: Option<AttrValue>,
 }
 
-const SPEEDS: [(u32, &str); 4] = [(1, "1×"), (10, "10×"), (100, "100×"), (MAX_SPEED, "as fast as possible")];
+const SPEEDS: [(u32, &str); 4] = [(1, "1×"), (10, "10×"), (100, "100×"), (MAX_SPEED, "max")];
 
 /// Run controls and readouts.
 #[component]
@@ -59,7 +59,8 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                         disabled={running || run.state == RunState::Finished}>{ "Step" }</button>
                 <button data-testid="reset" onclick={on_reset} disabled={run.state == RunState::Idle}>{ "Reset" }</button>
                 <label class="speed">{ "Speed " }
-                    <select data-testid="speed" aria-label="Speed" onchange={on_speed}>
+                    <select data-testid="speed" aria-label="Speed" title="Simulated seconds per second; max: as fast as the page allows"
+                            onchange={on_speed}>
                         { for SPEEDS.iter().map(|(s, label)| html! {
                             <option value={s.to_string()} selected={*s == run.speed}>{ *label }</option>
                         }) }
