@@ -217,7 +217,7 @@ pub fn App() -> Html {
                     camera={*camera} surface={surface.clone()} on_msg={on_msg.clone()}
                     on_camera={Callback::from({ let camera = camera.clone(); move |c| camera.set(c) })} />
             <Inspector scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
-                       zone={store.zone.clone()}
+                       zone={store.zone.clone()} load={run.readouts.nodes.clone()}
                        on_msg={on_msg.clone()} />
             <RunPanel run={run} edit_error={store.error.clone().map(AttrValue::from)} />
         </div>

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::editor::Action;
 use crate::model::{variants, Edge, NodeId, NodeKind, RequestClass, Scenario};
+use crate::sim::NodeSnapshot;
 
 use super::store::Msg;
 
@@ -24,6 +25,8 @@ pub struct InspectorProps {
     pub edge: Option<usize>,
     /// The selected zone, by id.
     pub zone: Option<String>,
+    /// Per-node run state, in scenario order (empty before a run).
+    pub load: Vec<NodeSnapshot>,
     /// Where edits go.
     pub on_msg: Callback<Msg>,
 }
@@ -91,9 +94,18 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
         first_problem(trial.param_problems(index))?;
         Ok(Msg::Apply(Action::SetParams { id: scenario.nodes[index].id.clone(), kind }))
     });
+    let live = props.load.get(index).filter(|v| v.capacity > 0).map(|v| {
+        let rho = f64::from(v.busy) / f64::from(v.capacity) * 100.0;
+        html! {
+            <p class="live" data-testid="node-live">
+                { format!("Now: {} of {} workers busy (ρ {rho:.0}%), {} queued", v.busy, v.capacity, v.queued) }
+            </p>
+        }
+    });
     html! {
         <>
             <p class="inspector-kind">{ node.kind.info().title }<span class="muted">{ format!(" · {}", node.id) }</span></p>
+            { for live }
             <label class="field">
                 <span class="field-name">{ "Label" }</span>
                 <input data-testid="param-label" type="text" value={node.label.clone()} onchange={on_label} />

@@ -28,6 +28,9 @@ test('run the starter scenario in the page', async () => {
   // Each request crosses 20 ms + Exp(5 ms) of network each way, plus service.
   assert.ok(p99 > 40 && p99 < 500, `p99 ${p99} ms`);
   assert.match(await page.getByTestId('node-web').getAttribute('class'), /cool|warm|hot/);
+  // Selecting a node shows its live state.
+  await page.getByTestId('node-web').click();
+  assert.match(await page.getByTestId('node-live').innerText(), /of 64 workers busy \(ρ \d+%\), \d+ queued/);
   await screenshot(page, 'run-in-progress');
 
   await page.getByTestId('pause').click();
