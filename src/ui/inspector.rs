@@ -9,7 +9,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::editor::Action;
-use crate::model::{variants, Edge, NodeId, NodeKind, RequestClass, Scenario};
+use crate::model::{variants, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, RequestClass, Route, Scenario};
 use crate::sim::NodeSnapshot;
 
 use super::store::Msg;
@@ -77,6 +77,11 @@ type Commit = Rc<dyn Fn(Edit) -> Result<Msg, String>>;
 fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rejected>) -> Html {
     let node = &props.scenario.nodes[index];
     let kind_json = serde_json::to_value(&node.kind).unwrap_or(Value::Null);
+    // L7 routes get their own checkboxes below.
+    let mut params = kind_json["params"].clone();
+    if let Some(mode) = params.get_mut("mode").and_then(Value::as_object_mut) {
+        mode.remove("routes");
+    }
     let on_label = {
         let (on_msg, id) = (props.on_msg.clone(), node.id.clone());
         Callback::from(move |e: Event| {
@@ -110,7 +115,67 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
                 <span class="field-name">{ "Label" }</span>
                 <input data-testid="param-label" type="text" value={node.label.clone()} onchange={on_label} />
             </label>
-            { fields_form(&kind_json["params"], rejected, commit, &props.on_msg) }
+            { fields_form(&params, rejected, commit, &props.on_msg) }
+            { routes_form(props, index) }
+        </>
+    }
+}
+
+/// For an L7 balancer: which backend pools serve each request class
+/// (application-gateway path routing). A class with every pool ticked (or
+/// none) has no route and goes to every pool.
+fn routes_form(props: &InspectorProps, index: usize) -> Html {
+    let node = &props.scenario.nodes[index];
+    let NodeKind::LoadBalancer(lb) = &node.kind else { return html! {} };
+    let LbMode::L7 { routes } = &lb.mode else { return html! {} };
+    let pools: Vec<NodeId> = props.scenario.edges.iter().filter(|e| e.from == node.id).map(|e| e.to.clone()).collect();
+    if pools.is_empty() {
+        return html! {};
+    }
+    let rows = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
+        let name = format!("{class:?}").to_lowercase();
+        let targets = routes.iter().find(|r| r.class == class).map(|r| r.targets.clone());
+        let boxes = pools.iter().map(|pool| {
+            let on_toggle = {
+                let (on_msg, lb, id, pool) = (props.on_msg.clone(), lb.clone(), node.id.clone(), pool.clone());
+                let all = pools.clone();
+                Callback::from(move |e: Event| {
+                    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                    let LbMode::L7 { routes } = &lb.mode else { return };
+                    let mut routes = routes.clone();
+                    let mut targets =
+                        routes.iter().find(|r| r.class == class).map_or_else(|| all.clone(), |r| r.targets.clone());
+                    targets.retain(|t| *t != pool);
+                    if input.checked() {
+                        targets.push(pool.clone());
+                    }
+                    routes.retain(|r| r.class != class);
+                    if !targets.is_empty() && targets.len() < all.len() {
+                        routes.push(Route { class, targets });
+                    }
+                    let params = LoadBalancerParams { mode: LbMode::L7 { routes }, ..lb.clone() };
+                    on_msg.emit(Msg::Apply(Action::SetParams { id: id.clone(), kind: NodeKind::LoadBalancer(params) }));
+                })
+            };
+            let checked = targets.as_ref().is_none_or(|t| t.contains(pool));
+            html! {
+                <label class="check">
+                    <input type="checkbox" data-testid={format!("param-route-{name}-{pool}")} {checked} onchange={on_toggle} />
+                    { pool.to_string() }
+                </label>
+            }
+        });
+        html! {
+            <div class="field">
+                <span class="field-name">{ format!("Route {name} requests to") }</span>
+                <span class="checks">{ for boxes }</span>
+            </div>
+        }
+    });
+    html! {
+        <>
+            { for rows }
+            <span class="field-help">{ "L7 path routing: each request class goes only to the ticked pools" }</span>
         </>
     }
 }

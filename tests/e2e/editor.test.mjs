@@ -288,3 +288,20 @@ test('a 10-node design lays out in layers', async () => {
   await screenshot(page, 'editor-10-nodes');
   assert.deepEqual(problems, []);
 });
+
+test('an L7 balancer routes request classes to chosen pools', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  await page.getByTestId('node-lb').click();
+  await page.getByTestId('param-mode.layer').selectOption('l7');
+  // Give it a second pool: lb → api.
+  await drag(page, await centre(page.getByTestId('port-out-lb')), await centre(page.getByTestId('node-api')));
+  await page.getByTestId('node-lb').click();
+  // Writes go to api only.
+  await page.getByTestId('param-route-write-web').uncheck();
+  const lb = async () => (await saved(page)).nodes.find((n) => n.id === 'lb').params;
+  assert.deepEqual((await lb()).mode, { layer: 'l7', routes: [{ class: 'write', targets: ['api'] }] });
+  // Ticking web again removes the route (every pool serves writes).
+  await page.getByTestId('param-route-write-web').check();
+  assert.deepEqual((await lb()).mode, { layer: 'l7', routes: [] });
+  assert.deepEqual(problems, []);
+});
