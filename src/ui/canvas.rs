@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::editor::geometry::{edge_curve, in_port, out_port, Camera, NODE_H, NODE_W, PORT_R};
 use crate::editor::gesture::{Effect, Gesture, Modifiers, Pointer};
+use crate::editor::zones;
 use crate::model::{CallMode, Node, NodeId, Point, Scenario};
 use crate::sim::NodeSnapshot;
 
@@ -165,6 +166,14 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         };
         Point { x: n.pos.x + dx, y: n.pos.y + dy }
     };
+    let regions = zones::regions(s).into_iter().map(|(name, r)| {
+        html! {
+            <g class="region" data-testid={format!("region-{name}")} transform={format!("translate({} {})", r.x, r.y)}>
+                <rect width={r.w.to_string()} height={r.h.to_string()} rx="18" />
+                <text x="16" y="28" class="region-label">{ format!("Region {name}") }</text>
+            </g>
+        }
+    });
     let zones = s.zones.iter().filter(|z| !z.rect.is_empty()).map(|z| {
         let (dx, dy) = zone_offset(Some(&z.id));
         let selected = (props.zone.as_deref() == Some(z.id.as_str())).then_some("selected");
@@ -249,6 +258,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 </defs>
                 <rect width="100%" height="100%" fill="url(#grid)" />
                 <g transform={format!("translate({} {}) scale({})", c.x, c.y, c.zoom)}>
+                    { for regions }
                     { for zones }
                     { for edges }
                     { for overlay }

@@ -259,6 +259,8 @@ test('zones: drop one, drop a node in it, move both, rename the region, delete i
   await region.fill('eu-west-1');
   await region.press('Enter');
   assert.equal((await saved(page)).zones[0].region, 'eu-west-1');
+  assert.match(await page.getByTestId('region-eu-west-1').textContent(), /Region eu-west-1/);
+  await screenshot(page, 'zone-in-region');
 
   // Delete it: the node stays, outside any zone.
   await page.getByTestId('canvas').focus();
