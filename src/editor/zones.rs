@@ -3,6 +3,8 @@
 
 use crate::model::{Point, Rect, Scenario, Zone};
 
+use super::geometry::{NODE_H, NODE_W};
+
 /// Size of a new zone, canvas units.
 pub const NEW_ZONE: (f64, f64) = (440.0, 260.0);
 /// Space between a fitted zone's border and its nodes.
@@ -104,4 +106,3 @@ mod tests {
     }
 }
 
-use super::geometry::{NODE_H, NODE_W};
