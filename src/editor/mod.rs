@@ -8,6 +8,8 @@ pub mod gesture;
 pub mod layout;
 pub mod zones;
 
+use std::rc::Rc;
+
 use thiserror::Error;
 
 use crate::model::{Edge, Node, NodeId, NodeKind, Point, Problem, Scenario, KINDS};
@@ -138,23 +140,30 @@ pub enum EditError {
     Invalid(Vec<Problem>),
 }
 
-/// A scenario being edited, with undo and redo.
-#[derive(Clone, Debug, PartialEq)]
+/// A scenario being edited, with undo and redo. States are shared
+/// (`Rc`), so cloning an editor (as the UI store does on every message)
+/// copies pointers, not scenarios.
+#[derive(Clone, Debug)]
 pub struct Editor {
-    scenario: Scenario,
-    undo: Vec<Scenario>,
-    redo: Vec<Scenario>,
+    scenario: Rc<Scenario>,
+    undo: Vec<Rc<Scenario>>,
+    redo: Vec<Rc<Scenario>>,
 }
 
 impl Editor {
     /// Starts editing `scenario` with empty history.
     pub fn new(scenario: Scenario) -> Self {
-        Editor { scenario, undo: Vec::new(), redo: Vec::new() }
+        Editor { scenario: Rc::new(scenario), undo: Vec::new(), redo: Vec::new() }
     }
 
     /// The scenario as edited so far.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// The scenario as edited so far, shared (cheap to clone).
+    pub fn shared(&self) -> Rc<Scenario> {
+        self.scenario.clone()
     }
 
     /// Whether there is something to undo.
@@ -173,10 +182,10 @@ impl Editor {
     /// Errors: an unknown kind or node, a refused connection, invalid
     /// parameters; the scenario is then unchanged.
     pub fn apply(&mut self, action: Action) -> Result<Vec<NodeId>, EditError> {
-        let mut next = self.scenario.clone();
+        let mut next = (*self.scenario).clone();
         let created = reduce(&mut next, action)?;
-        if next != self.scenario {
-            self.undo.push(std::mem::replace(&mut self.scenario, next));
+        if next != *self.scenario {
+            self.undo.push(std::mem::replace(&mut self.scenario, Rc::new(next)));
             if self.undo.len() > UNDO_LIMIT {
                 self.undo.remove(0);
             }

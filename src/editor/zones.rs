@@ -105,4 +105,3 @@ mod tests {
         assert_eq!(r[1].1.x, 476.0);
     }
 }
-

@@ -42,8 +42,7 @@ fn initial_store() -> Store {
 #[component]
 pub fn App() -> Html {
     let store = use_reducer(initial_store);
-    let scenario = use_memo(store.editor.clone(), |e| Rc::new(e.scenario().clone()));
-    let scenario: Rc<Scenario> = (*scenario).clone();
+    let scenario: Rc<Scenario> = store.editor.shared();
     let camera = use_state(Camera::default);
     let surface = use_node_ref();
     let run = use_run(scenario.clone());

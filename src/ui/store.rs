@@ -14,7 +14,7 @@ use crate::model::{Edge, Node, NodeId, Scenario};
 const COPY_OFFSET: f64 = 2.0 * GRID;
 
 /// The state shared by the panels.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Store {
     /// The scenario being edited, with its history.
     pub editor: Editor,
