@@ -1,7 +1,7 @@
 //! Where things are on the canvas: node boxes, ports, hit testing, grid
 //! snapping. Canvas units are CSS pixels at zoom 1.
 
-use crate::model::{NodeId, Point, Scenario};
+use crate::model::{Node, NodeId, Point, Rect, Scenario};
 
 /// Node box width.
 pub const NODE_W: f64 = 144.0;
@@ -100,6 +100,21 @@ pub fn edge_at(s: &Scenario, p: Point) -> Option<usize> {
     })
 }
 
+/// The smallest rectangle holding the boxes of `nodes`, grown by `margin`
+/// on every side; None for no nodes.
+pub fn bounds<'a>(nodes: impl IntoIterator<Item = &'a Node>, margin: f64) -> Option<Rect> {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    let mut any = false;
+    for n in nodes {
+        any = true;
+        x0 = x0.min(n.pos.x);
+        y0 = y0.min(n.pos.y);
+        x1 = x1.max(n.pos.x + NODE_W);
+        y1 = y1.max(n.pos.y + NODE_H);
+    }
+    any.then_some(Rect { x: x0 - margin, y: y0 - margin, w: x1 - x0 + 2.0 * margin, h: y1 - y0 + 2.0 * margin })
+}
+
 /// `v` rounded to the grid.
 pub fn snap(v: f64) -> f64 {
     (v / GRID).round() * GRID
@@ -155,15 +170,11 @@ impl Camera {
     /// surface with a margin, zoomed in no further than 1.
     pub fn fit(s: &Scenario, width: f64, height: f64) -> Camera {
         const MARGIN: f64 = 40.0;
-        if s.nodes.is_empty() || width <= 0.0 || height <= 0.0 {
+        let Some(b) = bounds(&s.nodes, 0.0).filter(|_| width > 0.0 && height > 0.0) else {
             return Camera::default();
-        }
-        let x0 = s.nodes.iter().map(|n| n.pos.x).fold(f64::MAX, f64::min);
-        let y0 = s.nodes.iter().map(|n| n.pos.y).fold(f64::MAX, f64::min);
-        let x1 = s.nodes.iter().map(|n| n.pos.x + NODE_W).fold(f64::MIN, f64::max);
-        let y1 = s.nodes.iter().map(|n| n.pos.y + NODE_H).fold(f64::MIN, f64::max);
-        let zoom = ((width - 2.0 * MARGIN) / (x1 - x0)).min((height - 2.0 * MARGIN) / (y1 - y0)).clamp(0.1, 1.0);
-        Camera { x: width / 2.0 - zoom * (x0 + x1) / 2.0, y: height / 2.0 - zoom * (y0 + y1) / 2.0, zoom }
+        };
+        let zoom = ((width - 2.0 * MARGIN) / b.w).min((height - 2.0 * MARGIN) / b.h).clamp(0.1, 1.0);
+        Camera { x: width / 2.0 - zoom * (b.x + b.w / 2.0), y: height / 2.0 - zoom * (b.y + b.h / 2.0), zoom }
     }
 }
 

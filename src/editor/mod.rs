@@ -213,6 +213,14 @@ fn position(s: &Scenario, id: &NodeId) -> Result<usize, EditError> {
     s.nodes.iter().position(|n| &n.id == id).ok_or_else(|| EditError::UnknownNode(id.clone()))
 }
 
+/// Whether `action` would apply to `s`, without applying it: the rule the
+/// reducer enforces, for a form that wants to say why before it commits.
+///
+/// Errors: what [`Editor::apply`] would return.
+pub fn check(s: &Scenario, action: Action) -> Result<(), EditError> {
+    reduce(&mut s.clone(), action).map(drop)
+}
+
 /// The first free id `<prefix>-<n>` and its number.
 fn fresh_id(s: &Scenario, kind: &str) -> (NodeId, u32) {
     let prefix = id_prefix(kind);

@@ -3,7 +3,7 @@
 
 use crate::model::{Point, Rect, Scenario, Zone};
 
-use super::geometry::{NODE_H, NODE_W};
+use super::geometry::{bounds, NODE_H, NODE_W};
 
 /// Size of a new zone, canvas units.
 pub const NEW_ZONE: (f64, f64) = (440.0, 260.0);
@@ -30,15 +30,10 @@ pub fn assign(s: &mut Scenario) {
 pub fn fit_to_members(s: &mut Scenario) {
     let Scenario { zones, nodes, .. } = s;
     for zone in zones.iter_mut().filter(|z| !z.rect.is_empty()) {
-        let members: Vec<_> = nodes.iter().filter(|n| n.zone.as_deref() == Some(zone.id.as_str())).collect();
-        if members.is_empty() {
-            continue;
+        let members = nodes.iter().filter(|n| n.zone.as_deref() == Some(zone.id.as_str()));
+        if let Some(rect) = bounds(members, PADDING) {
+            zone.rect = rect;
         }
-        let x0 = members.iter().map(|n| n.pos.x).fold(f64::MAX, f64::min) - PADDING;
-        let y0 = members.iter().map(|n| n.pos.y).fold(f64::MAX, f64::min) - PADDING;
-        let x1 = members.iter().map(|n| n.pos.x + NODE_W).fold(f64::MIN, f64::max) + PADDING;
-        let y1 = members.iter().map(|n| n.pos.y + NODE_H).fold(f64::MIN, f64::max) + PADDING;
-        zone.rect = Rect { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
     }
 }
 

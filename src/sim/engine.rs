@@ -186,7 +186,10 @@ impl Simulation {
         edited.validate()?;
         let old = &self.scenario;
         let mut reasons = Vec::new();
-        if edited.settings != old.settings || edited.zones != old.zones {
+        // Only what a zone means to the network counts; where the editor
+        // draws it does not.
+        let placement = |s: &Scenario| s.zones.iter().map(|z| (z.id.clone(), z.region.clone())).collect::<Vec<_>>();
+        if edited.settings != old.settings || placement(edited) != placement(old) {
             reasons.push("run settings or zones changed".to_owned());
         }
         if edited.edges != old.edges {

@@ -61,8 +61,6 @@ pub struct ServiceSim {
     queue_capacity: usize,
     sampler: Sampler,
     usl: Option<Usl>,
-    /// Queued requests, summed over replicas (kept for `load`).
-    queued: usize,
     /// Outgoing edges (indices), in call order.
     calls: Vec<u32>,
     replicas: Vec<Replica>,
@@ -81,7 +79,6 @@ impl ServiceSim {
             queue_capacity: p.queue_capacity as usize,
             sampler: Sampler::new(&p.service_time),
             usl: p.usl,
-            queued: 0,
             calls,
             replicas: (0..p.replicas).map(|_| Replica::default()).collect(),
             next_replica: 0,
@@ -103,7 +100,7 @@ impl ServiceSim {
 
     /// Requests in service and queued now.
     pub fn load(&self) -> (u32, usize) {
-        (self.stats.busy.level() as u32, self.queued)
+        (self.stats.busy.level() as u32, self.stats.queued.level() as usize)
     }
 
     /// Applies new parameters from now on: requests in service keep their
@@ -123,7 +120,6 @@ impl ServiceSim {
     fn start_queued(&mut self, ctx: &mut Ctx, replica: usize) {
         while self.replicas[replica].busy < self.workers {
             let Some(next) = self.replicas[replica].queue.pop_front() else { return };
-            self.queued -= 1;
             self.stats.queued.add(ctx.now(), -1);
             self.begin(ctx, next, replica);
         }
@@ -202,7 +198,6 @@ impl Behavior for ServiceSim {
             self.begin(ctx, req, replica);
         } else if r.queue.len() < self.queue_capacity {
             r.queue.push_back(req);
-            self.queued += 1;
             self.stats.queued.add(now, 1);
         } else {
             self.stats.drop_request(now, now);

@@ -1,8 +1,6 @@
 //! The application shell: header, palette, canvas, inspector, run panel,
 //! wired to one [`Store`].
 
-use std::rc::Rc;
-
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -18,7 +16,7 @@ use super::palette::{Drop, Palette, ZONE};
 use super::run::use_run;
 use super::run_panel::RunPanel;
 use super::storage;
-use super::store::{Msg, Store};
+use super::store::{Msg, Shared, Store};
 
 /// The scenario a first visit opens with.
 const STARTER: &str = include_str!("../../scenarios/three-tier.json");
@@ -42,7 +40,7 @@ fn initial_store() -> Store {
 #[component]
 pub fn App() -> Html {
     let store = use_reducer(initial_store);
-    let scenario: Rc<Scenario> = store.editor.shared();
+    let scenario = Shared(store.editor.shared());
     let camera = use_state(Camera::default);
     let surface = use_node_ref();
     let run = use_run(scenario.clone());

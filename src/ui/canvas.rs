@@ -2,24 +2,24 @@
 //! camera and turns pointer events into gesture inputs. Nodes are coloured
 //! by load while a run is going.
 
-use std::rc::Rc;
+use std::collections::BTreeMap;
 
 use yew::prelude::*;
 
 use crate::editor::geometry::{edge_curve, in_port, out_port, Camera, NODE_H, NODE_W, PORT_R};
 use crate::editor::gesture::{Effect, Gesture, Modifiers, Pointer};
 use crate::editor::zones;
-use crate::model::{CallMode, Node, NodeId, Point, Scenario};
+use crate::model::{CallMode, Node, NodeId, Point};
 use crate::sim::NodeSnapshot;
 
 use super::icons::kind_icon;
-use super::store::Msg;
+use super::store::{Msg, Shared};
 
 /// Props of [`Canvas`].
 #[derive(Properties, PartialEq)]
 pub struct CanvasProps {
     /// What to draw.
-    pub scenario: Rc<Scenario>,
+    pub scenario: Shared,
     /// Selected nodes.
     pub selection: Vec<NodeId>,
     /// The selected edge, by index.
@@ -187,8 +187,11 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             </g>
         }
     });
+    // Edge ends by id: one lookup per end instead of a scan (this renders
+    // on every pointer move of a drag).
+    let by_id: BTreeMap<&NodeId, &Node> = s.nodes.iter().map(|n| (&n.id, n)).collect();
     let edges = s.edges.iter().enumerate().filter_map(|(i, e)| {
-        let (a, b) = (out_port(pos(s.node(&e.from)?)), in_port(pos(s.node(&e.to)?)));
+        let (a, b) = (out_port(pos(by_id.get(&e.from)?)), in_port(pos(by_id.get(&e.to)?)));
         let class = classes!(
             "edge",
             (props.edge == Some(i)).then_some("selected"),

@@ -8,17 +8,17 @@ use std::rc::Rc;
 use serde_json::Value;
 use yew::prelude::*;
 
-use crate::editor::Action;
+use crate::editor::{self, Action, EditError};
 use crate::model::{variants, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, RequestClass, Route, Scenario};
 use crate::sim::NodeSnapshot;
 
-use super::store::Msg;
+use super::store::{Msg, Shared};
 
 /// Props of [`Inspector`].
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     /// The scenario.
-    pub scenario: Rc<Scenario>,
+    pub scenario: Shared,
     /// Selected nodes.
     pub selection: Vec<NodeId>,
     /// The selected edge, by index.
@@ -91,13 +91,8 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     };
     let scenario = props.scenario.clone();
     let commit: Commit = Rc::new(move |edit| {
-        let mut json = serde_json::to_value(&scenario.nodes[index].kind).map_err(|e| e.to_string())?;
-        apply_edit(&mut json["params"], edit)?;
-        let kind: NodeKind = serde_json::from_value(integerise(json)).map_err(friendly)?;
-        let mut trial = (*scenario).clone();
-        trial.nodes[index].kind = kind.clone();
-        first_problem(trial.param_problems(index))?;
-        Ok(Msg::Apply(Action::SetParams { id: scenario.nodes[index].id.clone(), kind }))
+        let kind: NodeKind = edited(&scenario.nodes[index].kind, "params", edit)?;
+        checked(&scenario, Action::SetParams { id: scenario.nodes[index].id.clone(), kind })
     });
     let live = props.load.get(index).filter(|v| v.capacity > 0).map(|v| {
         let rho = f64::from(v.busy) / f64::from(v.capacity) * 100.0;
@@ -191,13 +186,8 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     }
     let scenario = props.scenario.clone();
     let commit: Commit = Rc::new(move |edit| {
-        let mut json = serde_json::to_value(&scenario.edges[index]).map_err(|e| e.to_string())?;
-        apply_edit(&mut json, edit)?;
-        let edge: Edge = serde_json::from_value(integerise(json)).map_err(friendly)?;
-        let mut trial = (*scenario).clone();
-        trial.edges[index] = edge.clone();
-        first_problem(trial.edge_problems(index))?;
-        Ok(Msg::Apply(Action::SetEdge { index, edge }))
+        let edge: Edge = edited(&scenario.edges[index], "", edit)?;
+        checked(&scenario, Action::SetEdge { index, edge })
     });
     let classes = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
         let name = format!("{class:?}").to_lowercase();
@@ -282,9 +272,23 @@ fn friendly(e: serde_json::Error) -> String {
     }
 }
 
-/// The first problem's message, as an error.
-fn first_problem(problems: Vec<crate::model::Problem>) -> Result<(), String> {
-    problems.into_iter().next().map_or(Ok(()), |p| Err(p.message))
+/// `value` with one field edit applied under the field `under` ("" for
+/// the value itself), read back through serde.
+fn edited<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T, under: &str, edit: Edit) -> Result<T, String> {
+    let mut json = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    let root = if under.is_empty() { &mut json } else { field_mut(&mut json, under)? };
+    apply_edit(root, edit)?;
+    serde_json::from_value(integerise(json)).map_err(friendly)
+}
+
+/// The store message for `action` if the editor would accept it; otherwise
+/// the reason, for the field.
+fn checked(scenario: &Scenario, action: Action) -> Result<Msg, String> {
+    match editor::check(scenario, action.clone()) {
+        Ok(()) => Ok(Msg::Apply(action)),
+        Err(EditError::Invalid(problems)) => Err(problems.into_iter().next().map(|p| p.message).unwrap_or_default()),
+        Err(other) => Err(other.to_string()),
+    }
 }
 
 /// One input per leaf of `json`, committed through `commit` on change.

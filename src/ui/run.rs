@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use yew::prelude::*;
 
-use crate::model::Scenario;
+use super::store::Shared;
 use crate::sim::{NodeSnapshot, SimTime, Simulation, Update};
 
 /// Wall time between steps, ms.
@@ -114,10 +114,12 @@ type SimCell = Rc<RefCell<Option<Simulation>>>;
 
 /// Owns a [`Simulation`] of `scenario` and steps it while running.
 #[hook]
-pub fn use_run(scenario: Rc<Scenario>) -> RunControl {
+pub fn use_run(scenario: Shared) -> RunControl {
     let sim: SimCell = use_mut_ref(|| None::<Simulation>);
     // Bumped to stop the stepping loop of an earlier Run.
     let generation = use_mut_ref(|| 0u64);
+    // The stepping loop reads the speed live from this cell; the state below
+    // is what the panel renders.
     let speed_ref = use_mut_ref(|| 1u32);
     let state = use_state(|| RunState::Idle);
     let readouts = use_state(|| Rc::new(Readouts::default()));

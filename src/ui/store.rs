@@ -13,6 +13,27 @@ use crate::model::{Edge, Node, NodeId, Scenario};
 /// Offset of pasted and duplicated copies, canvas units.
 const COPY_OFFSET: f64 = 2.0 * GRID;
 
+/// The edited scenario as the panels see it. It compares by identity: the
+/// editor makes a new one for every change, so props and effects keyed on
+/// it never compare scenarios field by field (App re-renders on every pan
+/// move).
+#[derive(Clone, Debug)]
+pub struct Shared(pub Rc<Scenario>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Shared {
+    type Target = Scenario;
+
+    fn deref(&self) -> &Scenario {
+        &self.0
+    }
+}
+
 /// The state shared by the panels.
 #[derive(Clone, Debug)]
 pub struct Store {

@@ -78,3 +78,22 @@ fn an_invalid_edit_is_refused() {
     set_workers(&mut edited, 0);
     assert!(sim.update(&edited).is_err());
 }
+
+#[test]
+fn redrawing_a_zone_is_not_a_structural_change() {
+    let mut s = overloaded();
+    s.zones.push(archsim::model::Zone {
+        id: "a".into(),
+        region: "r".into(),
+        label: "Zone A".into(),
+        rect: archsim::model::Rect { x: 0.0, y: 0.0, w: 400.0, h: 200.0 },
+    });
+    let mut sim = Simulation::new(&s, 4).unwrap();
+    sim.run_until(SimTime::from_s(1.0));
+    let mut moved = s.clone();
+    moved.zones[0].rect.x = 300.0;
+    moved.zones[0].label = "Zone B".into();
+    assert_eq!(sim.update(&moved).unwrap(), Update::Applied);
+    moved.zones[0].region = "elsewhere".into();
+    assert!(matches!(sim.update(&moved).unwrap(), Update::RestartNeeded(_)));
+}

@@ -48,7 +48,7 @@ pub fn exp1<G: Rng + ?Sized>(rng: &mut G) -> f64 {
     loop {
         let bits = rng.next_u64();
         let layer = (bits & 0xff) as usize;
-        let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+        let u = super::unit53(bits);
         if u < t.ratio[layer] {
             return u * t.x[layer];
         }
