@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use thiserror::Error;
 
-use crate::model::{Edge, Node, NodeId, NodeKind, Point, Problem, Scenario, KINDS};
+use crate::model::{Edge, Node, NodeId, NodeKind, Point, Problem, Scenario, Settings, KINDS};
 
 /// Most undo steps kept.
 const UNDO_LIMIT: usize = 500;
@@ -111,6 +111,9 @@ pub enum Action {
         /// Vertical offset.
         dy: f64,
     },
+    /// Replace the run settings (seed, duration, warm-up, network
+    /// defaults, SLO).
+    SetSettings(Settings),
     /// Arrange every node in layers from clients to storage.
     AutoLayout,
     /// Replace the whole scenario (open a file, a link or a preset).
@@ -307,6 +310,10 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
             s.nodes[i].label = label;
             Ok(Vec::new())
         }
+        Action::SetSettings(settings) => {
+            s.settings = settings;
+            valid(s.settings_problems())
+        }
         Action::AutoLayout => {
             let positions = layout::layered(s);
             for (node, pos) in s.nodes.iter_mut().zip(positions) {
@@ -428,8 +435,24 @@ mod tests {
             e.apply(Action::AddNode { kind: "teapot".into(), at: Point::default() }),
             Err(EditError::UnknownKind(_))
         ));
+        let mut slo = before.settings.clone();
+        slo.slo.availability = 1.5;
+        match e.apply(Action::SetSettings(slo)).unwrap_err() {
+            EditError::Invalid(p) => assert_eq!(p[0].path, "$.settings.slo.availability"),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(e.scenario(), &before);
         assert_eq!(e.undo.len(), 2, "refused edits add no undo step");
+    }
+
+    #[test]
+    fn settings_edits_are_undoable() {
+        let mut e = empty();
+        let settings = Settings { seed: 7, duration_s: 300.0, ..Settings::default() };
+        e.apply(Action::SetSettings(settings.clone())).unwrap();
+        assert_eq!(e.scenario().settings, settings);
+        assert!(e.undo());
+        assert_eq!(e.scenario().settings, Settings::default());
     }
 
     #[test]

@@ -108,6 +108,15 @@ impl LatencyHistogram {
     }
 }
 
+impl LatencyHistogram {
+    /// The empirical CDF: for every recorded bucket, its upper value in ms
+    /// and the fraction of values at or below it (0–1), ascending. Empty
+    /// when nothing was recorded.
+    pub fn cdf(&self) -> Vec<(f64, f64)> {
+        self.hist.iter_recorded().map(|v| (v.value_iterated_to() as f64 / 1e3, v.quantile_iterated_to())).collect()
+    }
+}
+
 impl Default for LatencyHistogram {
     fn default() -> Self {
         Self::new()
@@ -129,5 +138,22 @@ mod tests {
         assert!((s.p99 - 990.0).abs() <= 1.0, "{}", s.p99);
         assert_eq!(s.max, 1000.0);
         assert!((s.mean - 500.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn cdf_rises_to_one_through_the_recorded_values() {
+        let mut h = LatencyHistogram::new();
+        for ms in 1..=100u64 {
+            h.record(SimTime::from_ms(ms as f64));
+        }
+        let cdf = h.cdf();
+        assert_eq!(cdf.len(), 100);
+        // The k-th value (k ms) has k of 100 values at or below it.
+        for (k, (ms, fraction)) in cdf.iter().enumerate() {
+            let k = (k + 1) as f64;
+            assert!((ms - k).abs() <= k * 1e-3, "{ms} vs {k}");
+            assert!((fraction - k / 100.0).abs() < 1e-12);
+        }
+        assert!(LatencyHistogram::new().cdf().is_empty());
     }
 }

@@ -9,11 +9,13 @@
 mod integral;
 mod latency;
 mod node;
+mod points;
 mod series;
 
 pub use integral::TimeIntegral;
 pub use latency::{LatencyHistogram, LatencySummary};
 pub use node::NodeStats;
+pub use points::{Percentiles, SeriesPoint, SeriesView};
 pub use series::{Bucket, TimeSeries, WindowSummary, MAX_BUCKETS};
 
 use serde::Serialize;

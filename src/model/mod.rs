@@ -94,11 +94,41 @@ pub struct Settings {
     /// Extra one-way network latency added to edges between regions, ms.
     /// Default 35 ms (a 70 ms round trip, e.g. between the US coasts).
     pub cross_region_ms: f64,
+    /// The service level objective the charts draw and the run panel
+    /// measures the error budget against.
+    pub slo: Slo,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { seed: 1, duration_s: 60.0, warmup_s: 5.0, cross_zone_ms: 0.5, cross_region_ms: 35.0 }
+        Settings {
+            seed: 1,
+            duration_s: 60.0,
+            warmup_s: 5.0,
+            cross_zone_ms: 0.5,
+            cross_region_ms: 35.0,
+            slo: Slo::default(),
+        }
+    }
+}
+
+/// A service level objective for client requests (Google SRE book, ch. 4
+/// "Service Level Objectives"): a target share of successful requests and a
+/// p99 response-time target. The error budget is `1 − availability` of the
+/// requests.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Slo {
+    /// Target share of requests answered successfully before the client's
+    /// timeout, 0–1 (default 0.999, "three nines").
+    pub availability: f64,
+    /// Target 99th percentile response time, ms (default 200 ms).
+    pub latency_p99_ms: f64,
+}
+
+impl Default for Slo {
+    fn default() -> Self {
+        Slo { availability: 0.999, latency_p99_ms: 200.0 }
     }
 }
 

@@ -80,7 +80,10 @@ impl Scenario {
         }
     }
 
-    fn check_settings(&self, c: &mut Checker) {
+    /// The problems of the run settings (duration, warm-up, network
+    /// defaults, SLO), with paths like `$.settings.duration_s`.
+    pub fn settings_problems(&self) -> Vec<Problem> {
+        let mut c = Checker::default();
         let s = &self.settings;
         c.range("$.settings.duration_s", s.duration_s, f64::MIN_POSITIVE, MAX_DURATION_S);
         c.range("$.settings.warmup_s", s.warmup_s, 0.0, MAX_DURATION_S);
@@ -89,6 +92,13 @@ impl Scenario {
         }
         c.range("$.settings.cross_zone_ms", s.cross_zone_ms, 0.0, 60_000.0);
         c.range("$.settings.cross_region_ms", s.cross_region_ms, 0.0, 60_000.0);
+        c.range("$.settings.slo.availability", s.slo.availability, f64::MIN_POSITIVE, 1.0);
+        c.range("$.settings.slo.latency_p99_ms", s.slo.latency_p99_ms, f64::MIN_POSITIVE, 3_600_000.0);
+        c.problems
+    }
+
+    fn check_settings(&self, c: &mut Checker) {
+        c.problems.extend(self.settings_problems());
         let mut seen = BTreeMap::new();
         for (i, z) in self.zones.iter().enumerate() {
             c.range(&format!("$.zones[{i}].rect.w"), z.rect.w, 0.0, 1e6);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::metrics::{ClientMetrics, Counts};
-use crate::model::{Arrivals, NodeKind, Scenario, ValidationError};
+use crate::model::{Arrivals, NodeKind, Scenario, Settings, Slo, ValidationError};
 
 use super::balancer::{BalancerSim, Pool};
 use super::client::ClientSim;
@@ -176,8 +176,9 @@ impl Simulation {
     /// Applies an edited scenario to the running simulation, from the
     /// current simulated time on: parameter changes of existing nodes
     /// (rates, mixes, timeouts, workers, queue sizes, service times, USL,
-    /// balancer algorithm and capacity). Structural changes (nodes, edges,
-    /// zones, settings, the number of replicas or users, open vs closed
+    /// balancer algorithm and capacity), a duration still ahead of the
+    /// current time, and the SLO. Structural changes (nodes, edges, zones,
+    /// other settings, the number of replicas or users, open vs closed
     /// loop, L4/L7 routes) need a new run: then nothing is applied and the
     /// reasons are returned.
     ///
@@ -189,8 +190,15 @@ impl Simulation {
         // Only what a zone means to the network counts; where the editor
         // draws it does not.
         let placement = |s: &Scenario| s.zones.iter().map(|z| (z.id.clone(), z.region.clone())).collect::<Vec<_>>();
-        if edited.settings != old.settings || placement(edited) != placement(old) {
+        // The SLO is only drawn, and a duration still ahead only moves the
+        // end; every other setting shapes the run from its start.
+        let shaping = |s: &Scenario| Settings { slo: Slo::default(), duration_s: 0.0, ..s.settings.clone() };
+        if shaping(edited) != shaping(old) || placement(edited) != placement(old) {
             reasons.push("run settings or zones changed".to_owned());
+        }
+        let duration = SimTime::from_s(edited.settings.duration_s);
+        if duration <= self.now() && duration != self.duration {
+            reasons.push("the duration is no longer than the time already simulated".to_owned());
         }
         if edited.edges != old.edges {
             reasons.push("edges changed".to_owned());
@@ -238,6 +246,7 @@ impl Simulation {
                 _ => {}
             }
         }
+        self.duration = duration;
         self.scenario = edited.clone();
         Ok(Update::Applied)
     }

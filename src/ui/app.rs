@@ -7,14 +7,13 @@ use yew::prelude::*;
 
 use crate::editor::geometry::{Camera, GRID};
 use crate::editor::Action;
-use crate::model::Scenario;
+use crate::model::{Scenario, Settings};
 
 use super::canvas::{pointer_at, Canvas};
 use super::header::Header;
 use super::inspector::Inspector;
 use super::palette::{Drop, Palette, ZONE};
-use super::run::use_run;
-use super::run_panel::RunPanel;
+use super::run::{use_run, RunPanel};
 use super::storage;
 use super::store::{Msg, Shared, Store};
 
@@ -168,6 +167,12 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
+    let on_seed = {
+        let (on_msg, settings) = (on_msg.clone(), scenario.settings.clone());
+        Callback::from(move |seed: u64| {
+            on_msg.emit(Msg::Apply(Action::SetSettings(Settings { seed, ..settings.clone() })))
+        })
+    };
     let on_zoom = {
         let (camera, surface) = (camera.clone(), surface.clone());
         Callback::from(move |factor: f64| {
@@ -216,7 +221,8 @@ pub fn App() -> Html {
             <Inspector scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
                        zone={store.zone.clone()} load={run.readouts.nodes.clone()}
                        on_msg={on_msg.clone()} />
-            <RunPanel run={run} edit_error={store.error.clone().map(AttrValue::from)} />
+            <RunPanel run={run} settings={scenario.settings.clone()} {on_seed}
+                      edit_error={store.error.clone().map(AttrValue::from)} />
         </div>
     }
 }

@@ -48,7 +48,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         },
         ([], Some(index)) if index < s.edges.len() => edge_form(props, index, &rejected),
         ([], None) if props.zone.is_some() => zone_form(props),
-        ([], _) => html! { <p class="muted">{ "Select a node or an edge to see its parameters." }</p> },
+        ([], _) => settings_form(props, &rejected),
         (many, _) => html! { <p class="muted">{ format!("{} nodes selected.", many.len()) }</p> },
     };
     html! {
@@ -80,7 +80,7 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     // L7 routes get their own checkboxes below.
     let mut params = kind_json["params"].clone();
     if let Some(mode) = params.get_mut("mode").and_then(Value::as_object_mut) {
-        mode.remove("routes");
+        mode.shift_remove("routes");
     }
     let on_label = {
         let (on_msg, id) = (props.on_msg.clone(), node.id.clone());
@@ -181,7 +181,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     if let Value::Object(map) = &mut json {
         // The ends are fixed; classes get their own checkboxes.
         for fixed in ["from", "to", "classes"] {
-            map.remove(fixed);
+            map.shift_remove(fixed);
         }
     }
     let scenario = props.scenario.clone();
@@ -256,6 +256,27 @@ fn zone_form(props: &InspectorProps) -> Html {
                 <input data-testid="param-zone-region" type="text" value={zone.region.clone()} onchange={change("region")} />
                 <span class="field-help">{ "Calls between zones of one region add the cross-zone latency; between regions, the cross-region latency" }</span>
             </label>
+        </>
+    }
+}
+
+/// With nothing selected: the run settings (duration, warm-up, network
+/// defaults, SLO); the seed is set in the run panel.
+fn settings_form(props: &InspectorProps, rejected: &UseStateHandle<Rejected>) -> Html {
+    let mut json = serde_json::to_value(&props.scenario.settings).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut json {
+        map.shift_remove("seed");
+    }
+    let scenario = props.scenario.clone();
+    let commit: Commit = Rc::new(move |edit| {
+        let settings = edited(&scenario.settings, "", edit)?;
+        checked(&scenario, Action::SetSettings(settings))
+    });
+    html! {
+        <>
+            <p class="muted">{ "Select a node, a call or a zone to see its parameters." }</p>
+            <p class="inspector-kind">{ "Run settings" }</p>
+            { fields_form(&json, rejected, commit, &props.on_msg) }
         </>
     }
 }
@@ -448,6 +469,9 @@ fn humanize(path: &str) -> String {
     path.split('.')
         .map(|part| {
             let part = ["_ms", "_s", "_rps"].iter().fold(part, |p, suffix| p.strip_suffix(suffix).unwrap_or(p));
+            if part == "slo" {
+                return "SLO".to_owned();
+            }
             let words = part.replace('_', " ");
             let mut chars = words.chars();
             chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
@@ -498,6 +522,12 @@ fn help(name: &str) -> &'static str {
         "mode" => "sync (wait, holding the worker) or async (fire and forget)",
         "weight" => "Weighted round robin weight at a balancer",
         "beta" => "USL coherence β: crosstalk between concurrent requests",
+        "duration_s" => "Simulated time of a run",
+        "warmup_s" => "Initial period left out of latency, throughput and availability",
+        "cross_zone_ms" => "Extra one-way latency of a call between zones of a region",
+        "cross_region_ms" => "Extra one-way latency of a call between regions",
+        "availability" => "SLO: target share of requests answered successfully, 0–1",
+        "latency_p99_ms" => "SLO: target p99 response time",
         _ => "",
     }
 }

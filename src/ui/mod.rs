@@ -8,7 +8,6 @@ mod icons;
 mod inspector;
 mod palette;
 mod run;
-mod run_panel;
 mod storage;
 mod store;
 

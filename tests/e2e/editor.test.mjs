@@ -245,16 +245,16 @@ test('zones: drop one, drop a node in it, move both, rename the region, delete i
   const member = async () => (await saved(page)).nodes.find((n) => n.id === 'service-1');
   assert.equal((await member()).zone, 'zone-1');
 
-  // Drag the zone by its empty corner: the node comes along.
+  // Drag the zone by its empty top-right corner: the node comes along.
   const z = await page.getByTestId('zone-zone-1').boundingBox();
   const before = (await member()).pos;
-  await drag(page, { x: z.x + 12, y: z.y + z.height - 12 }, { x: z.x + 12 + 80, y: z.y + z.height - 12 + 40 });
+  await drag(page, { x: z.x + z.width - 12, y: z.y + 12 }, { x: z.x + z.width - 12 + 80, y: z.y + 12 + 40 });
   const after = (await member()).pos;
   assert.ok(after.x > before.x && after.y > before.y, `${JSON.stringify(before)} → ${JSON.stringify(after)}`);
 
   // Click it: its region is editable.
   const z2 = await page.getByTestId('zone-zone-1').boundingBox();
-  await page.mouse.click(z2.x + 12, z2.y + z2.height - 12);
+  await page.mouse.click(z2.x + z2.width - 12, z2.y + 12);
   const region = page.getByTestId('param-zone-region');
   await region.fill('eu-west-1');
   await region.press('Enter');

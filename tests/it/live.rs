@@ -97,3 +97,26 @@ fn redrawing_a_zone_is_not_a_structural_change() {
     moved.zones[0].region = "elsewhere".into();
     assert!(matches!(sim.update(&moved).unwrap(), Update::RestartNeeded(_)));
 }
+
+#[test]
+fn a_longer_duration_or_a_new_slo_applies_but_a_shorter_duration_than_now_does_not() {
+    let mut s = overloaded();
+    let mut sim = Simulation::new(&s, 1).unwrap();
+    sim.run_until(SimTime::from_s(30.0));
+    s.settings.slo.latency_p99_ms = 50.0;
+    s.settings.duration_s = 90.0;
+    assert_eq!(sim.update(&s).unwrap(), Update::Applied);
+    sim.run_to_end();
+    assert_eq!(sim.now(), SimTime::from_s(90.0));
+    // The arrivals went on to the new end: 1500 req/s over the last 10 s.
+    let offered = sim.metrics().series.window(SimTime::from_s(80.0), SimTime::from_s(90.0)).counts.offered;
+    assert!((offered as f64 - 15_000.0).abs() < 5.0 * 15_000f64.sqrt(), "{offered}");
+    s.settings.duration_s = 40.0;
+    match sim.update(&s).unwrap() {
+        Update::RestartNeeded(reasons) => assert!(reasons[0].contains("duration"), "{reasons:?}"),
+        other => panic!("{other:?}"),
+    }
+    s.settings.duration_s = 90.0;
+    s.settings.seed += 1;
+    assert!(matches!(sim.update(&s).unwrap(), Update::RestartNeeded(_)));
+}

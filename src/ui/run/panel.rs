@@ -1,28 +1,36 @@
-//! The bottom panel: run controls and the headline readouts.
+//! The bottom panel: run controls, the headline readouts and the charts.
 
 use yew::prelude::*;
 
-use super::run::{RunControl, RunState, MAX_SPEED};
+use super::charts::{Chart, ChartKind};
+use super::export::download_text;
+use super::{RunControl, RunState, MAX_SPEED};
+use crate::model::Settings;
 
 /// Props of [`RunPanel`].
 #[derive(Properties, PartialEq)]
 pub struct RunPanelProps {
     /// The run to control.
     pub run: RunControl,
+    /// The scenario's run settings (seed, duration, warm-up, SLO).
+    pub settings: Settings,
+    /// Set the seed of the scenario (and so of the next run).
+    pub on_seed: Callback<u64>,
     /// The last refused edit, if any.
     pub edit_error: Option<AttrValue>,
 }
 
 const SPEEDS: [(u32, &str); 4] = [(1, "1×"), (10, "10×"), (100, "100×"), (MAX_SPEED, "max")];
 
-/// Run controls and readouts.
+/// Run controls, readouts and charts.
 #[component]
 pub fn RunPanel(props: &RunPanelProps) -> Html {
     let run = &props.run;
     let r = &run.readouts;
+    let slo = props.settings.slo;
     let running = run.state == RunState::Running;
     let idle = run.state == RunState::Idle;
-    let time_unit = if idle { "s".to_owned() } else { format!("s of {:.0} s", r.duration_s) };
+    let duration_s = if idle { props.settings.duration_s } else { r.duration_s };
     let on_run = run.on_run.reform(|_: MouseEvent| ());
     let on_pause = run.on_pause.reform(|_: MouseEvent| ());
     let on_reset = run.on_reset.reform(|_: MouseEvent| ());
@@ -32,7 +40,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
         select.value().parse().unwrap_or(1)
     });
     let on_seed = {
-        let (on_seed, current) = (run.on_seed.clone(), run.seed);
+        let (on_seed, current) = (props.on_seed.clone(), props.settings.seed);
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             match input.value().trim().parse::<u64>() {
@@ -42,12 +50,25 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
             }
         })
     };
+    let on_csv = {
+        let readouts = r.clone();
+        Callback::from(move |_: MouseEvent| download_text(&readouts.series.to_csv(), "archsim-series.csv", "text/csv"))
+    };
     let status = match run.state {
         RunState::Idle => "ready",
         RunState::Running => "running",
         RunState::Paused => "paused",
         RunState::Finished => "finished",
     };
+    let chart = |kind| {
+        html! {
+            <Chart {kind} run={r.clone()} previous={run.previous.clone()} {slo}
+                   {duration_s} warmup_s={props.settings.warmup_s} />
+        }
+    };
+    let progress = if duration_s > 0.0 { (r.time_s / duration_s * 100.0).min(100.0) } else { 0.0 };
+    let p99_over = !idle && r.p99_ms > slo.latency_p99_ms;
+    let availability_under = !idle && r.availability < slo.availability;
     html! {
         <section class="run-panel" aria-label="Run">
             <div class="run-bar">
@@ -57,7 +78,8 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                 <button data-testid="pause" onclick={on_pause} disabled={!running}>{ "Pause" }</button>
                 <button data-testid="step" title="Advance 100 ms of simulated time" onclick={on_step}
                         disabled={running || run.state == RunState::Finished}>{ "Step" }</button>
-                <button data-testid="reset" onclick={on_reset} disabled={run.state == RunState::Idle}>{ "Reset" }</button>
+                <button data-testid="reset" onclick={on_reset} disabled={idle}
+                        title="Discard the run; its curves stay as a faint overlay to compare with the next">{ "Reset" }</button>
                 <label class="speed">{ "Speed " }
                     <select data-testid="speed" aria-label="Speed" title="Simulated seconds per second; max: as fast as the page allows"
                             onchange={on_speed}>
@@ -68,9 +90,10 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                 </label>
                 <label class="speed">{ "Seed " }
                     <input class="seed" data-testid="seed" type="number" min="0" step="1" aria-label="Seed"
-                           value={run.seed.to_string()} onchange={on_seed} disabled={!idle} />
+                           value={props.settings.seed.to_string()} onchange={on_seed} disabled={!idle} />
                 </label>
                 <span class="status">{ status }</span>
+                <progress class="progress" max="100" value={format!("{progress:.1}")} aria-label="Run progress"></progress>
                 if let Some(digest) = &r.digest {
                     <span class="digest" title="Digest of the run's report: equal digests, equal runs">
                         { "digest " }<code data-testid="digest">{ digest.clone() }</code>
@@ -83,11 +106,26 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
             if let Some(n) = &run.notice {
                 <div class="notice" role="status">{ n.clone() }</div>
             }
-            <div class="readouts">
-                { readout("sim-time", "Simulated time", format!("{:.1}", r.time_s), &time_unit) }
-                { readout("metric-availability", "Availability (last 10 s)", shown(idle, format!("{:.3}", r.availability * 100.0)), "%") }
-                { readout("metric-p99", "p99 latency (last 10 s)", shown(idle, format!("{:.1}", r.p99_ms)), "ms") }
-                { readout("metric-throughput", "Throughput (last 10 s)", shown(idle, format!("{:.0}", r.throughput_rps)), "req/s") }
+            <div class="run-body">
+                <div class="readouts">
+                    { readout("sim-time", "Simulated time", format!("{:.1}", r.time_s), &format!("s of {duration_s:.0} s"), false) }
+                    { readout("metric-availability", "Availability (last 10 s)", shown(idle, format!("{:.3}", r.availability * 100.0)), "%", availability_under) }
+                    { readout("metric-p99", "p99 latency (last 10 s)", shown(idle, format!("{:.1}", r.p99_ms)), "ms", p99_over) }
+                    { readout("metric-throughput", "Throughput (last 10 s)", shown(idle, format!("{:.0}", r.throughput_rps)), "req/s", false) }
+                    { readout("metric-error-budget", &format!("Error budget left (SLO {}%)", slo.availability * 100.0),
+                              r.error_budget_left.map_or_else(|| "–".to_owned(), |b| format!("{:.0}", b * 100.0)), "%",
+                              r.error_budget_left.is_some_and(|b| b < 0.0)) }
+                    <button class="export" data-testid="export-csv" onclick={on_csv} disabled={r.series.points().is_empty()}
+                            title="Save the per-interval figures (rates, availability, p50/p95/p99) as CSV">{ "Export CSV" }</button>
+                </div>
+                <div class="charts">
+                    { chart(ChartKind::Latency) }
+                    { chart(ChartKind::Throughput) }
+                    { chart(ChartKind::Availability) }
+                    if !r.cdf.is_empty() {
+                        { chart(ChartKind::Cdf) }
+                    }
+                </div>
             </div>
         </section>
     }
@@ -102,11 +140,12 @@ fn shown(idle: bool, figure: String) -> String {
     }
 }
 
-/// One figure: a label, a plain number (`data-testid`) and its unit apart.
-fn readout(testid: &'static str, label: &'static str, value: String, unit: &str) -> Html {
+/// One figure: a label, a plain number (`data-testid`) and its unit apart;
+/// `breach` marks it as missing the SLO.
+fn readout(testid: &'static str, label: &str, value: String, unit: &str, breach: bool) -> Html {
     html! {
-        <div class="readout">
-            <span class="readout-label">{ label }</span>
+        <div class={classes!("readout", breach.then_some("breach"))}>
+            <span class="readout-label">{ label.to_owned() }</span>
             <span class="readout-value"><span data-testid={testid}>{ value }</span>
                 <span class="unit">{ unit.to_owned() }</span></span>
         </div>

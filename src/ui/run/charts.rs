@@ -1,0 +1,333 @@
+//! Live charts of a run, drawn with plotters on HTML canvases: latency
+//! percentiles, throughput offered vs completed, availability against the
+//! SLO, and after a run the latency CDF. The previous run is drawn faintly
+//! behind the current one for comparison under the same seed.
+
+use std::ops::Range;
+use std::rc::Rc;
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use yew::prelude::*;
+
+use super::export::download_data_url;
+use super::Readouts;
+use crate::metrics::SeriesPoint;
+use crate::model::Slo;
+
+/// Which chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    /// p50, p95 and p99 response time over time, with the SLO's p99 target.
+    Latency,
+    /// Requests offered, completed and ended in error per second.
+    Throughput,
+    /// Completed / ended per interval, with the SLO's target.
+    Availability,
+    /// Cumulative distribution of the response times after the warm-up.
+    Cdf,
+}
+
+impl ChartKind {
+    fn slug(self) -> &'static str {
+        match self {
+            ChartKind::Latency => "latency",
+            ChartKind::Throughput => "throughput",
+            ChartKind::Availability => "availability",
+            ChartKind::Cdf => "cdf",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            ChartKind::Latency => "Latency, ms",
+            ChartKind::Throughput => "Throughput, req/s",
+            ChartKind::Availability => "Availability, %",
+            ChartKind::Cdf => "Latency CDF after warm-up, % ≤ ms",
+        }
+    }
+}
+
+/// Props of [`Chart`].
+#[derive(Properties, PartialEq)]
+pub struct ChartProps {
+    /// Which chart.
+    pub kind: ChartKind,
+    /// The current run.
+    pub run: Rc<Readouts>,
+    /// The previous run, drawn faintly behind.
+    pub previous: Option<Rc<Readouts>>,
+    /// The scenario's SLO.
+    pub slo: Slo,
+    /// The scenario's duration and warm-up, s (the axis before a run).
+    pub duration_s: f64,
+    /// Warm-up, s: shaded.
+    pub warmup_s: f64,
+}
+
+const BLUE: RGBColor = RGBColor(0x1f, 0x6f, 0xeb);
+const AMBER: RGBColor = RGBColor(0xc9, 0x8a, 0x12);
+const RED_: RGBColor = RGBColor(0xc2, 0x3b, 0x3b);
+const GREEN_: RGBColor = RGBColor(0x3d, 0x9a, 0x57);
+const GREY: RGBColor = RGBColor(0x8a, 0x96, 0xa8);
+const INK: RGBColor = RGBColor(0x1c, 0x24, 0x30);
+
+/// One drawn line: its pieces (broken where a figure is undefined), colour
+/// and whether it is a target (dashed).
+struct Line {
+    label: &'static str,
+    pieces: Vec<Vec<(f64, f64)>>,
+    color: RGBColor,
+    dashed: bool,
+    faint: bool,
+}
+
+/// Everything a chart draws, in chart units.
+struct Plot {
+    x: Range<f64>,
+    y: Range<f64>,
+    /// Unit of the x tick labels (the y unit is in the title).
+    x_unit: &'static str,
+    /// Shaded x interval (the warm-up).
+    shade: Option<Range<f64>>,
+    lines: Vec<Line>,
+}
+
+/// A live chart (`data-testid="chart-<kind>"`) with its legend and a PNG
+/// export button.
+#[component]
+pub fn Chart(props: &ChartProps) -> Html {
+    let canvas = use_node_ref();
+    let redraw = use_force_update();
+    // Canvas pixels follow the element's size: redraw after a resize.
+    use_effect_with((), move |()| {
+        let listener =
+            web_sys::window().map(|w| gloo_events::EventListener::new(&w, "resize", move |_| redraw.force_update()));
+        move || drop(listener)
+    });
+    let plot = plot(props);
+    let slug = props.kind.slug();
+    let legend: Html = plot
+        .lines
+        .iter()
+        .filter(|l| !l.faint && !l.label.is_empty())
+        .map(|l| {
+            let style = format!("--swatch: rgb({},{},{})", l.color.0, l.color.1, l.color.2);
+            html! { <span class={classes!("swatch", l.dashed.then_some("dashed"))} {style}>{ l.label }</span> }
+        })
+        .collect();
+    {
+        // After every render (new figures, a resize), once the canvas is in
+        // the page. A drawing error (a detached canvas) keeps the old picture.
+        let canvas = canvas.clone();
+        use_effect(move || {
+            if let Some(el) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                let _ = draw(&el, &plot);
+            }
+        });
+    }
+    let on_png = {
+        let canvas = canvas.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(url) = canvas.cast::<web_sys::HtmlCanvasElement>().and_then(|c| c.to_data_url().ok()) {
+                download_data_url(&url, &format!("archsim-{slug}.png"));
+            }
+        })
+    };
+    html! {
+        <figure class="chart">
+            <figcaption>
+                <span class="chart-title">{ props.kind.title() }</span>
+                <button class="chart-export" title="Save this chart as a PNG image"
+                        data-testid={format!("export-png-{slug}")} onclick={on_png}>{ "PNG" }</button>
+            </figcaption>
+            <div class="legend">
+                { legend }
+                if props.previous.is_some() {
+                    <span class="swatch faint">{ "previous" }</span>
+                }
+            </div>
+            <canvas ref={canvas} data-testid={format!("chart-{slug}")} role="img"
+                    aria-label={format!("{} chart", props.kind.title())}></canvas>
+        </figure>
+    }
+}
+
+/// What `props` asks the chart to draw.
+fn plot(props: &ChartProps) -> Plot {
+    let runs = std::iter::once((&*props.run, false)).chain(props.previous.as_deref().map(|p| (p, true)));
+    let time_axis = 0.0..props.run.duration_s.max(props.duration_s).max(1.0);
+    let shade = (props.warmup_s > 0.0).then_some(0.0..props.warmup_s);
+    let mut lines = Vec::new();
+    // The previous run first, so the current one is drawn over it.
+    let mut runs: Vec<_> = runs.collect();
+    runs.reverse();
+    match props.kind {
+        ChartKind::Latency => {
+            for (r, faint) in &runs {
+                let pts = r.series.points();
+                let pick =
+                    |f: fn(&crate::metrics::Percentiles) -> f64| pieces(pts, move |p| p.latency_ms.map(|l| f(&l)));
+                lines.push(Line { label: "p50", pieces: pick(|l| l.p50), color: BLUE, dashed: false, faint: *faint });
+                lines.push(Line { label: "p95", pieces: pick(|l| l.p95), color: AMBER, dashed: false, faint: *faint });
+                lines.push(Line { label: "p99", pieces: pick(|l| l.p99), color: RED_, dashed: false, faint: *faint });
+            }
+            let target = props.slo.latency_p99_ms;
+            lines.push(Line {
+                label: "SLO",
+                pieces: vec![vec![(time_axis.start, target), (time_axis.end, target)]],
+                color: INK,
+                dashed: true,
+                faint: false,
+            });
+            let top = y_top(&lines);
+            Plot { x: time_axis, y: 0.0..top, x_unit: "s", shade, lines }
+        }
+        ChartKind::Throughput => {
+            for (r, faint) in &runs {
+                let pts = r.series.points();
+                let faint = *faint;
+                lines.push(Line {
+                    label: "offered",
+                    pieces: pieces(pts, |p| Some(p.offered_rps)),
+                    color: GREY,
+                    dashed: false,
+                    faint,
+                });
+                lines.push(Line {
+                    label: "completed",
+                    pieces: pieces(pts, |p| Some(p.completed_rps)),
+                    color: GREEN_,
+                    dashed: false,
+                    faint,
+                });
+                lines.push(Line {
+                    label: "errors",
+                    pieces: pieces(pts, |p| Some(p.errors_rps)),
+                    color: RED_,
+                    dashed: false,
+                    faint,
+                });
+            }
+            let top = y_top(&lines);
+            Plot { x: time_axis, y: 0.0..top, x_unit: "s", shade, lines }
+        }
+        ChartKind::Availability => {
+            for (r, faint) in &runs {
+                let pts = r.series.points();
+                let pieces = pieces(pts, |p| p.availability.map(|a| a * 100.0));
+                lines.push(Line { label: "availability", pieces, color: BLUE, dashed: false, faint: *faint });
+            }
+            let target = props.slo.availability * 100.0;
+            lines.push(Line {
+                label: "SLO",
+                pieces: vec![vec![(time_axis.start, target), (time_axis.end, target)]],
+                color: INK,
+                dashed: true,
+                faint: false,
+            });
+            // From a little below the lowest value (or the target) to 100%.
+            let low = lines.iter().flat_map(|l| l.pieces.iter().flatten()).map(|p| p.1).fold(target, f64::min);
+            let margin = ((100.0 - low) * 0.15).max(0.01);
+            Plot { x: time_axis, y: (low - margin).max(0.0)..100.0 + margin / 3.0, x_unit: "s", shade, lines }
+        }
+        ChartKind::Cdf => {
+            for (r, faint) in &runs {
+                let points = r.cdf.iter().map(|&(ms, q)| (ms, q * 100.0)).collect();
+                lines.push(Line { label: "", pieces: vec![points], color: BLUE, dashed: false, faint: *faint });
+            }
+            // Up to the largest p99.9 of the runs: the far tail flattens the rest.
+            let right = runs
+                .iter()
+                .filter_map(|(r, _)| r.cdf.iter().find(|(_, q)| *q >= 0.999).map(|(ms, _)| *ms))
+                .fold(1.0, f64::max);
+            Plot { x: 0.0..right * 1.05, y: 0.0..100.0, x_unit: "ms", shade: None, lines }
+        }
+    }
+}
+
+/// The values `f` gives for `points`, at each interval's midpoint, broken
+/// where it gives none.
+fn pieces(points: &[SeriesPoint], f: impl Fn(&SeriesPoint) -> Option<f64>) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for p in points {
+        match f(p) {
+            Some(v) => out.last_mut().map_or((), |piece| piece.push(((p.start_s + p.end_s) / 2.0, v))),
+            None => out.push(Vec::new()),
+        }
+    }
+    out.retain(|piece| !piece.is_empty());
+    out
+}
+
+/// A y-axis top with headroom over every line (and at least 1).
+fn y_top(lines: &[Line]) -> f64 {
+    lines.iter().flat_map(|l| l.pieces.iter().flatten()).map(|p| p.1).fold(0.0, f64::max).max(1.0) * 1.15
+}
+
+/// Draws `plot` on `canvas` at the device's pixel ratio.
+fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+    if w <= 0.0 || h <= 0.0 {
+        return Ok(());
+    }
+    canvas.set_width((w * dpr) as u32);
+    canvas.set_height((h * dpr) as u32);
+    let px = |v: f64| (v * dpr).round() as u32;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(6.0))
+        .margin_right(px(16.0))
+        .x_label_area_size(px(22.0))
+        .y_label_area_size(px(40.0))
+        .build_cartesian_2d(plot.x.clone(), plot.y.clone())
+        .map_err(|e| e.to_string())?;
+    let font = ("sans-serif", px(11.0)).into_font().color(&RGBColor(0x66, 0x70, 0x85));
+    let x_unit = plot.x_unit;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(5)
+        .label_style(font)
+        .x_label_formatter(&|v| format!("{} {x_unit}", trim(*v)))
+        .y_label_formatter(&|v| trim(*v))
+        .light_line_style(RGBColor(0xf0, 0xf2, 0xf6))
+        .bold_line_style(RGBColor(0xe4, 0xe8, 0xef))
+        .axis_style(RGBColor(0xd9, 0xde, 0xe7))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    if let Some(shade) = &plot.shade {
+        let area = Rectangle::new(
+            [(shade.start, plot.y.start), (shade.end, plot.y.end)],
+            RGBAColor(0x66, 0x70, 0x85, 0.08).filled(),
+        );
+        chart.draw_series(std::iter::once(area)).map_err(|e| e.to_string())?;
+    }
+    for line in &plot.lines {
+        let color = if line.faint { line.color.mix(0.3) } else { line.color.to_rgba() };
+        let style = ShapeStyle { color, filled: false, stroke_width: px(if line.faint { 1.0 } else { 1.6 }) };
+        for piece in &line.pieces {
+            let points = piece.iter().copied();
+            let drawn = if line.dashed {
+                chart.draw_series(DashedLineSeries::new(points, px(5.0), px(4.0), style)).map(drop)
+            } else {
+                chart.draw_series(LineSeries::new(points, style)).map(drop)
+            };
+            drawn.map_err(|e| e.to_string())?;
+        }
+    }
+    root.present().map_err(|e| e.to_string())
+}
+
+/// An axis figure without needless digits: 1200, 0.5, 99.95.
+fn trim(v: f64) -> String {
+    let s = if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}

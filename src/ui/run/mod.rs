@@ -1,0 +1,334 @@
+//! Runs the current scenario in the page: a timer loop steps the engine
+//! within a wall-time budget per tick and publishes readouts, which the
+//! panel shows as figures and charts. The engine is the same one the CLI
+//! runs.
+
+mod charts;
+mod export;
+mod panel;
+
+pub use panel::RunPanel;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use yew::prelude::*;
+
+use super::store::Shared;
+use crate::metrics::SeriesView;
+use crate::sim::{NodeSnapshot, SimTime, Simulation, Update};
+
+/// Wall time between steps, ms.
+const TICK_MS: u64 = 50;
+/// Wall time one tick may spend simulating, ms: the page stays responsive
+/// whatever the speed; a heavy design then runs slower than asked.
+const BUDGET_MS: f64 = 15.0;
+/// Simulated time per engine call inside a tick (budget checks between).
+const SLICE: SimTime = SimTime(20_000_000);
+/// Simulated time of one Step, ms.
+const STEP_MS: f64 = 100.0;
+/// Window of the headline readouts, s.
+const WINDOW_S: f64 = 10.0;
+/// The speed value meaning "as fast as possible".
+pub const MAX_SPEED: u32 = 0;
+
+/// Where a run is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunState {
+    /// Nothing simulated yet.
+    Idle,
+    /// Stepping.
+    Running,
+    /// Stopped part-way; Run continues.
+    Paused,
+    /// Reached the scenario's duration.
+    Finished,
+}
+
+/// What the page shows of a run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Readouts {
+    /// Simulated time, s.
+    pub time_s: f64,
+    /// The run's duration, s.
+    pub duration_s: f64,
+    /// Availability over the last window, 0–1.
+    pub availability: f64,
+    /// p99 response time over the last window, ms.
+    pub p99_ms: f64,
+    /// Completions per second over the last window, req/s.
+    pub throughput_rps: f64,
+    /// Share of the SLO's error budget left over the run after the
+    /// warm-up, 0–1 (negative once overspent); `None` before any request
+    /// ended.
+    pub error_budget_left: Option<f64>,
+    /// Per-node state now.
+    pub nodes: Vec<NodeSnapshot>,
+    /// Per-interval figures for the charts.
+    pub series: SeriesView,
+    /// Latency CDF after the warm-up as (ms, share ≤), once finished.
+    pub cdf: Vec<(f64, f64)>,
+    /// The report's digest once the run is finished (equal to what
+    /// `archsim run` prints for the same scenario and seed).
+    pub digest: Option<String>,
+}
+
+/// A run in progress and its chart points, kept up to date incrementally.
+struct Live {
+    sim: Simulation,
+    view: SeriesView,
+}
+
+impl Readouts {
+    fn of(live: &mut Live, slo_availability: f64) -> Readouts {
+        let sim = &live.sim;
+        let now = sim.now();
+        let from = SimTime(now.0.saturating_sub(SimTime::from_s(WINDOW_S).0));
+        let metrics = sim.metrics();
+        let w = metrics.series.summary(from, now);
+        live.view.refresh(&metrics.series, now);
+        let ended = metrics.counts.ended();
+        // Budget: the failures the SLO allows among the requests so far.
+        let budget = (1.0 - slo_availability) * ended as f64;
+        let failures = (ended - metrics.counts.completed) as f64;
+        let finished = sim.is_finished();
+        Readouts {
+            time_s: now.as_s(),
+            duration_s: sim.duration().as_s(),
+            availability: w.availability,
+            p99_ms: w.p99_ms,
+            throughput_rps: w.throughput_rps,
+            error_budget_left: (ended > 0).then(|| 1.0 - failures / budget),
+            nodes: sim.snapshot().nodes,
+            series: live.view.clone(),
+            cdf: if finished { metrics.latency.cdf() } else { Vec::new() },
+            digest: finished.then(|| sim.report().digest),
+        }
+    }
+}
+
+/// Run controls and state, from [`use_run`].
+#[derive(Clone, PartialEq)]
+pub struct RunControl {
+    /// Where the run is.
+    pub state: RunState,
+    /// Latest readouts.
+    pub readouts: Rc<Readouts>,
+    /// The last run before a reset, for comparison.
+    pub previous: Option<Rc<Readouts>>,
+    /// Why the scenario cannot run, if it cannot.
+    pub error: Option<String>,
+    /// Edits made during the run that only a new run applies.
+    pub notice: Option<String>,
+    /// Simulated seconds per wall second ([`MAX_SPEED`]: as fast as possible).
+    pub speed: u32,
+    /// Start or continue.
+    pub on_run: Callback<()>,
+    /// Stop stepping, keeping the state.
+    pub on_pause: Callback<()>,
+    /// Advance by one step (100 ms simulated) and pause.
+    pub on_step: Callback<()>,
+    /// Discard the run (it stays as the previous run).
+    pub on_reset: Callback<()>,
+    /// Change the speed.
+    pub on_speed: Callback<u32>,
+}
+
+/// Milliseconds from the page's time origin (wall clock of the UI only; the
+/// engine never sees it).
+fn wall_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+type LiveCell = Rc<RefCell<Option<Live>>>;
+
+/// Owns a [`Simulation`] of `scenario` (with the scenario's seed) and steps
+/// it while running.
+#[hook]
+pub fn use_run(scenario: Shared) -> RunControl {
+    let live: LiveCell = use_mut_ref(|| None::<Live>);
+    // Bumped to stop the stepping loop of an earlier Run.
+    let generation = use_mut_ref(|| 0u64);
+    // The stepping loop reads the speed and SLO live from these cells; the
+    // state below is what the panel renders.
+    let speed_ref = use_mut_ref(|| 1u32);
+    let slo_ref = use_mut_ref(|| scenario.settings.slo.availability);
+    *slo_ref.borrow_mut() = scenario.settings.slo.availability;
+    let state = use_state(|| RunState::Idle);
+    let readouts = use_state(|| Rc::new(Readouts::default()));
+    let previous = use_state(|| None::<Rc<Readouts>>);
+    let error = use_state(|| None::<String>);
+    let notice = use_state(|| None::<String>);
+    let speed = use_state(|| 1u32);
+
+    // Edits while a run exists apply from the current simulated time on.
+    {
+        let (live, notice) = (live.clone(), notice.clone());
+        use_effect_with(scenario.clone(), move |edited| {
+            if let Some(l) = live.borrow_mut().as_mut() {
+                notice.set(match l.sim.update(edited) {
+                    Ok(Update::Applied) => None,
+                    Ok(Update::RestartNeeded(reasons)) => {
+                        Some(format!("Reset the run to apply: {}.", reasons.join("; ")))
+                    }
+                    Err(e) => Some(format!("Not applied to the run: {e}")),
+                });
+            }
+        });
+    }
+
+    // Creates the simulation if there is none; false (with the reason
+    // shown) when the scenario cannot run.
+    let ensure = {
+        let (live, error, scenario) = (live.clone(), error.clone(), scenario.clone());
+        move || -> bool {
+            if live.borrow().is_none() {
+                match Simulation::new(&scenario, scenario.settings.seed) {
+                    Ok(sim) => *live.borrow_mut() = Some(Live { sim, view: SeriesView::new() }),
+                    Err(e) => {
+                        error.set(Some(e.to_string()));
+                        return false;
+                    }
+                }
+            }
+            error.set(None);
+            true
+        }
+    };
+    let stepper = Stepper {
+        live: live.clone(),
+        generation: generation.clone(),
+        speed: speed_ref.clone(),
+        slo: slo_ref.clone(),
+        state: state.clone(),
+        readouts: readouts.clone(),
+    };
+    let on_run = {
+        let (stepper, ensure) = (stepper.clone(), ensure.clone());
+        Callback::from(move |()| {
+            if !ensure() {
+                return;
+            }
+            stepper.state.set(RunState::Running);
+            *stepper.generation.borrow_mut() += 1;
+            let mine = *stepper.generation.borrow();
+            stepper.clone().run(mine);
+        })
+    };
+    let on_pause = {
+        let (generation, state) = (generation.clone(), state.clone());
+        Callback::from(move |()| {
+            *generation.borrow_mut() += 1;
+            state.set(RunState::Paused);
+        })
+    };
+    let on_step = {
+        let stepper = stepper.clone();
+        Callback::from(move |()| {
+            if !ensure() {
+                return;
+            }
+            *stepper.generation.borrow_mut() += 1;
+            stepper.advance(|now, _| now.after(SimTime::from_ms(STEP_MS)), f64::INFINITY);
+            let finished = stepper.live.borrow().as_ref().is_some_and(|l| l.sim.is_finished());
+            stepper.state.set(if finished { RunState::Finished } else { RunState::Paused });
+        })
+    };
+    let on_reset = {
+        let (live, generation, state, readouts) = (live.clone(), generation.clone(), state.clone(), readouts.clone());
+        let (notice, previous) = (notice.clone(), previous.clone());
+        Callback::from(move |()| {
+            *generation.borrow_mut() += 1;
+            *live.borrow_mut() = None;
+            notice.set(None);
+            state.set(RunState::Idle);
+            if !readouts.series.points().is_empty() {
+                previous.set(Some((*readouts).clone()));
+            }
+            readouts.set(Rc::new(Readouts::default()));
+        })
+    };
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |s: u32| {
+            *speed_ref.borrow_mut() = s;
+            speed.set(s);
+        })
+    };
+    RunControl {
+        state: *state,
+        readouts: (*readouts).clone(),
+        previous: (*previous).clone(),
+        error: (*error).clone(),
+        notice: (*notice).clone(),
+        speed: *speed,
+        on_run,
+        on_pause,
+        on_step,
+        on_reset,
+        on_speed,
+    }
+}
+
+/// What the stepping needs: the run, its controls' cells and the state it
+/// publishes.
+#[derive(Clone)]
+struct Stepper {
+    live: LiveCell,
+    generation: Rc<RefCell<u64>>,
+    speed: Rc<RefCell<u32>>,
+    slo: Rc<RefCell<f64>>,
+    state: UseStateHandle<RunState>,
+    readouts: UseStateHandle<Rc<Readouts>>,
+}
+
+impl Stepper {
+    /// Simulates up to `target(now, duration)` or for `budget_ms` of wall
+    /// time, whichever comes first, and publishes the readouts.
+    fn advance(&self, target: impl Fn(SimTime, SimTime) -> SimTime, budget_ms: f64) {
+        let mut guard = self.live.borrow_mut();
+        let Some(live) = guard.as_mut() else { return };
+        let s = &mut live.sim;
+        let target = target(s.now(), s.duration());
+        let started = wall_ms();
+        while s.now() < target && !s.is_finished() && wall_ms() - started < budget_ms {
+            s.run_until(s.now().after(SLICE).min(target));
+        }
+        self.readouts.set(Rc::new(Readouts::of(live, *self.slo.borrow())));
+    }
+
+    /// Steps every tick until paused, reset or finished (`mine` is this
+    /// loop's generation).
+    fn run(self, mine: u64) {
+        yew::platform::spawn_local(async move {
+            loop {
+                let max = *self.speed.borrow() == MAX_SPEED;
+                // As fast as possible still yields to the page between ticks.
+                yew::platform::time::sleep(Duration::from_millis(if max { 1 } else { TICK_MS })).await;
+                if *self.generation.borrow() != mine {
+                    return;
+                }
+                let speed = *self.speed.borrow();
+                self.advance(
+                    |now, duration| {
+                        if speed == MAX_SPEED {
+                            duration
+                        } else {
+                            now.after(SimTime::from_ms((TICK_MS * u64::from(speed)) as f64))
+                        }
+                    },
+                    BUDGET_MS,
+                );
+                match self.live.borrow().as_ref().map(|l| l.sim.is_finished()) {
+                    Some(false) => {}
+                    Some(true) => {
+                        self.state.set(RunState::Finished);
+                        return;
+                    }
+                    None => return,
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,87 @@
+// Charts of a run: latency percentiles, throughput and availability fill in
+// as the run goes, the latency CDF follows its end, the previous run stays
+// as a faint overlay after Reset, and the series and charts export.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { useBrowser, openApp, screenshot } from './harness.mjs';
+
+const env = useBrowser();
+
+// Line colours of the charts (src/ui/run/charts.rs), and the previous run's
+// red (p99) mixed at 30% over white.
+const RED = [194, 59, 59];
+const AMBER = [201, 138, 18];
+const BLUE = [31, 111, 235];
+const GREEN = [61, 154, 87];
+const FAINT_RED = [237, 196, 196];
+
+/** Pixels of the chart's canvas within a small distance of `rgb`. */
+function ink(page, chart, rgb) {
+  return page.evaluate(([chart, rgb]) => {
+    const c = document.querySelector(`[data-testid=chart-${chart}]`);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i] - rgb[0]) < 24 && Math.abs(d[i + 1] - rgb[1]) < 24 && Math.abs(d[i + 2] - rgb[2]) < 24) n++;
+    }
+    return n;
+  }, [chart, rgb]);
+}
+
+/** Clicks `testid` and returns the downloaded file's name and bytes. */
+async function download(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
+test('charts draw a run, keep the previous one for comparison, and export', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  // Before a run the charts show axes only.
+  assert.equal(await ink(page, 'latency', RED), 0);
+  assert.equal(await page.getByTestId('chart-cdf').count(), 0, 'no CDF before a run');
+
+  await page.getByTestId('speed').selectOption('0');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'finished');
+  for (const [chart, colour, what] of [['latency', RED, 'p99'], ['latency', AMBER, 'p95'], ['latency', BLUE, 'p50'],
+    ['throughput', GREEN, 'completed'], ['availability', BLUE, 'availability'], ['cdf', BLUE, 'CDF']]) {
+    const n = await ink(page, chart, colour);
+    assert.ok(n > 100, `${what} line drawn on chart-${chart}: ${n} pixels`);
+  }
+  await screenshot(page, 'charts-finished');
+
+  // The series as CSV: one row per 1 s interval of the 120 s run, and the
+  // offered rate is the scenario's 400 req/s (Poisson: the mean of 120
+  // one-second counts is within 400 ± 3·√(400/120)).
+  const csv = await download(page, 'export-csv');
+  assert.equal(csv.name, 'archsim-series.csv');
+  const [header, ...rows] = csv.bytes.toString('utf8').trim().split('\n');
+  assert.equal(header, 'start_s,end_s,offered_rps,completed_rps,errors_rps,availability,p50_ms,p95_ms,p99_ms');
+  assert.equal(rows.length, 120);
+  const offered = rows.map((r) => Number(r.split(',')[2]));
+  const mean = offered.reduce((a, b) => a + b, 0) / offered.length;
+  assert.ok(Math.abs(mean - 400) < 3 * Math.sqrt(400 / 120), `mean offered ${mean} req/s`);
+  const png = await download(page, 'export-png-latency');
+  assert.equal(png.name, 'archsim-latency.png');
+  assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+  // A stricter SLO (p99 ≤ 50 ms, below the measured ~120 ms) marks the p99
+  // readout as breaching, without a restart.
+  await page.getByTestId('param-slo.latency_p99_ms').fill('50');
+  await page.getByTestId('param-slo.latency_p99_ms').press('Enter');
+  await page.locator('.readout.breach [data-testid=metric-p99]').waitFor();
+
+  // Reset: the finished run becomes the faint overlay behind the next.
+  await page.getByTestId('reset').click();
+  await page.waitForFunction(() => document.querySelector('.legend').innerText.includes('previous'));
+  assert.equal(await ink(page, 'latency', RED), 0, 'no current run drawn');
+  assert.ok(await ink(page, 'latency', FAINT_RED) > 100, 'previous p99 drawn faintly');
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) > 20);
+  assert.ok(await ink(page, 'latency', RED) > 20, 'the new run is drawn over the previous one');
+  assert.ok(await ink(page, 'latency', FAINT_RED) > 20, 'the previous run is still drawn');
+  await screenshot(page, 'charts-compare');
+  assert.deepEqual(problems, []);
+});
