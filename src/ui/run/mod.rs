@@ -230,7 +230,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
                 return;
             }
             *stepper.generation.borrow_mut() += 1;
-            stepper.advance(|now, _| now.after(SimTime::from_ms(STEP_MS)), f64::INFINITY);
+            stepper.advance(|now, _| now.after(SimTime::from_ms(STEP_MS)), f64::INFINITY, true);
             let finished = stepper.live.borrow().as_ref().is_some_and(|l| l.sim.is_finished());
             stepper.state.set(if finished { RunState::Finished } else { RunState::Paused });
         })
@@ -285,8 +285,9 @@ struct Stepper {
 
 impl Stepper {
     /// Simulates up to `target(now, duration)` or for `budget_ms` of wall
-    /// time, whichever comes first, and publishes the readouts.
-    fn advance(&self, target: impl Fn(SimTime, SimTime) -> SimTime, budget_ms: f64) {
+    /// time, whichever comes first, and publishes the readouts if `publish`
+    /// or the run finished.
+    fn advance(&self, target: impl Fn(SimTime, SimTime) -> SimTime, budget_ms: f64, publish: bool) {
         let mut guard = self.live.borrow_mut();
         let Some(live) = guard.as_mut() else { return };
         let s = &mut live.sim;
@@ -295,13 +296,16 @@ impl Stepper {
         while s.now() < target && !s.is_finished() && wall_ms() - started < budget_ms {
             s.run_until(s.now().after(SLICE).min(target));
         }
-        self.readouts.set(Rc::new(Readouts::of(live, *self.slo.borrow())));
+        if publish || s.is_finished() {
+            self.readouts.set(Rc::new(Readouts::of(live, *self.slo.borrow())));
+        }
     }
 
     /// Steps every tick until paused, reset or finished (`mine` is this
     /// loop's generation).
     fn run(self, mine: u64) {
         yew::platform::spawn_local(async move {
+            let mut published = f64::NEG_INFINITY;
             loop {
                 let max = *self.speed.borrow() == MAX_SPEED;
                 // As fast as possible still yields to the page between ticks.
@@ -310,6 +314,12 @@ impl Stepper {
                     return;
                 }
                 let speed = *self.speed.borrow();
+                // Redrawing readouts and charts costs a few ms: as fast as
+                // possible spends them at most every TICK_MS.
+                let publish = !max || wall_ms() - published >= TICK_MS as f64;
+                if publish {
+                    published = wall_ms();
+                }
                 self.advance(
                     |now, duration| {
                         if speed == MAX_SPEED {
@@ -319,6 +329,7 @@ impl Stepper {
                         }
                     },
                     BUDGET_MS,
+                    publish,
                 );
                 match self.live.borrow().as_ref().map(|l| l.sim.is_finished()) {
                     Some(false) => {}
