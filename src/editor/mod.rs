@@ -288,6 +288,7 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
                 n.zone = n.zone.take().filter(|z| !gone.contains(z));
             }
             s.nodes.retain(|n| !nodes.contains(&n.id));
+            s.faults.retain(|f| !nodes.contains(&f.node));
             s.edges.retain(|e| {
                 !nodes.contains(&e.from)
                     && !nodes.contains(&e.to)

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{NodeId, RequestClass};
+use super::{HealthCheck, NodeId, RequestClass};
 
 /// A load balancer. Its backends are the replicas of the service pools it
 /// has edges to (a pool with 3 replicas is 3 backends).
@@ -22,6 +22,8 @@ pub struct LoadBalancerParams {
     /// Processing cores: the balancer forwards at most
     /// `cores / processing_time` requests per second.
     pub cores: u32,
+    /// Active health checks of the backends.
+    pub health_check: HealthCheck,
 }
 
 impl Default for LoadBalancerParams {
@@ -32,6 +34,7 @@ impl Default for LoadBalancerParams {
             max_connections: 10_000,
             processing_time_ms: 0.05,
             cores: 4,
+            health_check: HealthCheck::default(),
         }
     }
 }

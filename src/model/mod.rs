@@ -7,6 +7,7 @@
 
 mod balancer;
 mod edge;
+mod fault;
 mod kind;
 mod service;
 mod traffic;
@@ -15,6 +16,7 @@ pub mod variants;
 
 pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, Route};
 pub use edge::{CallMode, Edge, Jitter, Latency};
+pub use fault::{Fault, FaultKind, HealthCheck};
 pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};
 pub use service::{lognormal_fit, ServiceParams, ServiceTime, Usl, Z99};
 pub use traffic::{Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix};
@@ -75,6 +77,9 @@ pub struct Scenario {
     /// The calls between components, in the order each caller makes them.
     #[serde(default)]
     pub edges: Vec<Edge>,
+    /// Faults the run injects on schedule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
 }
 
 /// How a scenario is run.
@@ -238,6 +243,7 @@ impl Scenario {
             zones: Vec::new(),
             nodes: Vec::new(),
             edges: Vec::new(),
+            faults: Vec::new(),
         }
     }
 

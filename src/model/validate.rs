@@ -73,6 +73,7 @@ impl Scenario {
         self.check_settings(&mut c);
         self.check_nodes(&mut c);
         self.check_edges(&mut c);
+        self.check_faults(&mut c);
         if c.problems.is_empty() {
             Ok(())
         } else {
@@ -200,6 +201,35 @@ impl Scenario {
             }
         }
         None
+    }
+
+    fn check_faults(&self, c: &mut Checker) {
+        for (i, f) in self.faults.iter().enumerate() {
+            let path = format!("$.faults[{i}]");
+            c.range(&format!("{path}.at_s"), f.at_s, 0.0, MAX_DURATION_S);
+            if let Some(for_s) = f.for_s {
+                c.range(&format!("{path}.for_s"), for_s, f64::MIN_POSITIVE, MAX_DURATION_S);
+            }
+            if let Some(reason) = self.fault_target_problem(&f.node, f.replica) {
+                c.fail(format!("{path}.node"), reason);
+            }
+        }
+    }
+
+    /// Why `node` (or its `replica`) cannot crash, if it cannot: it must be
+    /// a service pool, and the replica one of its own.
+    pub fn fault_target_problem(&self, node: &NodeId, replica: Option<u32>) -> Option<String> {
+        let Some(n) = self.node(node) else { return Some(format!("node `{node}` does not exist")) };
+        let NodeKind::Service(p) = &n.kind else {
+            return Some(format!(
+                "`{node}` is a {}: crash faults apply to service pools",
+                n.kind.info().title.to_lowercase()
+            ));
+        };
+        match replica {
+            Some(r) if r >= p.replicas => Some(format!("`{node}` has replicas 0 to {}", p.replicas - 1)),
+            _ => None,
+        }
     }
 
     fn check_edges(&self, c: &mut Checker) {
@@ -376,6 +406,13 @@ fn check_balancer(c: &mut Checker, path: &str, p: &LoadBalancerParams) {
         c.fail(format!("{path}.cores"), "must be 1 to 1024");
     }
     c.range(&format!("{path}.processing_time_ms"), p.processing_time_ms, 0.0, 60_000.0);
+    let h = &p.health_check;
+    c.range(&format!("{path}.health_check.interval_ms"), h.interval_ms, 1.0, 3_600_000.0);
+    for (name, v) in [("unhealthy_threshold", h.unhealthy_threshold), ("healthy_threshold", h.healthy_threshold)] {
+        if v == 0 || v > 100 {
+            c.fail(format!("{path}.health_check.{name}"), "must be 1 to 100");
+        }
+    }
 }
 
 fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {

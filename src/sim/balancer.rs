@@ -1,7 +1,9 @@
 //! Load balancers: a processing stage with its own cores and connection
 //! limit, then backend selection (round robin, smooth weighted round robin,
 //! random, least outstanding, power of two choices, consistent hashing on
-//! session or key), and L7 routing of request classes to pools.
+//! session or key), and L7 routing of request classes to pools. Active
+//! health checks probe every backend each interval and take backends out of
+//! (and back into) rotation after consecutive failed (good) probes.
 
 use std::collections::VecDeque;
 use std::hash::Hasher;
@@ -9,9 +11,9 @@ use std::hash::Hasher;
 use siphasher::sip::SipHasher13;
 
 use crate::metrics::NodeStats;
-use crate::model::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, NodeId, RequestClass};
+use crate::model::{HashOn, HealthCheck, LbAlgorithm, LbMode, LoadBalancerParams, NodeId, RequestClass};
 
-use super::component::{Behavior, CallResult, Ctx, Event, Failure};
+use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer};
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -23,11 +25,17 @@ const VNODES: u32 = 100;
 /// One backend: a replica of a pool, reached over an edge.
 struct Backend {
     edge: u32,
+    /// Its pool (index in `BalancerSim::pools`).
+    pool: usize,
     replica: u32,
     weight: i64,
     outstanding: u32,
     /// Smooth-WRR running weight.
     current: i64,
+    /// In rotation (the health checks' verdict).
+    healthy: bool,
+    /// Consecutive probes that contradict the verdict.
+    streak: u32,
 }
 
 /// A pool this balancer forwards to.
@@ -44,17 +52,24 @@ pub struct Pool {
 
 /// A load balancer in a run.
 pub struct BalancerSim {
+    node: u32,
     algorithm: LbAlgorithm,
+    health_check: HealthCheck,
     max_connections: u32,
     processing: SimTime,
     cores: u32,
     backends: Vec<Backend>,
-    /// Candidate backends per request class (read, write, other).
+    /// Backends each request class (read, write, other) may go to.
+    routed: [Vec<u32>; 3],
+    /// The healthy ones among them (all of them when none is healthy:
+    /// failing open, as AWS load balancers do).
     candidates: [Vec<u32>; 3],
     /// Consistent-hash ring: (point, backend), sorted.
     ring: Vec<(u64, u32)>,
     /// Per pool: (edge index, index of its first backend).
     pool_base: Vec<(u32, usize)>,
+    /// Pool node ids, for the event log.
+    pools: Vec<NodeId>,
     busy_cores: u32,
     waiting: VecDeque<ReqId>,
     outstanding: u32,
@@ -79,8 +94,9 @@ fn hash(parts: &[u64]) -> u64 {
 }
 
 impl BalancerSim {
-    /// A balancer with parameters `p` in front of `pools`.
-    pub fn new(name: &str, p: &LoadBalancerParams, pools: &[Pool], seed: u64, warmup: SimTime) -> Self {
+    /// Node `node` (index), a balancer with parameters `p` in front of
+    /// `pools`.
+    pub fn new(node: u32, name: &str, p: &LoadBalancerParams, pools: &[Pool], seed: u64, warmup: SimTime) -> Self {
         let mut backends = Vec::new();
         let mut owner = Vec::new();
         let mut pool_base = Vec::new();
@@ -89,10 +105,13 @@ impl BalancerSim {
             for replica in 0..pool.replicas {
                 backends.push(Backend {
                     edge: pool.edge,
+                    pool: k,
                     replica,
                     weight: i64::from(pool.weight),
                     outstanding: 0,
                     current: 0,
+                    healthy: true,
+                    streak: 0,
                 });
                 owner.push(k);
             }
@@ -101,7 +120,7 @@ impl BalancerSim {
             LbMode::L4 => &[][..],
             LbMode::L7 { routes } => &routes[..],
         };
-        let candidates = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
+        let routed = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
             let allowed: Vec<bool> = match routes.iter().find(|r| r.class == class) {
                 Some(route) => pools.iter().map(|pool| route.targets.contains(&pool.id)).collect(),
                 None => vec![true; pools.len()],
@@ -117,14 +136,18 @@ impl BalancerSim {
             .collect();
         ring.sort_unstable();
         BalancerSim {
+            node,
             algorithm: p.algorithm,
+            health_check: p.health_check,
             max_connections: p.max_connections,
             processing: SimTime::from_ms(p.processing_time_ms),
             cores: p.cores,
             backends,
-            candidates,
+            candidates: routed.clone(),
+            routed,
             ring,
             pool_base,
+            pools: pools.iter().map(|p| p.id.clone()).collect(),
             busy_cores: 0,
             waiting: VecDeque::new(),
             outstanding: 0,
@@ -144,6 +167,7 @@ impl BalancerSim {
     /// changing it needs a new run.
     pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &LoadBalancerParams) {
         self.algorithm = p.algorithm;
+        self.health_check = p.health_check;
         self.max_connections = p.max_connections;
         self.processing = SimTime::from_ms(p.processing_time_ms);
         self.cores = p.cores;
@@ -236,6 +260,43 @@ impl BalancerSim {
         Some(pick)
     }
 
+    /// Probes every backend (reading whether its replica is up) and moves
+    /// backends in or out of rotation once a threshold of consecutive
+    /// contrary probes is reached.
+    fn probe(&mut self, ctx: &mut Ctx) {
+        let h = self.health_check;
+        let mut changed = false;
+        for b in &mut self.backends {
+            let pool = ctx.links[b.edge as usize].to;
+            let up = ctx.up.get(pool as usize).and_then(|r| r.get(b.replica as usize)).copied().unwrap_or(true);
+            if up == b.healthy {
+                b.streak = 0;
+                continue;
+            }
+            b.streak += 1;
+            let threshold = if b.healthy { h.unhealthy_threshold } else { h.healthy_threshold };
+            if b.streak >= threshold {
+                b.healthy = up;
+                b.streak = 0;
+                changed = true;
+                let (what, verdict) =
+                    if up { ("healthy", "back in rotation") } else { ("unhealthy", "out of rotation") };
+                let detail = format!(
+                    "replica {} of `{}` {verdict} after {threshold} consecutive probes",
+                    b.replica, self.pools[b.pool]
+                );
+                ctx.log(self.node, what, detail);
+            }
+        }
+        if changed {
+            for (candidates, routed) in self.candidates.iter_mut().zip(&self.routed) {
+                let healthy: Vec<u32> = routed.iter().copied().filter(|&b| self.backends[b as usize].healthy).collect();
+                *candidates = if healthy.is_empty() { routed.clone() } else { healthy };
+            }
+        }
+        ctx.set_timer(self.node, Timer::HealthCheck, ctx.now().after(SimTime::from_ms(h.interval_ms)));
+    }
+
     fn backend_of(&self, child: &Request) -> Option<usize> {
         let &(_, base) = self.pool_base.iter().find(|(edge, _)| *edge == child.edge)?;
         Some(base + child.replica as usize)
@@ -243,6 +304,16 @@ impl BalancerSim {
 }
 
 impl Behavior for BalancerSim {
+    fn start(&mut self, ctx: &mut Ctx) {
+        ctx.set_timer(self.node, Timer::HealthCheck, SimTime::from_ms(self.health_check.interval_ms));
+    }
+
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        if timer == Timer::HealthCheck {
+            self.probe(ctx);
+        }
+    }
+
     fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
         let now = ctx.now();
         self.stats.arrive(now);

@@ -29,6 +29,8 @@ pub enum Timer {
     UserReady,
     /// The oldest pending client deadline may have passed.
     Deadlines,
+    /// A load balancer probes its backends.
+    HealthCheck,
 }
 
 /// What the kernel schedules.
@@ -47,25 +49,54 @@ pub enum Event {
     Done(ReqId),
     /// A reply reaches the request's caller.
     Reply(ReqId, CallResult),
+    /// A node (or one replica of it, unless [`ANY_REPLICA`]) crashes
+    /// (`up` false) or recovers (`up` true).
+    Fault {
+        /// Node index.
+        node: u32,
+        /// Replica, or [`ANY_REPLICA`] for all.
+        replica: u32,
+        /// Recovers rather than crashes.
+        up: bool,
+    },
 }
 
-/// What a component may touch while handling an event: the clock, the
-/// queue, the requests, the links and the client metrics.
-pub struct Ctx<'a> {
+/// Something that happened to a node, for the report's `events`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Logged {
+    /// When.
+    pub t: SimTime,
+    /// Node index.
+    pub node: u32,
+    /// What, in one word (`crash`, `recover`, `unhealthy`, `healthy`).
+    pub what: &'static str,
+    /// A sentence for people.
+    pub detail: String,
+}
+
+/// The world components act in, and all they may touch while handling an
+/// event: the clock and pending events, the live requests, the links, the
+/// client metrics, which replicas are up, and the event log.
+pub struct Ctx {
     /// Pending events (and the clock).
-    pub queue: &'a mut EventQueue<Event>,
+    pub queue: EventQueue<Event>,
     /// Live requests.
-    pub requests: &'a mut Requests,
+    pub requests: Requests,
     /// All links, by edge index.
-    pub links: &'a mut [Link],
+    pub links: Vec<Link>,
     /// Client-level metrics.
-    pub metrics: &'a mut ClientMetrics,
+    pub metrics: ClientMetrics,
+    /// Per node, per replica: whether it is up (not crashed). What health
+    /// checks observe; only the kernel changes it.
+    pub up: Vec<Vec<bool>>,
+    /// What happened to nodes, in time order.
+    pub log: Vec<Logged>,
 }
 
 /// Sentinel replica: "any replica of the pool".
 pub const ANY_REPLICA: u32 = u32::MAX;
 
-impl Ctx<'_> {
+impl Ctx {
     /// The current simulated time.
     pub fn now(&self) -> SimTime {
         self.queue.now()
@@ -105,6 +136,12 @@ impl Ctx<'_> {
         self.queue.schedule(arrive, Event::Reply(req, result));
     }
 
+    /// Records an event of `node` now.
+    pub fn log(&mut self, node: u32, what: &'static str, detail: String) {
+        let t = self.now();
+        self.log.push(Logged { t, node, what, detail });
+    }
+
     /// Schedules `node`'s `timer` at `time`.
     pub fn set_timer(&mut self, node: u32, timer: Timer, time: SimTime) {
         self.queue.schedule(time, Event::Timer { node, timer });
@@ -130,6 +167,10 @@ pub trait Behavior {
     /// (already removed from the slab); its `origin` names the waiting
     /// request, or it is a client's own request.
     fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult);
+
+    /// The kernel crashed (`up` false) or recovered `replica` of this node
+    /// ([`ANY_REPLICA`]: all of them); `ctx.up` already says so.
+    fn on_fault(&mut self, _ctx: &mut Ctx, _replica: u32, _up: bool) {}
 
     /// The node's figures for the report, measured up to `now`.
     fn report(&self, now: SimTime) -> NodeReport;

@@ -8,9 +8,9 @@ use crate::model::{Arrivals, NodeKind, Scenario, Settings, Slo, ValidationError}
 
 use super::balancer::{BalancerSim, Pool};
 use super::client::ClientSim;
-use super::component::{Behavior, Ctx, Event};
+use super::component::{Behavior, Ctx, Event, ANY_REPLICA};
 use super::network::Link;
-use super::report::{EngineStats, Report, RequestReport};
+use super::report::{EngineStats, Report, RequestReport, TimelineEvent};
 use super::request::{Origin, Request, Requests};
 use super::service::ServiceSim;
 use super::{EventQueue, SimTime};
@@ -50,10 +50,7 @@ pub struct Simulation {
     scenario: Scenario,
     ids: Vec<String>,
     components: Vec<Component>,
-    queue: EventQueue<Event>,
-    requests: Requests,
-    links: Vec<Link>,
-    metrics: ClientMetrics,
+    ctx: Ctx,
     seed: u64,
     duration: SimTime,
     warmup: SimTime,
@@ -94,6 +91,8 @@ pub struct NodeSnapshot {
     pub capacity: u32,
     /// Requests waiting in queues now.
     pub queued: usize,
+    /// Replicas down (crashed) now.
+    pub down: u32,
 }
 
 impl Simulation {
@@ -142,33 +141,48 @@ impl Simulation {
                                 }
                             })
                             .collect();
-                        Component::Balancer(BalancerSim::new(name, p, &pools, seed, warmup))
+                        Component::Balancer(BalancerSim::new(i, name, p, &pools, seed, warmup))
                     }
-                    NodeKind::Service(p) => Component::Service(ServiceSim::new(name, p, outgoing(i), seed, warmup)),
+                    NodeKind::Service(p) => Component::Service(ServiceSim::new(i, name, p, outgoing(i), seed, warmup)),
                 }
             })
             .collect();
-        let mut sim = Simulation {
-            scenario: scenario.clone(),
-            ids: scenario.nodes.iter().map(|n| n.id.0.clone()).collect(),
-            components,
+        let up = scenario
+            .nodes
+            .iter()
+            .map(|n| match &n.kind {
+                NodeKind::Service(p) => vec![true; p.replicas as usize],
+                _ => Vec::new(),
+            })
+            .collect();
+        let mut ctx = Ctx {
             queue: EventQueue::new(),
             requests: Requests::default(),
             links,
             metrics: ClientMetrics::new(warmup),
+            up,
+            log: Vec::new(),
+        };
+        for f in &scenario.faults {
+            let (node, replica) = (index[f.node.as_str()], f.replica.unwrap_or(ANY_REPLICA));
+            let at = SimTime::from_s(f.at_s);
+            ctx.queue.schedule(at, Event::Fault { node, replica, up: false });
+            if let Some(for_s) = f.for_s {
+                ctx.queue.schedule(at.after(SimTime::from_s(for_s)), Event::Fault { node, replica, up: true });
+            }
+        }
+        let mut sim = Simulation {
+            scenario: scenario.clone(),
+            ids: scenario.nodes.iter().map(|n| n.id.0.clone()).collect(),
+            components,
+            ctx,
             seed,
             duration: SimTime::from_s(s.duration_s),
             warmup,
             events: 0,
         };
-        let mut ctx = Ctx {
-            queue: &mut sim.queue,
-            requests: &mut sim.requests,
-            links: &mut sim.links,
-            metrics: &mut sim.metrics,
-        };
         for c in &mut sim.components {
-            c.behavior().start(&mut ctx);
+            c.behavior().start(&mut sim.ctx);
         }
         Ok(sim)
     }
@@ -203,6 +217,9 @@ impl Simulation {
         if edited.edges != old.edges {
             reasons.push("edges changed".to_owned());
         }
+        if edited.faults != old.faults {
+            reasons.push("scheduled faults changed".to_owned());
+        }
         let same_nodes = edited.nodes.len() == old.nodes.len()
             && edited.nodes.iter().zip(&old.nodes).all(|(a, b)| {
                 a.id == b.id && a.zone == b.zone && std::mem::discriminant(&a.kind) == std::mem::discriminant(&b.kind)
@@ -231,17 +248,12 @@ impl Simulation {
         if !refused.is_empty() {
             return Ok(Update::RestartNeeded(refused));
         }
-        let mut ctx = Ctx {
-            queue: &mut self.queue,
-            requests: &mut self.requests,
-            links: &mut self.links,
-            metrics: &mut self.metrics,
-        };
+        let ctx = &mut self.ctx;
         for (component, node) in self.components.iter_mut().zip(&edited.nodes) {
             match (component, &node.kind) {
                 (Component::Client(c), NodeKind::Client(p)) => c.reconfigure(p),
-                (Component::Balancer(b), NodeKind::LoadBalancer(p)) => b.reconfigure(&mut ctx, p),
-                (Component::Service(s), NodeKind::Service(p)) => s.reconfigure(&mut ctx, p),
+                (Component::Balancer(b), NodeKind::LoadBalancer(p)) => b.reconfigure(ctx, p),
+                (Component::Service(s), NodeKind::Service(p)) => s.reconfigure(ctx, p),
                 // Kinds were checked equal above.
                 _ => {}
             }
@@ -253,7 +265,7 @@ impl Simulation {
 
     /// Simulated time now.
     pub fn now(&self) -> SimTime {
-        self.queue.now()
+        self.ctx.queue.now()
     }
 
     /// The run's end.
@@ -273,18 +285,18 @@ impl Simulation {
 
     /// Client-level metrics (totals and the time series).
     pub fn metrics(&self) -> &ClientMetrics {
-        &self.metrics
+        &self.ctx.metrics
     }
 
     /// Processes every event up to `t` (at most the duration) and leaves the
     /// clock at that time.
     pub fn run_until(&mut self, t: SimTime) {
         let end = t.min(self.duration);
-        while let Some(event) = self.queue.pop_until(end) {
+        while let Some(event) = self.ctx.queue.pop_until(end) {
             self.events += 1;
             self.dispatch(event);
         }
-        self.queue.advance_to(end);
+        self.ctx.queue.advance_to(end);
     }
 
     /// Runs to the end of the duration.
@@ -293,32 +305,50 @@ impl Simulation {
     }
 
     fn dispatch(&mut self, event: Event) {
-        let mut ctx = Ctx {
-            queue: &mut self.queue,
-            requests: &mut self.requests,
-            links: &mut self.links,
-            metrics: &mut self.metrics,
-        };
+        let ctx = &mut self.ctx;
         match event {
-            Event::Timer { node, timer } => self.components[node as usize].behavior().on_timer(&mut ctx, timer),
+            Event::Timer { node, timer } => self.components[node as usize].behavior().on_timer(ctx, timer),
             Event::Deliver(req) => {
                 if let Some(at) = ctx.requests.get(req).map(|r| r.at) {
-                    self.components[at as usize].behavior().on_deliver(&mut ctx, req);
+                    self.components[at as usize].behavior().on_deliver(ctx, req);
                 }
             }
             Event::Done(req) => {
                 if let Some(at) = ctx.requests.get(req).map(|r| r.at) {
-                    self.components[at as usize].behavior().on_done(&mut ctx, req);
+                    self.components[at as usize].behavior().on_done(ctx, req);
                 }
             }
             Event::Reply(req, result) => {
                 if let Some(child) = ctx.requests.remove(req) {
                     if child.origin != Origin::Detached {
-                        self.components[child.caller as usize].behavior().on_reply(&mut ctx, child, result);
+                        self.components[child.caller as usize].behavior().on_reply(ctx, child, result);
                     }
                 }
             }
+            Event::Fault { node, replica, up } => {
+                let Some(replicas) = ctx.up.get_mut(node as usize) else { return };
+                match replicas.get_mut(replica as usize) {
+                    Some(r) => *r = up,
+                    None => replicas.iter_mut().for_each(|r| *r = up),
+                }
+                self.components[node as usize].behavior().on_fault(ctx, replica, up);
+            }
         }
+    }
+
+    /// Crashes (`up` false) or recovers node `id`, or one `replica` of it,
+    /// now: a fault injected live. It takes effect at once, before the next
+    /// event.
+    ///
+    /// Errors: why the node cannot crash (unknown, not a service pool, no
+    /// such replica).
+    pub fn inject(&mut self, id: &str, replica: Option<u32>, up: bool) -> Result<(), String> {
+        if let Some(problem) = self.scenario.fault_target_problem(&id.into(), replica) {
+            return Err(problem);
+        }
+        let node = self.ids.iter().position(|n| n == id).unwrap_or_default() as u32;
+        self.dispatch(Event::Fault { node, replica: replica.unwrap_or(ANY_REPLICA), up });
+        Ok(())
     }
 
     /// The instantaneous state, for the UI.
@@ -336,22 +366,46 @@ impl Simulation {
                         (busy, s.capacity(), queued)
                     }
                 };
-                NodeSnapshot { id: id.clone(), busy, capacity, queued }
+                (id, busy, capacity, queued)
+            })
+            .zip(&self.ctx.up)
+            .map(|((id, busy, capacity, queued), up)| NodeSnapshot {
+                id: id.clone(),
+                busy,
+                capacity,
+                queued,
+                down: up.iter().filter(|u| !**u).count() as u32,
             })
             .collect();
-        Snapshot { time_s: self.now().as_s(), counts: self.metrics.counts, live_requests: self.requests.live(), nodes }
+        let (counts, live_requests) = (self.ctx.metrics.counts, self.ctx.requests.live());
+        Snapshot { time_s: self.now().as_s(), counts, live_requests, nodes }
     }
 
     /// Client requests issued after the warm-up still waiting for a reply.
     fn unanswered_client_requests(&self) -> u64 {
         let counted = |r: &&Request| r.origin == Origin::Client && !r.abandoned && r.born >= self.warmup;
-        self.requests.iter().filter(counted).count() as u64
+        self.ctx.requests.iter().filter(counted).count() as u64
+    }
+
+    /// What happened to nodes so far (crashes, recoveries, health-check
+    /// verdicts), in time order.
+    pub fn events(&self) -> Vec<TimelineEvent> {
+        self.ctx
+            .log
+            .iter()
+            .map(|l| TimelineEvent {
+                t_s: l.t.as_s(),
+                node: self.ids[l.node as usize].clone(),
+                what: l.what.to_owned(),
+                detail: l.detail.clone(),
+            })
+            .collect()
     }
 
     /// The full report of the run so far.
     pub fn report(&self) -> Report {
         let now = self.now();
-        let c = self.metrics.counts;
+        let c = self.ctx.metrics.counts;
         let measured_s = now.since(self.warmup).as_s();
         Report {
             seed: self.seed,
@@ -369,9 +423,9 @@ impl Simulation {
             },
             throughput_rps: if measured_s > 0.0 { c.completed as f64 / measured_s } else { 0.0 },
             availability: if c.ended() == 0 { 1.0 } else { c.completed as f64 / c.ended() as f64 },
-            latency_ms: self.metrics.latency.summary(),
+            latency_ms: self.ctx.metrics.latency.summary(),
             nodes: self.ids.iter().cloned().zip(self.components.iter().map(|c| c.view().report(now))).collect(),
-            events: Vec::new(),
+            events: self.events(),
             digest: String::new(),
             engine: EngineStats { events: self.events, wall_ms: 0.0 },
         }

@@ -3,13 +3,17 @@
 //! slowdown, and downstream calls made in edge order after the request's own
 //! work. A request holds its worker until its reply is sent
 //! (thread-per-request), so slow dependencies exhaust the pool.
+//!
+//! A replica can crash: as when a process dies, its connections reset, so
+//! every request it holds (in service or queued) fails at once, and requests
+//! sent to it are refused until it recovers.
 
 use std::collections::VecDeque;
 
 use crate::metrics::NodeStats;
 use crate::model::{CallMode, ServiceParams, ServiceTime, Usl};
 
-use super::component::{Behavior, CallResult, Ctx, ANY_REPLICA};
+use super::component::{Behavior, CallResult, Ctx, Event, Failure, ANY_REPLICA};
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -49,14 +53,30 @@ impl Sampler {
     }
 }
 
-#[derive(Default)]
+/// `Request::next_call` of a request whose replica crashed under it: its
+/// pending events are ignored.
+const ABORTED: u32 = u32::MAX;
+
 struct Replica {
-    busy: u32,
+    up: bool,
+    /// Requests holding a worker (in service or waiting on a call).
+    working: Vec<ReqId>,
     queue: VecDeque<ReqId>,
+}
+
+impl Replica {
+    fn new() -> Self {
+        Replica { up: true, working: Vec::new(), queue: VecDeque::new() }
+    }
+
+    fn busy(&self) -> u32 {
+        self.working.len() as u32
+    }
 }
 
 /// A service pool in a run.
 pub struct ServiceSim {
+    node: u32,
     workers: u32,
     queue_capacity: usize,
     sampler: Sampler,
@@ -72,15 +92,17 @@ pub struct ServiceSim {
 }
 
 impl ServiceSim {
-    /// A pool with parameters `p` making `calls` (edge indices, in order).
-    pub fn new(name: &str, p: &ServiceParams, calls: Vec<u32>, seed: u64, warmup: SimTime) -> Self {
+    /// Node `node` (index), a pool with parameters `p` making `calls` (edge
+    /// indices, in order).
+    pub fn new(node: u32, name: &str, p: &ServiceParams, calls: Vec<u32>, seed: u64, warmup: SimTime) -> Self {
         ServiceSim {
+            node,
             workers: p.workers,
             queue_capacity: p.queue_capacity as usize,
             sampler: Sampler::new(&p.service_time),
             usl: p.usl,
             calls,
-            replicas: (0..p.replicas).map(|_| Replica::default()).collect(),
+            replicas: (0..p.replicas).map(|_| Replica::new()).collect(),
             next_replica: 0,
             service_rng: random::stream(seed, name, "service"),
             call_rng: random::stream(seed, name, "calls"),
@@ -118,7 +140,7 @@ impl ServiceSim {
 
     /// Starts queued requests of `replica` while it has free workers.
     fn start_queued(&mut self, ctx: &mut Ctx, replica: usize) {
-        while self.replicas[replica].busy < self.workers {
+        while self.replicas[replica].busy() < self.workers {
             let Some(next) = self.replicas[replica].queue.pop_front() else { return };
             self.stats.queued.add(ctx.now(), -1);
             self.begin(ctx, next, replica);
@@ -129,20 +151,20 @@ impl ServiceSim {
     fn begin(&mut self, ctx: &mut Ctx, req: ReqId, replica: usize) {
         let now = ctx.now();
         let r = &mut self.replicas[replica];
-        r.busy += 1;
-        let slowdown = self.usl.map_or(1.0, |u| u.slowdown(r.busy));
+        r.working.push(req);
+        let slowdown = self.usl.map_or(1.0, |u| u.slowdown(r.busy()));
         self.stats.busy.add(now, 1);
         if let Some(request) = ctx.requests.get(req) {
             self.stats.start(request.arrived, now);
         }
         let ms = self.sampler.draw_ms(&mut self.service_rng) * slowdown;
-        ctx.queue.schedule(now.after(SimTime::from_ms(ms)), super::component::Event::Done(req));
+        ctx.queue.schedule(now.after(SimTime::from_ms(ms)), Event::Done(req));
     }
 
     /// Makes the remaining calls of `req` in order; replies when none is
     /// left to wait for.
     fn advance(&mut self, ctx: &mut Ctx, req: ReqId) {
-        let Some(request) = ctx.requests.get(req).copied() else { return };
+        let Some(request) = active(ctx, req) else { return };
         for position in request.next_call as usize..self.calls.len() {
             let edge = self.calls[position];
             let link = &ctx.links[edge as usize];
@@ -176,32 +198,98 @@ impl ServiceSim {
         self.stats.depart(request.arrived, now);
         self.stats.busy.add(now, -1);
         let replica = request.replica as usize;
-        self.replicas[replica].busy -= 1;
+        let working = &mut self.replicas[replica].working;
+        if let Some(k) = working.iter().position(|w| *w == req) {
+            working.swap_remove(k);
+        }
         self.start_queued(ctx, replica);
     }
+
+    /// Refuses a request sent to a replica that is down (or to a pool with
+    /// none up): a connection refused.
+    fn refuse(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let now = ctx.now();
+        self.stats.drop_request(now, now);
+        ctx.reply(req, Err(Failure::Error));
+    }
+
+    /// `replica` crashes: every request it holds fails now.
+    fn crash(&mut self, ctx: &mut Ctx, replica: usize) {
+        let now = ctx.now();
+        let r = &mut self.replicas[replica];
+        if !r.up {
+            return;
+        }
+        r.up = false;
+        let (working, queued) = (std::mem::take(&mut r.working), std::mem::take(&mut r.queue));
+        for &req in &working {
+            let Some(request) = ctx.requests.get_mut(req) else { continue };
+            request.next_call = ABORTED;
+            let arrived = request.arrived;
+            self.stats.depart(arrived, now);
+            self.stats.busy.add(now, -1);
+            ctx.reply(req, Err(Failure::Error));
+        }
+        for &req in &queued {
+            self.stats.queued.add(now, -1);
+            self.stats.drop_request(now, now);
+            ctx.reply(req, Err(Failure::Error));
+        }
+        let detail = format!(
+            "replica {replica} crashed: {} requests in service and {} queued failed",
+            working.len(),
+            queued.len()
+        );
+        ctx.log(self.node, "crash", detail);
+    }
+
+    /// `replica` is back, idle and with an empty queue.
+    fn recover(&mut self, ctx: &mut Ctx, replica: usize) {
+        let r = &mut self.replicas[replica];
+        if !r.up {
+            r.up = true;
+            ctx.log(self.node, "recover", format!("replica {replica} recovered"));
+        }
+    }
+}
+
+/// The request if it is live and its replica did not crash under it.
+fn active(ctx: &Ctx, req: ReqId) -> Option<Request> {
+    ctx.requests.get(req).copied().filter(|r| r.next_call != ABORTED)
 }
 
 impl Behavior for ServiceSim {
     fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
         let now = ctx.now();
         self.stats.arrive(now);
-        let Some(request) = ctx.requests.get_mut(req) else { return };
-        let replica = if request.replica == ANY_REPLICA || request.replica as usize >= self.replicas.len() {
-            self.next_replica = (self.next_replica + 1) % self.replicas.len();
-            self.next_replica
+        let Some(asked) = ctx.requests.get(req).map(|r| r.replica) else { return };
+        let n = self.replicas.len();
+        let replica = if asked == ANY_REPLICA || asked as usize >= n {
+            // Called directly (no balancer): round robin over the replicas
+            // that are up, as a service registry would.
+            let Some(next) = (1..=n).map(|k| (self.next_replica + k) % n).find(|&i| self.replicas[i].up) else {
+                self.refuse(ctx, req);
+                return;
+            };
+            self.next_replica = next;
+            next
         } else {
-            request.replica as usize
+            asked as usize
         };
-        request.replica = replica as u32;
+        if let Some(request) = ctx.requests.get_mut(req) {
+            request.replica = replica as u32;
+        }
         let r = &mut self.replicas[replica];
-        if r.busy < self.workers {
+        if !r.up {
+            self.refuse(ctx, req);
+        } else if r.busy() < self.workers {
             self.begin(ctx, req, replica);
         } else if r.queue.len() < self.queue_capacity {
             r.queue.push_back(req);
             self.stats.queued.add(now, 1);
         } else {
             self.stats.drop_request(now, now);
-            ctx.reply(req, Err(super::component::Failure::Rejected));
+            ctx.reply(req, Err(Failure::Rejected));
         }
     }
 
@@ -211,9 +299,24 @@ impl Behavior for ServiceSim {
 
     fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
         let Origin::Call { parent } = child.origin else { return };
+        if active(ctx, parent).is_none() {
+            return;
+        }
         match result {
             Ok(()) => self.advance(ctx, parent),
             Err(failure) => self.finish(ctx, parent, Err(failure)),
+        }
+    }
+
+    fn on_fault(&mut self, ctx: &mut Ctx, replica: u32, up: bool) {
+        let n = self.replicas.len();
+        let targets = if replica == ANY_REPLICA { 0..n } else { replica as usize..replica as usize + 1 };
+        for r in targets.filter(|&r| r < n) {
+            if up {
+                self.recover(ctx, r);
+            } else {
+                self.crash(ctx, r);
+            }
         }
     }
 

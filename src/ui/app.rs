@@ -220,7 +220,8 @@ pub fn App() -> Html {
                     on_camera={Callback::from({ let camera = camera.clone(); move |c| camera.set(c) })} />
             <Inspector scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
                        zone={store.zone.clone()} load={run.readouts.nodes.clone()}
-                       on_msg={on_msg.clone()} />
+                       on_msg={on_msg.clone()} on_fault={run.on_fault.clone()}
+                       events={run.readouts.events.clone()} />
             <RunPanel run={run} settings={scenario.settings.clone()} {on_seed}
                       edit_error={store.error.clone().map(AttrValue::from)} />
         </div>

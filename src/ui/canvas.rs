@@ -212,15 +212,31 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         _ => None,
     };
     let nodes = s.nodes.iter().enumerate().map(|(i, n)| {
-        let load = props.load.get(i).filter(|v| v.capacity > 0).map(|v| f64::from(v.busy) / f64::from(v.capacity));
-        let heat = match load {
-            None => "",
-            Some(u) if u >= 0.9 => " hot",
-            Some(u) if u >= 0.6 => " warm",
-            Some(_) => " cool",
+        let info = n.kind.info();
+        let live = props.load.get(i).filter(|v| v.capacity > 0);
+        let load = live.map(|v| f64::from(v.busy) / f64::from(v.capacity));
+        let heat = match (live, load) {
+            (Some(v), _) if v.down > 0 => " down",
+            (_, None) => "",
+            (_, Some(u)) if u >= 0.9 => " hot",
+            (_, Some(u)) if u >= 0.6 => " warm",
+            (_, Some(_)) => " cool",
+        };
+        // ρ, then the queue and crashed replicas when there are any.
+        let sub = match (live, load) {
+            (Some(v), Some(u)) => {
+                let mut text = format!("ρ {:.0}%", u * 100.0);
+                if v.queued > 0 {
+                    text += &format!(" · q {}", v.queued);
+                }
+                if v.down > 0 {
+                    text += &format!(" · {} down", v.down);
+                }
+                text
+            }
+            _ => info.title.to_owned(),
         };
         let selected = if props.selection.contains(&n.id) { " selected" } else { "" };
-        let info = n.kind.info();
         let label = if n.label.is_empty() { n.id.to_string() } else { n.label.clone() };
         let short = shorten(&label, 14);
         let p = pos(n);
@@ -231,9 +247,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
                 <g transform="translate(10 16)">{ kind_icon(info.name) }</g>
                 <text x="42" y="25" class="node-label">{ short }</text>
-                <text x="42" y="42" class="node-sub">
-                    { load.map_or_else(|| info.title.to_owned(), |u| format!("ρ {:.0}%", u * 100.0)) }
-                </text>
+                <text x="42" y="42" class="node-sub">{ sub }</text>
                 <circle class="port" data-testid={format!("port-in-{}", n.id)} cx="0"
                         cy={(NODE_H / 2.0).to_string()} r={PORT_R.to_string()} />
                 <circle class="port out" data-testid={format!("port-out-{}", n.id)} cx={NODE_W.to_string()}

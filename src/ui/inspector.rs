@@ -12,7 +12,9 @@ use crate::editor::{self, Action, EditError};
 use crate::model::{variants, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, RequestClass, Route, Scenario};
 use crate::sim::NodeSnapshot;
 
+use super::run::FaultCommand;
 use super::store::{Msg, Shared};
+use crate::sim::TimelineEvent;
 
 /// Props of [`Inspector`].
 #[derive(Properties, PartialEq)]
@@ -29,6 +31,10 @@ pub struct InspectorProps {
     pub load: Vec<NodeSnapshot>,
     /// Where edits go.
     pub on_msg: Callback<Msg>,
+    /// Crash or recover a node in the run.
+    pub on_fault: Callback<FaultCommand>,
+    /// What happened in the run so far.
+    pub events: Vec<TimelineEvent>,
 }
 
 /// Parameters of the selection (`data-testid="inspector"`).
@@ -55,6 +61,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         <aside class="inspector" data-testid="inspector" aria-label="Inspector">
             <h2>{ "Inspector" }</h2>
             { body }
+            { event_log(&props.events) }
         </aside>
     }
 }
@@ -110,9 +117,63 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
                 <span class="field-name">{ "Label" }</span>
                 <input data-testid="param-label" type="text" value={node.label.clone()} onchange={on_label} />
             </label>
+            { fault_buttons(props, index) }
             { fields_form(&params, rejected, commit, &props.on_msg) }
             { routes_form(props, index) }
         </>
+    }
+}
+
+/// For a service pool: crash it (or one replica) or recover it, now.
+fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
+    let node = &props.scenario.nodes[index];
+    let NodeKind::Service(p) = &node.kind else { return html! {} };
+    let id = node.id.to_string();
+    let down = props.load.get(index).map_or(0, |v| v.down);
+    let send = |replica: Option<u32>, up: bool| {
+        let (on_fault, node) = (props.on_fault.clone(), id.clone());
+        Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { node: node.clone(), replica, up }))
+    };
+    let replicas = (0..p.replicas.min(8)).map(|r| {
+        html! {
+            <button class="small" data-testid={format!("fail-{id}-{r}")} title={format!("Crash replica {r} now")}
+                    onclick={send(Some(r), false)}>{ format!("#{r}") }</button>
+        }
+    });
+    html! {
+        <div class="field faults">
+            <span class="field-name">{ "Failure injection" }</span>
+            <span class="checks">
+                <button class="small danger" data-testid={format!("fail-{id}")} title="Crash every replica now"
+                        onclick={send(None, false)} disabled={down == p.replicas}>{ "Crash pool" }</button>
+                <button class="small" data-testid={format!("recover-{id}")} title="Recover every crashed replica now"
+                        onclick={send(None, true)} disabled={down == 0}>{ "Recover" }</button>
+            </span>
+            <span class="checks">{ "Crash replica " }{ for replicas }</span>
+            <span class="field-help">{ "A crash fails the requests a replica holds and refuses new ones until it recovers; balancers stop sending to it once their health checks notice" }</span>
+        </div>
+    }
+}
+
+/// Every crash, recovery and health-check verdict of the run, newest first.
+fn event_log(events: &[TimelineEvent]) -> Html {
+    html! {
+        <section class="event-log" aria-label="Event log">
+            <h3>{ "Events" }</h3>
+            <ol data-testid="event-log">
+                if events.is_empty() {
+                    <li class="muted">{ "Nothing has happened yet. Crash a service pool to see failures, detection and recovery here." }</li>
+                }
+                { for events.iter().rev().map(|e| html! {
+                    <li class={classes!("event", e.what.clone())}>
+                        <span class="event-time">{ format!("{:.1} s", e.t_s) }</span>
+                        <span class="event-node">{ e.node.clone() }</span>
+                        <span class="event-what">{ e.what.clone() }</span>
+                        <span class="event-detail">{ e.detail.clone() }</span>
+                    </li>
+                }) }
+            </ol>
+        </section>
     }
 }
 
@@ -522,6 +583,9 @@ fn help(name: &str) -> &'static str {
         "mode" => "sync (wait, holding the worker) or async (fire and forget)",
         "weight" => "Weighted round robin weight at a balancer",
         "beta" => "USL coherence β: crosstalk between concurrent requests",
+        "interval_ms" => "Health checks: time between probes of each backend",
+        "unhealthy_threshold" => "Health checks: failed probes in a row that take a backend out of rotation",
+        "healthy_threshold" => "Health checks: good probes in a row that bring it back",
         "duration_s" => "Simulated time of a run",
         "warmup_s" => "Initial period left out of latency, throughput and availability",
         "cross_zone_ms" => "Extra one-way latency of a call between zones of a region",

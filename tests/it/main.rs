@@ -2,6 +2,7 @@
 //! One binary with modules (faster to build than one binary per file).
 
 mod cli;
+mod faults;
 mod invariants;
 mod live;
 mod model;

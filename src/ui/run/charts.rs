@@ -91,6 +91,9 @@ struct Plot {
     /// Shaded x interval (the warm-up).
     shade: Option<Range<f64>>,
     lines: Vec<Line>,
+    /// Vertical markers: x, label, and whether it is a failure (red) or a
+    /// recovery (green).
+    markers: Vec<(f64, String, bool)>,
 }
 
 /// A live chart (`data-testid="chart-<kind>"`) with its legend and a PNG
@@ -158,6 +161,12 @@ fn plot(props: &ChartProps) -> Plot {
     let runs = std::iter::once((&*props.run, false)).chain(props.previous.as_deref().map(|p| (p, true)));
     let time_axis = 0.0..props.run.duration_s.max(props.duration_s).max(1.0);
     let shade = (props.warmup_s > 0.0).then_some(0.0..props.warmup_s);
+    let markers = props
+        .run
+        .events
+        .iter()
+        .map(|e| (e.t_s, format!("{} {}", e.node, e.what), matches!(e.what.as_str(), "crash" | "unhealthy")))
+        .collect::<Vec<_>>();
     let mut lines = Vec::new();
     // The previous run first, so the current one is drawn over it.
     let mut runs: Vec<_> = runs.collect();
@@ -181,7 +190,7 @@ fn plot(props: &ChartProps) -> Plot {
                 faint: false,
             });
             let top = y_top(&lines);
-            Plot { x: time_axis, y: 0.0..top, x_unit: "s", shade, lines }
+            Plot { x: time_axis, y: 0.0..top, x_unit: "s", shade, lines, markers }
         }
         ChartKind::Throughput => {
             for (r, faint) in &runs {
@@ -210,7 +219,7 @@ fn plot(props: &ChartProps) -> Plot {
                 });
             }
             let top = y_top(&lines);
-            Plot { x: time_axis, y: 0.0..top, x_unit: "s", shade, lines }
+            Plot { x: time_axis, y: 0.0..top, x_unit: "s", shade, lines, markers }
         }
         ChartKind::Availability => {
             for (r, faint) in &runs {
@@ -229,7 +238,7 @@ fn plot(props: &ChartProps) -> Plot {
             // From a little below the lowest value (or the target) to 100%.
             let low = lines.iter().flat_map(|l| l.pieces.iter().flatten()).map(|p| p.1).fold(target, f64::min);
             let margin = ((100.0 - low) * 0.15).max(0.01);
-            Plot { x: time_axis, y: (low - margin).max(0.0)..100.0 + margin / 3.0, x_unit: "s", shade, lines }
+            Plot { x: time_axis, y: (low - margin).max(0.0)..100.0 + margin / 3.0, x_unit: "s", shade, lines, markers }
         }
         ChartKind::Cdf => {
             for (r, faint) in &runs {
@@ -241,7 +250,7 @@ fn plot(props: &ChartProps) -> Plot {
                 .iter()
                 .filter_map(|(r, _)| r.cdf.iter().find(|(_, q)| *q >= 0.999).map(|(ms, _)| *ms))
                 .fold(1.0, f64::max);
-            Plot { x: 0.0..right * 1.05, y: 0.0..100.0, x_unit: "ms", shade: None, lines }
+            Plot { x: 0.0..right * 1.05, y: 0.0..100.0, x_unit: "ms", shade: None, lines, markers: Vec::new() }
         }
     }
 }
@@ -318,6 +327,21 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot) -> Result<(), String> 
             };
             drawn.map_err(|e| e.to_string())?;
         }
+    }
+    for (k, (x, label, failure)) in plot.markers.iter().enumerate() {
+        let color = if *failure { RED_ } else { GREEN_ };
+        let line = DashedLineSeries::new(
+            [(*x, plot.y.start), (*x, plot.y.end)],
+            px(3.0),
+            px(3.0),
+            ShapeStyle { color: color.to_rgba(), filled: false, stroke_width: px(1.0) },
+        );
+        chart.draw_series(line).map_err(|e| e.to_string())?;
+        let font = ("sans-serif", px(10.0)).into_font().color(&color);
+        // Staggered over three rows so close events stay readable.
+        let offset = (px(3.0) as i32, px(2.0 + 11.0 * (k % 3) as f64) as i32);
+        let text = EmptyElement::at((*x, plot.y.end)) + Text::new(label.clone(), offset, font);
+        chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
     }
     root.present().map_err(|e| e.to_string())
 }

@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use super::store::Shared;
 use crate::metrics::SeriesView;
-use crate::sim::{NodeSnapshot, SimTime, Simulation, Update};
+use crate::sim::{NodeSnapshot, SimTime, Simulation, TimelineEvent, Update};
 
 /// Wall time between steps, ms.
 const TICK_MS: u64 = 50;
@@ -69,6 +69,8 @@ pub struct Readouts {
     pub series: SeriesView,
     /// Latency CDF after the warm-up as (ms, share ≤), once finished.
     pub cdf: Vec<(f64, f64)>,
+    /// Crashes, recoveries and health-check verdicts so far.
+    pub events: Vec<TimelineEvent>,
     /// The report's digest once the run is finished (equal to what
     /// `archsim run` prints for the same scenario and seed).
     pub digest: Option<String>,
@@ -103,9 +105,22 @@ impl Readouts {
             nodes: sim.snapshot().nodes,
             series: live.view.clone(),
             cdf: if finished { metrics.latency.cdf() } else { Vec::new() },
+            events: sim.events(),
             digest: finished.then(|| sim.report().digest),
         }
     }
+}
+
+/// A fault injected from the page: crash (`up` false) or recover a service
+/// pool, or one replica of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultCommand {
+    /// Node id.
+    pub node: String,
+    /// One replica; the whole pool when `None`.
+    pub replica: Option<u32>,
+    /// Recover rather than crash.
+    pub up: bool,
 }
 
 /// Run controls and state, from [`use_run`].
@@ -133,6 +148,8 @@ pub struct RunControl {
     pub on_reset: Callback<()>,
     /// Change the speed.
     pub on_speed: Callback<u32>,
+    /// Crash or recover a node now (starting a paused run if there is none).
+    pub on_fault: Callback<FaultCommand>,
 }
 
 /// Milliseconds from the page's time origin (wall clock of the UI only; the
@@ -223,6 +240,24 @@ pub fn use_run(scenario: Shared) -> RunControl {
             state.set(RunState::Paused);
         })
     };
+    let on_fault = {
+        let (stepper, ensure, notice, state) = (stepper.clone(), ensure.clone(), notice.clone(), state.clone());
+        Callback::from(move |f: FaultCommand| {
+            if !ensure() {
+                return;
+            }
+            let injected = stepper.live.borrow_mut().as_mut().map(|l| l.sim.inject(&f.node, f.replica, f.up));
+            if let Some(Err(e)) = injected {
+                notice.set(Some(format!("Not injected: {e}")));
+                return;
+            }
+            if *state == RunState::Idle {
+                state.set(RunState::Paused);
+            }
+            // Publish the new state without advancing.
+            stepper.advance(|now, _| now, 0.0, true);
+        })
+    };
     let on_step = {
         let stepper = stepper.clone();
         Callback::from(move |()| {
@@ -268,6 +303,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
         on_step,
         on_reset,
         on_speed,
+        on_fault,
     }
 }
 

@@ -1,0 +1,55 @@
+// Failure injection live: crash a replica behind the balancer, watch the
+// availability dip until the health checks eject it, read the event log,
+// recover it; the run stays the same as the CLI's for scheduled faults.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, openApp, screenshot } from './harness.mjs';
+
+const env = useBrowser();
+
+const number = async (page, id) => Number(await page.getByTestId(id).innerText());
+const simTimeAbove = (page, s) =>
+  page.waitForFunction((s) => Number(document.querySelector('[data-testid=sim-time]').innerText) > s, s);
+
+test('crash a replica live, see the dip and the detection, recover it', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  assert.match(await page.getByTestId('event-log').innerText(), /Nothing has happened yet/);
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('run').click();
+  await simTimeAbove(page, 12);
+  await page.getByTestId('pause').click();
+  assert.ok(await number(page, 'metric-availability') > 99.9);
+
+  // Crash replica 0 of `web` (2 replicas behind `lb`): half the requests
+  // fail until two failed probes (5 s apart) take it out of rotation.
+  await page.getByTestId('node-web').click();
+  await page.getByTestId('fail-web-0').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=event-log]').innerText.includes('crash'));
+  assert.match(await page.getByTestId('node-web').getAttribute('class'), /\bdown\b/);
+  assert.match(await page.getByTestId('node-web').textContent(), /1 down/);
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=event-log]').innerText.includes('unhealthy'));
+  await page.getByTestId('pause').click();
+  const availability = await number(page, 'metric-availability');
+  assert.ok(availability < 99, `availability dipped: ${availability}%`);
+  const log = await page.getByTestId('event-log').innerText();
+  const time = (what) => Number(new RegExp(`([\\d.]+) s\\s+\\S+\\s+${what}`).exec(log)[1]);
+  const [crashed, ejected] = [time('crash'), time('unhealthy')];
+  // Probes every 5 s from 0, ejected at the second failed one.
+  assert.ok(ejected - crashed > 5 && ejected - crashed <= 10, `crash at ${crashed} s, ejected at ${ejected} s`);
+  assert.equal(ejected % 5, 0, 'ejected at a probe');
+  await screenshot(page, 'fault-detected');
+
+  await page.getByTestId('recover-web').click();
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => /healthy[\s\S]*back in rotation/.test(document.querySelector('[data-testid=event-log]').innerText));
+  await page.getByTestId('pause').click();
+  assert.doesNotMatch(await page.getByTestId('node-web').getAttribute('class'), /\bdown\b/);
+  const after = await page.getByTestId('event-log').innerText();
+  for (const what of ['crash', 'unhealthy', 'recover', 'healthy']) assert.match(after, new RegExp(`\\b${what}\\b`));
+  // A load balancer cannot be crashed: it has no failure buttons.
+  await page.getByTestId('node-lb').click();
+  assert.equal(await page.getByTestId('fail-lb').count(), 0);
+  await screenshot(page, 'fault-recovered');
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,114 @@
+//! Faults: a crashed replica fails what it holds and refuses new requests;
+//! load-balancer health checks take it out of rotation after
+//! `unhealthy_threshold` failed probes and back after `healthy_threshold`
+//! good ones; live injection equals the same fault scheduled.
+
+use archsim::model::{Fault, FaultKind, HealthCheck, LoadBalancerParams, Scenario, ServiceTime};
+use archsim::sim::{SimTime, Simulation};
+
+use crate::support::{balancer, call, poisson_client, run, scenario, service};
+
+/// 1000 req/s, round robin over 4 replicas of 1 ms work, probes every 2 s,
+/// 3 failed probes to eject, 2 good ones to re-admit; 60 s, no warm-up.
+fn behind_balancer(faults: Vec<Fault>) -> Scenario {
+    let lb = LoadBalancerParams {
+        health_check: HealthCheck { interval_ms: 2_000.0, unhealthy_threshold: 3, healthy_threshold: 2 },
+        ..LoadBalancerParams::default()
+    };
+    let mut s = scenario(
+        vec![
+            poisson_client("c", 1000.0),
+            balancer("lb", lb),
+            service("api", 4, 50, 100, ServiceTime::Constant { ms: 1.0 }),
+        ],
+        vec![call("c", "lb"), call("lb", "api")],
+        60.0,
+        0.0,
+    );
+    s.faults = faults;
+    s
+}
+
+fn crash(node: &str, replica: Option<u32>, at_s: f64, for_s: f64) -> Fault {
+    Fault { at_s, node: node.into(), replica, for_s: Some(for_s), fault: FaultKind::Crash }
+}
+
+#[test]
+fn a_crashed_replica_gets_traffic_until_the_health_checks_eject_it() {
+    let s = behind_balancer(vec![crash("api", Some(1), 10.3, 20.0)]);
+    let mut sim = Simulation::new(&s, 3).unwrap();
+    sim.run_to_end();
+    // Probes at 2 s, 4 s, …: the crash at 10.3 s fails the probes at 12, 14
+    // and 16 s, so the replica leaves rotation at 16 s; it recovers at
+    // 30.3 s and passes the probes at 32 and 34 s.
+    let events: Vec<(f64, String, String)> = sim.events().into_iter().map(|e| (e.t_s, e.node, e.what)).collect();
+    let expected =
+        [(10.3, "api", "crash"), (16.0, "lb", "unhealthy"), (30.3, "api", "recover"), (34.0, "lb", "healthy")];
+    assert_eq!(events, expected.map(|(t, n, w)| (t, n.to_owned(), w.to_owned())));
+    // Round robin sends it a quarter of the 5.7 s of arrivals in between:
+    // 1425 requests, Poisson (sd ≈ 38).
+    let failed = sim.report().requests.failed;
+    assert!((failed as f64 - 1425.0).abs() < 4.0 * 1425f64.sqrt(), "{failed}");
+    // Errors only in the window from the crash to the ejection (1 s buckets).
+    let series = &sim.metrics().series;
+    for (second, b) in series.buckets().iter().enumerate() {
+        let in_window = (10..=15).contains(&second);
+        assert_eq!(b.counts.failed > 0, in_window, "second {second}: {} failed", b.counts.failed);
+    }
+}
+
+#[test]
+fn a_pool_called_directly_fails_everything_while_down_and_counts_still_add_up() {
+    // 50 ms of work per request: about 50 requests in service at the crash.
+    let mut s = scenario(
+        vec![poisson_client("c", 1000.0), service("api", 2, 100, 100, ServiceTime::Exponential { mean_ms: 50.0 })],
+        vec![call("c", "api")],
+        40.0,
+        0.0,
+    );
+    s.faults = vec![crash("api", None, 10.0, 5.0)];
+    let mut sim = Simulation::new(&s, 1).unwrap();
+    sim.run_to_end();
+    let r = sim.report();
+    let q = r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.timed_out + q.rejected + q.in_flight);
+    // Down 5 s of 40: 5000 of the 40 000 requests fail, plus those in
+    // service at the crash (≈ λ·S = 50).
+    let expected = 5_000.0 + 50.0;
+    assert!((q.failed as f64 - expected).abs() < 4.0 * expected.sqrt() + 20.0, "{}", q.failed);
+    let window = sim.metrics().series.window(SimTime::from_s(11.0), SimTime::from_s(15.0)).counts;
+    assert_eq!(window.completed, 0, "nothing completes while the pool is down");
+    let after = sim.metrics().series.window(SimTime::from_s(16.0), SimTime::from_s(40.0)).counts;
+    assert_eq!(after.failed, 0, "all good after recovery");
+    assert_eq!(r.events.len(), 4, "two replicas crash, two recover: {:?}", r.events);
+}
+
+#[test]
+fn a_fault_injected_live_equals_the_same_fault_scheduled() {
+    let scheduled = run(&behind_balancer(vec![crash("api", Some(2), 10.3, 20.0)]), 9);
+    let mut sim = Simulation::new(&behind_balancer(Vec::new()), 9).unwrap();
+    sim.run_until(SimTime::from_s(10.3));
+    sim.inject("api", Some(2), false).unwrap();
+    sim.run_until(SimTime::from_s(30.3));
+    sim.inject("api", Some(2), true).unwrap();
+    sim.run_to_end();
+    assert_eq!(sim.report().digest, scheduled.digest);
+    assert_eq!(
+        sim.inject("lb", None, false).unwrap_err(),
+        "`lb` is a load balancer: crash faults apply to service pools"
+    );
+    assert_eq!(sim.inject("api", Some(4), false).unwrap_err(), "`api` has replicas 0 to 3");
+}
+
+#[test]
+fn faults_on_what_cannot_crash_are_refused_with_their_path() {
+    let s = behind_balancer(vec![
+        crash("c", None, 1.0, 1.0),
+        crash("api", Some(7), 1.0, 1.0),
+        crash("api", None, -1.0, 1.0),
+    ]);
+    let problems = s.validate().unwrap_err().to_string();
+    for expected in ["$.faults[0].node", "$.faults[1].node", "$.faults[2].at_s"] {
+        assert!(problems.contains(expected), "{expected} in {problems}");
+    }
+}
