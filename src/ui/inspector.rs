@@ -101,11 +101,13 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
         let kind: NodeKind = edited(&scenario.nodes[index].kind, "params", edit)?;
         checked(&scenario, Action::SetParams { id: scenario.nodes[index].id.clone(), kind })
     });
+    let slots = if matches!(node.kind, NodeKind::LoadBalancer(_)) { "cores" } else { "workers" };
     let live = props.load.get(index).filter(|v| v.capacity > 0).map(|v| {
         let rho = f64::from(v.busy) / f64::from(v.capacity) * 100.0;
+        let down = if v.down > 0 { format!(", {} replicas down", v.down) } else { String::new() };
         html! {
             <p class="live" data-testid="node-live">
-                { format!("Now: {} of {} workers busy (ρ {rho:.0}%), {} queued", v.busy, v.capacity, v.queued) }
+                { format!("Now: {} of {} {slots} busy (ρ {rho:.0}%), {} queued{down}", v.busy, v.capacity, v.queued) }
             </p>
         }
     });

@@ -338,8 +338,8 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot) -> Result<(), String> 
         );
         chart.draw_series(line).map_err(|e| e.to_string())?;
         let font = ("sans-serif", px(10.0)).into_font().color(&color);
-        // Staggered over three rows so close events stay readable.
-        let offset = (px(3.0) as i32, px(2.0 + 11.0 * (k % 3) as f64) as i32);
+        // Staggered over four rows so close events stay readable.
+        let offset = (px(3.0) as i32, px(2.0 + 11.0 * (k % 4) as f64) as i32);
         let text = EmptyElement::at((*x, plot.y.end)) + Text::new(label.clone(), offset, font);
         chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
     }
