@@ -23,6 +23,13 @@ pub struct ServiceParams {
     /// Optional Universal Scalability Law slowdown as concurrency rises.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usl: Option<Usl>,
+    /// Mean time between failures of each replica, s: each replica crashes
+    /// after an exponential time of this mean while up. 0: never fails at
+    /// random.
+    pub mtbf_s: f64,
+    /// Mean time to repair, s: a randomly failed replica recovers after an
+    /// exponential time of this mean.
+    pub mttr_s: f64,
 }
 
 impl Default for ServiceParams {
@@ -33,6 +40,8 @@ impl Default for ServiceParams {
             queue_capacity: 100,
             service_time: ServiceTime::Exponential { mean_ms: 20.0 },
             usl: None,
+            mtbf_s: 0.0,
+            mttr_s: 60.0,
         }
     }
 }

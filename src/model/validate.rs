@@ -425,6 +425,8 @@ fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
     if p.queue_capacity > MAX_QUEUE {
         c.fail(format!("{path}.queue_capacity"), format!("must be at most {MAX_QUEUE}"));
     }
+    c.range(&format!("{path}.mtbf_s"), p.mtbf_s, 0.0, 1e9);
+    c.range(&format!("{path}.mttr_s"), p.mttr_s, f64::MIN_POSITIVE, 1e9);
     let st = format!("{path}.service_time");
     match &p.service_time {
         ServiceTime::Constant { ms } => c.range(&format!("{st}.ms"), *ms, 0.0, 3.6e6),

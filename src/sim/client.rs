@@ -197,8 +197,8 @@ impl Behavior for ClientSim {
             }
             Timer::UserReady => self.issue(ctx),
             Timer::Deadlines => self.expire(ctx),
-            // Not a client's timer.
-            Timer::HealthCheck => {}
+            // Not a client's timers.
+            Timer::HealthCheck | Timer::Failure { .. } => {}
         }
     }
 

@@ -31,6 +31,11 @@ pub enum Timer {
     Deadlines,
     /// A load balancer probes its backends.
     HealthCheck,
+    /// A replica of a pool with random failures fails or is repaired.
+    Failure {
+        /// Replica index.
+        replica: u32,
+    },
 }
 
 /// What the kernel schedules.
@@ -87,7 +92,7 @@ pub struct Ctx {
     /// Client-level metrics.
     pub metrics: ClientMetrics,
     /// Per node, per replica: whether it is up (not crashed). What health
-    /// checks observe; only the kernel changes it.
+    /// checks observe; only the node it describes changes it.
     pub up: Vec<Vec<bool>>,
     /// What happened to nodes, in time order.
     pub log: Vec<Logged>,
@@ -168,8 +173,8 @@ pub trait Behavior {
     /// request, or it is a client's own request.
     fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult);
 
-    /// The kernel crashed (`up` false) or recovered `replica` of this node
-    /// ([`ANY_REPLICA`]: all of them); `ctx.up` already says so.
+    /// Crash (`up` false) or recover `replica` of this node
+    /// ([`ANY_REPLICA`]: all of them): a scheduled or live fault.
     fn on_fault(&mut self, _ctx: &mut Ctx, _replica: u32, _up: bool) {}
 
     /// The node's figures for the report, measured up to `now`.

@@ -325,14 +325,7 @@ impl Simulation {
                     }
                 }
             }
-            Event::Fault { node, replica, up } => {
-                let Some(replicas) = ctx.up.get_mut(node as usize) else { return };
-                match replicas.get_mut(replica as usize) {
-                    Some(r) => *r = up,
-                    None => replicas.iter_mut().for_each(|r| *r = up),
-                }
-                self.components[node as usize].behavior().on_fault(ctx, replica, up);
-            }
+            Event::Fault { node, replica, up } => self.components[node as usize].behavior().on_fault(ctx, replica, up),
         }
     }
 

@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use crate::metrics::NodeStats;
 use crate::model::{CallMode, ServiceParams, ServiceTime, Usl};
 
-use super::component::{Behavior, CallResult, Ctx, Event, Failure, ANY_REPLICA};
+use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer, ANY_REPLICA};
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -85,8 +85,13 @@ pub struct ServiceSim {
     calls: Vec<u32>,
     replicas: Vec<Replica>,
     next_replica: usize,
+    /// Mean time between failures and to repair of each replica, s (MTBF 0:
+    /// no random failures).
+    mtbf_s: f64,
+    mttr_s: f64,
     service_rng: Stream,
     call_rng: Stream,
+    failure_rng: Stream,
     /// Counts and time averages.
     pub stats: NodeStats,
 }
@@ -104,8 +109,11 @@ impl ServiceSim {
             calls,
             replicas: (0..p.replicas).map(|_| Replica::new()).collect(),
             next_replica: 0,
+            mtbf_s: p.mtbf_s,
+            mttr_s: p.mttr_s,
             service_rng: random::stream(seed, name, "service"),
             call_rng: random::stream(seed, name, "calls"),
+            failure_rng: random::stream(seed, name, "failures"),
             stats: NodeStats::new(warmup),
         }
     }
@@ -133,9 +141,30 @@ impl ServiceSim {
         self.queue_capacity = p.queue_capacity as usize;
         self.sampler = Sampler::new(&p.service_time);
         self.usl = p.usl;
+        let failures_start = self.mtbf_s == 0.0 && p.mtbf_s > 0.0;
+        (self.mtbf_s, self.mttr_s) = (p.mtbf_s, p.mttr_s);
+        if failures_start {
+            self.schedule_failures(ctx);
+        }
         for replica in 0..self.replicas.len() {
             self.start_queued(ctx, replica);
         }
+    }
+
+    /// Starts the random failure process of every replica (when MTBF > 0).
+    fn schedule_failures(&mut self, ctx: &mut Ctx) {
+        if self.mtbf_s > 0.0 {
+            for replica in 0..self.replicas.len() as u32 {
+                self.next_transition(ctx, replica, self.mtbf_s);
+            }
+        }
+    }
+
+    /// Schedules the next random failure or repair of `replica` after an
+    /// exponential time of mean `mean_s`.
+    fn next_transition(&mut self, ctx: &mut Ctx, replica: u32, mean_s: f64) {
+        let after = SimTime::from_s(random::exponential(&mut self.failure_rng, mean_s));
+        ctx.set_timer(self.node, Timer::Failure { replica }, ctx.now().after(after));
     }
 
     /// Starts queued requests of `replica` while it has free workers.
@@ -221,6 +250,7 @@ impl ServiceSim {
             return;
         }
         r.up = false;
+        ctx.up[self.node as usize][replica] = false;
         let (working, queued) = (std::mem::take(&mut r.working), std::mem::take(&mut r.queue));
         for &req in &working {
             let Some(request) = ctx.requests.get_mut(req) else { continue };
@@ -248,6 +278,7 @@ impl ServiceSim {
         let r = &mut self.replicas[replica];
         if !r.up {
             r.up = true;
+            ctx.up[self.node as usize][replica] = true;
             ctx.log(self.node, "recover", format!("replica {replica} recovered"));
         }
     }
@@ -259,6 +290,25 @@ fn active(ctx: &Ctx, req: ReqId) -> Option<Request> {
 }
 
 impl Behavior for ServiceSim {
+    fn start(&mut self, ctx: &mut Ctx) {
+        self.schedule_failures(ctx);
+    }
+
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        // MTBF set to 0 during the run stops the process.
+        let Timer::Failure { replica } = timer else { return };
+        if self.mtbf_s == 0.0 || replica as usize >= self.replicas.len() {
+            return;
+        }
+        if self.replicas[replica as usize].up {
+            self.crash(ctx, replica as usize);
+            self.next_transition(ctx, replica, self.mttr_s);
+        } else {
+            self.recover(ctx, replica as usize);
+            self.next_transition(ctx, replica, self.mtbf_s);
+        }
+    }
+
     fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
         let now = ctx.now();
         self.stats.arrive(now);

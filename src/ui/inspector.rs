@@ -532,8 +532,8 @@ fn humanize(path: &str) -> String {
     path.split('.')
         .map(|part| {
             let part = ["_ms", "_s", "_rps"].iter().fold(part, |p, suffix| p.strip_suffix(suffix).unwrap_or(p));
-            if part == "slo" {
-                return "SLO".to_owned();
+            if ["slo", "mtbf", "mttr"].contains(&part) {
+                return part.to_uppercase();
             }
             let words = part.replace('_', " ");
             let mut chars = words.chars();
@@ -585,6 +585,8 @@ fn help(name: &str) -> &'static str {
         "mode" => "sync (wait, holding the worker) or async (fire and forget)",
         "weight" => "Weighted round robin weight at a balancer",
         "beta" => "USL coherence β: crosstalk between concurrent requests",
+        "mtbf_s" => "Mean time between failures of each replica (exponential); 0: never fails at random",
+        "mttr_s" => "Mean time to repair a randomly failed replica (exponential)",
         "interval_ms" => "Health checks: time between probes of each backend",
         "unhealthy_threshold" => "Health checks: failed probes in a row that take a backend out of rotation",
         "healthy_threshold" => "Health checks: good probes in a row that bring it back",

@@ -6,7 +6,9 @@
 use archsim::model::{Fault, FaultKind, HealthCheck, LoadBalancerParams, Scenario, ServiceTime};
 use archsim::sim::{SimTime, Simulation};
 
-use crate::support::{balancer, call, poisson_client, run, scenario, service};
+use archsim::model::NodeKind;
+
+use crate::support::{balancer, call, check, poisson_client, replicate_many, run, scenario, service};
 
 /// 1000 req/s, round robin over 4 replicas of 1 ms work, probes every 2 s,
 /// 3 failed probes to eject, 2 good ones to re-admit; 60 s, no warm-up.
@@ -111,4 +113,31 @@ fn faults_on_what_cannot_crash_are_refused_with_their_path() {
     for expected in ["$.faults[0].node", "$.faults[1].node", "$.faults[2].at_s"] {
         assert!(problems.contains(expected), "{expected} in {problems}");
     }
+}
+
+/// 5 req/s of 1 ms work to `replicas` replicas called directly, each failing
+/// at random with MTBF 100 s and MTTR 10 s (both exponential), 100 000 s
+/// (about 900 failure cycles per replica).
+fn flaky(replicas: u32) -> Scenario {
+    let mut pool = service("api", replicas, 4, 10, ServiceTime::Constant { ms: 1.0 });
+    if let NodeKind::Service(p) = &mut pool.kind {
+        (p.mtbf_s, p.mttr_s) = (100.0, 10.0);
+    }
+    scenario(vec![poisson_client("c", 5.0), pool], vec![call("c", "api")], 100_000.0, 0.0)
+}
+
+#[test]
+fn random_failures_give_the_availability_of_one_node_and_of_a_redundant_pair() {
+    // Alternating renewal process: a replica is down a share
+    // MTTR / (MTBF + MTTR) = 1/11 of the time, and Poisson arrivals see time
+    // averages (PASTA), so that share of requests fails. Two independent
+    // replicas, either of which serves (no detection delay when called
+    // directly), are both down (1/11)² of the time: the parallel formula
+    // A = 1 − (1 − A₁)² (e.g. Trivedi, *Probability and Statistics with
+    // Reliability, Queuing, and Computer Science Applications*, ch. 3).
+    let down = 10.0 / 110.0;
+    let [single] = replicate_many(&flaky(1), |r| [1.0 - r.availability]);
+    check("unavailability of one replica", single, down, 0.05);
+    let [pair] = replicate_many(&flaky(2), |r| [1.0 - r.availability]);
+    check("unavailability of a redundant pair", pair, down * down, 0.15);
 }

@@ -28,7 +28,16 @@ pub fn client(id: &str, arrivals: Arrivals) -> Node {
 
 /// A service pool.
 pub fn service(id: &str, replicas: u32, workers: u32, queue_capacity: u32, service_time: ServiceTime) -> Node {
-    node(id, NodeKind::Service(ServiceParams { replicas, workers, queue_capacity, service_time, usl: None }))
+    node(
+        id,
+        NodeKind::Service(ServiceParams {
+            replicas,
+            workers,
+            queue_capacity,
+            service_time,
+            ..ServiceParams::default()
+        }),
+    )
 }
 
 /// A load balancer with default parameters.
