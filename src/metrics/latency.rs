@@ -106,9 +106,7 @@ impl LatencyHistogram {
             max: self.max_ns as f64 / 1e6,
         }
     }
-}
 
-impl LatencyHistogram {
     /// The empirical CDF: for every recorded bucket, its upper value in ms
     /// and the fraction of values at or below it (0–1), ascending. Empty
     /// when nothing was recorded.

@@ -67,6 +67,17 @@ impl Counts {
         self.completed + self.failed + self.timed_out + self.rejected
     }
 
+    /// The share of an availability SLO's error budget these requests
+    /// leave, 0–1 (negative once overspent): 1 − failures / ((1 − `slo`) ×
+    /// ended), the failures being every ended request that did not complete
+    /// (Google SRE book, ch. 3 "Embracing Risk"). `None` before any request
+    /// ended.
+    pub fn error_budget_left(&self, slo: f64) -> Option<f64> {
+        let ended = self.ended();
+        let failures = (ended - self.completed) as f64;
+        (ended > 0).then(|| if failures == 0.0 { 1.0 } else { 1.0 - failures / ((1.0 - slo) * ended as f64) })
+    }
+
     /// Adds another set of counts.
     pub fn add(&mut self, other: &Counts) {
         self.offered += other.offered;
@@ -118,5 +129,22 @@ impl ClientMetrics {
         if outcome == Outcome::Completed {
             bucket.latency.record(response);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_budget_is_the_share_of_allowed_failures_left() {
+        let counts = |completed, failed| Counts { offered: completed + failed, completed, failed, ..Counts::default() };
+        // SLO 99%: 10 000 requests allow 100 failures; 25 used, 75% left.
+        assert!((counts(9_975, 25).error_budget_left(0.99).unwrap() - 0.75).abs() < 1e-12);
+        // 300 failures: three budgets spent, −200% left.
+        assert!((counts(9_700, 300).error_budget_left(0.99).unwrap() + 2.0).abs() < 1e-12);
+        // A 100% SLO has no budget: untouched while nothing fails.
+        assert_eq!(counts(10, 0).error_budget_left(1.0), Some(1.0));
+        assert_eq!(Counts::default().error_budget_left(0.99), None);
     }
 }

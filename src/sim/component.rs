@@ -91,8 +91,9 @@ pub struct Ctx {
     pub links: Vec<Link>,
     /// Client-level metrics.
     pub metrics: ClientMetrics,
-    /// Per node, per replica: whether it is up (not crashed). What health
-    /// checks observe; only the node it describes changes it.
+    /// Per node, per replica: whether it is up (not crashed): the one
+    /// record of it, which health checks observe; only the node it
+    /// describes changes it.
     pub up: Vec<Vec<bool>>,
     /// What happened to nodes, in time order.
     pub log: Vec<Logged>,

@@ -380,6 +380,12 @@ impl Simulation {
         self.ctx.requests.iter().filter(counted).count() as u64
     }
 
+    /// How many [`Simulation::events`] there are (cheap: to tell whether
+    /// there are new ones).
+    pub fn event_count(&self) -> usize {
+        self.ctx.log.len()
+    }
+
     /// What happened to nodes so far (crashes, recoveries, health-check
     /// verdicts), in time order.
     pub fn events(&self) -> Vec<TimelineEvent> {

@@ -58,7 +58,6 @@ impl Sampler {
 const ABORTED: u32 = u32::MAX;
 
 struct Replica {
-    up: bool,
     /// Requests holding a worker (in service or waiting on a call).
     working: Vec<ReqId>,
     queue: VecDeque<ReqId>,
@@ -66,7 +65,7 @@ struct Replica {
 
 impl Replica {
     fn new() -> Self {
-        Replica { up: true, working: Vec::new(), queue: VecDeque::new() }
+        Replica { working: Vec::new(), queue: VecDeque::new() }
     }
 
     fn busy(&self) -> u32 {
@@ -242,15 +241,20 @@ impl ServiceSim {
         ctx.reply(req, Err(Failure::Error));
     }
 
+    /// Whether `replica` is up: the kernel's board, which health checks
+    /// read, is the one record of it.
+    fn is_up(&self, ctx: &Ctx, replica: usize) -> bool {
+        ctx.up[self.node as usize][replica]
+    }
+
     /// `replica` crashes: every request it holds fails now.
     fn crash(&mut self, ctx: &mut Ctx, replica: usize) {
         let now = ctx.now();
-        let r = &mut self.replicas[replica];
-        if !r.up {
+        if !self.is_up(ctx, replica) {
             return;
         }
-        r.up = false;
         ctx.up[self.node as usize][replica] = false;
+        let r = &mut self.replicas[replica];
         let (working, queued) = (std::mem::take(&mut r.working), std::mem::take(&mut r.queue));
         for &req in &working {
             let Some(request) = ctx.requests.get_mut(req) else { continue };
@@ -275,9 +279,7 @@ impl ServiceSim {
 
     /// `replica` is back, idle and with an empty queue.
     fn recover(&mut self, ctx: &mut Ctx, replica: usize) {
-        let r = &mut self.replicas[replica];
-        if !r.up {
-            r.up = true;
+        if !self.is_up(ctx, replica) {
             ctx.up[self.node as usize][replica] = true;
             ctx.log(self.node, "recover", format!("replica {replica} recovered"));
         }
@@ -300,7 +302,7 @@ impl Behavior for ServiceSim {
         if self.mtbf_s == 0.0 || replica as usize >= self.replicas.len() {
             return;
         }
-        if self.replicas[replica as usize].up {
+        if self.is_up(ctx, replica as usize) {
             self.crash(ctx, replica as usize);
             self.next_transition(ctx, replica, self.mttr_s);
         } else {
@@ -317,7 +319,7 @@ impl Behavior for ServiceSim {
         let replica = if asked == ANY_REPLICA || asked as usize >= n {
             // Called directly (no balancer): round robin over the replicas
             // that are up, as a service registry would.
-            let Some(next) = (1..=n).map(|k| (self.next_replica + k) % n).find(|&i| self.replicas[i].up) else {
+            let Some(next) = (1..=n).map(|k| (self.next_replica + k) % n).find(|&i| self.is_up(ctx, i)) else {
                 self.refuse(ctx, req);
                 return;
             };
@@ -329,10 +331,12 @@ impl Behavior for ServiceSim {
         if let Some(request) = ctx.requests.get_mut(req) {
             request.replica = replica as u32;
         }
-        let r = &mut self.replicas[replica];
-        if !r.up {
+        if !self.is_up(ctx, replica) {
             self.refuse(ctx, req);
-        } else if r.busy() < self.workers {
+            return;
+        }
+        let r = &mut self.replicas[replica];
+        if r.busy() < self.workers {
             self.begin(ctx, req, replica);
         } else if r.queue.len() < self.queue_capacity {
             r.queue.push_back(req);

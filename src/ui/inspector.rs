@@ -34,7 +34,7 @@ pub struct InspectorProps {
     /// Crash or recover a node in the run.
     pub on_fault: Callback<FaultCommand>,
     /// What happened in the run so far.
-    pub events: Vec<TimelineEvent>,
+    pub events: Rc<Vec<TimelineEvent>>,
 }
 
 /// Parameters of the selection (`data-testid="inspector"`).

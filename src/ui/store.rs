@@ -13,23 +13,29 @@ use crate::model::{Edge, Node, NodeId, Scenario};
 /// Offset of pasted and duplicated copies, canvas units.
 const COPY_OFFSET: f64 = 2.0 * GRID;
 
-/// The edited scenario as the panels see it. It compares by identity: the
-/// editor makes a new one for every change, so props and effects keyed on
-/// it never compare scenarios field by field (App re-renders on every pan
-/// move).
-#[derive(Clone, Debug)]
-pub struct Shared(pub Rc<Scenario>);
+/// A value the panels share that compares by identity: its owner makes a
+/// new one for every change (the editor for every edit, the run for every
+/// tick), so props and effects keyed on it never compare it field by field
+/// (App re-renders on every pan move). By default the edited scenario.
+#[derive(Debug)]
+pub struct Shared<T = Scenario>(pub Rc<T>);
 
-impl PartialEq for Shared {
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
-impl std::ops::Deref for Shared {
-    type Target = Scenario;
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
 
-    fn deref(&self) -> &Scenario {
+    fn deref(&self) -> &T {
         &self.0
     }
 }

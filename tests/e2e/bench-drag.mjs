@@ -1,6 +1,6 @@
 // Benchmark (not a test): frame times while dragging a node in a 200-node
 // design, in headless Chromium. Run by scripts/bench after a release build.
-import { serveDist, launch } from './harness.mjs';
+import { serveDist, launch, openWithFrameClock, frameTimes } from './harness.mjs';
 
 const N = 200;
 const nodes = Array.from({ length: N }, (_, i) => ({
@@ -15,16 +15,7 @@ const scenario = { version: 1, title: '200-node drag benchmark', nodes, edges };
 
 const server = await serveDist();
 const browser = await launch();
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-await page.goto(server.url);
-await page.evaluate((s) => localStorage.setItem('archsim.scenario', JSON.stringify(s)), scenario);
-await page.reload();
-await page.getByTestId('node-s45').waitFor();
-await page.evaluate(() => {
-  window.frames_ = [];
-  const tick = (t) => { window.frames_.push(t); requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
-});
+const page = await openWithFrameClock(browser, server.url, scenario, 's45');
 const box = await page.getByTestId('node-s45').boundingBox();
 const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
 await page.mouse.move(x, y);
@@ -35,9 +26,6 @@ for (let k = 1; k <= 120; k++) {
 }
 await page.mouse.up();
 const end = await page.evaluate(() => performance.now());
-const frames = await page.evaluate(([a, b]) => window.frames_.filter((t) => t >= a && t <= b), [start, end]);
-const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((p, q) => p - q);
-const pct = (q) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))].toFixed(1);
-console.log(`drag in a ${N}-node design: ${gaps.length} frames, frame time p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${gaps.at(-1).toFixed(1)} ms`);
+console.log(`drag in a ${N}-node design: ${await frameTimes(page, start, end)}`);
 await browser.close();
 await server.close();

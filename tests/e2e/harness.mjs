@@ -98,3 +98,29 @@ export function useBrowser() {
   });
   return env;
 }
+
+/**
+ * For benchmarks: opens the app with `scenario` as the saved design, waits
+ * for the node `nodeId`, and starts recording animation-frame times.
+ */
+export async function openWithFrameClock(browser, url, scenario, nodeId) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await page.evaluate((s) => localStorage.setItem('archsim.scenario', JSON.stringify(s)), scenario);
+  await page.reload();
+  await page.getByTestId(`node-${nodeId}`).waitFor();
+  await page.evaluate(() => {
+    window.frames_ = [];
+    const tick = (t) => { window.frames_.push(t); requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  return page;
+}
+
+/** Frame-time figures between two `performance.now()` instants, ms. */
+export async function frameTimes(page, start, end) {
+  const frames = await page.evaluate(([a, b]) => window.frames_.filter((t) => t >= a && t <= b), [start, end]);
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((p, q) => p - q);
+  const pct = (q) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))].toFixed(1);
+  return `${gaps.length} frames, frame time p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${gaps.at(-1).toFixed(1)} ms`;
+}

@@ -4,7 +4,6 @@
 //! behind the current one for comparison under the same seed.
 
 use std::ops::Range;
-use std::rc::Rc;
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -14,6 +13,7 @@ use super::export::download_data_url;
 use super::Readouts;
 use crate::metrics::SeriesPoint;
 use crate::model::Slo;
+use crate::ui::store::Shared;
 
 /// Which chart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,9 +54,9 @@ pub struct ChartProps {
     /// Which chart.
     pub kind: ChartKind,
     /// The current run.
-    pub run: Rc<Readouts>,
+    pub run: Shared<Readouts>,
     /// The previous run, drawn faintly behind.
-    pub previous: Option<Rc<Readouts>>,
+    pub previous: Option<Shared<Readouts>>,
     /// The scenario's SLO.
     pub slo: Slo,
     /// The scenario's duration and warm-up, s (the axis before a run).
@@ -156,108 +156,91 @@ pub fn Chart(props: &ChartProps) -> Html {
     }
 }
 
+/// A figure of an interval, when defined.
+type Figure = fn(&SeriesPoint) -> Option<f64>;
+
+/// The lines a time chart draws for each run: label, colour, figure.
+fn figures(kind: ChartKind) -> &'static [(&'static str, RGBColor, Figure)] {
+    match kind {
+        ChartKind::Latency => &[
+            ("p50", BLUE, |p| p.latency_ms.map(|l| l.p50)),
+            ("p95", AMBER, |p| p.latency_ms.map(|l| l.p95)),
+            ("p99", RED_, |p| p.latency_ms.map(|l| l.p99)),
+        ],
+        ChartKind::Throughput => &[
+            ("offered", GREY, |p| Some(p.offered_rps)),
+            ("completed", GREEN_, |p| Some(p.completed_rps)),
+            ("errors", RED_, |p| Some(p.errors_rps)),
+        ],
+        ChartKind::Availability => &[("availability", BLUE, |p| p.availability.map(|a| a * 100.0))],
+        ChartKind::Cdf => &[],
+    }
+}
+
 /// What `props` asks the chart to draw.
 fn plot(props: &ChartProps) -> Plot {
-    let runs = std::iter::once((&*props.run, false)).chain(props.previous.as_deref().map(|p| (p, true)));
-    let time_axis = 0.0..props.run.duration_s.max(props.duration_s).max(1.0);
-    let shade = (props.warmup_s > 0.0).then_some(0.0..props.warmup_s);
+    // The previous run first, so the current one is drawn over it.
+    let runs: Vec<(&Readouts, bool)> =
+        props.previous.iter().map(|p| (&**p, true)).chain(std::iter::once((&*props.run, false))).collect();
+    if props.kind == ChartKind::Cdf {
+        let lines = runs
+            .iter()
+            .map(|(r, faint)| {
+                let points = r.cdf.iter().map(|&(ms, q)| (ms, q * 100.0)).collect();
+                Line { label: "", pieces: vec![points], color: BLUE, dashed: false, faint: *faint }
+            })
+            .collect();
+        // Up to the largest p99.9 of the runs: the far tail flattens the rest.
+        let right = runs
+            .iter()
+            .filter_map(|(r, _)| r.cdf.iter().find(|(_, q)| *q >= 0.999).map(|(ms, _)| *ms))
+            .fold(1.0, f64::max);
+        return Plot { x: 0.0..right * 1.05, y: 0.0..100.0, x_unit: "ms", shade: None, lines, markers: Vec::new() };
+    }
+    let x = 0.0..props.run.duration_s.max(props.duration_s).max(1.0);
+    let mut lines: Vec<Line> = runs
+        .iter()
+        .flat_map(|&(r, faint)| {
+            figures(props.kind).iter().map(move |&(label, color, figure)| Line {
+                label,
+                pieces: pieces(r.series.points(), figure),
+                color,
+                dashed: false,
+                faint,
+            })
+        })
+        .collect();
+    let target = match props.kind {
+        ChartKind::Latency => Some(props.slo.latency_p99_ms),
+        ChartKind::Availability => Some(props.slo.availability * 100.0),
+        _ => None,
+    };
+    if let Some(t) = target {
+        let pieces = vec![vec![(x.start, t), (x.end, t)]];
+        lines.push(Line { label: "SLO", pieces, color: INK, dashed: true, faint: false });
+    }
+    let values = || lines.iter().flat_map(|l| l.pieces.iter().flatten()).map(|p| p.1);
+    let y = if props.kind == ChartKind::Availability {
+        // From a little below the lowest value (or the target) to 100%.
+        let low = values().fold(100.0, f64::min);
+        let margin = ((100.0 - low) * 0.15).max(0.01);
+        (low - margin).max(0.0)..100.0 + margin / 3.0
+    } else {
+        // Headroom over every line, and at least 1.
+        0.0..values().fold(0.0, f64::max).max(1.0) * 1.15
+    };
     let markers = props
         .run
         .events
         .iter()
         .map(|e| (e.t_s, format!("{} {}", e.node, e.what), matches!(e.what.as_str(), "crash" | "unhealthy")))
-        .collect::<Vec<_>>();
-    let mut lines = Vec::new();
-    // The previous run first, so the current one is drawn over it.
-    let mut runs: Vec<_> = runs.collect();
-    runs.reverse();
-    match props.kind {
-        ChartKind::Latency => {
-            for (r, faint) in &runs {
-                let pts = r.series.points();
-                let pick =
-                    |f: fn(&crate::metrics::Percentiles) -> f64| pieces(pts, move |p| p.latency_ms.map(|l| f(&l)));
-                lines.push(Line { label: "p50", pieces: pick(|l| l.p50), color: BLUE, dashed: false, faint: *faint });
-                lines.push(Line { label: "p95", pieces: pick(|l| l.p95), color: AMBER, dashed: false, faint: *faint });
-                lines.push(Line { label: "p99", pieces: pick(|l| l.p99), color: RED_, dashed: false, faint: *faint });
-            }
-            let target = props.slo.latency_p99_ms;
-            lines.push(Line {
-                label: "SLO",
-                pieces: vec![vec![(time_axis.start, target), (time_axis.end, target)]],
-                color: INK,
-                dashed: true,
-                faint: false,
-            });
-            let top = y_top(&lines);
-            Plot { x: time_axis, y: 0.0..top, x_unit: "s", shade, lines, markers }
-        }
-        ChartKind::Throughput => {
-            for (r, faint) in &runs {
-                let pts = r.series.points();
-                let faint = *faint;
-                lines.push(Line {
-                    label: "offered",
-                    pieces: pieces(pts, |p| Some(p.offered_rps)),
-                    color: GREY,
-                    dashed: false,
-                    faint,
-                });
-                lines.push(Line {
-                    label: "completed",
-                    pieces: pieces(pts, |p| Some(p.completed_rps)),
-                    color: GREEN_,
-                    dashed: false,
-                    faint,
-                });
-                lines.push(Line {
-                    label: "errors",
-                    pieces: pieces(pts, |p| Some(p.errors_rps)),
-                    color: RED_,
-                    dashed: false,
-                    faint,
-                });
-            }
-            let top = y_top(&lines);
-            Plot { x: time_axis, y: 0.0..top, x_unit: "s", shade, lines, markers }
-        }
-        ChartKind::Availability => {
-            for (r, faint) in &runs {
-                let pts = r.series.points();
-                let pieces = pieces(pts, |p| p.availability.map(|a| a * 100.0));
-                lines.push(Line { label: "availability", pieces, color: BLUE, dashed: false, faint: *faint });
-            }
-            let target = props.slo.availability * 100.0;
-            lines.push(Line {
-                label: "SLO",
-                pieces: vec![vec![(time_axis.start, target), (time_axis.end, target)]],
-                color: INK,
-                dashed: true,
-                faint: false,
-            });
-            // From a little below the lowest value (or the target) to 100%.
-            let low = lines.iter().flat_map(|l| l.pieces.iter().flatten()).map(|p| p.1).fold(target, f64::min);
-            let margin = ((100.0 - low) * 0.15).max(0.01);
-            Plot { x: time_axis, y: (low - margin).max(0.0)..100.0 + margin / 3.0, x_unit: "s", shade, lines, markers }
-        }
-        ChartKind::Cdf => {
-            for (r, faint) in &runs {
-                let points = r.cdf.iter().map(|&(ms, q)| (ms, q * 100.0)).collect();
-                lines.push(Line { label: "", pieces: vec![points], color: BLUE, dashed: false, faint: *faint });
-            }
-            // Up to the largest p99.9 of the runs: the far tail flattens the rest.
-            let right = runs
-                .iter()
-                .filter_map(|(r, _)| r.cdf.iter().find(|(_, q)| *q >= 0.999).map(|(ms, _)| *ms))
-                .fold(1.0, f64::max);
-            Plot { x: 0.0..right * 1.05, y: 0.0..100.0, x_unit: "ms", shade: None, lines, markers: Vec::new() }
-        }
-    }
+        .collect();
+    Plot { x, y, x_unit: "s", shade: (props.warmup_s > 0.0).then_some(0.0..props.warmup_s), lines, markers }
 }
 
 /// The values `f` gives for `points`, at each interval's midpoint, broken
 /// where it gives none.
-fn pieces(points: &[SeriesPoint], f: impl Fn(&SeriesPoint) -> Option<f64>) -> Vec<Vec<(f64, f64)>> {
+fn pieces(points: &[SeriesPoint], f: Figure) -> Vec<Vec<(f64, f64)>> {
     let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
     for p in points {
         match f(p) {
@@ -267,11 +250,6 @@ fn pieces(points: &[SeriesPoint], f: impl Fn(&SeriesPoint) -> Option<f64>) -> Ve
     }
     out.retain(|piece| !piece.is_empty());
     out
-}
-
-/// A y-axis top with headroom over every line (and at least 1).
-fn y_top(lines: &[Line]) -> f64 {
-    lines.iter().flat_map(|l| l.pieces.iter().flatten()).map(|p| p.1).fold(0.0, f64::max).max(1.0) * 1.15
 }
 
 /// Draws `plot` on `canvas` at the device's pixel ratio.

@@ -16,7 +16,7 @@ use std::time::Duration;
 use yew::prelude::*;
 
 use super::store::Shared;
-use crate::metrics::SeriesView;
+use crate::metrics::{Counts, SeriesView};
 use crate::sim::{NodeSnapshot, SimTime, Simulation, TimelineEvent, Update};
 
 /// Wall time between steps, ms.
@@ -59,10 +59,8 @@ pub struct Readouts {
     pub p99_ms: f64,
     /// Completions per second over the last window, req/s.
     pub throughput_rps: f64,
-    /// Share of the SLO's error budget left over the run after the
-    /// warm-up, 0–1 (negative once overspent); `None` before any request
-    /// ended.
-    pub error_budget_left: Option<f64>,
+    /// Client request counts after the warm-up.
+    pub counts: Counts,
     /// Per-node state now.
     pub nodes: Vec<NodeSnapshot>,
     /// Per-interval figures for the charts.
@@ -70,7 +68,7 @@ pub struct Readouts {
     /// Latency CDF after the warm-up as (ms, share ≤), once finished.
     pub cdf: Vec<(f64, f64)>,
     /// Crashes, recoveries and health-check verdicts so far.
-    pub events: Vec<TimelineEvent>,
+    pub events: Rc<Vec<TimelineEvent>>,
     /// The report's digest once the run is finished (equal to what
     /// `archsim run` prints for the same scenario and seed).
     pub digest: Option<String>,
@@ -80,20 +78,27 @@ pub struct Readouts {
 struct Live {
     sim: Simulation,
     view: SeriesView,
+    /// The run's events, rebuilt only when there are new ones.
+    events: Rc<Vec<TimelineEvent>>,
+}
+
+impl Live {
+    fn new(sim: Simulation) -> Self {
+        Live { sim, view: SeriesView::new(), events: Rc::default() }
+    }
 }
 
 impl Readouts {
-    fn of(live: &mut Live, slo_availability: f64) -> Readouts {
+    fn of(live: &mut Live) -> Readouts {
         let sim = &live.sim;
         let now = sim.now();
         let from = SimTime(now.0.saturating_sub(SimTime::from_s(WINDOW_S).0));
         let metrics = sim.metrics();
         let w = metrics.series.summary(from, now);
         live.view.refresh(&metrics.series, now);
-        let ended = metrics.counts.ended();
-        // Budget: the failures the SLO allows among the requests so far.
-        let budget = (1.0 - slo_availability) * ended as f64;
-        let failures = (ended - metrics.counts.completed) as f64;
+        if sim.event_count() != live.events.len() {
+            live.events = Rc::new(sim.events());
+        }
         let finished = sim.is_finished();
         Readouts {
             time_s: now.as_s(),
@@ -101,11 +106,11 @@ impl Readouts {
             availability: w.availability,
             p99_ms: w.p99_ms,
             throughput_rps: w.throughput_rps,
-            error_budget_left: (ended > 0).then(|| 1.0 - failures / budget),
+            counts: metrics.counts,
             nodes: sim.snapshot().nodes,
             series: live.view.clone(),
             cdf: if finished { metrics.latency.cdf() } else { Vec::new() },
-            events: sim.events(),
+            events: live.events.clone(),
             digest: finished.then(|| sim.report().digest),
         }
     }
@@ -129,9 +134,9 @@ pub struct RunControl {
     /// Where the run is.
     pub state: RunState,
     /// Latest readouts.
-    pub readouts: Rc<Readouts>,
+    pub readouts: Shared<Readouts>,
     /// The last run before a reset, for comparison.
-    pub previous: Option<Rc<Readouts>>,
+    pub previous: Option<Shared<Readouts>>,
     /// Why the scenario cannot run, if it cannot.
     pub error: Option<String>,
     /// Edits made during the run that only a new run applies.
@@ -170,11 +175,9 @@ pub fn use_run(scenario: Shared) -> RunControl {
     // The stepping loop reads the speed and SLO live from these cells; the
     // state below is what the panel renders.
     let speed_ref = use_mut_ref(|| 1u32);
-    let slo_ref = use_mut_ref(|| scenario.settings.slo.availability);
-    *slo_ref.borrow_mut() = scenario.settings.slo.availability;
     let state = use_state(|| RunState::Idle);
-    let readouts = use_state(|| Rc::new(Readouts::default()));
-    let previous = use_state(|| None::<Rc<Readouts>>);
+    let readouts = use_state(|| Shared(Rc::new(Readouts::default())));
+    let previous = use_state(|| None::<Shared<Readouts>>);
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
     let speed = use_state(|| 1u32);
@@ -202,7 +205,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
         move || -> bool {
             if live.borrow().is_none() {
                 match Simulation::new(&scenario, scenario.settings.seed) {
-                    Ok(sim) => *live.borrow_mut() = Some(Live { sim, view: SeriesView::new() }),
+                    Ok(sim) => *live.borrow_mut() = Some(Live::new(sim)),
                     Err(e) => {
                         error.set(Some(e.to_string()));
                         return false;
@@ -217,7 +220,6 @@ pub fn use_run(scenario: Shared) -> RunControl {
         live: live.clone(),
         generation: generation.clone(),
         speed: speed_ref.clone(),
-        slo: slo_ref.clone(),
         state: state.clone(),
         readouts: readouts.clone(),
     };
@@ -281,7 +283,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
             if !readouts.series.points().is_empty() {
                 previous.set(Some((*readouts).clone()));
             }
-            readouts.set(Rc::new(Readouts::default()));
+            readouts.set(Shared(Rc::new(Readouts::default())));
         })
     };
     let on_speed = {
@@ -314,9 +316,8 @@ struct Stepper {
     live: LiveCell,
     generation: Rc<RefCell<u64>>,
     speed: Rc<RefCell<u32>>,
-    slo: Rc<RefCell<f64>>,
     state: UseStateHandle<RunState>,
-    readouts: UseStateHandle<Rc<Readouts>>,
+    readouts: UseStateHandle<Shared<Readouts>>,
 }
 
 impl Stepper {
@@ -333,7 +334,7 @@ impl Stepper {
             s.run_until(s.now().after(SLICE).min(target));
         }
         if publish || s.is_finished() {
-            self.readouts.set(Rc::new(Readouts::of(live, *self.slo.borrow())));
+            self.readouts.set(Shared(Rc::new(Readouts::of(live))));
         }
     }
 

@@ -69,6 +69,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
     let progress = if duration_s > 0.0 { (r.time_s / duration_s * 100.0).min(100.0) } else { 0.0 };
     let p99_over = !idle && r.p99_ms > slo.latency_p99_ms;
     let availability_under = !idle && r.availability < slo.availability;
+    let budget = r.counts.error_budget_left(slo.availability);
     html! {
         <section class="run-panel" aria-label="Run">
             <div class="run-bar">
@@ -113,8 +114,8 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     { readout("metric-p99", "p99 latency (last 10 s)", shown(idle, format!("{:.1}", r.p99_ms)), "ms", p99_over) }
                     { readout("metric-throughput", "Throughput (last 10 s)", shown(idle, format!("{:.0}", r.throughput_rps)), "req/s", false) }
                     { readout("metric-error-budget", &format!("Error budget left (SLO {}%)", slo.availability * 100.0),
-                              r.error_budget_left.map_or_else(|| "–".to_owned(), |b| format!("{:.0}", (b * 100.0).max(-999.0))), "%",
-                              r.error_budget_left.is_some_and(|b| b < 0.0)) }
+                              budget.map_or_else(|| "–".to_owned(), |b| format!("{:.0}", (b * 100.0).max(-999.0))), "%",
+                              budget.is_some_and(|b| b < 0.0)) }
                     <button class="export" data-testid="export-csv" onclick={on_csv} disabled={r.series.points().is_empty()}
                             title="Save the per-interval figures (rates, availability, p50/p95/p99) as CSV">{ "Export CSV" }</button>
                 </div>
