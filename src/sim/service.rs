@@ -315,25 +315,25 @@ impl Behavior for ServiceSim {
         let now = ctx.now();
         self.stats.arrive(now);
         let Some(asked) = ctx.requests.get(req).map(|r| r.replica) else { return };
-        let n = self.replicas.len();
-        let replica = if asked == ANY_REPLICA || asked as usize >= n {
+        let (n, up) = (self.replicas.len(), &ctx.up[self.node as usize]);
+        let chosen = if asked == ANY_REPLICA || asked as usize >= n {
             // Called directly (no balancer): round robin over the replicas
             // that are up, as a service registry would.
-            let Some(next) = (1..=n).map(|k| (self.next_replica + k) % n).find(|&i| self.is_up(ctx, i)) else {
-                self.refuse(ctx, req);
-                return;
-            };
-            self.next_replica = next;
+            let next = (1..=n).map(|k| (self.next_replica + k) % n).find(|&i| up[i]);
+            if let Some(next) = next {
+                self.next_replica = next;
+            }
             next
         } else {
-            asked as usize
+            Some(asked as usize).filter(|&r| up[r])
+        };
+        // No replica up, or the one asked for is down: connection refused.
+        let Some(replica) = chosen else {
+            self.refuse(ctx, req);
+            return;
         };
         if let Some(request) = ctx.requests.get_mut(req) {
             request.replica = replica as u32;
-        }
-        if !self.is_up(ctx, replica) {
-            self.refuse(ctx, req);
-            return;
         }
         let r = &mut self.replicas[replica];
         if r.busy() < self.workers {
