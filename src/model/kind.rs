@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{ClientParams, LoadBalancerParams, ServiceParams};
+use super::{CacheParams, ClientParams, LoadBalancerParams, ServiceParams};
 
 /// A component kind with its parameters. Serialized as
 /// `"kind": "<name>", "params": { … }` inside a node.
@@ -16,6 +16,9 @@ pub enum NodeKind {
     LoadBalancer(LoadBalancerParams),
     /// A pool of identical service replicas, each with a thread pool.
     Service(ServiceParams),
+    /// A shared key–value cache (Memcached / Redis) read cache-aside in
+    /// front of the nodes it calls.
+    Cache(CacheParams),
 }
 
 /// Palette groups, in the order a request usually meets them.
@@ -81,6 +84,12 @@ pub const KINDS: &[KindInfo] = &[
         summary: "Replicas × workers with a bounded accept queue and downstream calls",
         group: ComponentGroup::Compute,
     },
+    KindInfo {
+        name: "cache",
+        title: "Cache",
+        summary: "Shared key–value cache (Memcached/Redis), cache-aside: LRU or LFU, TTL, hit ratio measured",
+        group: ComponentGroup::Data,
+    },
 ];
 
 impl NodeKind {
@@ -91,6 +100,7 @@ impl NodeKind {
             "client" => Some(NodeKind::Client(ClientParams::default())),
             "load_balancer" => Some(NodeKind::LoadBalancer(LoadBalancerParams::default())),
             "service" => Some(NodeKind::Service(ServiceParams::default())),
+            "cache" => Some(NodeKind::Cache(CacheParams::default())),
             _ => None,
         }
     }
@@ -101,6 +111,7 @@ impl NodeKind {
             NodeKind::Client(_) => &KINDS[0],
             NodeKind::LoadBalancer(_) => &KINDS[1],
             NodeKind::Service(_) => &KINDS[2],
+            NodeKind::Cache(_) => &KINDS[3],
         }
     }
 }

@@ -6,6 +6,7 @@
 //! `_rps` requests per second.
 
 mod balancer;
+mod cache;
 mod edge;
 mod fault;
 mod kind;
@@ -15,6 +16,7 @@ mod validate;
 pub mod variants;
 
 pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, Route};
+pub use cache::{CacheParams, Eviction, WritePolicy};
 pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use fault::{Fault, FaultKind, HealthCheck};
 pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};

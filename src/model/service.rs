@@ -30,6 +30,10 @@ pub struct ServiceParams {
     /// Mean time to repair, s: a randomly failed replica recovers after an
     /// exponential time of this mean.
     pub mttr_s: f64,
+    /// An exclusive (in-process) cache in each replica, in front of the
+    /// pool's downstream calls: a read it can answer makes no calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<super::CacheParams>,
 }
 
 impl Default for ServiceParams {
@@ -42,6 +46,7 @@ impl Default for ServiceParams {
             usl: None,
             mtbf_s: 0.0,
             mttr_s: 60.0,
+            cache: None,
         }
     }
 }

@@ -6,8 +6,8 @@ use petgraph::graph::DiGraph;
 use thiserror::Error;
 
 use super::{
-    Arrivals, CallMode, ClientParams, KeyDistribution, LbMode, LoadBalancerParams, NodeId, NodeKind, RateProfile,
-    Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
+    Arrivals, CacheParams, CallMode, ClientParams, KeyDistribution, LbMode, LoadBalancerParams, NodeId, NodeKind,
+    RateProfile, Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
 };
 
 /// One thing wrong with a scenario.
@@ -55,6 +55,8 @@ fn list(problems: &[Problem]) -> String {
 const MAX_REPLICAS: u32 = 1_000;
 const MAX_WORKERS: u32 = 10_000;
 const MAX_QUEUE: u32 = 1_000_000;
+/// Most items a cache may hold (memory of a run grows with them).
+const MAX_CACHE_ITEMS: u64 = 10_000_000;
 const MAX_USERS: u32 = 1_000_000;
 const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
 
@@ -217,17 +219,21 @@ impl Scenario {
     }
 
     /// Why `node` (or its `replica`) cannot crash, if it cannot: it must be
-    /// a service pool, and the replica one of its own.
+    /// a service pool (the replica one of its own) or a cache (replica 0).
     pub fn fault_target_problem(&self, node: &NodeId, replica: Option<u32>) -> Option<String> {
         let Some(n) = self.node(node) else { return Some(format!("node `{node}` does not exist")) };
-        let NodeKind::Service(p) = &n.kind else {
-            return Some(format!(
-                "`{node}` is a {}: crash faults apply to service pools",
-                n.kind.info().title.to_lowercase()
-            ));
+        let replicas = match &n.kind {
+            NodeKind::Service(p) => p.replicas,
+            NodeKind::Cache(_) => 1,
+            other => {
+                return Some(format!(
+                    "`{node}` is a {}: crash faults apply to service pools and caches",
+                    other.info().title.to_lowercase()
+                ))
+            }
         };
         match replica {
-            Some(r) if r >= p.replicas => Some(format!("`{node}` has replicas 0 to {}", p.replicas - 1)),
+            Some(r) if r >= replicas => Some(format!("`{node}` has replicas 0 to {}", replicas - 1)),
             _ => None,
         }
     }
@@ -320,6 +326,7 @@ fn check_params(c: &mut Checker, path: &str, kind: &NodeKind) {
         NodeKind::Client(p) => check_client(c, path, p),
         NodeKind::LoadBalancer(p) => check_balancer(c, path, p),
         NodeKind::Service(p) => check_service(c, path, p),
+        NodeKind::Cache(p) => check_cache(c, path, p),
     }
 }
 
@@ -453,6 +460,17 @@ fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
         c.range(&format!("{path}.usl.alpha"), usl.alpha, 0.0, 1.0);
         c.range(&format!("{path}.usl.beta"), usl.beta, 0.0, 1.0);
     }
+    if let Some(cache) = &p.cache {
+        check_cache(c, &format!("{path}.cache"), cache);
+    }
+}
+
+fn check_cache(c: &mut Checker, path: &str, p: &CacheParams) {
+    if p.capacity_items == 0 || p.capacity_items > MAX_CACHE_ITEMS {
+        c.fail(format!("{path}.capacity_items"), format!("must be 1 to {MAX_CACHE_ITEMS}"));
+    }
+    c.range(&format!("{path}.ttl_s"), p.ttl_s, 0.0, MAX_DURATION_S);
+    c.range(&format!("{path}.op_ms"), p.op_ms, 0.0, 60_000.0);
 }
 
 /// Collects problems.

@@ -5,7 +5,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Arrivals, HashOn, Jitter, KeyDistribution, LbAlgorithm, LbMode, RatePoint, RateProfile, ServiceTime};
+use super::{
+    Arrivals, CallMode, Eviction, HashOn, Jitter, KeyDistribution, LbAlgorithm, LbMode, RatePoint, RateProfile,
+    ServiceTime, WritePolicy,
+};
 
 /// The tag field naming the variant, and every variant with default
 /// parameters as JSON, for the enum held in a field named `field`
@@ -67,6 +70,22 @@ pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
     })
 }
 
+/// The values of a plain choice field (a unit-only enum serialized as a
+/// string) named `field`: `eviction`, `write_policy`, `on` (what a
+/// consistent hash hashes) and an edge's `mode`. None for other fields.
+pub fn choices(field: &str) -> Option<Vec<String>> {
+    fn names<T: Serialize>(items: &[T]) -> Vec<String> {
+        items.iter().filter_map(|v| serde_json::to_value(v).ok()?.as_str().map(str::to_owned)).collect()
+    }
+    Some(match field {
+        "eviction" => names(&[Eviction::Lru, Eviction::Lfu]),
+        "write_policy" => names(&[WritePolicy::Invalidate, WritePolicy::WriteThrough]),
+        "on" => names(&[HashOn::Session, HashOn::Key]),
+        "mode" => names(&[CallMode::Sync, CallMode::Async]),
+        _ => return None,
+    })
+}
+
 /// `choice` (one of [`variants`]) with the values of same-named fields of
 /// `current` carried over, so switching e.g. exponential → lognormal keeps
 /// the mean.
@@ -102,6 +121,13 @@ mod tests {
         let st: Vec<ServiceTime> =
             variants("service_time").unwrap().1.into_iter().map(|v| serde_json::from_value(v).unwrap()).collect();
         assert_eq!(st.len(), 4);
+    }
+
+    #[test]
+    fn plain_choices_are_the_serialized_names() {
+        assert_eq!(choices("write_policy").unwrap(), ["invalidate", "write_through"]);
+        assert_eq!(choices("mode").unwrap(), ["sync", "async"]);
+        assert!(choices("replicas").is_none());
     }
 
     #[test]

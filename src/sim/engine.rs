@@ -7,6 +7,7 @@ use crate::metrics::{ClientMetrics, Counts};
 use crate::model::{Arrivals, NodeKind, Scenario, Settings, Slo, ValidationError};
 
 use super::balancer::{BalancerSim, Pool};
+use super::cache::CacheSim;
 use super::client::ClientSim;
 use super::component::{Behavior, Ctx, Event, ANY_REPLICA};
 use super::network::Link;
@@ -20,6 +21,7 @@ enum Component {
     Client(ClientSim),
     Balancer(BalancerSim),
     Service(ServiceSim),
+    Cache(CacheSim),
 }
 
 impl Component {
@@ -28,6 +30,7 @@ impl Component {
             Component::Client(c) => c,
             Component::Balancer(b) => b,
             Component::Service(s) => s,
+            Component::Cache(c) => c,
         }
     }
 
@@ -36,6 +39,7 @@ impl Component {
             Component::Client(c) => c,
             Component::Balancer(b) => b,
             Component::Service(s) => s,
+            Component::Cache(c) => c,
         }
     }
 }
@@ -93,6 +97,10 @@ pub struct NodeSnapshot {
     pub queued: usize,
     /// Replicas down (crashed) now.
     pub down: u32,
+    /// Cache hit ratio from the warm-up on, 0–1: of a cache, or of a pool's
+    /// exclusive caches together; None for other nodes and before any
+    /// lookup.
+    pub hit_ratio: Option<f64>,
 }
 
 impl Simulation {
@@ -144,6 +152,7 @@ impl Simulation {
                         Component::Balancer(BalancerSim::new(i, name, p, &pools, seed, warmup))
                     }
                     NodeKind::Service(p) => Component::Service(ServiceSim::new(i, name, p, outgoing(i), seed, warmup)),
+                    NodeKind::Cache(p) => Component::Cache(CacheSim::new(i, name, p, outgoing(i), seed, warmup)),
                 }
             })
             .collect();
@@ -152,6 +161,7 @@ impl Simulation {
             .iter()
             .map(|n| match &n.kind {
                 NodeKind::Service(p) => vec![true; p.replicas as usize],
+                NodeKind::Cache(_) => vec![true],
                 _ => Vec::new(),
             })
             .collect();
@@ -254,6 +264,7 @@ impl Simulation {
                 (Component::Client(c), NodeKind::Client(p)) => c.reconfigure(p),
                 (Component::Balancer(b), NodeKind::LoadBalancer(p)) => b.reconfigure(ctx, p),
                 (Component::Service(s), NodeKind::Service(p)) => s.reconfigure(ctx, p),
+                (Component::Cache(c), NodeKind::Cache(p)) => c.reconfigure(p),
                 // Kinds were checked equal above.
                 _ => {}
             }
@@ -350,24 +361,29 @@ impl Simulation {
             .components
             .iter()
             .zip(&self.ids)
-            .map(|(c, id)| {
+            .zip(&self.ctx.up)
+            .map(|((c, id), up)| {
                 let (busy, capacity, queued) = match c {
-                    Component::Client(_) => (0, 0, 0),
+                    Component::Client(_) | Component::Cache(_) => (0, 0, 0),
                     Component::Balancer(b) => (b.stats.busy.level() as u32, b.cores(), b.stats.queued.level() as usize),
                     Component::Service(s) => {
                         let (busy, queued) = s.load();
                         (busy, s.capacity(), queued)
                     }
                 };
-                (id, busy, capacity, queued)
-            })
-            .zip(&self.ctx.up)
-            .map(|((id, busy, capacity, queued), up)| NodeSnapshot {
-                id: id.clone(),
-                busy,
-                capacity,
-                queued,
-                down: up.iter().filter(|u| !**u).count() as u32,
+                let cache = match c {
+                    Component::Cache(k) => Some(k.counts()),
+                    Component::Service(s) => s.cache_counts(),
+                    _ => None,
+                };
+                NodeSnapshot {
+                    id: id.clone(),
+                    busy,
+                    capacity,
+                    queued,
+                    down: up.iter().filter(|u| !**u).count() as u32,
+                    hit_ratio: cache.and_then(|k| k.hit_ratio()),
+                }
             })
             .collect();
         let (counts, live_requests) = (self.ctx.metrics.counts, self.ctx.requests.live());

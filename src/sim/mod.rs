@@ -6,9 +6,12 @@
 //! scenario and seed give the same run, bit for bit, natively and in Wasm.
 
 mod balancer;
+mod cache;
+mod calls;
 mod client;
 mod component;
 mod engine;
+mod keycache;
 mod network;
 mod queue;
 pub mod random;

@@ -7,13 +7,19 @@
 //! A replica can crash: as when a process dies, its connections reset, so
 //! every request it holds (in service or queued) fails at once, and requests
 //! sent to it are refused until it recovers.
+//!
+//! With an exclusive cache, each replica keeps its own: a read whose key it
+//! holds skips the downstream calls; a read that made them fills it, and a
+//! write updates it by the write policy. A crash empties it.
 
 use std::collections::VecDeque;
 
 use crate::metrics::NodeStats;
-use crate::model::{CallMode, ServiceParams, ServiceTime, Usl};
+use crate::model::{CacheParams, RequestClass, ServiceParams, ServiceTime, Usl};
 
+use super::calls::Calls;
 use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer, ANY_REPLICA};
+use super::keycache::{CacheCounts, KeyCache};
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -80,8 +86,11 @@ pub struct ServiceSim {
     queue_capacity: usize,
     sampler: Sampler,
     usl: Option<Usl>,
-    /// Outgoing edges (indices), in call order.
-    calls: Vec<u32>,
+    calls: Calls,
+    /// Exclusive cache parameters, and one cache per replica (none without).
+    cache: Option<CacheParams>,
+    caches: Vec<KeyCache>,
+    warmup: SimTime,
     replicas: Vec<Replica>,
     next_replica: usize,
     /// Mean time between failures and to repair of each replica, s (MTBF 0:
@@ -89,7 +98,6 @@ pub struct ServiceSim {
     mtbf_s: f64,
     mttr_s: f64,
     service_rng: Stream,
-    call_rng: Stream,
     failure_rng: Stream,
     /// Counts and time averages.
     pub stats: NodeStats,
@@ -105,13 +113,15 @@ impl ServiceSim {
             queue_capacity: p.queue_capacity as usize,
             sampler: Sampler::new(&p.service_time),
             usl: p.usl,
-            calls,
+            calls: Calls::new(calls, random::stream(seed, name, "calls")),
+            cache: p.cache.clone(),
+            caches: p.cache.iter().flat_map(|c| (0..p.replicas).map(|_| KeyCache::new(c, warmup))).collect(),
+            warmup,
             replicas: (0..p.replicas).map(|_| Replica::new()).collect(),
             next_replica: 0,
             mtbf_s: p.mtbf_s,
             mttr_s: p.mttr_s,
             service_rng: random::stream(seed, name, "service"),
-            call_rng: random::stream(seed, name, "calls"),
             failure_rng: random::stream(seed, name, "failures"),
             stats: NodeStats::new(warmup),
         }
@@ -127,6 +137,15 @@ impl ServiceSim {
         self.replicas.len() as u32
     }
 
+    /// The exclusive caches' counts, summed over replicas (None without).
+    pub fn cache_counts(&self) -> Option<CacheCounts> {
+        (!self.caches.is_empty()).then(|| {
+            let mut counts = CacheCounts::default();
+            self.caches.iter().for_each(|c| counts.add(&c.counts));
+            counts
+        })
+    }
+
     /// Requests in service and queued now.
     pub fn load(&self) -> (u32, usize) {
         (self.stats.busy.level() as u32, self.stats.queued.level() as usize)
@@ -140,6 +159,14 @@ impl ServiceSim {
         self.queue_capacity = p.queue_capacity as usize;
         self.sampler = Sampler::new(&p.service_time);
         self.usl = p.usl;
+        match &p.cache {
+            Some(c) if self.caches.is_empty() => {
+                self.caches = self.replicas.iter().map(|_| KeyCache::new(c, self.warmup)).collect();
+            }
+            Some(c) => self.caches.iter_mut().for_each(|k| k.reconfigure(c)),
+            None => self.caches.clear(),
+        }
+        self.cache = p.cache.clone();
         let failures_start = self.mtbf_s == 0.0 && p.mtbf_s > 0.0;
         (self.mtbf_s, self.mttr_s) = (p.mtbf_s, p.mttr_s);
         if failures_start {
@@ -185,34 +212,33 @@ impl ServiceSim {
         if let Some(request) = ctx.requests.get(req) {
             self.stats.start(request.arrived, now);
         }
-        let ms = self.sampler.draw_ms(&mut self.service_rng) * slowdown;
+        let mut ms = self.sampler.draw_ms(&mut self.service_rng) * slowdown;
+        if let Some(c) = self.cache.as_ref().filter(|_| is_read(ctx, req)) {
+            ms += c.op_ms;
+        }
         ctx.queue.schedule(now.after(SimTime::from_ms(ms)), Event::Done(req));
     }
 
     /// Makes the remaining calls of `req` in order; replies when none is
-    /// left to wait for.
+    /// left to wait for. A read that hits the replica's cache makes none.
     fn advance(&mut self, ctx: &mut Ctx, req: ReqId) {
         let Some(request) = active(ctx, req) else { return };
-        for position in request.next_call as usize..self.calls.len() {
-            let edge = self.calls[position];
-            let link = &ctx.links[edge as usize];
-            if !link.applies_to(request.class) {
-                continue;
+        let now = ctx.now();
+        let cache = self.caches.get_mut(request.replica as usize);
+        if let Some(cache) = cache.filter(|_| request.next_call == 0 && request.class == RequestClass::Read) {
+            if cache.lookup(request.key, now) {
+                self.finish(ctx, req, Ok(()));
+                return;
             }
-            if link.probability < 1.0 && random::unit(&mut self.call_rng) >= link.probability {
-                continue;
-            }
-            match link.mode {
-                CallMode::Async => {
-                    ctx.call(&request, Origin::Detached, edge, ANY_REPLICA);
-                }
-                CallMode::Sync => {
-                    if let Some(r) = ctx.requests.get_mut(req) {
-                        r.next_call = position as u32 + 1;
-                    }
-                    ctx.call(&request, Origin::Call { parent: req }, edge, ANY_REPLICA);
-                    return;
-                }
+        }
+        if self.calls.advance(ctx, req, &request) {
+            return;
+        }
+        if let Some(cache) = self.caches.get_mut(request.replica as usize) {
+            match request.class {
+                RequestClass::Read => cache.fill(request.key, now),
+                RequestClass::Write => cache.written(request.key, now),
+                RequestClass::Other => {}
             }
         }
         self.finish(ctx, req, Ok(()));
@@ -254,6 +280,9 @@ impl ServiceSim {
             return;
         }
         ctx.up[self.node as usize][replica] = false;
+        if let Some(cache) = self.caches.get_mut(replica) {
+            cache.clear();
+        }
         let r = &mut self.replicas[replica];
         let (working, queued) = (std::mem::take(&mut r.working), std::mem::take(&mut r.queue));
         for &req in &working {
@@ -284,6 +313,11 @@ impl ServiceSim {
             ctx.log(self.node, "recover", format!("replica {replica} recovered"));
         }
     }
+}
+
+/// Whether `req` is a read.
+fn is_read(ctx: &Ctx, req: ReqId) -> bool {
+    ctx.requests.get(req).is_some_and(|r| r.class == RequestClass::Read)
 }
 
 /// The request if it is live and its replica did not crash under it.
@@ -375,8 +409,12 @@ impl Behavior for ServiceSim {
     }
 
     fn report(&self, now: SimTime) -> NodeReport {
-        NodeReport::from_stats("service", &self.stats, self.capacity(), now)
+        let report = NodeReport::from_stats("service", &self.stats, self.capacity(), now)
             .with("replicas", f64::from(self.replica_count()))
-            .with("p_wait", self.stats.p_wait())
+            .with("p_wait", self.stats.p_wait());
+        match self.cache_counts() {
+            Some(counts) => counts.report(report, self.caches.iter().map(KeyCache::len).sum()),
+            None => report,
+        }
     }
 }

@@ -7,11 +7,14 @@
 //! *Management Science* 10(1), 1963 for open networks; M. Reiser and
 //! S. S. Lavenberg, "Mean-value analysis of closed multichain queuing
 //! networks", *JACM* 27(2), 1980 for MVA; N. J. Gunther, *Guerrilla Capacity
-//! Planning* (2007) for the Universal Scalability Law.
+//! Planning* (2007) for the Universal Scalability Law; H. Che, Y. Tung and
+//! Z. Wang, *IEEE JSAC* 20(7), 2002 for LRU cache hit ratios.
 
+mod cache;
 mod network;
 mod single;
 
+pub use cache::{che_characteristic_time, che_lru_hit_ratio, zipf_popularity};
 pub use network::{jackson_open, mva_closed, JacksonStation, MvaResult, MvaStation};
 pub use single::{
     amdahl_speedup, erlang_b, erlang_c, mg1_mean_wait, mm1_response_quantile, mmc_mean_wait, mmck_blocking,

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::editor::geometry::{edge_curve, in_port, out_port, Camera, NODE_H, NODE_W, PORT_R};
 use crate::editor::gesture::{Effect, Gesture, Modifiers, Pointer};
 use crate::editor::zones;
-use crate::model::{CallMode, Node, NodeId, Point};
+use crate::model::{CallMode, Node, NodeId, NodeKind, Point};
 use crate::sim::NodeSnapshot;
 
 use super::icons::kind_icon;
@@ -213,8 +213,8 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     };
     let nodes = s.nodes.iter().enumerate().map(|(i, n)| {
         let info = n.kind.info();
-        let live = props.load.get(i).filter(|v| v.capacity > 0);
-        let load = live.map(|v| f64::from(v.busy) / f64::from(v.capacity));
+        let live = props.load.get(i);
+        let load = live.filter(|v| v.capacity > 0).map(|v| f64::from(v.busy) / f64::from(v.capacity));
         let heat = match (live, load) {
             (Some(v), _) if v.down > 0 => " down",
             (_, None) => "",
@@ -222,20 +222,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             (_, Some(u)) if u >= 0.6 => " warm",
             (_, Some(_)) => " cool",
         };
-        // ρ, then the queue and crashed replicas when there are any.
-        let sub = match (live, load) {
-            (Some(v), Some(u)) => {
-                let mut text = format!("ρ {:.0}%", u * 100.0);
-                if v.queued > 0 {
-                    text += &format!(" · q {}", v.queued);
-                }
-                if v.down > 0 {
-                    text += &format!(" · {} down", v.down);
-                }
-                text
-            }
-            _ => info.title.to_owned(),
-        };
+        let sub = live.and_then(|v| live_figures(v, &n.kind)).unwrap_or_else(|| info.title.to_owned());
         let selected = if props.selection.contains(&n.id) { " selected" } else { "" };
         let label = if n.label.is_empty() { n.id.to_string() } else { n.label.clone() };
         let short = shorten(&label, 14);
@@ -329,4 +316,26 @@ fn use_space_key() -> std::rc::Rc<std::cell::RefCell<bool>> {
         });
     }
     held
+}
+
+/// A node's figures while running: ρ, cache hit ratio, then the queue and
+/// crashed replicas (or "down" for a cache) when there are any; None when
+/// it has none to show.
+fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
+    let mut parts = Vec::new();
+    if v.capacity > 0 {
+        parts.push(format!("ρ {:.0}%", f64::from(v.busy) / f64::from(v.capacity) * 100.0));
+    }
+    if let Some(h) = v.hit_ratio {
+        parts.push(format!("hit {:.0}%", h * 100.0));
+    }
+    if v.queued > 0 {
+        parts.push(format!("q {}", v.queued));
+    }
+    match (v.down, kind) {
+        (0, _) => {}
+        (_, NodeKind::Cache(_)) => parts.push("down".to_owned()),
+        (n, _) => parts.push(format!("{n} down")),
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }

@@ -20,6 +20,9 @@ pub fn kind_icon(kind: &str) -> Html {
                 <path d="M12 8 V12 M5 19 L12 12 L19 19 M12 12 V19" />
             </>
         },
+        "cache" => html! {
+            <path d="M13 2 L5 13 H11 L10 22 L19 10 H13 Z" />
+        },
         _ => html! {
             <>
                 <rect x="3" y="4" width="18" height="6" rx="1.5" />

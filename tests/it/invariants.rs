@@ -2,13 +2,13 @@
 //! determinism, no panic on any valid scenario.
 
 use archsim::model::{
-    Arrivals, CallMode, HashOn, KeyDistribution, LbAlgorithm, LbMode, LoadBalancerParams, RateProfile, Scenario,
-    ServiceTime,
+    Arrivals, CacheParams, CallMode, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LbMode,
+    LoadBalancerParams, NodeKind, RateProfile, Scenario, ServiceTime,
 };
 use archsim::sim::Report;
 use proptest::prelude::*;
 
-use crate::support::{balancer, call, client, poisson_client, run, scenario, service};
+use crate::support::{balancer, call, client, node, poisson_client, run, scenario, service};
 
 fn three_tier() -> Scenario {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/three-tier.json")).unwrap();
@@ -65,7 +65,7 @@ fn saturation_rejects_and_times_out_but_conserves() {
         20.0,
         2.0,
     );
-    if let archsim::model::NodeKind::Client(p) = &mut s.nodes[0].kind {
+    if let NodeKind::Client(p) = &mut s.nodes[0].kind {
         p.timeout_ms = 30.0;
     }
     let r = run(&s, 3);
@@ -77,13 +77,16 @@ fn saturation_rejects_and_times_out_but_conserves() {
 }
 
 /// A random valid scenario: clients → optional balancer → a chain of 1–3
-/// pools, with random parameters, some async hops and timeouts.
+/// pools, with random parameters, some async hops and timeouts, and caches:
+/// none, a shared cache (crashing for a while) in front of a last store, or
+/// an exclusive cache in every pool.
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
         (1u32..4, 1u32..6, 0u32..20, 0.1f64..20.0),
         (1usize..4, 0usize..6, any::<bool>(), 0.0f64..1.0),
         (10.0f64..3000.0, 1.0f64..500.0, any::<bool>(), 0usize..3),
         (0u32..30, 0.0f64..2.0),
+        (0usize..3, 1u64..300, 0.0f64..2.0),
     )
         .prop_map(
             |(
@@ -91,7 +94,9 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                 (depth, algo, closed, p),
                 (rate, timeout, async_hop, dist),
                 (users, s),
+                (caching, capacity_items, ttl_s),
             )| {
+                let cache = CacheParams { capacity_items, ttl_s, ..CacheParams::default() };
                 let arrivals = if closed {
                     Arrivals::Closed { users: users + 1, think_time_ms: mean_ms }
                 } else {
@@ -100,7 +105,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     }
                 };
                 let mut users_node = client("users", arrivals);
-                if let archsim::model::NodeKind::Client(c) = &mut users_node.kind {
+                if let NodeKind::Client(c) = &mut users_node.kind {
                     c.timeout_ms = timeout;
                     c.keys = KeyDistribution::Zipf { keys: 500, s };
                 }
@@ -127,7 +132,11 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                 ];
                 let mut edges = vec![call("users", "lb")];
                 for k in 0..depth {
-                    nodes.push(service(&format!("s{k}"), replicas, workers, queue, time.clone()));
+                    let mut pool = service(&format!("s{k}"), replicas, workers, queue, time.clone());
+                    if let (2, NodeKind::Service(p)) = (caching, &mut pool.kind) {
+                        p.cache = Some(cache.clone());
+                    }
+                    nodes.push(pool);
                     let from = if k == 0 { "lb".to_owned() } else { format!("s{}", k - 1) };
                     let mut e = call(&from, &format!("s{k}"));
                     if k > 0 {
@@ -138,7 +147,21 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     }
                     edges.push(e);
                 }
-                scenario(nodes, edges, 4.0, 0.5)
+                let mut faults = Vec::new();
+                if caching == 1 {
+                    let last = format!("s{}", depth - 1);
+                    nodes.push(node("cache", NodeKind::Cache(cache)));
+                    nodes.push(service("store", replicas, workers, queue, time));
+                    edges.extend([call(&last, "cache"), call("cache", "store")]);
+                    faults.push(Fault {
+                        at_s: 1.5,
+                        node: "cache".into(),
+                        replica: None,
+                        for_s: Some(1.0),
+                        fault: FaultKind::Crash,
+                    });
+                }
+                Scenario { faults, ..scenario(nodes, edges, 4.0, 0.5) }
             },
         )
 }

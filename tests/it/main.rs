@@ -1,6 +1,7 @@
 //! Native integration tests: theory validation, scenario checks, invariants.
 //! One binary with modules (faster to build than one binary per file).
 
+mod cache;
 mod cli;
 mod faults;
 mod invariants;

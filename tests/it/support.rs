@@ -45,7 +45,8 @@ pub fn balancer(id: &str, params: LoadBalancerParams) -> Node {
     node(id, NodeKind::LoadBalancer(params))
 }
 
-fn node(id: &str, kind: NodeKind) -> Node {
+/// A node of any kind at the origin, without zone or label.
+pub fn node(id: &str, kind: NodeKind) -> Node {
     Node { id: id.into(), label: String::new(), pos: Point::default(), zone: None, kind }
 }
 

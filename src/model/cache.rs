@@ -1,0 +1,64 @@
+//! Cache parameters (Memcached / Redis style), for a shared cache node and
+//! for the exclusive cache of each replica of a service pool.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A key–value cache in front of a backing store, read cache-aside: a read
+/// looks the key up; a miss reads the store behind and fills the cache with
+/// the answer. The hit ratio is measured, never set: it follows from the
+/// keys the workload touches, the capacity, the eviction policy and the TTL.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheParams {
+    /// Items the cache holds before it evicts (Memcached and Redis bound
+    /// memory; with items of one size this is the same bound), ≥ 1.
+    pub capacity_items: u64,
+    /// Which item to evict when a fill finds the cache full.
+    pub eviction: Eviction,
+    /// Time to live of an item from its fill, s; an expired item is a miss.
+    /// 0: items never expire.
+    pub ttl_s: f64,
+    /// What a write does to the cached copy of its key.
+    pub write_policy: WritePolicy,
+    /// Time of one lookup, ms: the cache's own operation time, network not
+    /// included (an edge carries that). In a pool's exclusive cache it is
+    /// added to the service time of each read.
+    pub op_ms: f64,
+}
+
+impl Default for CacheParams {
+    fn default() -> Self {
+        CacheParams {
+            capacity_items: 1_000,
+            eviction: Eviction::Lru,
+            ttl_s: 0.0,
+            write_policy: WritePolicy::Invalidate,
+            op_ms: 0.2,
+        }
+    }
+}
+
+/// Eviction policy of a full cache.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Eviction {
+    /// Least recently used (Memcached; Redis `allkeys-lru`).
+    #[default]
+    Lru,
+    /// Least frequently used since the item was filled, ties to the least
+    /// recent (Redis `allkeys-lfu`, without its counter decay).
+    Lfu,
+}
+
+/// How writes keep the cache coherent with the store.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WritePolicy {
+    /// A successful write deletes the key from the cache; the next read
+    /// misses and refills it (cache-aside "update the store, then delete").
+    #[default]
+    Invalidate,
+    /// A successful write also stores the new value in the cache.
+    WriteThrough,
+}

@@ -1,0 +1,138 @@
+//! Shared cache nodes (Memcached / Redis), read cache-aside.
+//!
+//! The node stands for the cache server and the caller's cache-aside logic
+//! around it. A read looks its key up (`op_ms`): a hit replies at once; a
+//! miss reads through the nodes the cache calls (the backing store: its
+//! outgoing edges, in order) and fills the cache when the store answers.
+//! Writes and other requests go through to the store; a successful write
+//! then invalidates or writes through the key. The lookup is a fixed delay:
+//! the cache server itself is not a queue (a Redis or Memcached node serves
+//! 10⁵ operations per second and more, far beyond the rates at which its
+//! hit ratio and the store behind it shape a design).
+//!
+//! A crash loses every item. While the cache is down, callers fall back to
+//! the store (every read a miss, nothing filled); it comes back empty, so
+//! misses, and the load on the store, spike until it warms up again.
+
+use crate::metrics::NodeStats;
+use crate::model::{CacheParams, RequestClass};
+
+use super::calls::Calls;
+use super::component::{Behavior, CallResult, Ctx, Event};
+use super::keycache::{CacheCounts, KeyCache};
+use super::random;
+use super::report::NodeReport;
+use super::request::{Origin, ReqId, Request};
+use super::SimTime;
+
+/// A shared cache node in a run.
+pub struct CacheSim {
+    node: u32,
+    op: SimTime,
+    store: KeyCache,
+    calls: Calls,
+    /// Requests seen and time in the node.
+    pub stats: NodeStats,
+}
+
+impl CacheSim {
+    /// Node `node` (index) with parameters `p`, calling `calls` (edge
+    /// indices, in order) on a miss.
+    pub fn new(node: u32, name: &str, p: &CacheParams, calls: Vec<u32>, seed: u64, warmup: SimTime) -> Self {
+        CacheSim {
+            node,
+            op: SimTime::from_ms(p.op_ms),
+            store: KeyCache::new(p, warmup),
+            calls: Calls::new(calls, random::stream(seed, name, "calls")),
+            stats: NodeStats::new(warmup),
+        }
+    }
+
+    /// Lookup counts from the warm-up on.
+    pub fn counts(&self) -> CacheCounts {
+        self.store.counts
+    }
+
+    /// Applies new parameters from now on; the items stay.
+    pub fn reconfigure(&mut self, p: &CacheParams) {
+        self.op = SimTime::from_ms(p.op_ms);
+        self.store.reconfigure(p);
+    }
+
+    fn is_up(&self, ctx: &Ctx) -> bool {
+        ctx.up[self.node as usize][0]
+    }
+
+    /// Makes the remaining calls of `req`; when none is left, updates the
+    /// cache (a fill after a read, the write policy after a write) and
+    /// replies.
+    fn advance(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let Some(request) = ctx.requests.get(req).copied() else { return };
+        if self.calls.advance(ctx, req, &request) {
+            return;
+        }
+        let now = ctx.now();
+        if self.is_up(ctx) {
+            match request.class {
+                RequestClass::Read => self.store.fill(request.key, now),
+                RequestClass::Write => self.store.written(request.key, now),
+                RequestClass::Other => {}
+            }
+        }
+        self.reply(ctx, req, &request, Ok(()));
+    }
+
+    fn reply(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request, result: CallResult) {
+        self.stats.depart(request.arrived, ctx.now());
+        ctx.reply(req, result);
+    }
+}
+
+impl Behavior for CacheSim {
+    fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let now = ctx.now();
+        self.stats.arrive(now);
+        self.stats.start(now, now);
+        ctx.queue.schedule(now.after(self.op), Event::Done(req));
+    }
+
+    /// The lookup finished.
+    fn on_done(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let Some(request) = ctx.requests.get(req).copied() else { return };
+        // While the cache is down it is empty and fills nothing, so every
+        // read misses.
+        if request.class == RequestClass::Read && self.store.lookup(request.key, ctx.now()) {
+            self.reply(ctx, req, &request, Ok(()));
+        } else {
+            self.advance(ctx, req);
+        }
+    }
+
+    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
+        let Origin::Call { parent } = child.origin else { return };
+        let Some(request) = ctx.requests.get(parent).copied() else { return };
+        match result {
+            Ok(()) => self.advance(ctx, parent),
+            Err(failure) => self.reply(ctx, parent, &request, Err(failure)),
+        }
+    }
+
+    /// A crash loses every item; callers read the store meanwhile.
+    fn on_fault(&mut self, ctx: &mut Ctx, _replica: u32, up: bool) {
+        if up == self.is_up(ctx) {
+            return;
+        }
+        ctx.up[self.node as usize][0] = up;
+        if up {
+            ctx.log(self.node, "recover", "cache recovered, empty (cold)".to_owned());
+        } else {
+            let detail = format!("cache crashed: {} items lost; reads fall back to the store", self.store.len());
+            self.store.clear();
+            ctx.log(self.node, "crash", detail);
+        }
+    }
+
+    fn report(&self, now: SimTime) -> NodeReport {
+        self.store.counts.report(NodeReport::from_stats("cache", &self.stats, 0, now), self.store.len())
+    }
+}

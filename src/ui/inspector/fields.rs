@@ -1,0 +1,307 @@
+//! The generic parameter form: one input (or choice) per leaf of a JSON
+//! value, with units, help texts and the reason of a rejected edit.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde_json::Value;
+use yew::prelude::*;
+
+use crate::model::variants;
+
+use super::super::store::Msg;
+
+/// Rejected field texts and reasons, by field path.
+pub type Rejected = BTreeMap<String, (String, String)>;
+
+/// A change to one form field.
+pub enum Edit<'a> {
+    /// The leaf at a dotted path gets this text.
+    Set(&'a str, &'a str),
+    /// The variant object at a dotted path becomes this choice (see
+    /// [`variants::variants`]).
+    Switch(&'a str, &'a Value),
+}
+
+/// Turns a field edit into a store message, or says why it is invalid.
+pub type Commit = Rc<dyn Fn(Edit) -> Result<Msg, String>>;
+
+/// A deserialization error in words a user can act on.
+fn friendly(e: serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.contains("floating point") && (text.contains("expected u32") || text.contains("expected u64")) {
+        "must be a whole number".to_owned()
+    } else if text.contains("unknown variant") {
+        format!("not one of the choices ({})", text.split("expected").nth(1).unwrap_or("").trim())
+    } else {
+        text
+    }
+}
+
+/// One input per leaf of `json`, committed through `commit` on change.
+pub fn fields_form(json: &Value, rejected: &UseStateHandle<Rejected>, commit: Commit, on_msg: &Callback<Msg>) -> Html {
+    let mut fields = Vec::new();
+    flatten("", json, &mut fields);
+    let rows = fields.into_iter().map(|(path, value)| {
+        let name = path.rsplit('.').next().unwrap_or(&path).to_owned();
+        let parent = path.rsplit_once('.').map_or("", |(p, _)| p).to_owned();
+        let parent_field = parent.rsplit('.').next().unwrap_or(&parent);
+        if let Some((tag, choices)) = variants::variants(parent_field).filter(|(tag, _)| *tag == name) {
+            let current = value.as_str().unwrap_or_default().to_owned();
+            let on_change = {
+                let (on_msg, commit, rejected) = (on_msg.clone(), commit.clone(), rejected.clone());
+                let (choices, parent) = (choices.clone(), parent.clone());
+                Callback::from(move |e: Event| {
+                    let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+                    let Some(choice) = choices.iter().find(|c| c[tag] == select.value()) else { return };
+                    match commit(Edit::Switch(&parent, choice)) {
+                        Ok(msg) => on_msg.emit(msg),
+                        Err(reason) => {
+                            let mut next = (*rejected).clone();
+                            next.insert(parent.clone(), (String::new(), reason));
+                            rejected.set(next);
+                        }
+                    }
+                })
+            };
+            return html! {
+                <label class="field" key={path.clone()}>
+                    <span class="field-name">{ humanize(&path) }</span>
+                    <select data-testid={format!("param-{path}")} onchange={on_change}>
+                        { for choices.iter().map(|c| {
+                            let v = c[tag].as_str().unwrap_or_default().to_owned();
+                            html! { <option value={v.clone()} selected={v == current}>{ v.replace('_', " ") }</option> }
+                        }) }
+                    </select>
+                </label>
+            };
+        }
+        if let (Some(choices), Value::String(current)) = (variants::choices(&name), &value) {
+            let on_change = {
+                let (on_msg, commit, rejected, path) = (on_msg.clone(), commit.clone(), rejected.clone(), path.clone());
+                Callback::from(move |e: Event| {
+                    let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+                    submit(&on_msg, &commit, &rejected, &path, select.value());
+                })
+            };
+            return html! {
+                <label class="field" key={path.clone()} title={help(&name)}>
+                    <span class="field-name">{ humanize(&path) }</span>
+                    <select data-testid={format!("param-{path}")} onchange={on_change}>
+                        { for choices.iter().map(|v| html! {
+                            <option value={v.clone()} selected={v == current}>{ v.replace('_', " ") }</option>
+                        }) }
+                    </select>
+                    <span class="field-help">{ help(&name) }</span>
+                </label>
+            };
+        }
+        let on_change = {
+            let (on_msg, commit, rejected, path) = (on_msg.clone(), commit.clone(), rejected.clone(), path.clone());
+            Callback::from(move |e: Event| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                submit(&on_msg, &commit, &rejected, &path, input.value());
+            })
+        };
+        let error = rejected.get(&path);
+        let shown = error.map_or_else(|| display(&value), |(text, _)| text.clone());
+        html! {
+            <label class={classes!("field", error.map(|_| "invalid"))} key={path.clone()} title={help(&name)}>
+                <span class="field-name">{ humanize(&path) }</span>
+                <span class="field-input">
+                    <input data-testid={format!("param-{path}")} type={if value.is_number() { "number" } else { "text" }}
+                           step="any" value={shown} onchange={on_change}
+                           aria-invalid={error.is_some().to_string()} />
+                    <span class="unit">{ unit(&name) }</span>
+                </span>
+                if let Some((_, reason)) = error {
+                    <span class="field-error" role="alert">{ reason.clone() }</span>
+                } else {
+                    <span class="field-help">{ help(&name) }</span>
+                }
+            </label>
+        }
+    });
+    html! { <>{ for rows }</> }
+}
+
+/// Commits `text` for the field at `path`, or records why it is refused.
+fn submit(on_msg: &Callback<Msg>, commit: &Commit, rejected: &UseStateHandle<Rejected>, path: &str, text: String) {
+    let mut next = (**rejected).clone();
+    match commit(Edit::Set(path, &text)) {
+        Ok(msg) => {
+            next.remove(path);
+            on_msg.emit(msg);
+        }
+        Err(reason) => {
+            next.insert(path.to_owned(), (text, reason));
+        }
+    }
+    rejected.set(next);
+}
+
+/// The value at dotted `path` under `root`.
+fn field_mut<'v>(root: &'v mut Value, path: &str) -> Result<&'v mut Value, String> {
+    path.split('.')
+        .try_fold(root, |v, key| match v {
+            Value::Object(map) => map.get_mut(key),
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            _ => None,
+        })
+        .ok_or_else(|| "no such parameter".to_owned())
+}
+
+/// Applies a field edit to the JSON of the edited item.
+fn apply_edit(root: &mut Value, edit: Edit) -> Result<(), String> {
+    match edit {
+        Edit::Set(path, text) => set_field(field_mut(root, path)?, text),
+        Edit::Switch(path, choice) => {
+            let slot = field_mut(root, path)?;
+            *slot = variants::switch_to(slot, choice);
+            Ok(())
+        }
+    }
+}
+
+/// Sets a leaf to `text`, keeping its JSON type.
+fn set_field(slot: &mut Value, text: &str) -> Result<(), String> {
+    *slot = match slot {
+        Value::Number(_) => {
+            let v: f64 = text.trim().parse().map_err(|_| "must be a number".to_owned())?;
+            serde_json::Number::from_f64(v).map(Value::Number).ok_or("must be a finite number")?
+        }
+        Value::Bool(_) => Value::Bool(text == "true"),
+        _ => Value::String(text.to_owned()),
+    };
+    Ok(())
+}
+
+/// Numbers like `4.0` become `4`, so integer fields deserialize.
+fn integerise(v: Value) -> Value {
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && (0.0..9.0e15).contains(&f) => Value::from(f as u64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(integerise).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, integerise(v))).collect()),
+        other => other,
+    }
+}
+
+/// Leaf fields of a params object as (dotted path, value), in order.
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&path, child, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                flatten(&format!("{prefix}.{i}"), child, out);
+            }
+        }
+        leaf => out.push((prefix.to_owned(), leaf.clone())),
+    }
+}
+
+fn display(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `service_time.mean_ms` → `Service time · mean`.
+fn humanize(path: &str) -> String {
+    path.split('.')
+        .map(|part| {
+            let part = ["_ms", "_s", "_rps"].iter().fold(part, |p, suffix| p.strip_suffix(suffix).unwrap_or(p));
+            if ["slo", "mtbf", "mttr"].contains(&part) {
+                return part.to_uppercase();
+            }
+            let words = part.replace('_', " ");
+            let mut chars = words.chars();
+            chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The unit of a field, from its name's suffix.
+fn unit(name: &str) -> &'static str {
+    if name.ends_with("_ms") {
+        "ms"
+    } else if name.ends_with("_rps") {
+        "req/s"
+    } else if name.ends_with("_s") {
+        "s"
+    } else {
+        ""
+    }
+}
+
+/// A one-line explanation of a parameter.
+fn help(name: &str) -> &'static str {
+    match name {
+        "replicas" => "Identical instances of the service",
+        "workers" => "Threads per replica: requests served at once",
+        "queue_capacity" => "Requests waiting per replica before new ones are rejected",
+        "mean_ms" => "Average time of one request's own work",
+        "p99_ms" => "99th percentile of that time (heavier tail, larger value)",
+        "ms" => "Fixed time of one request's own work",
+        "rps" | "before_rps" | "after_rps" | "from_rps" | "to_rps" | "base_rps" | "peak_rps" | "mean_rps" => {
+            "Arrival rate λ of new requests"
+        }
+        "timeout_ms" => "Clients give up on a request after this long",
+        "sessions" => "Distinct user sessions (sticky routing hashes these)",
+        "keys" => "Distinct keys requests touch",
+        "s" => "Zipf exponent: 0 uniform, about 1 for web popularity",
+        "read" | "write" | "other" => "Share of requests of this class",
+        "users" => "Closed-loop users N, each waiting for its reply",
+        "think_time_ms" => "Mean pause of a user between requests (Z)",
+        "max_connections" => "Requests in progress before the balancer rejects",
+        "processing_time_ms" => "Balancer time per request",
+        "cores" => "Requests the balancer processes at once",
+        "alpha" => "USL contention α: serialised share of the work",
+        "base_ms" => "Fixed one-way network latency of this call",
+        "max_ms" => "Upper bound of the uniform jitter",
+        "probability" => "Share of requests that make this call",
+        "mode" => "sync (wait, holding the worker) or async (fire and forget)",
+        "weight" => "Weighted round robin weight at a balancer",
+        "beta" => "USL coherence β: crosstalk between concurrent requests",
+        "mtbf_s" => "Mean time between failures of each replica (exponential); 0: never fails at random",
+        "mttr_s" => "Mean time to repair a randomly failed replica (exponential)",
+        "interval_ms" => "Health checks: time between probes of each backend",
+        "unhealthy_threshold" => "Health checks: failed probes in a row that take a backend out of rotation",
+        "healthy_threshold" => "Health checks: good probes in a row that bring it back",
+        "duration_s" => "Simulated time of a run",
+        "warmup_s" => "Initial period left out of latency, throughput and availability",
+        "cross_zone_ms" => "Extra one-way latency of a call between zones of a region",
+        "cross_region_ms" => "Extra one-way latency of a call between regions",
+        "availability" => "SLO: target share of requests answered successfully, 0–1",
+        "latency_p99_ms" => "SLO: target p99 response time",
+        "capacity_items" => "Items the cache holds before it evicts",
+        "eviction" => "Which item a full cache evicts: least recently (LRU) or least frequently (LFU) used",
+        "ttl_s" => "Time to live of an item from its fill; 0: never expires",
+        "write_policy" => "A write deletes the cached copy (invalidate) or stores the new value (write through)",
+        "op_ms" => "Time of one cache lookup, network excluded",
+        "on" => "What the hash ring hashes: the session (sticky sessions) or the request key",
+        _ => "",
+    }
+}
+
+/// `value` with one field edit applied under the field `under` ("" for
+/// the value itself), read back through serde.
+pub fn edited<T: serde::Serialize + serde::de::DeserializeOwned>(
+    value: &T,
+    under: &str,
+    edit: Edit,
+) -> Result<T, String> {
+    let mut json = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    let root = if under.is_empty() { &mut json } else { field_mut(&mut json, under)? };
+    apply_edit(root, edit)?;
+    serde_json::from_value(integerise(json)).map_err(friendly)
+}

@@ -1,0 +1,320 @@
+//! The right-hand panel: every parameter of the selected node with its unit
+//! and a short help text. Invalid values are shown in red with the reason
+//! and never reach the model.
+
+mod faults;
+mod fields;
+
+use std::rc::Rc;
+
+use serde_json::Value;
+use yew::prelude::*;
+
+use crate::editor::{self, Action, EditError};
+use crate::model::{
+    CacheParams, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, RequestClass, Route, Scenario, ServiceParams, Usl,
+};
+use crate::sim::{NodeSnapshot, TimelineEvent};
+
+use super::run::FaultCommand;
+use super::store::{Msg, Shared};
+use faults::{event_log, fault_buttons, live_line};
+use fields::{edited, fields_form, Commit, Rejected};
+
+/// Props of [`Inspector`].
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    /// The scenario.
+    pub scenario: Shared,
+    /// Selected nodes.
+    pub selection: Vec<NodeId>,
+    /// The selected edge, by index.
+    pub edge: Option<usize>,
+    /// The selected zone, by id.
+    pub zone: Option<String>,
+    /// Per-node run state, in scenario order (empty before a run).
+    pub load: Vec<NodeSnapshot>,
+    /// Where edits go.
+    pub on_msg: Callback<Msg>,
+    /// Crash or recover a node in the run.
+    pub on_fault: Callback<FaultCommand>,
+    /// What happened in the run so far.
+    pub events: Rc<Vec<TimelineEvent>>,
+}
+
+/// Parameters of the selection (`data-testid="inspector"`).
+#[component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    // Per field path: the rejected text and why.
+    let rejected = use_state(Rejected::new);
+    {
+        let rejected = rejected.clone();
+        use_effect_with((props.selection.clone(), props.edge), move |_| rejected.set(Rejected::new()));
+    }
+    let s = &props.scenario;
+    let body = match (props.selection.as_slice(), props.edge) {
+        ([id], _) => match s.nodes.iter().position(|n| &n.id == id) {
+            Some(index) => node_form(props, index, &rejected),
+            None => html! {},
+        },
+        ([], Some(index)) if index < s.edges.len() => edge_form(props, index, &rejected),
+        ([], None) if props.zone.is_some() => zone_form(props),
+        ([], _) => settings_form(props, &rejected),
+        (many, _) => html! { <p class="muted">{ format!("{} nodes selected.", many.len()) }</p> },
+    };
+    html! {
+        <aside class="inspector" data-testid="inspector" aria-label="Inspector">
+            <h2>{ "Inspector" }</h2>
+            { body }
+            { event_log(&props.events) }
+        </aside>
+    }
+}
+
+fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rejected>) -> Html {
+    let node = &props.scenario.nodes[index];
+    let kind_json = serde_json::to_value(&node.kind).unwrap_or(Value::Null);
+    // L7 routes get their own checkboxes below.
+    let mut params = kind_json["params"].clone();
+    if let Some(mode) = params.get_mut("mode").and_then(Value::as_object_mut) {
+        mode.shift_remove("routes");
+    }
+    let on_label = {
+        let (on_msg, id) = (props.on_msg.clone(), node.id.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            on_msg.emit(Msg::Apply(Action::SetLabel { id: id.clone(), label: input.value() }));
+        })
+    };
+    let scenario = props.scenario.clone();
+    let commit: Commit = Rc::new(move |edit| {
+        let kind: NodeKind = edited(&scenario.nodes[index].kind, "params", edit)?;
+        checked(&scenario, Action::SetParams { id: scenario.nodes[index].id.clone(), kind })
+    });
+    html! {
+        <>
+            <p class="inspector-kind">{ node.kind.info().title }<span class="muted">{ format!(" · {}", node.id) }</span></p>
+            { live_line(props, index) }
+            <label class="field">
+                <span class="field-name">{ "Label" }</span>
+                <input data-testid="param-label" type="text" value={node.label.clone()} onchange={on_label} />
+            </label>
+            { fault_buttons(props, index) }
+            { optional_parts(props, index) }
+            { fields_form(&params, rejected, commit, &props.on_msg) }
+            { routes_form(props, index) }
+        </>
+    }
+}
+
+/// For a service pool: switches for its optional parts, an exclusive cache
+/// per replica and the Universal Scalability Law slowdown; their fields
+/// appear in the form when on.
+fn optional_parts(props: &InspectorProps, index: usize) -> Html {
+    let node = &props.scenario.nodes[index];
+    let NodeKind::Service(pool) = &node.kind else { return html! {} };
+    let toggle = |part: &'static str, label: &'static str, on: bool, set: fn(&mut ServiceParams, bool)| {
+        let (on_msg, id, pool) = (props.on_msg.clone(), node.id.clone(), pool.clone());
+        let on_toggle = Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let mut next = pool.clone();
+            set(&mut next, input.checked());
+            on_msg.emit(Msg::Apply(Action::SetParams { id: id.clone(), kind: NodeKind::Service(next) }));
+        });
+        html! {
+            <label class="check">
+                <input type="checkbox" data-testid={format!("param-enable-{part}")} checked={on} onchange={on_toggle} />
+                { label }
+            </label>
+        }
+    };
+    html! {
+        <div class="field">
+            <span class="field-name">{ "Optional" }</span>
+            <span class="checks">
+                { toggle("cache", "exclusive cache per replica", pool.cache.is_some(), |p, on| {
+                    p.cache = on.then(CacheParams::default);
+                }) }
+                { toggle("usl", "USL slowdown", pool.usl.is_some(), |p, on| {
+                    p.usl = on.then_some(Usl { alpha: 0.05, beta: 0.001 });
+                }) }
+            </span>
+            <span class="field-help">{ "An in-process cache in each replica answers the reads it holds without the downstream calls; USL slows service as concurrency rises" }</span>
+        </div>
+    }
+}
+
+/// For an L7 balancer: which backend pools serve each request class
+/// (application-gateway path routing). A class with every pool ticked (or
+/// none) has no route and goes to every pool.
+fn routes_form(props: &InspectorProps, index: usize) -> Html {
+    let node = &props.scenario.nodes[index];
+    let NodeKind::LoadBalancer(lb) = &node.kind else { return html! {} };
+    let LbMode::L7 { routes } = &lb.mode else { return html! {} };
+    let pools: Vec<NodeId> = props.scenario.edges.iter().filter(|e| e.from == node.id).map(|e| e.to.clone()).collect();
+    if pools.is_empty() {
+        return html! {};
+    }
+    let rows = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
+        let name = format!("{class:?}").to_lowercase();
+        let targets = routes.iter().find(|r| r.class == class).map(|r| r.targets.clone());
+        let boxes = pools.iter().map(|pool| {
+            let on_toggle = {
+                let (on_msg, lb, id, pool) = (props.on_msg.clone(), lb.clone(), node.id.clone(), pool.clone());
+                let all = pools.clone();
+                Callback::from(move |e: Event| {
+                    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                    let LbMode::L7 { routes } = &lb.mode else { return };
+                    let mut routes = routes.clone();
+                    let mut targets =
+                        routes.iter().find(|r| r.class == class).map_or_else(|| all.clone(), |r| r.targets.clone());
+                    targets.retain(|t| *t != pool);
+                    if input.checked() {
+                        targets.push(pool.clone());
+                    }
+                    routes.retain(|r| r.class != class);
+                    if !targets.is_empty() && targets.len() < all.len() {
+                        routes.push(Route { class, targets });
+                    }
+                    let params = LoadBalancerParams { mode: LbMode::L7 { routes }, ..lb.clone() };
+                    on_msg.emit(Msg::Apply(Action::SetParams { id: id.clone(), kind: NodeKind::LoadBalancer(params) }));
+                })
+            };
+            let checked = targets.as_ref().is_none_or(|t| t.contains(pool));
+            html! {
+                <label class="check">
+                    <input type="checkbox" data-testid={format!("param-route-{name}-{pool}")} {checked} onchange={on_toggle} />
+                    { pool.to_string() }
+                </label>
+            }
+        });
+        html! {
+            <div class="field">
+                <span class="field-name">{ format!("Route {name} requests to") }</span>
+                <span class="checks">{ for boxes }</span>
+            </div>
+        }
+    });
+    html! {
+        <>
+            { for rows }
+            <span class="field-help">{ "L7 path routing: each request class goes only to the ticked pools" }</span>
+        </>
+    }
+}
+
+fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rejected>) -> Html {
+    let edge = &props.scenario.edges[index];
+    let mut json = serde_json::to_value(edge).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut json {
+        // The ends are fixed; classes get their own checkboxes.
+        for fixed in ["from", "to", "classes"] {
+            map.shift_remove(fixed);
+        }
+    }
+    let scenario = props.scenario.clone();
+    let commit: Commit = Rc::new(move |edit| {
+        let edge: Edge = edited(&scenario.edges[index], "", edit)?;
+        checked(&scenario, Action::SetEdge { index, edge })
+    });
+    let classes = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
+        let name = format!("{class:?}").to_lowercase();
+        let on_toggle = {
+            let (on_msg, edge) = (props.on_msg.clone(), edge.clone());
+            Callback::from(move |e: Event| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                let mut next = edge.clone();
+                // An empty list means every class; start from the full set.
+                if next.classes.is_empty() {
+                    next.classes = vec![RequestClass::Read, RequestClass::Write, RequestClass::Other];
+                }
+                next.classes.retain(|c| *c != class);
+                if input.checked() {
+                    next.classes.push(class);
+                }
+                if next.classes.len() == 3 {
+                    next.classes.clear();
+                }
+                on_msg.emit(Msg::Apply(Action::SetEdge { index, edge: next }));
+            })
+        };
+        let checked = edge.classes.is_empty() || edge.classes.contains(&class);
+        html! {
+            <label class="check">
+                <input type="checkbox" data-testid={format!("param-classes-{name}")} {checked} onchange={on_toggle} />
+                { name }
+            </label>
+        }
+    });
+    html! {
+        <>
+            <p class="inspector-kind">{ "Call" }<span class="muted">{ format!(" · {} → {}", edge.from, edge.to) }</span></p>
+            { fields_form(&json, rejected, commit, &props.on_msg) }
+            <div class="field">
+                <span class="field-name">{ "Request classes" }</span>
+                <span class="checks">{ for classes }</span>
+                <span class="field-help">{ "Only requests of the ticked classes make this call" }</span>
+            </div>
+        </>
+    }
+}
+
+fn zone_form(props: &InspectorProps) -> Html {
+    let Some(zone) = props.scenario.zones.iter().find(|z| Some(&z.id) == props.zone.as_ref()) else {
+        return html! {};
+    };
+    let change = |field: &'static str| {
+        let (on_msg, zone) = (props.on_msg.clone(), zone.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let (mut label, mut region) = (zone.label.clone(), zone.region.clone());
+            *if field == "label" { &mut label } else { &mut region } = input.value();
+            on_msg.emit(Msg::Apply(Action::SetZone { id: zone.id.clone(), label, region }));
+        })
+    };
+    html! {
+        <>
+            <p class="inspector-kind">{ "Availability zone" }<span class="muted">{ format!(" · {}", zone.id) }</span></p>
+            <label class="field">
+                <span class="field-name">{ "Label" }</span>
+                <input data-testid="param-zone-label" type="text" value={zone.label.clone()} onchange={change("label")} />
+            </label>
+            <label class="field">
+                <span class="field-name">{ "Region" }</span>
+                <input data-testid="param-zone-region" type="text" value={zone.region.clone()} onchange={change("region")} />
+                <span class="field-help">{ "Calls between zones of one region add the cross-zone latency; between regions, the cross-region latency" }</span>
+            </label>
+        </>
+    }
+}
+
+/// With nothing selected: the run settings (duration, warm-up, network
+/// defaults, SLO); the seed is set in the run panel.
+fn settings_form(props: &InspectorProps, rejected: &UseStateHandle<Rejected>) -> Html {
+    let mut json = serde_json::to_value(&props.scenario.settings).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut json {
+        map.shift_remove("seed");
+    }
+    let scenario = props.scenario.clone();
+    let commit: Commit = Rc::new(move |edit| {
+        let settings = edited(&scenario.settings, "", edit)?;
+        checked(&scenario, Action::SetSettings(settings))
+    });
+    html! {
+        <>
+            <p class="muted">{ "Select a node, a call or a zone to see its parameters." }</p>
+            <p class="inspector-kind">{ "Run settings" }</p>
+            { fields_form(&json, rejected, commit, &props.on_msg) }
+        </>
+    }
+}
+
+/// The store message for `action` if the editor would accept it; otherwise
+/// the reason, for the field.
+fn checked(scenario: &Scenario, action: Action) -> Result<Msg, String> {
+    match editor::check(scenario, action.clone()) {
+        Ok(()) => Ok(Msg::Apply(action)),
+        Err(EditError::Invalid(problems)) => Err(problems.into_iter().next().map(|p| p.message).unwrap_or_default()),
+        Err(other) => Err(other.to_string()),
+    }
+}
