@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CacheParams, ClientParams, LoadBalancerParams, ServiceParams};
+use super::{CacheParams, ClientParams, DatabaseParams, LoadBalancerParams, ServiceParams};
 
 /// A component kind with its parameters. Serialized as
 /// `"kind": "<name>", "params": { … }` inside a node.
@@ -19,6 +19,8 @@ pub enum NodeKind {
     /// A shared key–value cache (Memcached / Redis) read cache-aside in
     /// front of the nodes it calls.
     Cache(CacheParams),
+    /// A replicated database: a primary for writes, read replicas, failover.
+    Database(DatabaseParams),
 }
 
 /// Palette groups, in the order a request usually meets them.
@@ -90,6 +92,13 @@ pub const KINDS: &[KindInfo] = &[
         summary: "Shared key–value cache (Memcached/Redis), cache-aside: LRU or LFU, TTL, hit ratio measured",
         group: ComponentGroup::Data,
     },
+    KindInfo {
+        name: "database",
+        title: "Database",
+        summary:
+            "Primary + read replicas: async, semi-sync or sync replication, replication lag, stale reads, failover",
+        group: ComponentGroup::Data,
+    },
 ];
 
 impl NodeKind {
@@ -101,6 +110,7 @@ impl NodeKind {
             "load_balancer" => Some(NodeKind::LoadBalancer(LoadBalancerParams::default())),
             "service" => Some(NodeKind::Service(ServiceParams::default())),
             "cache" => Some(NodeKind::Cache(CacheParams::default())),
+            "database" => Some(NodeKind::Database(DatabaseParams::default())),
             _ => None,
         }
     }
@@ -112,6 +122,7 @@ impl NodeKind {
             NodeKind::LoadBalancer(_) => &KINDS[1],
             NodeKind::Service(_) => &KINDS[2],
             NodeKind::Cache(_) => &KINDS[3],
+            NodeKind::Database(_) => &KINDS[4],
         }
     }
 }

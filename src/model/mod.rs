@@ -7,6 +7,7 @@
 
 mod balancer;
 mod cache;
+mod database;
 mod edge;
 mod fault;
 mod kind;
@@ -17,6 +18,7 @@ pub mod variants;
 
 pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, Route};
 pub use cache::{CacheParams, Eviction, WritePolicy};
+pub use database::{DatabaseParams, ReadFrom, Replication};
 pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use fault::{Fault, FaultKind, HealthCheck};
 pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};

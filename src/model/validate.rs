@@ -6,8 +6,8 @@ use petgraph::graph::DiGraph;
 use thiserror::Error;
 
 use super::{
-    Arrivals, CacheParams, CallMode, ClientParams, KeyDistribution, LbMode, LoadBalancerParams, NodeId, NodeKind,
-    RateProfile, Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
+    Arrivals, CacheParams, CallMode, ClientParams, DatabaseParams, KeyDistribution, LbMode, LoadBalancerParams, NodeId,
+    NodeKind, RateProfile, Replication, Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
 };
 
 /// One thing wrong with a scenario.
@@ -57,6 +57,8 @@ const MAX_WORKERS: u32 = 10_000;
 const MAX_QUEUE: u32 = 1_000_000;
 /// Most items a cache may hold (memory of a run grows with them).
 const MAX_CACHE_ITEMS: u64 = 10_000_000;
+/// Most read replicas of a database.
+const MAX_DB_REPLICAS: u32 = 100;
 const MAX_USERS: u32 = 1_000_000;
 const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
 
@@ -219,15 +221,18 @@ impl Scenario {
     }
 
     /// Why `node` (or its `replica`) cannot crash, if it cannot: it must be
-    /// a service pool (the replica one of its own) or a cache (replica 0).
+    /// a service pool (the replica one of its own), a cache (replica 0) or
+    /// a database (instance 0, the first primary, to its number of
+    /// replicas).
     pub fn fault_target_problem(&self, node: &NodeId, replica: Option<u32>) -> Option<String> {
         let Some(n) = self.node(node) else { return Some(format!("node `{node}` does not exist")) };
         let replicas = match &n.kind {
             NodeKind::Service(p) => p.replicas,
             NodeKind::Cache(_) => 1,
+            NodeKind::Database(p) => p.replicas + 1,
             other => {
                 return Some(format!(
-                    "`{node}` is a {}: crash faults apply to service pools and caches",
+                    "`{node}` is a {}: crash faults apply to service pools, caches and databases",
                     other.info().title.to_lowercase()
                 ))
             }
@@ -327,6 +332,7 @@ fn check_params(c: &mut Checker, path: &str, kind: &NodeKind) {
         NodeKind::LoadBalancer(p) => check_balancer(c, path, p),
         NodeKind::Service(p) => check_service(c, path, p),
         NodeKind::Cache(p) => check_cache(c, path, p),
+        NodeKind::Database(p) => check_database(c, path, p),
     }
 }
 
@@ -434,8 +440,18 @@ fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
     }
     c.range(&format!("{path}.mtbf_s"), p.mtbf_s, 0.0, 1e9);
     c.range(&format!("{path}.mttr_s"), p.mttr_s, f64::MIN_POSITIVE, 1e9);
-    let st = format!("{path}.service_time");
-    match &p.service_time {
+    check_service_time(c, &format!("{path}.service_time"), &p.service_time);
+    if let Some(usl) = &p.usl {
+        c.range(&format!("{path}.usl.alpha"), usl.alpha, 0.0, 1.0);
+        c.range(&format!("{path}.usl.beta"), usl.beta, 0.0, 1.0);
+    }
+    if let Some(cache) = &p.cache {
+        check_cache(c, &format!("{path}.cache"), cache);
+    }
+}
+
+fn check_service_time(c: &mut Checker, st: &str, t: &ServiceTime) {
+    match t {
         ServiceTime::Constant { ms } => c.range(&format!("{st}.ms"), *ms, 0.0, 3.6e6),
         ServiceTime::Exponential { mean_ms } => c.range(&format!("{st}.mean_ms"), *mean_ms, f64::MIN_POSITIVE, 3.6e6),
         ServiceTime::Lognormal { mean_ms, p99_ms } => {
@@ -456,12 +472,27 @@ fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
             }
         }
     }
-    if let Some(usl) = &p.usl {
-        c.range(&format!("{path}.usl.alpha"), usl.alpha, 0.0, 1.0);
-        c.range(&format!("{path}.usl.beta"), usl.beta, 0.0, 1.0);
+}
+
+fn check_database(c: &mut Checker, path: &str, p: &DatabaseParams) {
+    if p.replicas > MAX_DB_REPLICAS {
+        c.fail(format!("{path}.replicas"), format!("must be at most {MAX_DB_REPLICAS}"));
     }
-    if let Some(cache) = &p.cache {
-        check_cache(c, &format!("{path}.cache"), cache);
+    if p.connections == 0 || p.connections > MAX_WORKERS {
+        c.fail(format!("{path}.connections"), format!("must be 1 to {MAX_WORKERS}"));
+    }
+    if p.queue_capacity > MAX_QUEUE {
+        c.fail(format!("{path}.queue_capacity"), format!("must be at most {MAX_QUEUE}"));
+    }
+    check_service_time(c, &format!("{path}.read_time"), &p.read_time);
+    check_service_time(c, &format!("{path}.write_time"), &p.write_time);
+    c.range(&format!("{path}.ship_ms"), p.ship_ms, 0.0, 60_000.0);
+    c.range(&format!("{path}.apply_ms"), p.apply_ms, 0.0, 3.6e6);
+    c.range(&format!("{path}.failover_s"), p.failover_s, 0.0, MAX_DURATION_S);
+    if let Replication::SemiSync { acks } = p.replication {
+        if acks == 0 || acks > p.replicas {
+            c.fail(format!("{path}.replication.acks"), format!("must be 1 to the number of replicas ({})", p.replicas));
+        }
     }
 }
 

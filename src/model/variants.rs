@@ -7,19 +7,19 @@ use serde_json::Value;
 
 use super::{
     Arrivals, CallMode, Eviction, HashOn, Jitter, KeyDistribution, LbAlgorithm, LbMode, RatePoint, RateProfile,
-    ServiceTime, WritePolicy,
+    ReadFrom, Replication, ServiceTime, WritePolicy,
 };
 
 /// The tag field naming the variant, and every variant with default
 /// parameters as JSON, for the enum held in a field named `field`
-/// (`service_time`, `rate`, `arrivals`, `algorithm`, `mode`, `keys`,
-/// `jitter`). None for other fields.
+/// (`service_time` and a database's `read_time` and `write_time`, `rate`,
+/// `arrivals`, `algorithm`, `mode`, `replication`, `keys`, `jitter`). None for other fields.
 pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
     fn json<T: Serialize>(items: &[T]) -> Vec<Value> {
         items.iter().filter_map(|v| serde_json::to_value(v).ok()).collect()
     }
     Some(match field {
-        "service_time" => (
+        "service_time" | "read_time" | "write_time" => (
             "dist",
             json(&[
                 ServiceTime::Exponential { mean_ms: 20.0 },
@@ -60,6 +60,7 @@ pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
             ]),
         ),
         "mode" => ("layer", json(&[LbMode::L4, LbMode::L7 { routes: Vec::new() }])),
+        "replication" => ("mode", json(&[Replication::Async, Replication::SemiSync { acks: 1 }, Replication::Sync])),
         "keys" => {
             ("law", json(&[KeyDistribution::Uniform { keys: 10_000 }, KeyDistribution::Zipf { keys: 10_000, s: 0.9 }]))
         }
@@ -71,7 +72,7 @@ pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
 }
 
 /// The values of a plain choice field (a unit-only enum serialized as a
-/// string) named `field`: `eviction`, `write_policy`, `on` (what a
+/// string) named `field`: `eviction`, `read_from`, `write_policy`, `on` (what a
 /// consistent hash hashes) and an edge's `mode`. None for other fields.
 pub fn choices(field: &str) -> Option<Vec<String>> {
     fn names<T: Serialize>(items: &[T]) -> Vec<String> {
@@ -79,6 +80,7 @@ pub fn choices(field: &str) -> Option<Vec<String>> {
     }
     Some(match field {
         "eviction" => names(&[Eviction::Lru, Eviction::Lfu]),
+        "read_from" => names(&[ReadFrom::Primary, ReadFrom::Replicas]),
         "write_policy" => names(&[WritePolicy::Invalidate, WritePolicy::WriteThrough]),
         "on" => names(&[HashOn::Session, HashOn::Key]),
         "mode" => names(&[CallMode::Sync, CallMode::Async]),
@@ -95,7 +97,7 @@ pub fn switch_to(current: &Value, choice: &Value) -> Value {
         for (key, value) in next_map.iter_mut() {
             if let Some(previous) = old.get(key) {
                 let same_kind = std::mem::discriminant(previous) == std::mem::discriminant(value);
-                let is_tag = matches!(key.as_str(), "dist" | "shape" | "model" | "name" | "layer" | "law");
+                let is_tag = matches!(key.as_str(), "dist" | "shape" | "model" | "name" | "layer" | "law" | "mode");
                 if same_kind && !is_tag {
                     *value = previous.clone();
                 }

@@ -198,7 +198,7 @@ impl Behavior for ClientSim {
             Timer::UserReady => self.issue(ctx),
             Timer::Deadlines => self.expire(ctx),
             // Not a client's timers.
-            Timer::HealthCheck | Timer::Failure { .. } => {}
+            _ => {}
         }
     }
 

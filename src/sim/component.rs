@@ -36,6 +36,27 @@ pub enum Timer {
         /// Replica index.
         replica: u32,
     },
+    /// A step of a database's replication reaches `instance`.
+    Replication {
+        /// Database instance index.
+        instance: u32,
+        /// Which step.
+        step: ReplicationStep,
+    },
+    /// A database's failover deadline: promote a replica if the primary is
+    /// still down.
+    Failover,
+}
+
+/// The steps of replicating one write, each taking time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplicationStep {
+    /// Writes shipped by the primary reach the replica.
+    Shipped,
+    /// The replica finished applying the write at the head of its backlog.
+    Applied,
+    /// The replica's acknowledgements reach the primary.
+    Acked,
 }
 
 /// What the kernel schedules.
@@ -101,6 +122,17 @@ pub struct Ctx {
 
 /// Sentinel replica: "any replica of the pool".
 pub const ANY_REPLICA: u32 = u32::MAX;
+
+/// The replicas (or instances) of `n` that a fault on `replica` concerns:
+/// all of them for [`ANY_REPLICA`], else that one if it exists.
+pub fn fault_targets(replica: u32, n: usize) -> std::ops::Range<usize> {
+    if replica == ANY_REPLICA {
+        0..n
+    } else {
+        let r = (replica as usize).min(n);
+        r..(r + 1).min(n)
+    }
+}
 
 impl Ctx {
     /// The current simulated time.

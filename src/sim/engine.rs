@@ -10,6 +10,7 @@ use super::balancer::{BalancerSim, Pool};
 use super::cache::CacheSim;
 use super::client::ClientSim;
 use super::component::{Behavior, Ctx, Event, ANY_REPLICA};
+use super::database::DatabaseSim;
 use super::network::Link;
 use super::report::{EngineStats, Report, RequestReport, TimelineEvent};
 use super::request::{Origin, Request, Requests};
@@ -22,6 +23,7 @@ enum Component {
     Balancer(BalancerSim),
     Service(ServiceSim),
     Cache(CacheSim),
+    Database(DatabaseSim),
 }
 
 impl Component {
@@ -31,6 +33,7 @@ impl Component {
             Component::Balancer(b) => b,
             Component::Service(s) => s,
             Component::Cache(c) => c,
+            Component::Database(d) => d,
         }
     }
 
@@ -40,6 +43,7 @@ impl Component {
             Component::Balancer(b) => b,
             Component::Service(s) => s,
             Component::Cache(c) => c,
+            Component::Database(d) => d,
         }
     }
 }
@@ -153,6 +157,7 @@ impl Simulation {
                     }
                     NodeKind::Service(p) => Component::Service(ServiceSim::new(i, name, p, outgoing(i), seed, warmup)),
                     NodeKind::Cache(p) => Component::Cache(CacheSim::new(i, name, p, outgoing(i), seed, warmup)),
+                    NodeKind::Database(p) => Component::Database(DatabaseSim::new(i, name, p, seed, warmup)),
                 }
             })
             .collect();
@@ -162,6 +167,7 @@ impl Simulation {
             .map(|n| match &n.kind {
                 NodeKind::Service(p) => vec![true; p.replicas as usize],
                 NodeKind::Cache(_) => vec![true],
+                NodeKind::Database(p) => vec![true; p.replicas as usize + 1],
                 _ => Vec::new(),
             })
             .collect();
@@ -247,6 +253,7 @@ impl Simulation {
             .zip(&old.nodes)
             .filter_map(|(new, old)| match (&new.kind, &old.kind) {
                 (NodeKind::Service(a), NodeKind::Service(b)) if a.replicas != b.replicas => Some((new, "replicas")),
+                (NodeKind::Database(a), NodeKind::Database(b)) if a.replicas != b.replicas => Some((new, "replicas")),
                 (NodeKind::LoadBalancer(a), NodeKind::LoadBalancer(b)) if a.mode != b.mode => Some((new, "mode")),
                 (NodeKind::Client(a), NodeKind::Client(b)) if !same_loop(&a.arrivals, &b.arrivals) => {
                     Some((new, "arrivals model"))
@@ -265,6 +272,7 @@ impl Simulation {
                 (Component::Balancer(b), NodeKind::LoadBalancer(p)) => b.reconfigure(ctx, p),
                 (Component::Service(s), NodeKind::Service(p)) => s.reconfigure(ctx, p),
                 (Component::Cache(c), NodeKind::Cache(p)) => c.reconfigure(p),
+                (Component::Database(d), NodeKind::Database(p)) => d.reconfigure(ctx, p),
                 // Kinds were checked equal above.
                 _ => {}
             }
@@ -369,6 +377,10 @@ impl Simulation {
                     Component::Service(s) => {
                         let (busy, queued) = s.load();
                         (busy, s.capacity(), queued)
+                    }
+                    Component::Database(d) => {
+                        let (busy, queued) = d.load();
+                        (busy, d.capacity(), queued)
                     }
                 };
                 let cache = match c {

@@ -10,6 +10,7 @@ mod cache;
 mod calls;
 mod client;
 mod component;
+mod database;
 mod engine;
 mod keycache;
 mod network;
@@ -17,8 +18,10 @@ mod queue;
 pub mod random;
 mod report;
 mod request;
+mod sampler;
 mod service;
 mod time;
+mod workers;
 
 pub use engine::{NodeSnapshot, Simulation, Snapshot, Update};
 pub use queue::EventQueue;

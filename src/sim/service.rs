@@ -12,72 +12,18 @@
 //! holds skips the downstream calls; a read that made them fills it, and a
 //! write updates it by the write policy. A crash empties it.
 
-use std::collections::VecDeque;
-
 use crate::metrics::NodeStats;
-use crate::model::{CacheParams, RequestClass, ServiceParams, ServiceTime, Usl};
+use crate::model::{CacheParams, RequestClass, ServiceParams, Usl};
 
 use super::calls::Calls;
-use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer, ANY_REPLICA};
+use super::component::{fault_targets, Behavior, CallResult, Ctx, Event, Failure, Timer, ANY_REPLICA};
 use super::keycache::{CacheCounts, KeyCache};
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
+use super::sampler::Sampler;
+use super::workers::{active, Admission, Workers};
 use super::SimTime;
-
-/// A service-time law ready to draw, in ms.
-enum Sampler {
-    Constant(f64),
-    Exponential(f64),
-    Lognormal { mu: f64, sigma: f64 },
-    Empirical(Vec<f64>),
-}
-
-impl Sampler {
-    fn new(t: &ServiceTime) -> Sampler {
-        match t {
-            ServiceTime::Constant { ms } => Sampler::Constant(*ms),
-            ServiceTime::Exponential { mean_ms } => Sampler::Exponential(*mean_ms),
-            ServiceTime::Lognormal { mean_ms, p99_ms } => match crate::model::lognormal_fit(*mean_ms, *p99_ms) {
-                Some((mu, sigma)) => Sampler::Lognormal { mu, sigma },
-                // Validation refuses such parameters; fall back to the mean.
-                None => Sampler::Constant(*mean_ms),
-            },
-            ServiceTime::Empirical { samples_ms } => Sampler::Empirical(samples_ms.clone()),
-        }
-    }
-
-    fn draw_ms(&self, rng: &mut Stream) -> f64 {
-        match self {
-            Sampler::Constant(ms) => *ms,
-            Sampler::Exponential(mean) => random::exponential(rng, *mean),
-            Sampler::Lognormal { mu, sigma } => random::lognormal(rng, *mu, *sigma),
-            Sampler::Empirical(samples) => {
-                samples.get(random::below(rng, samples.len() as u64) as usize).copied().unwrap_or(0.0)
-            }
-        }
-    }
-}
-
-/// `Request::next_call` of a request whose replica crashed under it: its
-/// pending events are ignored.
-const ABORTED: u32 = u32::MAX;
-
-struct Replica {
-    /// Requests holding a worker (in service or waiting on a call).
-    working: Vec<ReqId>,
-    queue: VecDeque<ReqId>,
-}
-
-impl Replica {
-    fn new() -> Self {
-        Replica { working: Vec::new(), queue: VecDeque::new() }
-    }
-
-    fn busy(&self) -> u32 {
-        self.working.len() as u32
-    }
-}
 
 /// A service pool in a run.
 pub struct ServiceSim {
@@ -91,7 +37,7 @@ pub struct ServiceSim {
     cache: Option<CacheParams>,
     caches: Vec<KeyCache>,
     warmup: SimTime,
-    replicas: Vec<Replica>,
+    replicas: Vec<Workers>,
     next_replica: usize,
     /// Mean time between failures and to repair of each replica, s (MTBF 0:
     /// no random failures).
@@ -117,7 +63,7 @@ impl ServiceSim {
             cache: p.cache.clone(),
             caches: p.cache.iter().flat_map(|c| (0..p.replicas).map(|_| KeyCache::new(c, warmup))).collect(),
             warmup,
-            replicas: (0..p.replicas).map(|_| Replica::new()).collect(),
+            replicas: (0..p.replicas).map(|_| Workers::default()).collect(),
             next_replica: 0,
             mtbf_s: p.mtbf_s,
             mttr_s: p.mttr_s,
@@ -195,19 +141,16 @@ impl ServiceSim {
 
     /// Starts queued requests of `replica` while it has free workers.
     fn start_queued(&mut self, ctx: &mut Ctx, replica: usize) {
-        while self.replicas[replica].busy() < self.workers {
-            let Some(next) = self.replicas[replica].queue.pop_front() else { return };
+        while let Some(next) = self.replicas[replica].next_queued(self.workers) {
             self.stats.queued.add(ctx.now(), -1);
             self.begin(ctx, next, replica);
         }
     }
 
-    /// Puts `req` on a worker of `replica`: draws its service time.
+    /// `req` got a worker of `replica`: draws its service time.
     fn begin(&mut self, ctx: &mut Ctx, req: ReqId, replica: usize) {
         let now = ctx.now();
-        let r = &mut self.replicas[replica];
-        r.working.push(req);
-        let slowdown = self.usl.map_or(1.0, |u| u.slowdown(r.busy()));
+        let slowdown = self.usl.map_or(1.0, |u| u.slowdown(self.replicas[replica].busy()));
         self.stats.busy.add(now, 1);
         if let Some(request) = ctx.requests.get(req) {
             self.stats.start(request.arrived, now);
@@ -252,10 +195,7 @@ impl ServiceSim {
         self.stats.depart(request.arrived, now);
         self.stats.busy.add(now, -1);
         let replica = request.replica as usize;
-        let working = &mut self.replicas[replica].working;
-        if let Some(k) = working.iter().position(|w| *w == req) {
-            working.swap_remove(k);
-        }
+        self.replicas[replica].release(req);
         self.start_queued(ctx, replica);
     }
 
@@ -275,7 +215,6 @@ impl ServiceSim {
 
     /// `replica` crashes: every request it holds fails now.
     fn crash(&mut self, ctx: &mut Ctx, replica: usize) {
-        let now = ctx.now();
         if !self.is_up(ctx, replica) {
             return;
         }
@@ -283,26 +222,8 @@ impl ServiceSim {
         if let Some(cache) = self.caches.get_mut(replica) {
             cache.clear();
         }
-        let r = &mut self.replicas[replica];
-        let (working, queued) = (std::mem::take(&mut r.working), std::mem::take(&mut r.queue));
-        for &req in &working {
-            let Some(request) = ctx.requests.get_mut(req) else { continue };
-            request.next_call = ABORTED;
-            let arrived = request.arrived;
-            self.stats.depart(arrived, now);
-            self.stats.busy.add(now, -1);
-            ctx.reply(req, Err(Failure::Error));
-        }
-        for &req in &queued {
-            self.stats.queued.add(now, -1);
-            self.stats.drop_request(now, now);
-            ctx.reply(req, Err(Failure::Error));
-        }
-        let detail = format!(
-            "replica {replica} crashed: {} requests in service and {} queued failed",
-            working.len(),
-            queued.len()
-        );
+        let (working, queued) = self.replicas[replica].fail_all(ctx, &mut self.stats);
+        let detail = format!("replica {replica} crashed: {working} requests in service and {queued} queued failed");
         ctx.log(self.node, "crash", detail);
     }
 
@@ -318,11 +239,6 @@ impl ServiceSim {
 /// Whether `req` is a read.
 fn is_read(ctx: &Ctx, req: ReqId) -> bool {
     ctx.requests.get(req).is_some_and(|r| r.class == RequestClass::Read)
-}
-
-/// The request if it is live and its replica did not crash under it.
-fn active(ctx: &Ctx, req: ReqId) -> Option<Request> {
-    ctx.requests.get(req).copied().filter(|r| r.next_call != ABORTED)
 }
 
 impl Behavior for ServiceSim {
@@ -369,15 +285,13 @@ impl Behavior for ServiceSim {
         if let Some(request) = ctx.requests.get_mut(req) {
             request.replica = replica as u32;
         }
-        let r = &mut self.replicas[replica];
-        if r.busy() < self.workers {
-            self.begin(ctx, req, replica);
-        } else if r.queue.len() < self.queue_capacity {
-            r.queue.push_back(req);
-            self.stats.queued.add(now, 1);
-        } else {
-            self.stats.drop_request(now, now);
-            ctx.reply(req, Err(Failure::Rejected));
+        match self.replicas[replica].admit(req, self.workers, self.queue_capacity) {
+            Admission::Started => self.begin(ctx, req, replica),
+            Admission::Queued => self.stats.queued.add(now, 1),
+            Admission::Full => {
+                self.stats.drop_request(now, now);
+                ctx.reply(req, Err(Failure::Rejected));
+            }
         }
     }
 
@@ -397,9 +311,7 @@ impl Behavior for ServiceSim {
     }
 
     fn on_fault(&mut self, ctx: &mut Ctx, replica: u32, up: bool) {
-        let n = self.replicas.len();
-        let targets = if replica == ANY_REPLICA { 0..n } else { replica as usize..replica as usize + 1 };
-        for r in targets.filter(|&r| r < n) {
+        for r in fault_targets(replica, self.replicas.len()) {
             if up {
                 self.recover(ctx, r);
             } else {

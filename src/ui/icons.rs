@@ -20,6 +20,12 @@ pub fn kind_icon(kind: &str) -> Html {
                 <path d="M12 8 V12 M5 19 L12 12 L19 19 M12 12 V19" />
             </>
         },
+        "database" => html! {
+            <>
+                <ellipse cx="12" cy="5" rx="8" ry="3" />
+                <path d="M4 5 V19 C4 21 20 21 20 19 V5 M4 12 C4 14 20 14 20 12" />
+            </>
+        },
         "cache" => html! {
             <path d="M13 2 L5 13 H11 L10 22 L19 10 H13 Z" />
         },

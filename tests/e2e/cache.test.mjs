@@ -4,8 +4,7 @@
 // the hit ratio fall; give a pool an exclusive cache with one tick.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { useBrowser, openApp, screenshot } from './harness.mjs';
+import { useBrowser, openApp, screenshot, simTimeAbove, readScenario, loadDesign } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -40,14 +39,11 @@ test('add a cache, run cache-aside, crash the cache, add an exclusive cache', as
 
   // The cache-aside scenario, without its scheduled crash: the test crashes
   // the cache live instead.
-  const scenario = JSON.parse(await readFile(new URL('../../scenarios/cache-aside.json', import.meta.url)));
-  scenario.faults = [];
-  await page.evaluate((s) => localStorage.setItem('archsim.scenario', JSON.stringify(s)), scenario);
-  await page.reload();
-  await page.getByTestId('node-cache').waitFor();
+  const scenario = await readScenario('scenarios/cache-aside.json');
+  await loadDesign(page, { ...scenario, faults: [] }, 'cache');
   await page.getByTestId('speed').selectOption('100');
   await page.getByTestId('run').click();
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) > 60);
+  await simTimeAbove(page, 60);
   await page.getByTestId('pause').click();
   // Zipf(1.0) over 20,000 keys, 4,000 items: Che's approximation gives 78%
   // for reads; the cold start and the writes' invalidations cost a little.
@@ -63,7 +59,7 @@ test('add a cache, run cache-aside, crash the cache, add an exclusive cache', as
   assert.match(await page.getByTestId('node-cache').getAttribute('class'), /\bdown\b/);
   await page.getByTestId('speed').selectOption('10');
   await page.getByTestId('run').click();
-  await page.waitForFunction((t) => Number(document.querySelector('[data-testid=sim-time]').innerText) > t, crashedAt + 25);
+  await simTimeAbove(page, crashedAt + 25);
   await page.getByTestId('pause').click();
   // 25 s of misses after 30–45 s of mostly hits (counted from the 30 s
   // warm-up) pull the ratio down.

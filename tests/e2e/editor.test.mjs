@@ -3,7 +3,7 @@
 // redo, delete, reload and find the same graph.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot } from './harness.mjs';
+import { useBrowser, openApp, screenshot, readScenario, loadDesign } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -272,12 +272,8 @@ test('zones: drop one, drop a node in it, move both, rename the region, delete i
 });
 
 test('a 10-node design lays out in layers', async () => {
-  const { readFile } = await import('node:fs/promises');
-  const tiers = JSON.parse(await readFile(new URL('../../benches/tiers.json', import.meta.url), 'utf8'));
   const { page, problems } = await openApp(env.browser, env.server.url, { width: 1600, height: 900 });
-  await page.evaluate((s) => localStorage.setItem('archsim.scenario', JSON.stringify(s)), tiers);
-  await page.reload();
-  await page.getByTestId('node-audit').waitFor();
+  await loadDesign(page, await readScenario('benches/tiers.json'), 'audit');
   await page.getByTestId('auto-layout').click();
   // Layers follow the call chains: clients, balancer, web, then auth/api, …
   const x = async (id) => (await saved(page)).nodes.find((n) => n.id === id).pos.x;

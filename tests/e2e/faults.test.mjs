@@ -3,13 +3,9 @@
 // recover it; the run stays the same as the CLI's for scheduled faults.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot } from './harness.mjs';
+import { useBrowser, openApp, screenshot, number, simTimeAbove } from './harness.mjs';
 
 const env = useBrowser();
-
-const number = async (page, id) => Number(await page.getByTestId(id).innerText());
-const simTimeAbove = (page, s) =>
-  page.waitForFunction((s) => Number(document.querySelector('[data-testid=sim-time]').innerText) > s, s);
 
 test('crash a replica live, see the dip and the detection, recover it', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);

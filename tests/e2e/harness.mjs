@@ -99,6 +99,28 @@ export function useBrowser() {
   return env;
 }
 
+/** A readout shown as a plain number (`metric-availability`, …). */
+export const number = async (page, id) => Number(await page.getByTestId(id).innerText());
+
+/** Waits until the simulated time passes `s` seconds. */
+export const simTimeAbove = (page, s, options) =>
+  page.waitForFunction((s) => Number(document.querySelector('[data-testid=sim-time]').innerText) > s, s, options);
+
+/** A scenario file of the repository (e.g. `scenarios/cache-aside.json`), parsed. */
+export async function readScenario(path) {
+  return JSON.parse(await readFile(new URL(`../../${path}`, import.meta.url), 'utf8'));
+}
+
+/**
+ * Makes `scenario` the page's saved design, reloads, and waits for the
+ * node `nodeId`.
+ */
+export async function loadDesign(page, scenario, nodeId) {
+  await page.evaluate((s) => localStorage.setItem('archsim.scenario', JSON.stringify(s)), scenario);
+  await page.reload();
+  await page.getByTestId(`node-${nodeId}`).waitFor();
+}
+
 /**
  * For benchmarks: opens the app with `scenario` as the saved design, waits
  * for the node `nodeId`, and starts recording animation-frame times.
@@ -106,9 +128,7 @@ export function useBrowser() {
 export async function openWithFrameClock(browser, url, scenario, nodeId) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(url);
-  await page.evaluate((s) => localStorage.setItem('archsim.scenario', JSON.stringify(s)), scenario);
-  await page.reload();
-  await page.getByTestId(`node-${nodeId}`).waitFor();
+  await loadDesign(page, scenario, nodeId);
   await page.evaluate(() => {
     window.frames_ = [];
     const tick = (t) => { window.frames_.push(t); requestAnimationFrame(tick); };

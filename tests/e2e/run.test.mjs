@@ -3,11 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { useBrowser, openApp, screenshot } from './harness.mjs';
+import { useBrowser, openApp, screenshot, number } from './harness.mjs';
 
 const env = useBrowser();
 
-const number = async (page, id) => Number(await page.getByTestId(id).innerText());
 
 test('run the starter scenario in the page', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);

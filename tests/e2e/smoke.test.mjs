@@ -9,7 +9,7 @@ const box = (page, selector) => page.locator(selector).boundingBox();
 
 for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
   test(`shell at ${viewport.width}x${viewport.height}: panels laid out, no errors`, async () => {
-    const { page, problems, firstRenderMs } = await openApp(env.browser, env.server.url, viewport);
+    const { page, problems } = await openApp(env.browser, env.server.url, viewport);
     for (const sel of ['.header', '.palette', '[data-testid=canvas]', '[data-testid=inspector]', '.run-panel']) {
       assert.ok(await page.locator(sel).isVisible(), `${sel} is visible`);
     }
@@ -31,7 +31,6 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
     assert.ok(canvas.width >= viewport.width * 0.5, `canvas is at least half the width (${canvas.width})`);
     assert.ok(canvas.height >= viewport.height * 0.4, `canvas is at least 40% of the height (${canvas.height})`);
 
-    assert.ok(firstRenderMs < 1000, `first render took ${firstRenderMs} ms (budget 1000 ms)`);
     await screenshot(page, `shell-${viewport.width}x${viewport.height}`);
     assert.deepEqual(problems, []);
     await page.close();

@@ -2,8 +2,8 @@
 //! determinism, no panic on any valid scenario.
 
 use archsim::model::{
-    Arrivals, CacheParams, CallMode, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LbMode,
-    LoadBalancerParams, NodeKind, RateProfile, Scenario, ServiceTime,
+    Arrivals, CacheParams, CallMode, DatabaseParams, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LbMode,
+    LoadBalancerParams, NodeKind, RateProfile, Replication, Scenario, ServiceTime,
 };
 use archsim::sim::Report;
 use proptest::prelude::*;
@@ -79,14 +79,15 @@ fn saturation_rejects_and_times_out_but_conserves() {
 /// A random valid scenario: clients → optional balancer → a chain of 1–3
 /// pools, with random parameters, some async hops and timeouts, and caches:
 /// none, a shared cache (crashing for a while) in front of a last store, or
-/// an exclusive cache in every pool.
+/// an exclusive cache in every pool; or a replicated database at the end
+/// whose primary crashes and fails over.
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
         (1u32..4, 1u32..6, 0u32..20, 0.1f64..20.0),
         (1usize..4, 0usize..6, any::<bool>(), 0.0f64..1.0),
         (10.0f64..3000.0, 1.0f64..500.0, any::<bool>(), 0usize..3),
         (0u32..30, 0.0f64..2.0),
-        (0usize..3, 1u64..300, 0.0f64..2.0),
+        (0usize..4, 1u64..300, 0.0f64..2.0),
     )
         .prop_map(
             |(
@@ -157,6 +158,26 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                         at_s: 1.5,
                         node: "cache".into(),
                         replica: None,
+                        for_s: Some(1.0),
+                        fault: FaultKind::Crash,
+                    });
+                }
+                if caching == 3 {
+                    let replication = [Replication::Async, Replication::SemiSync { acks: 1 }, Replication::Sync][dist];
+                    let db = DatabaseParams {
+                        replicas: replicas.min(3),
+                        connections: workers,
+                        queue_capacity: queue,
+                        replication,
+                        failover_s: ttl_s,
+                        ..DatabaseParams::default()
+                    };
+                    nodes.push(node("db", NodeKind::Database(db)));
+                    edges.push(call(&format!("s{}", depth - 1), "db"));
+                    faults.push(Fault {
+                        at_s: 1.5,
+                        node: "db".into(),
+                        replica: Some(0),
                         for_s: Some(1.0),
                         fault: FaultKind::Crash,
                     });

@@ -3,6 +3,7 @@
 
 mod cache;
 mod cli;
+mod database;
 mod faults;
 mod invariants;
 mod live;

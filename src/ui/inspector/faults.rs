@@ -13,7 +13,11 @@ use super::InspectorProps;
 /// workers or cores and ρ, the queue, the cache hit ratio, crashed replicas.
 pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     let Some(v) = props.load.get(index) else { return html! {} };
-    let slots = if matches!(props.scenario.nodes[index].kind, NodeKind::LoadBalancer(_)) { "cores" } else { "workers" };
+    let slots = match props.scenario.nodes[index].kind {
+        NodeKind::LoadBalancer(_) => "cores",
+        NodeKind::Database(_) => "connections",
+        _ => "workers",
+    };
     let mut parts = Vec::new();
     if v.capacity > 0 {
         let rho = f64::from(v.busy) / f64::from(v.capacity) * 100.0;
@@ -25,6 +29,7 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     match (v.down, &props.scenario.nodes[index].kind) {
         (0, _) => {}
         (_, NodeKind::Cache(_)) => parts.push("down (crashed)".to_owned()),
+        (n, NodeKind::Database(_)) => parts.push(format!("{} down", plural(n, "instance"))),
         (n, _) => parts.push(format!("{} down", plural(n, "replica"))),
     }
     if parts.is_empty() {
@@ -57,6 +62,11 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
             "Crash cache",
             "A crash loses every item: reads fall back to the store behind, and the cache comes back empty (cold)",
         ),
+        NodeKind::Database(p) => (
+            p.replicas + 1,
+            "Crash all",
+            "Instance 0 is the first primary: crash it and writes fail until a replica is promoted (failover); with async replication the writes still in flight are lost",
+        ),
         _ => return html! {},
     };
     let id = node.id.to_string();
@@ -65,14 +75,15 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
         let (on_fault, node) = (props.on_fault.clone(), id.clone());
         Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { node: node.clone(), replica, up }))
     };
-    let per_replica = matches!(node.kind, NodeKind::Service(_)).then(|| {
+    let per_replica = (replicas > 1).then(|| {
         let buttons = (0..replicas.min(8)).map(|r| {
             html! {
                 <button class="small" data-testid={format!("fail-{id}-{r}")} title={format!("Crash replica {r} now")}
                         onclick={send(Some(r), false)}>{ format!("#{r}") }</button>
             }
         });
-        html! { <span class="checks">{ "Crash replica " }{ for buttons }</span> }
+        let what = if matches!(node.kind, NodeKind::Database(_)) { "Crash instance " } else { "Crash replica " };
+        html! { <span class="checks">{ what }{ for buttons }</span> }
     });
     html! {
         <div class="field faults">

@@ -219,7 +219,7 @@ fn humanize(path: &str) -> String {
     path.split('.')
         .map(|part| {
             let part = ["_ms", "_s", "_rps"].iter().fold(part, |p, suffix| p.strip_suffix(suffix).unwrap_or(p));
-            if ["slo", "mtbf", "mttr"].contains(&part) {
+            if ["slo", "mtbf", "mttr", "ttl"].contains(&part) {
                 return part.to_uppercase();
             }
             let words = part.replace('_', " ");
@@ -246,7 +246,7 @@ fn unit(name: &str) -> &'static str {
 /// A one-line explanation of a parameter.
 fn help(name: &str) -> &'static str {
     match name {
-        "replicas" => "Identical instances of the service",
+        "replicas" => "Identical instances (for a database: read replicas besides the primary)",
         "workers" => "Threads per replica: requests served at once",
         "queue_capacity" => "Requests waiting per replica before new ones are rejected",
         "mean_ms" => "Average time of one request's own work",
@@ -289,6 +289,12 @@ fn help(name: &str) -> &'static str {
         "write_policy" => "A write deletes the cached copy (invalidate) or stores the new value (write through)",
         "op_ms" => "Time of one cache lookup, network excluded",
         "on" => "What the hash ring hashes: the session (sticky sessions) or the request key",
+        "connections" => "Queries an instance runs at once (its connection pool)",
+        "read_from" => "Reads on the primary, or spread over the replicas (which may lag)",
+        "acks" => "Semi-sync: replicas whose receipt a commit waits for",
+        "ship_ms" => "One-way latency of the replication link to each replica",
+        "apply_ms" => "Mean time a replica takes to apply one write (one at a time)",
+        "failover_s" => "Time from a primary crash to a promoted replica (detection and election)",
         _ => "",
     }
 }
