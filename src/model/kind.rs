@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CacheParams, ClientParams, DatabaseParams, LoadBalancerParams, ServiceParams};
+use super::{CacheParams, ClientParams, DatabaseParams, LoadBalancerParams, QueueParams, ServiceParams};
 
 /// A component kind with its parameters. Serialized as
 /// `"kind": "<name>", "params": { … }` inside a node.
@@ -21,6 +21,8 @@ pub enum NodeKind {
     Cache(CacheParams),
     /// A replicated database: a primary for writes, read replicas, failover.
     Database(DatabaseParams),
+    /// A Kafka-style topic with partitions and a consumer group.
+    Queue(QueueParams),
 }
 
 /// Palette groups, in the order a request usually meets them.
@@ -66,40 +68,50 @@ pub struct KindInfo {
     pub group: ComponentGroup,
 }
 
+const CLIENT: KindInfo = KindInfo {
+    name: "client",
+    title: "Clients",
+    summary: "Traffic source: Poisson arrivals at a rate profile, or N users with think time",
+    group: ComponentGroup::Traffic,
+};
+
+const LOAD_BALANCER: KindInfo = KindInfo {
+    name: "load_balancer",
+    title: "Load balancer",
+    summary: "L4/L7 balancer: round robin, least outstanding, power of two choices, consistent hashing",
+    group: ComponentGroup::Edge,
+};
+
+const SERVICE: KindInfo = KindInfo {
+    name: "service",
+    title: "Service pool",
+    summary: "Replicas × workers with a bounded accept queue and downstream calls",
+    group: ComponentGroup::Compute,
+};
+
+const CACHE: KindInfo = KindInfo {
+    name: "cache",
+    title: "Cache",
+    summary: "Shared key–value cache (Memcached/Redis), cache-aside: LRU or LFU, TTL, hit ratio measured",
+    group: ComponentGroup::Data,
+};
+
+const DATABASE: KindInfo = KindInfo {
+    name: "database",
+    title: "Database",
+    summary: "Primary + read replicas: async, semi-sync or sync replication, replication lag, stale reads, failover",
+    group: ComponentGroup::Data,
+};
+
+const QUEUE: KindInfo = KindInfo {
+    name: "queue",
+    title: "Message queue",
+    summary: "Kafka-style topic: partitions, acks 0/1/all, a consumer group, consumer lag",
+    group: ComponentGroup::Messaging,
+};
+
 /// Every kind, in palette order.
-pub const KINDS: &[KindInfo] = &[
-    KindInfo {
-        name: "client",
-        title: "Clients",
-        summary: "Traffic source: Poisson arrivals at a rate profile, or N users with think time",
-        group: ComponentGroup::Traffic,
-    },
-    KindInfo {
-        name: "load_balancer",
-        title: "Load balancer",
-        summary: "L4/L7 balancer: round robin, least outstanding, power of two choices, consistent hashing",
-        group: ComponentGroup::Edge,
-    },
-    KindInfo {
-        name: "service",
-        title: "Service pool",
-        summary: "Replicas × workers with a bounded accept queue and downstream calls",
-        group: ComponentGroup::Compute,
-    },
-    KindInfo {
-        name: "cache",
-        title: "Cache",
-        summary: "Shared key–value cache (Memcached/Redis), cache-aside: LRU or LFU, TTL, hit ratio measured",
-        group: ComponentGroup::Data,
-    },
-    KindInfo {
-        name: "database",
-        title: "Database",
-        summary:
-            "Primary + read replicas: async, semi-sync or sync replication, replication lag, stale reads, failover",
-        group: ComponentGroup::Data,
-    },
-];
+pub const KINDS: &[KindInfo] = &[CLIENT, LOAD_BALANCER, SERVICE, CACHE, DATABASE, QUEUE];
 
 impl NodeKind {
     /// A new component of the kind named `name` (see [`KINDS`]) with its
@@ -111,6 +123,7 @@ impl NodeKind {
             "service" => Some(NodeKind::Service(ServiceParams::default())),
             "cache" => Some(NodeKind::Cache(CacheParams::default())),
             "database" => Some(NodeKind::Database(DatabaseParams::default())),
+            "queue" => Some(NodeKind::Queue(QueueParams::default())),
             _ => None,
         }
     }
@@ -118,11 +131,27 @@ impl NodeKind {
     /// The palette entry of this kind.
     pub fn info(&self) -> &'static KindInfo {
         match self {
-            NodeKind::Client(_) => &KINDS[0],
-            NodeKind::LoadBalancer(_) => &KINDS[1],
-            NodeKind::Service(_) => &KINDS[2],
-            NodeKind::Cache(_) => &KINDS[3],
-            NodeKind::Database(_) => &KINDS[4],
+            NodeKind::Client(_) => &CLIENT,
+            NodeKind::LoadBalancer(_) => &LOAD_BALANCER,
+            NodeKind::Service(_) => &SERVICE,
+            NodeKind::Cache(_) => &CACHE,
+            NodeKind::Database(_) => &DATABASE,
+            NodeKind::Queue(_) => &QUEUE,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_palette_kind_makes_a_node_of_that_kind() {
+        for info in KINDS {
+            let kind = NodeKind::default_for(info.name).unwrap_or_else(|| panic!("{}", info.name));
+            assert_eq!(kind.info(), info);
+            // The serialized tag is the palette name.
+            assert_eq!(serde_json::to_value(&kind).unwrap()["kind"], info.name);
         }
     }
 }

@@ -7,7 +7,7 @@ use thiserror::Error;
 
 use super::{
     Arrivals, CacheParams, CallMode, ClientParams, DatabaseParams, KeyDistribution, LbMode, LoadBalancerParams, NodeId,
-    NodeKind, RateProfile, Replication, Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
+    NodeKind, QueueParams, RateProfile, Replication, Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
 };
 
 /// One thing wrong with a scenario.
@@ -57,6 +57,8 @@ const MAX_WORKERS: u32 = 10_000;
 const MAX_QUEUE: u32 = 1_000_000;
 /// Most items a cache may hold (memory of a run grows with them).
 const MAX_CACHE_ITEMS: u64 = 10_000_000;
+/// Most partitions, or consumers, of a queue.
+const MAX_PARTITIONS: u32 = 1_000;
 /// Most read replicas of a database.
 const MAX_DB_REPLICAS: u32 = 100;
 const MAX_USERS: u32 = 1_000_000;
@@ -223,16 +225,17 @@ impl Scenario {
     /// Why `node` (or its `replica`) cannot crash, if it cannot: it must be
     /// a service pool (the replica one of its own), a cache (replica 0) or
     /// a database (instance 0, the first primary, to its number of
-    /// replicas).
+    /// replicas) or a queue (the broker, or one consumer of its group).
     pub fn fault_target_problem(&self, node: &NodeId, replica: Option<u32>) -> Option<String> {
         let Some(n) = self.node(node) else { return Some(format!("node `{node}` does not exist")) };
         let replicas = match &n.kind {
             NodeKind::Service(p) => p.replicas,
             NodeKind::Cache(_) => 1,
             NodeKind::Database(p) => p.replicas + 1,
+            NodeKind::Queue(p) => p.consumers,
             other => {
                 return Some(format!(
-                    "`{node}` is a {}: crash faults apply to service pools, caches and databases",
+                    "`{node}` is a {}: crash faults apply to service pools, caches, databases and queues",
                     other.info().title.to_lowercase()
                 ))
             }
@@ -333,6 +336,7 @@ fn check_params(c: &mut Checker, path: &str, kind: &NodeKind) {
         NodeKind::Service(p) => check_service(c, path, p),
         NodeKind::Cache(p) => check_cache(c, path, p),
         NodeKind::Database(p) => check_database(c, path, p),
+        NodeKind::Queue(p) => check_queue(c, path, p),
     }
 }
 
@@ -494,6 +498,19 @@ fn check_database(c: &mut Checker, path: &str, p: &DatabaseParams) {
             c.fail(format!("{path}.replication.acks"), format!("must be 1 to the number of replicas ({})", p.replicas));
         }
     }
+}
+
+fn check_queue(c: &mut Checker, path: &str, p: &QueueParams) {
+    for (name, value) in [("partitions", p.partitions), ("consumers", p.consumers)] {
+        if value == 0 || value > MAX_PARTITIONS {
+            c.fail(format!("{path}.{name}"), format!("must be 1 to {MAX_PARTITIONS}"));
+        }
+    }
+    check_service_time(c, &format!("{path}.consumer_time"), &p.consumer_time);
+    c.range(&format!("{path}.append_ms"), p.append_ms, 0.0, 60_000.0);
+    c.range(&format!("{path}.replication_ms"), p.replication_ms, 0.0, 60_000.0);
+    c.range(&format!("{path}.rebalance_s"), p.rebalance_s, 0.0, MAX_DURATION_S);
+    c.range(&format!("{path}.election_s"), p.election_s, 0.0, MAX_DURATION_S);
 }
 
 fn check_cache(c: &mut Checker, path: &str, p: &CacheParams) {

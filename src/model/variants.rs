@@ -6,20 +6,21 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    Arrivals, CallMode, Eviction, HashOn, Jitter, KeyDistribution, LbAlgorithm, LbMode, RatePoint, RateProfile,
-    ReadFrom, Replication, ServiceTime, WritePolicy,
+    Acks, Arrivals, CallMode, Delivery, Eviction, HashOn, Jitter, KeyDistribution, LbAlgorithm, LbMode, Partitioner,
+    RatePoint, RateProfile, ReadFrom, Replication, ServiceTime, WritePolicy,
 };
 
 /// The tag field naming the variant, and every variant with default
 /// parameters as JSON, for the enum held in a field named `field`
-/// (`service_time` and a database's `read_time` and `write_time`, `rate`,
+/// (`service_time`, a database's `read_time` and `write_time`, a queue's
+/// `consumer_time`, `rate`,
 /// `arrivals`, `algorithm`, `mode`, `replication`, `keys`, `jitter`). None for other fields.
 pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
     fn json<T: Serialize>(items: &[T]) -> Vec<Value> {
         items.iter().filter_map(|v| serde_json::to_value(v).ok()).collect()
     }
     Some(match field {
-        "service_time" | "read_time" | "write_time" => (
+        "service_time" | "read_time" | "write_time" | "consumer_time" => (
             "dist",
             json(&[
                 ServiceTime::Exponential { mean_ms: 20.0 },
@@ -72,7 +73,9 @@ pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
 }
 
 /// The values of a plain choice field (a unit-only enum serialized as a
-/// string) named `field`: `eviction`, `read_from`, `write_policy`, `on` (what a
+/// string) named `field`: `eviction`, `read_from`, `write_policy`,
+/// `partitioner`, `acks` (a queue's; a database's semi-sync `acks` is a
+/// number, so never a string), `delivery`, `on` (what a
 /// consistent hash hashes) and an edge's `mode`. None for other fields.
 pub fn choices(field: &str) -> Option<Vec<String>> {
     fn names<T: Serialize>(items: &[T]) -> Vec<String> {
@@ -81,6 +84,9 @@ pub fn choices(field: &str) -> Option<Vec<String>> {
     Some(match field {
         "eviction" => names(&[Eviction::Lru, Eviction::Lfu]),
         "read_from" => names(&[ReadFrom::Primary, ReadFrom::Replicas]),
+        "partitioner" => names(&[Partitioner::KeyHash, Partitioner::RoundRobin]),
+        "acks" => names(&[Acks::None, Acks::Leader, Acks::All]),
+        "delivery" => names(&[Delivery::AtMostOnce, Delivery::AtLeastOnce]),
         "write_policy" => names(&[WritePolicy::Invalidate, WritePolicy::WriteThrough]),
         "on" => names(&[HashOn::Session, HashOn::Key]),
         "mode" => names(&[CallMode::Sync, CallMode::Async]),

@@ -43,9 +43,16 @@ pub enum Timer {
         /// Which step.
         step: ReplicationStep,
     },
-    /// A database's failover deadline: promote a replica if the primary is
-    /// still down.
+    /// A failover deadline: a database promotes a replica if the primary is
+    /// still down; a queue's partitions have new leaders.
     Failover,
+    /// A message of a queue's partition becomes visible to consumers.
+    Partition {
+        /// Partition index.
+        partition: u32,
+    },
+    /// A queue's consumer group reassigns its partitions.
+    Rebalance,
 }
 
 /// The steps of replicating one write, each taking time.

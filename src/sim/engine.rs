@@ -12,6 +12,7 @@ use super::client::ClientSim;
 use super::component::{Behavior, Ctx, Event, ANY_REPLICA};
 use super::database::DatabaseSim;
 use super::network::Link;
+use super::queue::QueueSim;
 use super::report::{EngineStats, Report, RequestReport, TimelineEvent};
 use super::request::{Origin, Request, Requests};
 use super::service::ServiceSim;
@@ -24,6 +25,7 @@ enum Component {
     Service(ServiceSim),
     Cache(CacheSim),
     Database(DatabaseSim),
+    Queue(QueueSim),
 }
 
 impl Component {
@@ -34,6 +36,7 @@ impl Component {
             Component::Service(s) => s,
             Component::Cache(c) => c,
             Component::Database(d) => d,
+            Component::Queue(q) => q,
         }
     }
 
@@ -44,6 +47,7 @@ impl Component {
             Component::Service(s) => s,
             Component::Cache(c) => c,
             Component::Database(d) => d,
+            Component::Queue(q) => q,
         }
     }
 }
@@ -158,6 +162,7 @@ impl Simulation {
                     NodeKind::Service(p) => Component::Service(ServiceSim::new(i, name, p, outgoing(i), seed, warmup)),
                     NodeKind::Cache(p) => Component::Cache(CacheSim::new(i, name, p, outgoing(i), seed, warmup)),
                     NodeKind::Database(p) => Component::Database(DatabaseSim::new(i, name, p, seed, warmup)),
+                    NodeKind::Queue(p) => Component::Queue(QueueSim::new(i, name, p, outgoing(i), seed, warmup)),
                 }
             })
             .collect();
@@ -168,6 +173,8 @@ impl Simulation {
                 NodeKind::Service(p) => vec![true; p.replicas as usize],
                 NodeKind::Cache(_) => vec![true],
                 NodeKind::Database(p) => vec![true; p.replicas as usize + 1],
+                // The consumers, then the broker.
+                NodeKind::Queue(p) => vec![true; p.consumers as usize + 1],
                 _ => Vec::new(),
             })
             .collect();
@@ -254,6 +261,11 @@ impl Simulation {
             .filter_map(|(new, old)| match (&new.kind, &old.kind) {
                 (NodeKind::Service(a), NodeKind::Service(b)) if a.replicas != b.replicas => Some((new, "replicas")),
                 (NodeKind::Database(a), NodeKind::Database(b)) if a.replicas != b.replicas => Some((new, "replicas")),
+                (NodeKind::Queue(a), NodeKind::Queue(b))
+                    if (a.partitions, a.consumers) != (b.partitions, b.consumers) =>
+                {
+                    Some((new, "partitions or consumers"))
+                }
                 (NodeKind::LoadBalancer(a), NodeKind::LoadBalancer(b)) if a.mode != b.mode => Some((new, "mode")),
                 (NodeKind::Client(a), NodeKind::Client(b)) if !same_loop(&a.arrivals, &b.arrivals) => {
                     Some((new, "arrivals model"))
@@ -273,6 +285,7 @@ impl Simulation {
                 (Component::Service(s), NodeKind::Service(p)) => s.reconfigure(ctx, p),
                 (Component::Cache(c), NodeKind::Cache(p)) => c.reconfigure(p),
                 (Component::Database(d), NodeKind::Database(p)) => d.reconfigure(ctx, p),
+                (Component::Queue(q), NodeKind::Queue(p)) => q.reconfigure(ctx, p),
                 // Kinds were checked equal above.
                 _ => {}
             }
@@ -381,6 +394,10 @@ impl Simulation {
                     Component::Database(d) => {
                         let (busy, queued) = d.load();
                         (busy, d.capacity(), queued)
+                    }
+                    Component::Queue(q) => {
+                        let (busy, lag) = q.load();
+                        (busy, q.capacity(), lag)
                     }
                 };
                 let cache = match c {

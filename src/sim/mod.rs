@@ -12,6 +12,7 @@ mod client;
 mod component;
 mod database;
 mod engine;
+mod events;
 mod keycache;
 mod network;
 mod queue;
@@ -24,7 +25,7 @@ mod time;
 mod workers;
 
 pub use engine::{NodeSnapshot, Simulation, Snapshot, Update};
-pub use queue::EventQueue;
+pub use events::EventQueue;
 pub use report::{EngineStats, NodeReport, Report, RequestReport, TimelineEvent};
 pub use request::{Origin, ReqId, Request, Requests};
 pub use time::SimTime;

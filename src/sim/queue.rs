@@ -1,144 +1,459 @@
-//! The future event list: a binary heap ordered by `(time, sequence)`, plus
-//! a FIFO of zero-delay events at the current time.
+//! Message queues: a Kafka-style topic of partitioned logs and a consumer
+//! group.
 //!
-//! Ties in time break by insertion order, so a run is deterministic. Events
-//! scheduled for "now" (a zero-latency hop) skip the heap: they run after
-//! the event being handled and before any later-inserted event, in order.
+//! A request sent to the node publishes one message to a partition (by key
+//! hash, or in turn) and completes on the broker's acknowledgement: at once
+//! (`acks=0`), after the leader's append (`acks=1`) or after the in-sync
+//! followers replicated it too (`acks=all`). Consumers see a message once it
+//! is replicated (the high watermark). Each partition belongs to at most one
+//! consumer of the group (partition p to the p-th live consumer modulo their
+//! number); a consumer processes the messages of its partitions one at a
+//! time, in order within a partition (`consumer_time`, then the node's
+//! outgoing calls), and commits its offset before (at-most-once) or after
+//! (at-least-once) processing. Consumer lag is what was produced and not yet
+//! committed; when messages arrive faster than the group can process them,
+//! it grows at λ − Cμ per second.
+//!
+//! Faults: a consumer crash (a fault on replica c) loses the message it was
+//! processing (at-most-once) or has it processed again (at-least-once, a
+//! duplicate), and its partitions wait `rebalance_s` for new owners. A
+//! broker failure (a fault on the whole node) fails publishes for
+//! `election_s`, until in-sync replicas lead the partitions; messages not
+//! yet replicated die with the leader, so acknowledged ones are lost with
+//! `acks=0` and `acks=1`, and never with `acks=all`.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
+use crate::metrics::NodeStats;
+use crate::model::{Acks, Delivery, Partitioner, QueueParams, RequestClass};
+
+use super::calls::Calls;
+use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer, ANY_REPLICA};
+use super::random::{self, Stream};
+use super::report::NodeReport;
+use super::request::{Origin, ReqId, Request};
+use super::sampler::Sampler;
 use super::SimTime;
 
-/// A scheduled event; `key` packs (time ns, sequence) so one integer
-/// comparison orders entries.
-struct Entry<E> {
-    key: u128,
-    event: E,
+/// A message in a partition's log.
+#[derive(Clone, Copy)]
+struct Message {
+    produced: SimTime,
+    /// When it is replicated, so visible to consumers.
+    visible: SimTime,
+    key: u64,
+    class: RequestClass,
+    /// Already handed to a consumer that crashed before committing it.
+    redelivered: bool,
 }
 
-impl<E> Entry<E> {
-    fn time(&self) -> SimTime {
-        SimTime((self.key >> 64) as u64)
-    }
+/// A consumer of the group.
+#[derive(Default)]
+struct Consumer {
+    /// The message being processed: its request and partition.
+    processing: Option<(ReqId, usize)>,
+    /// Where to look first among its partitions (round robin).
+    next: usize,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
+/// Message counts from the warm-up on.
+#[derive(Default)]
+struct Counters {
+    produced: u64,
+    consumed: u64,
+    lost: u64,
+    duplicated: u64,
 }
 
-impl<E> Eq for Entry<E> {}
-
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+/// A queue node in a run.
+pub struct QueueSim {
+    node: u32,
+    p: QueueParams,
+    consumer_time: Sampler,
+    calls: Calls,
+    /// Unconsumed messages (offsets from the committed one on) per
+    /// partition.
+    logs: Vec<VecDeque<Message>>,
+    /// Owner consumer of each partition (None while rebalancing).
+    owners: Vec<Option<usize>>,
+    consumers: Vec<Consumer>,
+    next_partition: usize,
+    /// Publishes waiting for their acknowledgement.
+    pending: Vec<ReqId>,
+    /// While the partition leaders are being re-elected: until when.
+    electing: Option<SimTime>,
+    rebalance_due: Option<SimTime>,
+    rng: Stream,
+    warmup: SimTime,
+    counters: Counters,
+    /// Publishes seen (arrivals, acknowledged as served); consumers busy
+    /// (busy, capacity = consumers); consumer lag in messages (queued).
+    pub stats: NodeStats,
 }
 
-impl<E> Ord for Entry<E> {
-    /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
+impl QueueSim {
+    /// Node `node` (index) with parameters `p`, whose consumers make
+    /// `calls` (edge indices, in order) for each message.
+    pub fn new(node: u32, name: &str, p: &QueueParams, calls: Vec<u32>, seed: u64, warmup: SimTime) -> Self {
+        let mut q = QueueSim {
+            node,
+            p: p.clone(),
+            consumer_time: Sampler::new(&p.consumer_time),
+            calls: Calls::new(calls, random::stream(seed, name, "calls")),
+            logs: (0..p.partitions).map(|_| VecDeque::new()).collect(),
+            owners: vec![None; p.partitions as usize],
+            consumers: (0..p.consumers).map(|_| Consumer::default()).collect(),
+            next_partition: 0,
+            pending: Vec::new(),
+            electing: None,
+            rebalance_due: None,
+            rng: random::stream(seed, name, "consumers"),
+            warmup,
+            counters: Counters::default(),
+            stats: NodeStats::new(warmup),
+        };
+        let all: Vec<usize> = (0..q.consumers.len()).collect();
+        q.assign(&all);
+        q
     }
-}
 
-/// Pending events of type `E`.
-pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
-    now_fifo: VecDeque<E>,
-    now: SimTime,
-    seq: u64,
-}
-
-impl<E> EventQueue<E> {
-    /// An empty queue at time zero.
-    pub fn new() -> Self {
-        EventQueue { heap: BinaryHeap::new(), now_fifo: VecDeque::new(), now: SimTime::ZERO, seq: 0 }
+    /// Consumers in the group.
+    pub fn capacity(&self) -> u32 {
+        self.consumers.len() as u32
     }
 
-    /// The time of the event last popped.
-    pub fn now(&self) -> SimTime {
-        self.now
+    /// Consumers busy and consumer lag (messages) now.
+    pub fn load(&self) -> (u32, usize) {
+        (self.stats.busy.level() as u32, self.stats.queued.level() as usize)
     }
 
-    /// Schedules `event` at `time` (never before now).
-    pub fn schedule(&mut self, time: SimTime, event: E) {
-        if time <= self.now {
-            self.now_fifo.push_back(event);
+    /// Applies new parameters from now on (not the numbers of partitions or
+    /// consumers: those need a new run).
+    pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &QueueParams) {
+        self.p = p.clone();
+        self.consumer_time = Sampler::new(&p.consumer_time);
+        self.wake_all(ctx);
+    }
+
+    /// Index of the broker on the up board (after the consumers).
+    fn broker(&self) -> usize {
+        self.consumers.len()
+    }
+
+    /// Gives partition p to the (p mod n)-th of the `live` consumers.
+    fn assign(&mut self, live: &[usize]) {
+        for (p, owner) in self.owners.iter_mut().enumerate() {
+            *owner = (!live.is_empty()).then(|| live[p % live.len()]);
+        }
+    }
+
+    fn wake_all(&mut self, ctx: &mut Ctx) {
+        for c in 0..self.consumers.len() {
+            self.fetch(ctx, c);
+        }
+    }
+
+    /// An idle consumer that is up takes the next visible message of its
+    /// partitions, in turn.
+    fn fetch(&mut self, ctx: &mut Ctx, c: usize) {
+        let now = ctx.now();
+        if self.consumers[c].processing.is_some() || !ctx.up[self.node as usize][c] || self.electing.is_some() {
+            return;
+        }
+        let n = self.logs.len();
+        let start = self.consumers[c].next;
+        let found = (0..n)
+            .map(|k| (start + k) % n)
+            .find(|&p| self.owners[p] == Some(c) && self.logs[p].front().is_some_and(|m| m.visible <= now));
+        let Some(p) = found else { return };
+        self.consumers[c].next = (p + 1) % n;
+        let message = match self.p.delivery {
+            // Commit first: the offset moves on before processing.
+            Delivery::AtMostOnce => self.commit(ctx, p),
+            Delivery::AtLeastOnce => self.logs[p].front().copied(),
+        };
+        let Some(message) = message else { return };
+        let request = Request {
+            client: self.node,
+            class: message.class,
+            key: message.key,
+            session: 0,
+            deadline: SimTime::MAX,
+            born: message.produced,
+            origin: Origin::Detached,
+            caller: self.node,
+            edge: 0,
+            at: self.node,
+            replica: c as u32,
+            arrived: now,
+            next_call: 0,
+            abandoned: false,
+        };
+        let req = ctx.requests.insert(request);
+        self.consumers[c].processing = Some((req, p));
+        self.stats.busy.add(now, 1);
+        let ms = self.consumer_time.draw_ms(&mut self.rng);
+        ctx.queue.schedule(now.after(SimTime::from_ms(ms)), Event::Done(req));
+    }
+
+    /// Moves partition `p`'s committed offset past its head message.
+    fn commit(&mut self, ctx: &Ctx, p: usize) -> Option<Message> {
+        let message = self.logs[p].pop_front()?;
+        self.stats.queued.add(ctx.now(), -1);
+        if message.produced >= self.warmup {
+            self.counters.consumed += 1;
+        }
+        Some(message)
+    }
+
+    /// Consumer `c` finished its message (its calls included).
+    fn processed(&mut self, ctx: &mut Ctx, c: usize) {
+        let Some((req, p)) = self.consumers[c].processing.take() else { return };
+        ctx.requests.remove(req);
+        self.stats.busy.add(ctx.now(), -1);
+        if self.p.delivery == Delivery::AtLeastOnce {
+            if let Some(message) = self.commit(ctx, p) {
+                if message.redelivered && message.produced >= self.warmup {
+                    self.counters.duplicated += 1;
+                }
+            }
+        }
+        self.fetch(ctx, c);
+    }
+
+    /// The consumer processing message request `req`, if any.
+    fn consumer_of(&self, req: ReqId) -> Option<usize> {
+        self.consumers.iter().position(|c| c.processing.is_some_and(|(r, _)| r == req))
+    }
+
+    /// Makes the remaining calls of the message request `req`; when none is
+    /// left, the message is processed.
+    fn advance(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let Some(c) = self.consumer_of(req) else { return };
+        let Some(request) = ctx.requests.get(req).copied() else { return };
+        if !self.calls.advance(ctx, req, &request) {
+            self.processed(ctx, c);
+        }
+    }
+
+    /// Publishes `req`'s message, if the partition leaders are available.
+    fn publish(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request) {
+        let now = ctx.now();
+        let n = self.logs.len();
+        let p = match self.p.partitioner {
+            Partitioner::KeyHash => (request.key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize % n,
+            Partitioner::RoundRobin => {
+                self.next_partition = (self.next_partition + 1) % n;
+                self.next_partition
+            }
+        };
+        let appended = now.after(SimTime::from_ms(self.p.append_ms));
+        let visible = appended.after(SimTime::from_ms(self.p.replication_ms));
+        let message = Message { produced: now, visible, key: request.key, class: request.class, redelivered: false };
+        self.logs[p].push_back(message);
+        self.stats.queued.add(now, 1);
+        if now >= self.warmup {
+            self.counters.produced += 1;
+        }
+        ctx.set_timer(self.node, Timer::Partition { partition: p as u32 }, visible);
+        let acked = match self.p.acks {
+            Acks::None => now,
+            Acks::Leader => appended,
+            Acks::All => visible,
+        };
+        if acked == now {
+            self.acknowledge(ctx, req, request);
         } else {
-            self.seq += 1;
-            self.heap.push(Entry { key: (u128::from(time.0) << 64) | u128::from(self.seq), event });
+            self.pending.push(req);
+            ctx.queue.schedule(acked, Event::Done(req));
         }
     }
 
-    /// Removes the next event and advances the clock to it.
-    pub fn pop(&mut self) -> Option<E> {
-        self.pop_until(SimTime::MAX)
+    fn acknowledge(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request) {
+        self.stats.depart(request.arrived, ctx.now());
+        ctx.reply(req, Ok(()));
     }
 
-    /// Removes the next event if it is due by `end`, advancing the clock.
-    pub fn pop_until(&mut self, end: SimTime) -> Option<E> {
-        if let Some(e) = self.now_fifo.pop_front() {
-            return Some(e);
+    /// The partition leaders fail: unreplicated messages die with them.
+    fn broker_crash(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now();
+        if self.electing.is_some() {
+            return;
         }
-        if self.heap.peek()?.time() > end {
-            return None;
+        ctx.up[self.node as usize][self.broker()] = false;
+        let mut lost = 0;
+        for log in &mut self.logs {
+            while log.back().is_some_and(|m| m.visible > now) {
+                let Some(m) = log.pop_back() else { break };
+                self.stats.queued.add(now, -1);
+                let acknowledged = match self.p.acks {
+                    Acks::None => true,
+                    Acks::Leader => m.visible.0 - SimTime::from_ms(self.p.replication_ms).0 <= now.0,
+                    Acks::All => false,
+                };
+                if acknowledged && m.produced >= self.warmup {
+                    lost += 1;
+                }
+            }
         }
-        let entry = self.heap.pop()?;
-        self.now = entry.time();
-        Some(entry.event)
+        self.counters.lost += lost;
+        // Publishes still waiting for their acknowledgement fail.
+        for req in std::mem::take(&mut self.pending) {
+            if let Some(request) = ctx.requests.get(req).copied() {
+                self.stats.depart(request.arrived, now);
+                ctx.reply(req, Err(Failure::Error));
+            }
+        }
+        let until = now.after(SimTime::from_s(self.p.election_s));
+        self.electing = Some(until);
+        ctx.set_timer(self.node, Timer::Failover, until);
+        let detail =
+            format!("partition leaders failed: {lost} acknowledged messages lost; publishes fail until election");
+        ctx.log(self.node, "crash", detail);
     }
 
-    /// Advances the clock to `time` with no event (the end of a step).
-    pub fn advance_to(&mut self, time: SimTime) {
-        self.now = self.now.max(time);
+    /// Consumer `c` crashes: its message is lost or will be redelivered;
+    /// its partitions wait for the rebalance.
+    fn consumer_crash(&mut self, ctx: &mut Ctx, c: usize) {
+        let now = ctx.now();
+        if !ctx.up[self.node as usize][c] {
+            return;
+        }
+        ctx.up[self.node as usize][c] = false;
+        let mut what = "idle";
+        if let Some((req, p)) = self.consumers[c].processing.take() {
+            ctx.requests.remove(req);
+            self.stats.busy.add(now, -1);
+            match self.p.delivery {
+                Delivery::AtMostOnce => {
+                    self.counters.lost += 1;
+                    what = "its message lost (offset committed before processing)";
+                }
+                Delivery::AtLeastOnce => {
+                    if let Some(m) = self.logs[p].front_mut() {
+                        m.redelivered = true;
+                    }
+                    what = "its message will be processed again (offset not committed)";
+                }
+            }
+        }
+        for owner in self.owners.iter_mut().filter(|o| **o == Some(c)) {
+            *owner = None;
+        }
+        self.schedule_rebalance(ctx);
+        ctx.log(self.node, "crash", format!("consumer {c} crashed: {what}"));
+    }
+
+    fn schedule_rebalance(&mut self, ctx: &mut Ctx) {
+        let at = ctx.now().after(SimTime::from_s(self.p.rebalance_s));
+        self.rebalance_due = Some(at);
+        ctx.set_timer(self.node, Timer::Rebalance, at);
+    }
+
+    fn rebalance(&mut self, ctx: &mut Ctx) {
+        self.rebalance_due = None;
+        let live: Vec<usize> = (0..self.consumers.len()).filter(|&c| ctx.up[self.node as usize][c]).collect();
+        self.assign(&live);
+        let detail = format!("partitions reassigned over {} consumers", live.len());
+        ctx.log(self.node, "rebalance", detail);
+        self.wake_all(ctx);
+    }
+
+    fn recover(&mut self, ctx: &mut Ctx, i: usize) {
+        if ctx.up[self.node as usize][i] {
+            return;
+        }
+        ctx.up[self.node as usize][i] = true;
+        if i == self.broker() {
+            ctx.log(self.node, "recover", "broker recovered, rejoins as a follower".to_owned());
+        } else {
+            ctx.log(self.node, "recover", format!("consumer {i} recovered, joins the group"));
+            self.schedule_rebalance(ctx);
+        }
     }
 }
 
-impl<E> Default for EventQueue<E> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_large_random_schedule_pops_sorted() {
-        let mut q = EventQueue::new();
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        for i in 0..5_000u32 {
-            // A small LCG spreads times with many ties.
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            q.schedule(SimTime(1 + (x >> 54)), i);
+impl Behavior for QueueSim {
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        let now = ctx.now();
+        match timer {
+            Timer::Partition { partition } => {
+                if let Some(c) = self.owners.get(partition as usize).copied().flatten() {
+                    self.fetch(ctx, c);
+                }
+            }
+            Timer::Rebalance if self.rebalance_due == Some(now) => self.rebalance(ctx),
+            Timer::Failover if self.electing == Some(now) => {
+                self.electing = None;
+                ctx.log(self.node, "failover", "in-sync replicas lead the partitions".to_owned());
+                self.wake_all(ctx);
+            }
+            _ => {}
         }
-        let mut last = (0, 0);
-        let mut seen = 0;
-        while let Some(i) = q.pop() {
-            // Events were inserted in index order: ties must pop by index.
-            assert!((q.now().0, i) > last, "out of order at {i}");
-            last = (q.now().0, i);
-            seen += 1;
-        }
-        assert_eq!(seen, 5_000);
     }
 
-    #[test]
-    fn pops_in_time_then_insertion_order() {
-        let mut q = EventQueue::new();
-        q.schedule(SimTime(5), 'a');
-        q.schedule(SimTime(3), 'b');
-        q.schedule(SimTime(5), 'c');
-        q.schedule(SimTime(3), 'd');
-        assert_eq!(q.pop(), Some('b'));
-        // Zero-delay events run before anything later in the heap.
-        q.schedule(SimTime(3), 'z');
-        let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
-        assert_eq!(order, vec!['z', 'd', 'a', 'c']);
-        assert_eq!(q.now(), SimTime(5));
+    fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
+        let now = ctx.now();
+        self.stats.arrive(now);
+        let Some(request) = ctx.requests.get(req).copied() else { return };
+        if self.electing.is_none() {
+            self.publish(ctx, req, &request);
+        } else if self.p.acks == Acks::None {
+            // Nobody waits: the message is silently lost.
+            if now >= self.warmup {
+                self.counters.lost += 1;
+            }
+            self.acknowledge(ctx, req, &request);
+        } else {
+            self.stats.drop_request(now, now);
+            ctx.reply(req, Err(Failure::Error));
+        }
+    }
+
+    /// A publish is acknowledged, or a consumer finished processing.
+    fn on_done(&mut self, ctx: &mut Ctx, req: ReqId) {
+        if let Some(k) = self.pending.iter().position(|&r| r == req) {
+            self.pending.swap_remove(k);
+            if let Some(request) = ctx.requests.get(req).copied() {
+                self.acknowledge(ctx, req, &request);
+            }
+            return;
+        }
+        self.advance(ctx, req);
+    }
+
+    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, _result: CallResult) {
+        // A failed call does not stop the message: it counts as processed.
+        if let Origin::Call { parent } = child.origin {
+            self.advance(ctx, parent);
+        }
+    }
+
+    /// The whole node failing is a broker failure; replica c is consumer c.
+    /// Recovering the whole node recovers the broker and every consumer.
+    fn on_fault(&mut self, ctx: &mut Ctx, replica: u32, up: bool) {
+        match (up, replica) {
+            (true, ANY_REPLICA) => (0..=self.broker()).for_each(|i| self.recover(ctx, i)),
+            (true, c) if (c as usize) < self.broker() => self.recover(ctx, c as usize),
+            (false, ANY_REPLICA) => self.broker_crash(ctx),
+            (false, c) if (c as usize) < self.broker() => self.consumer_crash(ctx, c as usize),
+            _ => {}
+        }
+    }
+
+    fn report(&self, now: SimTime) -> NodeReport {
+        let c = &self.counters;
+        let span = now.since(self.warmup).as_s();
+        let rate = |n: u64| if span > 0.0 { n as f64 / span } else { 0.0 };
+        let lag: usize = self.logs.iter().map(VecDeque::len).sum();
+        let oldest = self.logs.iter().filter_map(|l| l.front()).map(|m| m.produced).min();
+        NodeReport::from_stats("queue", &self.stats, self.capacity(), now)
+            .with("partitions", self.logs.len() as f64)
+            .with("consumer_lag", lag as f64)
+            .with("consumer_lag_s", oldest.map_or(0.0, |t| now.since(t).as_s()))
+            .with("throughput_in_rps", rate(c.produced))
+            .with("throughput_out_rps", rate(c.consumed))
+            .with("lost_messages", c.lost as f64)
+            .with("duplicated_messages", c.duplicated as f64)
     }
 }

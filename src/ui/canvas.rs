@@ -330,7 +330,8 @@ fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
         parts.push(format!("hit {:.0}%", h * 100.0));
     }
     if v.queued > 0 {
-        parts.push(format!("q {}", v.queued));
+        let what = if matches!(kind, NodeKind::Queue(_)) { "lag" } else { "q" };
+        parts.push(format!("{what} {}", compact(v.queued)));
     }
     match (v.down, kind) {
         (0, _) => {}
@@ -338,4 +339,15 @@ fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
         (n, _) => parts.push(format!("{n} down")),
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// A count in at most four characters: 950, 3.7k, 12k, 1.2M.
+fn compact(n: usize) -> String {
+    let n = n as f64;
+    match n {
+        n if n < 1e3 => format!("{n}"),
+        n if n < 1e4 => format!("{:.1}k", n / 1e3),
+        n if n < 1e6 => format!("{:.0}k", n / 1e3),
+        n => format!("{:.1}M", n / 1e6),
+    }
 }

@@ -26,6 +26,12 @@ pub fn kind_icon(kind: &str) -> Html {
                 <path d="M4 5 V19 C4 21 20 21 20 19 V5 M4 12 C4 14 20 14 20 12" />
             </>
         },
+        "queue" => html! {
+            <>
+                <rect x="3" y="7" width="18" height="10" rx="1.5" />
+                <path d="M8 7 V17 M13 7 V17" />
+            </>
+        },
         "cache" => html! {
             <path d="M13 2 L5 13 H11 L10 22 L19 10 H13 Z" />
         },

@@ -1,7 +1,8 @@
-// Smoke test: the shell renders in Chromium at common window sizes.
+// Smoke test: the shell renders in Chromium at common window sizes, and
+// every shipped scenario opens, steps and shows each node in the inspector.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot } from './harness.mjs';
+import { useBrowser, openApp, screenshot, readScenario, loadDesign } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -36,3 +37,20 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
     await page.close();
   });
 }
+
+test('every shipped scenario opens, steps and shows every node in the inspector', async () => {
+  const { readdir } = await import('node:fs/promises');
+  const files = (await readdir(new URL('../../scenarios', import.meta.url))).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length >= 4, files.join(', '));
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  for (const file of files) {
+    const scenario = await readScenario(`scenarios/${file}`);
+    await loadDesign(page, scenario, scenario.nodes[0].id);
+    for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+    for (const node of scenario.nodes) {
+      await page.getByTestId(`node-${node.id}`).click();
+      await page.getByTestId('param-label').waitFor();
+    }
+    assert.deepEqual(problems, [], file);
+  }
+});

@@ -2,8 +2,8 @@
 //! determinism, no panic on any valid scenario.
 
 use archsim::model::{
-    Arrivals, CacheParams, CallMode, DatabaseParams, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LbMode,
-    LoadBalancerParams, NodeKind, RateProfile, Replication, Scenario, ServiceTime,
+    Acks, Arrivals, CacheParams, CallMode, DatabaseParams, Delivery, Fault, FaultKind, HashOn, KeyDistribution,
+    LbAlgorithm, LbMode, LoadBalancerParams, NodeKind, QueueParams, RateProfile, Replication, Scenario, ServiceTime,
 };
 use archsim::sim::Report;
 use proptest::prelude::*;
@@ -80,14 +80,15 @@ fn saturation_rejects_and_times_out_but_conserves() {
 /// pools, with random parameters, some async hops and timeouts, and caches:
 /// none, a shared cache (crashing for a while) in front of a last store, or
 /// an exclusive cache in every pool; or a replicated database at the end
-/// whose primary crashes and fails over.
+/// whose primary crashes and fails over; or a queue whose consumers call a
+/// store, with a broker failure and a consumer crash.
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
         (1u32..4, 1u32..6, 0u32..20, 0.1f64..20.0),
         (1usize..4, 0usize..6, any::<bool>(), 0.0f64..1.0),
         (10.0f64..3000.0, 1.0f64..500.0, any::<bool>(), 0usize..3),
         (0u32..30, 0.0f64..2.0),
-        (0usize..4, 1u64..300, 0.0f64..2.0),
+        (0usize..5, 1u64..300, 0.0f64..2.0),
     )
         .prop_map(
             |(
@@ -152,7 +153,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                 if caching == 1 {
                     let last = format!("s{}", depth - 1);
                     nodes.push(node("cache", NodeKind::Cache(cache)));
-                    nodes.push(service("store", replicas, workers, queue, time));
+                    nodes.push(service("store", replicas, workers, queue, time.clone()));
                     edges.extend([call(&last, "cache"), call("cache", "store")]);
                     faults.push(Fault {
                         at_s: 1.5,
@@ -181,6 +182,29 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                         for_s: Some(1.0),
                         fault: FaultKind::Crash,
                     });
+                }
+                if caching == 4 {
+                    let topic = QueueParams {
+                        partitions: replicas * 2,
+                        consumers: workers,
+                        acks: [Acks::None, Acks::Leader, Acks::All][dist],
+                        delivery: if async_hop { Delivery::AtMostOnce } else { Delivery::AtLeastOnce },
+                        rebalance_s: ttl_s,
+                        election_s: ttl_s,
+                        ..QueueParams::default()
+                    };
+                    nodes.push(node("q", NodeKind::Queue(topic)));
+                    nodes.push(service("store", 1, workers, queue, time));
+                    edges.extend([call(&format!("s{}", depth - 1), "q"), call("q", "store")]);
+                    for replica in [None, Some(0)] {
+                        faults.push(Fault {
+                            at_s: 1.5,
+                            node: "q".into(),
+                            replica,
+                            for_s: Some(1.0),
+                            fault: FaultKind::Crash,
+                        });
+                    }
                 }
                 Scenario { faults, ..scenario(nodes, edges, 4.0, 0.5) }
             },

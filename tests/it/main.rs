@@ -8,5 +8,6 @@ mod faults;
 mod invariants;
 mod live;
 mod model;
+mod queue;
 mod support;
 mod theory;

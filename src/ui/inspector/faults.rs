@@ -16,12 +16,15 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     let slots = match props.scenario.nodes[index].kind {
         NodeKind::LoadBalancer(_) => "cores",
         NodeKind::Database(_) => "connections",
+        NodeKind::Queue(_) => "consumers",
         _ => "workers",
     };
+    let waiting =
+        if matches!(props.scenario.nodes[index].kind, NodeKind::Queue(_)) { "messages of lag" } else { "queued" };
     let mut parts = Vec::new();
     if v.capacity > 0 {
         let rho = f64::from(v.busy) / f64::from(v.capacity) * 100.0;
-        parts.push(format!("{} of {} {slots} busy (ρ {rho:.0}%), {} queued", v.busy, v.capacity, v.queued));
+        parts.push(format!("{} of {} {slots} busy (ρ {rho:.0}%), {} {waiting}", v.busy, v.capacity, v.queued));
     }
     if let Some(h) = v.hit_ratio {
         parts.push(format!("hit ratio {:.1}% since the warm-up", h * 100.0));
@@ -29,8 +32,10 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     match (v.down, &props.scenario.nodes[index].kind) {
         (0, _) => {}
         (_, NodeKind::Cache(_)) => parts.push("down (crashed)".to_owned()),
-        (n, NodeKind::Database(_)) => parts.push(format!("{} down", plural(n, "instance"))),
-        (n, _) => parts.push(format!("{} down", plural(n, "replica"))),
+        (n, kind) => {
+            let part = crashable(kind).map_or("replica", |c| c.part);
+            parts.push(format!("{} down", plural(n, part)));
+        }
     }
     if parts.is_empty() {
         return html! {};
@@ -47,55 +52,76 @@ fn plural(n: u32, noun: &str) -> String {
     }
 }
 
-/// For a service pool, crash it (or one replica) or recover it, now; for a
-/// cache, crash (losing its items) or recover it.
+/// What failure injection offers for a kind: how many parts can crash one
+/// by one and what they are called, the whole-node button, a help text.
+struct Crashable {
+    parts: u32,
+    part: &'static str,
+    whole: &'static str,
+    help: &'static str,
+}
+
+fn crashable(kind: &NodeKind) -> Option<Crashable> {
+    Some(match kind {
+        NodeKind::Service(p) => Crashable {
+            parts: p.replicas,
+            part: "replica",
+            whole: "Crash pool",
+            help: "A crash fails the requests a replica holds and refuses new ones until it recovers; balancers stop sending to it once their health checks notice",
+        },
+        NodeKind::Cache(_) => Crashable {
+            parts: 1,
+            part: "cache",
+            whole: "Crash cache",
+            help: "A crash loses every item: reads fall back to the store behind, and the cache comes back empty (cold)",
+        },
+        NodeKind::Database(p) => Crashable {
+            parts: p.replicas + 1,
+            part: "instance",
+            whole: "Crash all",
+            help: "Instance 0 is the first primary: crash it and writes fail until a replica is promoted (failover); with async replication the writes still in flight are lost",
+        },
+        NodeKind::Queue(p) => Crashable {
+            parts: p.consumers,
+            part: "consumer",
+            whole: "Fail broker",
+            help: "A broker failure fails publishes until new partition leaders are elected and loses unreplicated messages (unless acks = all); a consumer crash loses or repeats its message and its partitions wait for the rebalance",
+        },
+        _ => return None,
+    })
+}
+
+/// Crash a node (or one of its parts: replica, instance, consumer) or
+/// recover what crashed, now.
 pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
     let node = &props.scenario.nodes[index];
-    let (replicas, whole, help) = match &node.kind {
-        NodeKind::Service(p) => (
-            p.replicas,
-            "Crash pool",
-            "A crash fails the requests a replica holds and refuses new ones until it recovers; balancers stop sending to it once their health checks notice",
-        ),
-        NodeKind::Cache(_) => (
-            1,
-            "Crash cache",
-            "A crash loses every item: reads fall back to the store behind, and the cache comes back empty (cold)",
-        ),
-        NodeKind::Database(p) => (
-            p.replicas + 1,
-            "Crash all",
-            "Instance 0 is the first primary: crash it and writes fail until a replica is promoted (failover); with async replication the writes still in flight are lost",
-        ),
-        _ => return html! {},
-    };
+    let Some(c) = crashable(&node.kind) else { return html! {} };
     let id = node.id.to_string();
     let down = props.load.get(index).map_or(0, |v| v.down);
     let send = |replica: Option<u32>, up: bool| {
         let (on_fault, node) = (props.on_fault.clone(), id.clone());
         Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { node: node.clone(), replica, up }))
     };
-    let per_replica = (replicas > 1).then(|| {
-        let buttons = (0..replicas.min(8)).map(|r| {
+    let each = (c.parts > 1 || matches!(node.kind, NodeKind::Queue(_))).then(|| {
+        let buttons = (0..c.parts.min(8)).map(|r| {
             html! {
-                <button class="small" data-testid={format!("fail-{id}-{r}")} title={format!("Crash replica {r} now")}
+                <button class="small" data-testid={format!("fail-{id}-{r}")} title={format!("Crash {} {r} now", c.part)}
                         onclick={send(Some(r), false)}>{ format!("#{r}") }</button>
             }
         });
-        let what = if matches!(node.kind, NodeKind::Database(_)) { "Crash instance " } else { "Crash replica " };
-        html! { <span class="checks">{ what }{ for buttons }</span> }
+        html! { <span class="checks">{ format!("Crash {} ", c.part) }{ for buttons }</span> }
     });
     html! {
         <div class="field faults">
             <span class="field-name">{ "Failure injection" }</span>
             <span class="checks">
                 <button class="small danger" data-testid={format!("fail-{id}")} title="Crash it now"
-                        onclick={send(None, false)} disabled={down == replicas}>{ whole }</button>
+                        onclick={send(None, false)} disabled={down > 0 && down >= c.parts}>{ c.whole }</button>
                 <button class="small" data-testid={format!("recover-{id}")} title="Recover what crashed, now"
                         onclick={send(None, true)} disabled={down == 0}>{ "Recover" }</button>
             </span>
-            { for per_replica }
-            <span class="field-help">{ help }</span>
+            { for each }
+            <span class="field-help">{ c.help }</span>
         </div>
     }
 }
@@ -107,7 +133,7 @@ pub fn event_log(events: &[TimelineEvent]) -> Html {
             <h3>{ "Events" }</h3>
             <ol data-testid="event-log">
                 if events.is_empty() {
-                    <li class="muted">{ "Nothing has happened yet. Crash a service pool or a cache to see failures, detection and recovery here." }</li>
+                    <li class="muted">{ "Nothing has happened yet. Crash a pool, a cache, a database or a queue to see failures, detection and recovery here." }</li>
                 }
                 { for events.iter().rev().map(|e| html! {
                     <li class={classes!("event", e.what.clone())}>

@@ -1,0 +1,112 @@
+//! Message queues: consumer lag grows at λ − Cμ when the group falls behind,
+//! consumers are busy λ/(Cμ) of the time when it keeps up, publish latency
+//! follows `acks`, a broker failure loses the unreplicated acknowledged
+//! messages with acks=1 and none with acks=all, and a consumer crash loses
+//! (at-most-once) or repeats (at-least-once) the message it held.
+
+use archsim::model::{Acks, Delivery, Fault, FaultKind, NodeKind, Partitioner, QueueParams, Scenario, ServiceTime};
+use archsim::sim::Report;
+
+use crate::support::{call, check, node, poisson_client, replicate_many, run, scenario};
+
+/// `rps` publishes into a topic of 8 partitions (round robin) read by 4
+/// consumers of exponential 5 ms (μ = 200/s each, Cμ = 800/s), for
+/// `duration_s` after `warmup_s`.
+fn topic(rps: f64, params: QueueParams, duration_s: f64, warmup_s: f64, faults: Vec<Fault>) -> Scenario {
+    let s = scenario(
+        vec![poisson_client("c", rps), node("q", NodeKind::Queue(params))],
+        vec![call("c", "q")],
+        duration_s,
+        warmup_s,
+    );
+    Scenario { faults, ..s }
+}
+
+fn eight_by_four() -> QueueParams {
+    QueueParams {
+        partitions: 8,
+        consumers: 4,
+        consumer_time: ServiceTime::Exponential { mean_ms: 5.0 },
+        partitioner: Partitioner::RoundRobin,
+        ..QueueParams::default()
+    }
+}
+
+fn figure(r: &Report, name: &str) -> f64 {
+    r.nodes["q"].extra[name]
+}
+
+/// λ = 1000/s into Cμ = 800/s: the backlog grows at 200 messages per
+/// second (each consumer always has work once it fell behind, so the group
+/// departs at exactly Cμ).
+#[test]
+fn consumer_lag_grows_at_lambda_minus_c_mu() {
+    let s = topic(1_000.0, eight_by_four(), 200.0, 0.0, Vec::new());
+    let [growth] = replicate_many(&s, |r| [figure(r, "consumer_lag") / 200.0]);
+    check("lag growth, messages/s", growth, 1_000.0 - 800.0, 0.02);
+}
+
+/// λ = 600/s into Cμ = 800/s: the group keeps up, every message is consumed,
+/// and the consumers are busy λ/(Cμ) = 75% of the time (work conservation).
+#[test]
+fn a_group_that_keeps_up_is_busy_lambda_over_c_mu() {
+    let s = topic(600.0, eight_by_four(), 100.0, 5.0, Vec::new());
+    let [utilization, out] = replicate_many(&s, |r| [r.nodes["q"].utilization, figure(r, "throughput_out_rps")]);
+    check("consumer utilization", utilization, 0.75, 0.02);
+    check("throughput out, msg/s", out, 600.0, 0.02);
+}
+
+/// The producer waits for nothing (acks=0), the leader's append (acks=1),
+/// or the append and the followers' replication (acks=all).
+#[test]
+fn publish_latency_follows_acks() {
+    for (acks, expected_ms) in [(Acks::None, 0.0), (Acks::Leader, 2.0), (Acks::All, 7.0)] {
+        let params = QueueParams { acks, append_ms: 2.0, replication_ms: 5.0, ..eight_by_four() };
+        let r = run(&topic(500.0, params, 10.0, 1.0, Vec::new()), 1);
+        assert!(
+            (r.nodes["q"].mean_response_ms - expected_ms).abs() < 1e-6,
+            "{acks:?}: {}",
+            r.nodes["q"].mean_response_ms
+        );
+    }
+}
+
+/// A broker failure kills the messages not yet replicated: with acks=1 the
+/// acknowledged ones of the last `replication_ms` (Poisson, mean
+/// λ·20 ms = 20 at 1000/s) are lost; with acks=all none is, and publishes
+/// fail during the 2 s election (about λ·2 s = 2000).
+#[test]
+fn a_broker_failure_loses_unreplicated_messages_unless_acks_all() {
+    let failing = |acks| {
+        let params = QueueParams { acks, replication_ms: 20.0, election_s: 2.0, ..eight_by_four() };
+        let crash = Fault { at_s: 5.0, node: "q".into(), replica: None, for_s: Some(5.0), fault: FaultKind::Crash };
+        topic(1_000.0, params, 10.0, 1.0, vec![crash])
+    };
+    let [lost] = replicate_many(&failing(Acks::Leader), |r| [figure(r, "lost_messages")]);
+    check("messages lost with acks=1", lost, 20.0, 0.2);
+    let r = run(&failing(Acks::All), 1);
+    assert_eq!(figure(&r, "lost_messages"), 0.0);
+    let failed = r.requests.failed as f64;
+    assert!((failed - 2_000.0).abs() < 4.0 * 2_000f64.sqrt() + 40.0, "{failed}");
+    let what: Vec<_> = r.events.iter().map(|e| (e.t_s, e.what.as_str())).collect();
+    assert_eq!(what, [(5.0, "crash"), (7.0, "failover"), (10.0, "recover")]);
+}
+
+/// A consumer that always has work crashes: at-most-once has already
+/// committed the message it held (lost), at-least-once has not (processed
+/// again by the partition's next owner after the rebalance: a duplicate).
+#[test]
+fn a_consumer_crash_loses_or_repeats_its_message() {
+    for (delivery, lost, duplicated) in [(Delivery::AtMostOnce, 1.0, 0.0), (Delivery::AtLeastOnce, 0.0, 1.0)] {
+        let params = QueueParams { delivery, rebalance_s: 3.0, ..eight_by_four() };
+        let crash = Fault { at_s: 5.0, node: "q".into(), replica: Some(1), for_s: None, fault: FaultKind::Crash };
+        let r = run(&topic(1_000.0, params, 15.0, 1.0, vec![crash]), 2);
+        assert_eq!(
+            (figure(&r, "lost_messages"), figure(&r, "duplicated_messages")),
+            (lost, duplicated),
+            "{delivery:?}"
+        );
+        let what: Vec<_> = r.events.iter().map(|e| (e.t_s, e.what.as_str())).collect();
+        assert_eq!(what, [(5.0, "crash"), (8.0, "rebalance")]);
+    }
+}
