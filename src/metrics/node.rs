@@ -83,6 +83,12 @@ impl NodeStats {
         self.in_system.add(now, -1);
     }
 
+    /// Workers (or cores, connections, consumers) busy and requests queued
+    /// now.
+    pub fn load(&self) -> (u32, usize) {
+        (self.busy.level() as u32, self.queued.level() as usize)
+    }
+
     /// Mean queueing delay of served requests, ms.
     pub fn mean_wait_ms(&self) -> f64 {
         ratio(self.wait_sum_ns as f64 / 1e6, self.served)

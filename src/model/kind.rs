@@ -3,7 +3,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CacheParams, ClientParams, DatabaseParams, LoadBalancerParams, QueueParams, ServiceParams};
+use super::{
+    CacheParams, ClientParams, DatabaseParams, LoadBalancerParams, PartitionedParams, QueueParams, ServiceParams,
+};
 
 /// A component kind with its parameters. Serialized as
 /// `"kind": "<name>", "params": { … }` inside a node.
@@ -23,6 +25,8 @@ pub enum NodeKind {
     Database(DatabaseParams),
     /// A Kafka-style topic with partitions and a consumer group.
     Queue(QueueParams),
+    /// A store sharded over partitions, each with a leader and followers.
+    PartitionedStore(PartitionedParams),
 }
 
 /// Palette groups, in the order a request usually meets them.
@@ -103,6 +107,13 @@ const DATABASE: KindInfo = KindInfo {
     group: ComponentGroup::Data,
 };
 
+const PARTITIONED_STORE: KindInfo = KindInfo {
+    name: "partitioned_store",
+    title: "Partitioned store",
+    summary: "Sharded store: hash or range partitioning, hot partitions under Zipf, leader election",
+    group: ComponentGroup::Data,
+};
+
 const QUEUE: KindInfo = KindInfo {
     name: "queue",
     title: "Message queue",
@@ -111,7 +122,7 @@ const QUEUE: KindInfo = KindInfo {
 };
 
 /// Every kind, in palette order.
-pub const KINDS: &[KindInfo] = &[CLIENT, LOAD_BALANCER, SERVICE, CACHE, DATABASE, QUEUE];
+pub const KINDS: &[KindInfo] = &[CLIENT, LOAD_BALANCER, SERVICE, CACHE, DATABASE, PARTITIONED_STORE, QUEUE];
 
 impl NodeKind {
     /// A new component of the kind named `name` (see [`KINDS`]) with its
@@ -123,6 +134,7 @@ impl NodeKind {
             "service" => Some(NodeKind::Service(ServiceParams::default())),
             "cache" => Some(NodeKind::Cache(CacheParams::default())),
             "database" => Some(NodeKind::Database(DatabaseParams::default())),
+            "partitioned_store" => Some(NodeKind::PartitionedStore(PartitionedParams::default())),
             "queue" => Some(NodeKind::Queue(QueueParams::default())),
             _ => None,
         }
@@ -137,6 +149,7 @@ impl NodeKind {
             NodeKind::Cache(_) => &CACHE,
             NodeKind::Database(_) => &DATABASE,
             NodeKind::Queue(_) => &QUEUE,
+            NodeKind::PartitionedStore(_) => &PARTITIONED_STORE,
         }
     }
 }

@@ -7,7 +7,8 @@ use thiserror::Error;
 
 use super::{
     Arrivals, CacheParams, CallMode, ClientParams, DatabaseParams, KeyDistribution, LbMode, LoadBalancerParams, NodeId,
-    NodeKind, QueueParams, RateProfile, Replication, Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
+    NodeKind, PartitionedParams, QueueParams, RateProfile, Replication, Scenario, ServiceParams, ServiceTime,
+    FORMAT_VERSION,
 };
 
 /// One thing wrong with a scenario.
@@ -225,7 +226,8 @@ impl Scenario {
     /// Why `node` (or its `replica`) cannot crash, if it cannot: it must be
     /// a service pool (the replica one of its own), a cache (replica 0) or
     /// a database (instance 0, the first primary, to its number of
-    /// replicas) or a queue (the broker, or one consumer of its group).
+    /// replicas), a partitioned store (the leader of one partition, or all)
+    /// or a queue (the broker, or one consumer of its group).
     pub fn fault_target_problem(&self, node: &NodeId, replica: Option<u32>) -> Option<String> {
         let Some(n) = self.node(node) else { return Some(format!("node `{node}` does not exist")) };
         let replicas = match &n.kind {
@@ -233,9 +235,10 @@ impl Scenario {
             NodeKind::Cache(_) => 1,
             NodeKind::Database(p) => p.replicas + 1,
             NodeKind::Queue(p) => p.consumers,
+            NodeKind::PartitionedStore(p) => p.partitions,
             other => {
                 return Some(format!(
-                    "`{node}` is a {}: crash faults apply to service pools, caches, databases and queues",
+                    "`{node}` is a {}: crash faults apply to service pools, caches, databases, partitioned stores and queues",
                     other.info().title.to_lowercase()
                 ))
             }
@@ -337,6 +340,7 @@ fn check_params(c: &mut Checker, path: &str, kind: &NodeKind) {
         NodeKind::Cache(p) => check_cache(c, path, p),
         NodeKind::Database(p) => check_database(c, path, p),
         NodeKind::Queue(p) => check_queue(c, path, p),
+        NodeKind::PartitionedStore(p) => check_partitioned(c, path, p),
     }
 }
 
@@ -436,12 +440,7 @@ fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
     if p.replicas == 0 || p.replicas > MAX_REPLICAS {
         c.fail(format!("{path}.replicas"), format!("must be 1 to {MAX_REPLICAS}"));
     }
-    if p.workers == 0 || p.workers > MAX_WORKERS {
-        c.fail(format!("{path}.workers"), format!("must be 1 to {MAX_WORKERS}"));
-    }
-    if p.queue_capacity > MAX_QUEUE {
-        c.fail(format!("{path}.queue_capacity"), format!("must be at most {MAX_QUEUE}"));
-    }
+    check_slots(c, path, "workers", p.workers, p.queue_capacity);
     c.range(&format!("{path}.mtbf_s"), p.mtbf_s, 0.0, 1e9);
     c.range(&format!("{path}.mttr_s"), p.mttr_s, f64::MIN_POSITIVE, 1e9);
     check_service_time(c, &format!("{path}.service_time"), &p.service_time);
@@ -451,6 +450,17 @@ fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
     }
     if let Some(cache) = &p.cache {
         check_cache(c, &format!("{path}.cache"), cache);
+    }
+}
+
+/// Worker slots (`name`: workers, connections) and the accept queue of an
+/// instance.
+fn check_slots(c: &mut Checker, path: &str, name: &str, slots: u32, queue_capacity: u32) {
+    if slots == 0 || slots > MAX_WORKERS {
+        c.fail(format!("{path}.{name}"), format!("must be 1 to {MAX_WORKERS}"));
+    }
+    if queue_capacity > MAX_QUEUE {
+        c.fail(format!("{path}.queue_capacity"), format!("must be at most {MAX_QUEUE}"));
     }
 }
 
@@ -482,12 +492,7 @@ fn check_database(c: &mut Checker, path: &str, p: &DatabaseParams) {
     if p.replicas > MAX_DB_REPLICAS {
         c.fail(format!("{path}.replicas"), format!("must be at most {MAX_DB_REPLICAS}"));
     }
-    if p.connections == 0 || p.connections > MAX_WORKERS {
-        c.fail(format!("{path}.connections"), format!("must be 1 to {MAX_WORKERS}"));
-    }
-    if p.queue_capacity > MAX_QUEUE {
-        c.fail(format!("{path}.queue_capacity"), format!("must be at most {MAX_QUEUE}"));
-    }
+    check_slots(c, path, "connections", p.connections, p.queue_capacity);
     check_service_time(c, &format!("{path}.read_time"), &p.read_time);
     check_service_time(c, &format!("{path}.write_time"), &p.write_time);
     c.range(&format!("{path}.ship_ms"), p.ship_ms, 0.0, 60_000.0);
@@ -510,6 +515,22 @@ fn check_queue(c: &mut Checker, path: &str, p: &QueueParams) {
     c.range(&format!("{path}.append_ms"), p.append_ms, 0.0, 60_000.0);
     c.range(&format!("{path}.replication_ms"), p.replication_ms, 0.0, 60_000.0);
     c.range(&format!("{path}.rebalance_s"), p.rebalance_s, 0.0, MAX_DURATION_S);
+    c.range(&format!("{path}.election_s"), p.election_s, 0.0, MAX_DURATION_S);
+}
+
+fn check_partitioned(c: &mut Checker, path: &str, p: &PartitionedParams) {
+    if p.partitions == 0 || p.partitions > MAX_PARTITIONS {
+        c.fail(format!("{path}.partitions"), format!("must be 1 to {MAX_PARTITIONS}"));
+    }
+    if p.key_space == 0 {
+        c.fail(format!("{path}.key_space"), "must be at least 1");
+    }
+    if !(1..=9).contains(&p.replication_factor) {
+        c.fail(format!("{path}.replication_factor"), "must be 1 to 9");
+    }
+    check_slots(c, path, "connections", p.connections, p.queue_capacity);
+    check_service_time(c, &format!("{path}.read_time"), &p.read_time);
+    check_service_time(c, &format!("{path}.write_time"), &p.write_time);
     c.range(&format!("{path}.election_s"), p.election_s, 0.0, MAX_DURATION_S);
 }
 

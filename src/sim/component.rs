@@ -46,7 +46,8 @@ pub enum Timer {
     /// A failover deadline: a database promotes a replica if the primary is
     /// still down; a queue's partitions have new leaders.
     Failover,
-    /// A message of a queue's partition becomes visible to consumers.
+    /// Something due at a partition: a queue's message becomes visible to
+    /// consumers; a partitioned store's leader election ends.
     Partition {
         /// Partition index.
         partition: u32,

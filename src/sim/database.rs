@@ -26,11 +26,11 @@ use std::hash::BuildHasherDefault;
 use crate::metrics::NodeStats;
 use crate::model::{DatabaseParams, ReadFrom, Replication, RequestClass};
 
-use super::component::{fault_targets, Behavior, CallResult, Ctx, Event, Failure, ReplicationStep, Timer};
+use super::component::{fault_targets, Behavior, CallResult, Ctx, Failure, ReplicationStep, Timer};
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{ReqId, Request};
-use super::sampler::Sampler;
+use super::sampler::QueryTimes;
 use super::workers::{active, Admission, Workers};
 use super::SimTime;
 
@@ -78,8 +78,7 @@ struct Counters {
 pub struct DatabaseSim {
     node: u32,
     p: DatabaseParams,
-    read_time: Sampler,
-    write_time: Sampler,
+    times: QueryTimes,
     instances: Vec<Instance>,
     /// The instance taking writes (or, while failing over, the one that
     /// crashed).
@@ -95,7 +94,6 @@ pub struct DatabaseSim {
     /// Per key, the sequence number of its last acknowledged write.
     last_write: HashMap<u64, u64, BuildHasherDefault<std::collections::hash_map::DefaultHasher>>,
     waiting: Vec<Waiting>,
-    query_rng: Stream,
     apply_rng: Stream,
     warmup: SimTime,
     counters: Counters,
@@ -109,8 +107,7 @@ impl DatabaseSim {
         DatabaseSim {
             node,
             p: p.clone(),
-            read_time: Sampler::new(&p.read_time),
-            write_time: Sampler::new(&p.write_time),
+            times: QueryTimes::new(&p.read_time, &p.write_time, random::stream(seed, name, "queries")),
             instances: (0..=p.replicas).map(|_| Instance::default()).collect(),
             primary: 0,
             failover: None,
@@ -120,7 +117,6 @@ impl DatabaseSim {
             acked_through: 0,
             last_write: HashMap::default(),
             waiting: Vec::new(),
-            query_rng: random::stream(seed, name, "queries"),
             apply_rng: random::stream(seed, name, "apply"),
             warmup,
             counters: Counters::default(),
@@ -133,17 +129,11 @@ impl DatabaseSim {
         self.p.connections * self.instances.len() as u32
     }
 
-    /// Connections busy and queries queued now, over all instances.
-    pub fn load(&self) -> (u32, usize) {
-        (self.stats.busy.level() as u32, self.stats.queued.level() as usize)
-    }
-
     /// Applies new parameters from now on (not the number of replicas:
     /// that needs a new run); queued queries start on new connections.
     pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &DatabaseParams) {
         self.p = p.clone();
-        self.read_time = Sampler::new(&p.read_time);
-        self.write_time = Sampler::new(&p.write_time);
+        self.times.set(&p.read_time, &p.write_time);
         for i in 0..self.instances.len() {
             self.start_queued(ctx, i);
         }
@@ -170,19 +160,8 @@ impl DatabaseSim {
     fn start_queued(&mut self, ctx: &mut Ctx, i: usize) {
         while let Some(next) = self.instances[i].workers.next_queued(self.p.connections) {
             self.stats.queued.add(ctx.now(), -1);
-            self.begin(ctx, next);
+            self.times.start(ctx, &mut self.stats, next);
         }
-    }
-
-    /// A query got a connection: draws its time.
-    fn begin(&mut self, ctx: &mut Ctx, req: ReqId) {
-        let now = ctx.now();
-        let Some(request) = ctx.requests.get(req) else { return };
-        self.stats.busy.add(now, 1);
-        self.stats.start(request.arrived, now);
-        let law = if request.class == RequestClass::Read { &self.read_time } else { &self.write_time };
-        let ms = law.draw_ms(&mut self.query_rng);
-        ctx.queue.schedule(now.after(SimTime::from_ms(ms)), Event::Done(req));
     }
 
     /// Replies to `req` and frees its connection.
@@ -417,7 +396,7 @@ impl Behavior for DatabaseSim {
             request.replica = i as u32;
         }
         match self.instances[i].workers.admit(req, self.p.connections, self.p.queue_capacity as usize) {
-            Admission::Started => self.begin(ctx, req),
+            Admission::Started => self.times.start(ctx, &mut self.stats, req),
             Admission::Queued => self.stats.queued.add(now, 1),
             Admission::Full => {
                 self.stats.drop_request(now, now);

@@ -12,6 +12,7 @@ use super::client::ClientSim;
 use super::component::{Behavior, Ctx, Event, ANY_REPLICA};
 use super::database::DatabaseSim;
 use super::network::Link;
+use super::partitioned::PartitionedSim;
 use super::queue::QueueSim;
 use super::report::{EngineStats, Report, RequestReport, TimelineEvent};
 use super::request::{Origin, Request, Requests};
@@ -26,6 +27,7 @@ enum Component {
     Cache(CacheSim),
     Database(DatabaseSim),
     Queue(QueueSim),
+    Partitioned(PartitionedSim),
 }
 
 impl Component {
@@ -37,6 +39,7 @@ impl Component {
             Component::Cache(c) => c,
             Component::Database(d) => d,
             Component::Queue(q) => q,
+            Component::Partitioned(p) => p,
         }
     }
 
@@ -48,6 +51,7 @@ impl Component {
             Component::Cache(c) => c,
             Component::Database(d) => d,
             Component::Queue(q) => q,
+            Component::Partitioned(p) => p,
         }
     }
 }
@@ -163,6 +167,9 @@ impl Simulation {
                     NodeKind::Cache(p) => Component::Cache(CacheSim::new(i, name, p, outgoing(i), seed, warmup)),
                     NodeKind::Database(p) => Component::Database(DatabaseSim::new(i, name, p, seed, warmup)),
                     NodeKind::Queue(p) => Component::Queue(QueueSim::new(i, name, p, outgoing(i), seed, warmup)),
+                    NodeKind::PartitionedStore(p) => {
+                        Component::Partitioned(PartitionedSim::new(i, name, p, seed, warmup))
+                    }
                 }
             })
             .collect();
@@ -175,6 +182,8 @@ impl Simulation {
                 NodeKind::Database(p) => vec![true; p.replicas as usize + 1],
                 // The consumers, then the broker.
                 NodeKind::Queue(p) => vec![true; p.consumers as usize + 1],
+                // Each partition's leader.
+                NodeKind::PartitionedStore(p) => vec![true; p.partitions as usize],
                 _ => Vec::new(),
             })
             .collect();
@@ -286,6 +295,7 @@ impl Simulation {
                 (Component::Cache(c), NodeKind::Cache(p)) => c.reconfigure(p),
                 (Component::Database(d), NodeKind::Database(p)) => d.reconfigure(ctx, p),
                 (Component::Queue(q), NodeKind::Queue(p)) => q.reconfigure(ctx, p),
+                (Component::Partitioned(s), NodeKind::PartitionedStore(p)) => s.reconfigure(ctx, p),
                 // Kinds were checked equal above.
                 _ => {}
             }
@@ -378,6 +388,7 @@ impl Simulation {
 
     /// The instantaneous state, for the UI.
     pub fn snapshot(&self) -> Snapshot {
+        let with = |(busy, queued): (u32, usize), capacity: u32| (busy, capacity, queued);
         let nodes = self
             .components
             .iter()
@@ -387,18 +398,10 @@ impl Simulation {
                 let (busy, capacity, queued) = match c {
                     Component::Client(_) | Component::Cache(_) => (0, 0, 0),
                     Component::Balancer(b) => (b.stats.busy.level() as u32, b.cores(), b.stats.queued.level() as usize),
-                    Component::Service(s) => {
-                        let (busy, queued) = s.load();
-                        (busy, s.capacity(), queued)
-                    }
-                    Component::Database(d) => {
-                        let (busy, queued) = d.load();
-                        (busy, d.capacity(), queued)
-                    }
-                    Component::Queue(q) => {
-                        let (busy, lag) = q.load();
-                        (busy, q.capacity(), lag)
-                    }
+                    Component::Service(s) => with(s.stats.load(), s.capacity()),
+                    Component::Database(d) => with(d.stats.load(), d.capacity()),
+                    Component::Queue(q) => with(q.stats.load(), q.capacity()),
+                    Component::Partitioned(p) => with(p.stats.load(), p.capacity()),
                 };
                 let cache = match c {
                     Component::Cache(k) => Some(k.counts()),

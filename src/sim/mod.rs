@@ -15,6 +15,7 @@ mod engine;
 mod events;
 mod keycache;
 mod network;
+mod partitioned;
 mod queue;
 pub mod random;
 mod report;

@@ -122,11 +122,6 @@ impl QueueSim {
         self.consumers.len() as u32
     }
 
-    /// Consumers busy and consumer lag (messages) now.
-    pub fn load(&self) -> (u32, usize) {
-        (self.stats.busy.level() as u32, self.stats.queued.level() as usize)
-    }
-
     /// Applies new parameters from now on (not the numbers of partitions or
     /// consumers: those need a new run).
     pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &QueueParams) {
@@ -241,7 +236,7 @@ impl QueueSim {
         let now = ctx.now();
         let n = self.logs.len();
         let p = match self.p.partitioner {
-            Partitioner::KeyHash => (request.key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize % n,
+            Partitioner::KeyHash => random::slot(request.key, n),
             Partitioner::RoundRobin => {
                 self.next_partition = (self.next_partition + 1) % n;
                 self.next_partition

@@ -81,6 +81,9 @@ pub struct NodeReport {
     /// Kind-specific figures (e.g. `replicas`, `p_wait`).
     #[serde(flatten)]
     pub extra: BTreeMap<&'static str, f64>,
+    /// Kind-specific figures per part (e.g. `partition_load`).
+    #[serde(flatten)]
+    pub lists: BTreeMap<&'static str, Vec<f64>>,
 }
 
 impl NodeReport {
@@ -98,12 +101,19 @@ impl NodeReport {
             arrival_rate_rps: stats.accepted_rate_rps(now),
             mean_in_system: stats.in_system.mean(now),
             extra: BTreeMap::new(),
+            lists: BTreeMap::new(),
         }
     }
 
     /// Adds a kind-specific figure.
     pub fn with(mut self, name: &'static str, value: f64) -> Self {
         self.extra.insert(name, value);
+        self
+    }
+
+    /// Adds a kind-specific figure per part.
+    pub fn with_list(mut self, name: &'static str, values: Vec<f64>) -> Self {
+        self.lists.insert(name, values);
         self
     }
 }

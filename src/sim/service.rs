@@ -92,11 +92,6 @@ impl ServiceSim {
         })
     }
 
-    /// Requests in service and queued now.
-    pub fn load(&self) -> (u32, usize) {
-        (self.stats.busy.level() as u32, self.stats.queued.level() as usize)
-    }
-
     /// Applies new parameters from now on: requests in service keep their
     /// drawn service time; if there are more workers, queued requests start.
     /// The caller keeps the number of replicas: changing it needs a new run.

@@ -26,6 +26,14 @@ pub fn kind_icon(kind: &str) -> Html {
                 <path d="M4 5 V19 C4 21 20 21 20 19 V5 M4 12 C4 14 20 14 20 12" />
             </>
         },
+        "partitioned_store" => html! {
+            <>
+                <rect x="3" y="4" width="8" height="7" rx="1.5" />
+                <rect x="13" y="4" width="8" height="7" rx="1.5" />
+                <rect x="3" y="13" width="8" height="7" rx="1.5" />
+                <rect x="13" y="13" width="8" height="7" rx="1.5" />
+            </>
+        },
         "queue" => html! {
             <>
                 <rect x="3" y="7" width="18" height="10" rx="1.5" />

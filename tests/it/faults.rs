@@ -97,7 +97,7 @@ fn a_fault_injected_live_equals_the_same_fault_scheduled() {
     assert_eq!(sim.report().digest, scheduled.digest);
     assert_eq!(
         sim.inject("lb", None, false).unwrap_err(),
-        "`lb` is a load balancer: crash faults apply to service pools, caches, databases and queues"
+        "`lb` is a load balancer: crash faults apply to service pools, caches, databases, partitioned stores and queues"
     );
     assert_eq!(sim.inject("api", Some(4), false).unwrap_err(), "`api` has replicas 0 to 3");
 }

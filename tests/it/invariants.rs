@@ -3,7 +3,8 @@
 
 use archsim::model::{
     Acks, Arrivals, CacheParams, CallMode, DatabaseParams, Delivery, Fault, FaultKind, HashOn, KeyDistribution,
-    LbAlgorithm, LbMode, LoadBalancerParams, NodeKind, QueueParams, RateProfile, Replication, Scenario, ServiceTime,
+    LbAlgorithm, LbMode, LoadBalancerParams, NodeKind, PartitionedParams, Partitioning, QueueParams, RateProfile,
+    Replication, Scenario, ServiceTime,
 };
 use archsim::sim::Report;
 use proptest::prelude::*;
@@ -81,14 +82,15 @@ fn saturation_rejects_and_times_out_but_conserves() {
 /// none, a shared cache (crashing for a while) in front of a last store, or
 /// an exclusive cache in every pool; or a replicated database at the end
 /// whose primary crashes and fails over; or a queue whose consumers call a
-/// store, with a broker failure and a consumer crash.
+/// store, with a broker failure and a consumer crash; or a partitioned
+/// store one of whose leaders crashes.
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
         (1u32..4, 1u32..6, 0u32..20, 0.1f64..20.0),
         (1usize..4, 0usize..6, any::<bool>(), 0.0f64..1.0),
         (10.0f64..3000.0, 1.0f64..500.0, any::<bool>(), 0usize..3),
         (0u32..30, 0.0f64..2.0),
-        (0usize..5, 1u64..300, 0.0f64..2.0),
+        (0usize..6, 1u64..300, 0.0f64..2.0),
     )
         .prop_map(
             |(
@@ -205,6 +207,27 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                             fault: FaultKind::Crash,
                         });
                     }
+                }
+                if caching == 5 {
+                    let store = PartitionedParams {
+                        partitions: replicas * 2,
+                        partitioning: if async_hop { Partitioning::Range } else { Partitioning::Hash },
+                        key_space: 500,
+                        replication_factor: replicas,
+                        connections: workers,
+                        queue_capacity: queue,
+                        election_s: ttl_s,
+                        ..PartitionedParams::default()
+                    };
+                    nodes.push(node("kv", NodeKind::PartitionedStore(store)));
+                    edges.push(call(&format!("s{}", depth - 1), "kv"));
+                    faults.push(Fault {
+                        at_s: 1.5,
+                        node: "kv".into(),
+                        replica: Some(1),
+                        for_s: Some(1.0),
+                        fault: FaultKind::Crash,
+                    });
                 }
                 Scenario { faults, ..scenario(nodes, edges, 4.0, 0.5) }
             },

@@ -8,6 +8,7 @@ mod faults;
 mod invariants;
 mod live;
 mod model;
+mod partitioned;
 mod queue;
 mod support;
 mod theory;

@@ -15,7 +15,7 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     let Some(v) = props.load.get(index) else { return html! {} };
     let slots = match props.scenario.nodes[index].kind {
         NodeKind::LoadBalancer(_) => "cores",
-        NodeKind::Database(_) => "connections",
+        NodeKind::Database(_) | NodeKind::PartitionedStore(_) => "connections",
         NodeKind::Queue(_) => "consumers",
         _ => "workers",
     };
@@ -80,6 +80,12 @@ fn crashable(kind: &NodeKind) -> Option<Crashable> {
             part: "instance",
             whole: "Crash all",
             help: "Instance 0 is the first primary: crash it and writes fail until a replica is promoted (failover); with async replication the writes still in flight are lost",
+        },
+        NodeKind::PartitionedStore(p) => Crashable {
+            parts: p.partitions,
+            part: "partition leader",
+            whole: "Crash all leaders",
+            help: "A leader crash fails its partition's requests until a follower is elected (or, with no follower left, until it recovers)",
         },
         NodeKind::Queue(p) => Crashable {
             parts: p.consumers,
