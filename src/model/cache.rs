@@ -62,3 +62,39 @@ pub enum WritePolicy {
     /// A successful write also stores the new value in the cache.
     WriteThrough,
 }
+
+/// A CDN edge (points of presence near the users): it caches the static
+/// class (`other` requests: assets, pages) by key for a TTL and fetches a
+/// missing or expired object from the origin, the nodes it calls. Reads
+/// and writes pass through to the origin uncached.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CdnParams {
+    /// Objects the edge holds before it evicts the least recently used, ≥ 1.
+    pub capacity_items: u64,
+    /// Time an object stays fresh after its fetch, s (the origin's
+    /// `Cache-Control: max-age`); 0: until evicted.
+    pub ttl_s: f64,
+    /// Time the edge takes to serve or forward a request, ms.
+    pub edge_ms: f64,
+}
+
+impl Default for CdnParams {
+    fn default() -> Self {
+        CdnParams { capacity_items: 100_000, ttl_s: 3_600.0, edge_ms: 1.0 }
+    }
+}
+
+impl CdnParams {
+    /// The edge's object store as a cache: LRU, the TTL, lookups of
+    /// `edge_ms`.
+    pub fn as_cache(&self) -> CacheParams {
+        CacheParams {
+            capacity_items: self.capacity_items,
+            eviction: Eviction::Lru,
+            ttl_s: self.ttl_s,
+            write_policy: WritePolicy::Invalidate,
+            op_ms: self.edge_ms,
+        }
+    }
+}

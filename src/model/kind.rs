@@ -4,7 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CacheParams, ClientParams, DatabaseParams, LoadBalancerParams, PartitionedParams, QueueParams, ServiceParams,
+    CacheParams, CdnParams, ClientParams, DatabaseParams, LoadBalancerParams, PartitionedParams, QueueParams,
+    ServiceParams,
 };
 
 /// A component kind with its parameters. Serialized as
@@ -27,6 +28,8 @@ pub enum NodeKind {
     Queue(QueueParams),
     /// A store sharded over partitions, each with a leader and followers.
     PartitionedStore(PartitionedParams),
+    /// A CDN edge caching the static class in front of an origin.
+    Cdn(CdnParams),
 }
 
 /// Palette groups, in the order a request usually meets them.
@@ -86,6 +89,13 @@ const LOAD_BALANCER: KindInfo = KindInfo {
     group: ComponentGroup::Edge,
 };
 
+const CDN: KindInfo = KindInfo {
+    name: "cdn",
+    title: "CDN",
+    summary: "CDN edge: caches static requests by key for a TTL, fetches misses from the origin",
+    group: ComponentGroup::Edge,
+};
+
 const SERVICE: KindInfo = KindInfo {
     name: "service",
     title: "Service pool",
@@ -122,7 +132,7 @@ const QUEUE: KindInfo = KindInfo {
 };
 
 /// Every kind, in palette order.
-pub const KINDS: &[KindInfo] = &[CLIENT, LOAD_BALANCER, SERVICE, CACHE, DATABASE, PARTITIONED_STORE, QUEUE];
+pub const KINDS: &[KindInfo] = &[CLIENT, CDN, LOAD_BALANCER, SERVICE, CACHE, DATABASE, PARTITIONED_STORE, QUEUE];
 
 impl NodeKind {
     /// A new component of the kind named `name` (see [`KINDS`]) with its
@@ -133,6 +143,7 @@ impl NodeKind {
             "load_balancer" => Some(NodeKind::LoadBalancer(LoadBalancerParams::default())),
             "service" => Some(NodeKind::Service(ServiceParams::default())),
             "cache" => Some(NodeKind::Cache(CacheParams::default())),
+            "cdn" => Some(NodeKind::Cdn(CdnParams::default())),
             "database" => Some(NodeKind::Database(DatabaseParams::default())),
             "partitioned_store" => Some(NodeKind::PartitionedStore(PartitionedParams::default())),
             "queue" => Some(NodeKind::Queue(QueueParams::default())),
@@ -150,6 +161,7 @@ impl NodeKind {
             NodeKind::Database(_) => &DATABASE,
             NodeKind::Queue(_) => &QUEUE,
             NodeKind::PartitionedStore(_) => &PARTITIONED_STORE,
+            NodeKind::Cdn(_) => &CDN,
         }
     }
 }

@@ -19,7 +19,7 @@ mod validate;
 pub mod variants;
 
 pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, Route};
-pub use cache::{CacheParams, Eviction, WritePolicy};
+pub use cache::{CacheParams, CdnParams, Eviction, WritePolicy};
 pub use database::{DatabaseParams, ReadFrom, Replication};
 pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use fault::{Fault, FaultKind, HealthCheck};

@@ -6,9 +6,9 @@ use petgraph::graph::DiGraph;
 use thiserror::Error;
 
 use super::{
-    Arrivals, CacheParams, CallMode, ClientParams, DatabaseParams, KeyDistribution, LbMode, LoadBalancerParams, NodeId,
-    NodeKind, PartitionedParams, QueueParams, RateProfile, Replication, Scenario, ServiceParams, ServiceTime,
-    FORMAT_VERSION,
+    Arrivals, CacheParams, CallMode, CdnParams, ClientParams, DatabaseParams, KeyDistribution, LbMode,
+    LoadBalancerParams, NodeId, NodeKind, PartitionedParams, QueueParams, RateProfile, Replication, Scenario,
+    ServiceParams, ServiceTime, FORMAT_VERSION,
 };
 
 /// One thing wrong with a scenario.
@@ -232,7 +232,7 @@ impl Scenario {
         let Some(n) = self.node(node) else { return Some(format!("node `{node}` does not exist")) };
         let replicas = match &n.kind {
             NodeKind::Service(p) => p.replicas,
-            NodeKind::Cache(_) => 1,
+            NodeKind::Cache(_) | NodeKind::Cdn(_) => 1,
             NodeKind::Database(p) => p.replicas + 1,
             NodeKind::Queue(p) => p.consumers,
             NodeKind::PartitionedStore(p) => p.partitions,
@@ -341,6 +341,7 @@ fn check_params(c: &mut Checker, path: &str, kind: &NodeKind) {
         NodeKind::Database(p) => check_database(c, path, p),
         NodeKind::Queue(p) => check_queue(c, path, p),
         NodeKind::PartitionedStore(p) => check_partitioned(c, path, p),
+        NodeKind::Cdn(p) => check_cdn(c, path, p),
     }
 }
 
@@ -535,11 +536,21 @@ fn check_partitioned(c: &mut Checker, path: &str, p: &PartitionedParams) {
 }
 
 fn check_cache(c: &mut Checker, path: &str, p: &CacheParams) {
-    if p.capacity_items == 0 || p.capacity_items > MAX_CACHE_ITEMS {
+    check_store(c, path, p.capacity_items, p.ttl_s);
+    c.range(&format!("{path}.op_ms"), p.op_ms, 0.0, 60_000.0);
+}
+
+fn check_cdn(c: &mut Checker, path: &str, p: &CdnParams) {
+    check_store(c, path, p.capacity_items, p.ttl_s);
+    c.range(&format!("{path}.edge_ms"), p.edge_ms, 0.0, 60_000.0);
+}
+
+/// A cache's capacity and TTL.
+fn check_store(c: &mut Checker, path: &str, capacity_items: u64, ttl_s: f64) {
+    if capacity_items == 0 || capacity_items > MAX_CACHE_ITEMS {
         c.fail(format!("{path}.capacity_items"), format!("must be 1 to {MAX_CACHE_ITEMS}"));
     }
-    c.range(&format!("{path}.ttl_s"), p.ttl_s, 0.0, MAX_DURATION_S);
-    c.range(&format!("{path}.op_ms"), p.op_ms, 0.0, 60_000.0);
+    c.range(&format!("{path}.ttl_s"), ttl_s, 0.0, MAX_DURATION_S);
 }
 
 /// Collects problems.

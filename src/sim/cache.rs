@@ -13,6 +13,9 @@
 //! A crash loses every item. While the cache is down, callers fall back to
 //! the store (every read a miss, nothing filled); it comes back empty, so
 //! misses, and the load on the store, spike until it warms up again.
+//!
+//! A CDN edge is the same machine in front of an origin, caching the static
+//! class (`other` requests) for a TTL; reads and writes pass through.
 
 use crate::metrics::NodeStats;
 use crate::model::{CacheParams, RequestClass};
@@ -25,9 +28,36 @@ use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
 use super::SimTime;
 
-/// A shared cache node in a run.
+/// Which requests a cache node keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// A data cache: reads looked up and filled, writes by the write policy.
+    Cache,
+    /// A CDN edge: static (`other`) requests looked up and filled; reads
+    /// and writes pass through.
+    Cdn,
+}
+
+impl Tier {
+    fn cached(self) -> RequestClass {
+        match self {
+            Tier::Cache => RequestClass::Read,
+            Tier::Cdn => RequestClass::Other,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Tier::Cache => "cache",
+            Tier::Cdn => "cdn",
+        }
+    }
+}
+
+/// A shared cache node (or CDN edge) in a run.
 pub struct CacheSim {
     node: u32,
+    tier: Tier,
     op: SimTime,
     store: KeyCache,
     calls: Calls,
@@ -36,11 +66,20 @@ pub struct CacheSim {
 }
 
 impl CacheSim {
-    /// Node `node` (index) with parameters `p`, calling `calls` (edge
-    /// indices, in order) on a miss.
-    pub fn new(node: u32, name: &str, p: &CacheParams, calls: Vec<u32>, seed: u64, warmup: SimTime) -> Self {
+    /// Node `node` (index), a `tier` with parameters `p`, calling `calls`
+    /// (edge indices, in order) on a miss.
+    pub fn new(
+        node: u32,
+        name: &str,
+        tier: Tier,
+        p: &CacheParams,
+        calls: Vec<u32>,
+        seed: u64,
+        warmup: SimTime,
+    ) -> Self {
         CacheSim {
             node,
+            tier,
             op: SimTime::from_ms(p.op_ms),
             store: KeyCache::new(p, warmup),
             calls: Calls::new(calls, random::stream(seed, name, "calls")),
@@ -73,10 +112,10 @@ impl CacheSim {
         }
         let now = ctx.now();
         if self.is_up(ctx) {
-            match request.class {
-                RequestClass::Read => self.store.fill(request.key, now),
-                RequestClass::Write => self.store.written(request.key, now),
-                RequestClass::Other => {}
+            match (self.tier, request.class) {
+                (tier, class) if class == tier.cached() => self.store.fill(request.key, now),
+                (Tier::Cache, RequestClass::Write) => self.store.written(request.key, now),
+                _ => {}
             }
         }
         self.reply(ctx, req, &request, Ok(()));
@@ -101,7 +140,7 @@ impl Behavior for CacheSim {
         let Some(request) = ctx.requests.get(req).copied() else { return };
         // While the cache is down it is empty and fills nothing, so every
         // read misses.
-        if request.class == RequestClass::Read && self.store.lookup(request.key, ctx.now()) {
+        if request.class == self.tier.cached() && self.store.lookup(request.key, ctx.now()) {
             self.reply(ctx, req, &request, Ok(()));
         } else {
             self.advance(ctx, req);
@@ -123,16 +162,17 @@ impl Behavior for CacheSim {
             return;
         }
         ctx.up[self.node as usize][0] = up;
+        let what = self.tier.name();
         if up {
-            ctx.log(self.node, "recover", "cache recovered, empty (cold)".to_owned());
+            ctx.log(self.node, "recover", format!("{what} recovered, empty (cold)"));
         } else {
-            let detail = format!("cache crashed: {} items lost; reads fall back to the store", self.store.len());
+            let detail = format!("{what} crashed: {} items lost; requests fall back to the origin", self.store.len());
             self.store.clear();
             ctx.log(self.node, "crash", detail);
         }
     }
 
     fn report(&self, now: SimTime) -> NodeReport {
-        self.store.counts.report(NodeReport::from_stats("cache", &self.stats, 0, now), self.store.len())
+        self.store.counts.report(NodeReport::from_stats(self.tier.name(), &self.stats, 0, now), self.store.len())
     }
 }

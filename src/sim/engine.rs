@@ -7,7 +7,7 @@ use crate::metrics::{ClientMetrics, Counts};
 use crate::model::{Arrivals, NodeKind, Scenario, Settings, Slo, ValidationError};
 
 use super::balancer::{BalancerSim, Pool};
-use super::cache::CacheSim;
+use super::cache::{CacheSim, Tier};
 use super::client::ClientSim;
 use super::component::{Behavior, Ctx, Event, ANY_REPLICA};
 use super::database::DatabaseSim;
@@ -164,7 +164,12 @@ impl Simulation {
                         Component::Balancer(BalancerSim::new(i, name, p, &pools, seed, warmup))
                     }
                     NodeKind::Service(p) => Component::Service(ServiceSim::new(i, name, p, outgoing(i), seed, warmup)),
-                    NodeKind::Cache(p) => Component::Cache(CacheSim::new(i, name, p, outgoing(i), seed, warmup)),
+                    NodeKind::Cache(p) => {
+                        Component::Cache(CacheSim::new(i, name, Tier::Cache, p, outgoing(i), seed, warmup))
+                    }
+                    NodeKind::Cdn(p) => {
+                        Component::Cache(CacheSim::new(i, name, Tier::Cdn, &p.as_cache(), outgoing(i), seed, warmup))
+                    }
                     NodeKind::Database(p) => Component::Database(DatabaseSim::new(i, name, p, seed, warmup)),
                     NodeKind::Queue(p) => Component::Queue(QueueSim::new(i, name, p, outgoing(i), seed, warmup)),
                     NodeKind::PartitionedStore(p) => {
@@ -178,7 +183,7 @@ impl Simulation {
             .iter()
             .map(|n| match &n.kind {
                 NodeKind::Service(p) => vec![true; p.replicas as usize],
-                NodeKind::Cache(_) => vec![true],
+                NodeKind::Cache(_) | NodeKind::Cdn(_) => vec![true],
                 NodeKind::Database(p) => vec![true; p.replicas as usize + 1],
                 // The consumers, then the broker.
                 NodeKind::Queue(p) => vec![true; p.consumers as usize + 1],
@@ -293,6 +298,7 @@ impl Simulation {
                 (Component::Balancer(b), NodeKind::LoadBalancer(p)) => b.reconfigure(ctx, p),
                 (Component::Service(s), NodeKind::Service(p)) => s.reconfigure(ctx, p),
                 (Component::Cache(c), NodeKind::Cache(p)) => c.reconfigure(p),
+                (Component::Cache(c), NodeKind::Cdn(p)) => c.reconfigure(&p.as_cache()),
                 (Component::Database(d), NodeKind::Database(p)) => d.reconfigure(ctx, p),
                 (Component::Queue(q), NodeKind::Queue(p)) => q.reconfigure(ctx, p),
                 (Component::Partitioned(s), NodeKind::PartitionedStore(p)) => s.reconfigure(ctx, p),

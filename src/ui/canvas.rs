@@ -335,7 +335,7 @@ fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
     }
     match (v.down, kind) {
         (0, _) => {}
-        (_, NodeKind::Cache(_)) => parts.push("down".to_owned()),
+        (_, NodeKind::Cache(_) | NodeKind::Cdn(_)) => parts.push("down".to_owned()),
         (n, _) => parts.push(format!("{n} down")),
     }
     (!parts.is_empty()).then(|| parts.join(" · "))

@@ -34,6 +34,12 @@ pub fn kind_icon(kind: &str) -> Html {
                 <rect x="13" y="13" width="8" height="7" rx="1.5" />
             </>
         },
+        "cdn" => html! {
+            <>
+                <circle cx="12" cy="12" r="9" />
+                <path d="M3 12 H21 M12 3 C8 7 8 17 12 21 C16 17 16 7 12 3" />
+            </>
+        },
         "queue" => html! {
             <>
                 <rect x="3" y="7" width="18" height="10" rx="1.5" />

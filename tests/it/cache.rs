@@ -4,8 +4,8 @@
 //! hashing, write policies, and the cold start after a crash.
 
 use archsim::model::{
-    Arrivals, CacheParams, ClientParams, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LoadBalancerParams,
-    Node, NodeKind, RateProfile, RequestMix, Scenario, ServiceParams, ServiceTime,
+    Arrivals, CacheParams, CdnParams, ClientParams, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm,
+    LoadBalancerParams, Node, NodeKind, RateProfile, RequestMix, Scenario, ServiceParams, ServiceTime,
 };
 use archsim::sim::Report;
 use archsim::theory;
@@ -167,4 +167,23 @@ fn a_crashed_cache_comes_back_cold_and_the_store_takes_the_misses() {
     let extra = hit.nodes["db"].served as f64 - calm.nodes["db"].served as f64;
     assert!(extra > 0.9 * 100_000.0 * h, "the store served {extra} more");
     assert_eq!(hit.requests.failed, 0, "callers fall back to the store");
+}
+
+/// A CDN edge caches only the static class: with half the requests static
+/// over 1000 uniform keys at 2000 req/s (1000 static req/s, λᵢ = 1/s per
+/// key) and a 4 s TTL, static requests hit λᵢT/(1 + λᵢT) = 4/5 of the time
+/// (as for a TTL cache); the origin sees every read plus the static misses:
+/// 1000 + 1000/5 req/s.
+#[test]
+fn a_cdn_caches_the_static_class_for_its_ttl() {
+    let mut s = cache_aside(KeyDistribution::Uniform { keys: 1_000 }, 0.0, CacheParams::default(), 300.0);
+    s.nodes[0] = client(2_000.0, KeyDistribution::Uniform { keys: 1_000 }, 0.0);
+    if let NodeKind::Client(c) = &mut s.nodes[0].kind {
+        c.mix = RequestMix { read: 0.5, write: 0.0, other: 0.5 };
+    }
+    s.nodes[1].kind = NodeKind::Cdn(CdnParams { capacity_items: 10_000, ttl_s: 4.0, edge_ms: 0.0 });
+    let r = run(&s, 7);
+    assert_eq!(r.nodes["cache"].kind, "cdn");
+    assert_close("CDN hit ratio", figure(&r, "cache", "hit_ratio"), 4.0 / 5.0, 0.02);
+    assert_close("origin arrival rate", r.nodes["db"].arrival_rate_rps, 1_000.0 + 1_000.0 / 5.0, 0.02);
 }

@@ -31,7 +31,7 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     }
     match (v.down, &props.scenario.nodes[index].kind) {
         (0, _) => {}
-        (_, NodeKind::Cache(_)) => parts.push("down (crashed)".to_owned()),
+        (_, NodeKind::Cache(_) | NodeKind::Cdn(_)) => parts.push("down (crashed)".to_owned()),
         (n, kind) => {
             let part = crashable(kind).map_or("replica", |c| c.part);
             parts.push(format!("{} down", plural(n, part)));
@@ -68,6 +68,12 @@ fn crashable(kind: &NodeKind) -> Option<Crashable> {
             part: "replica",
             whole: "Crash pool",
             help: "A crash fails the requests a replica holds and refuses new ones until it recovers; balancers stop sending to it once their health checks notice",
+        },
+        NodeKind::Cdn(_) => Crashable {
+            parts: 1,
+            part: "edge",
+            whole: "Crash edge",
+            help: "A crashed edge loses its objects: requests go to the origin, and it comes back empty (cold)",
         },
         NodeKind::Cache(_) => Crashable {
             parts: 1,

@@ -288,6 +288,7 @@ fn help(name: &str) -> &'static str {
         "ttl_s" => "Time to live of an item from its fill; 0: never expires",
         "write_policy" => "A write deletes the cached copy (invalidate) or stores the new value (write through)",
         "op_ms" => "Time of one cache lookup, network excluded",
+        "edge_ms" => "Time the CDN edge takes to serve or forward a request",
         "on" => "What the hash ring hashes: the session (sticky sessions) or the request key",
         "connections" => "Queries an instance runs at once (its connection pool)",
         "partitions" => "Partitions (of a topic: at most one consumer of the group reads each; of a store: shards)",
