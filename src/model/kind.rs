@@ -4,8 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CacheParams, CdnParams, ClientParams, DatabaseParams, LoadBalancerParams, PartitionedParams, QueueParams,
-    ServiceParams,
+    CacheParams, CdnParams, ClientParams, DatabaseParams, DnsParams, LoadBalancerParams, PartitionedParams,
+    QueueParams, ServiceParams,
 };
 
 /// A component kind with its parameters. Serialized as
@@ -30,6 +30,8 @@ pub enum NodeKind {
     PartitionedStore(PartitionedParams),
     /// A CDN edge caching the static class in front of an origin.
     Cdn(CdnParams),
+    /// A DNS name routing client sessions to endpoints, with cached answers.
+    Dns(DnsParams),
 }
 
 /// Palette groups, in the order a request usually meets them.
@@ -89,6 +91,13 @@ const LOAD_BALANCER: KindInfo = KindInfo {
     group: ComponentGroup::Edge,
 };
 
+const DNS: KindInfo = KindInfo {
+    name: "dns",
+    title: "DNS",
+    summary: "DNS routing: weighted, latency or geolocation answers cached for a TTL, health-checked endpoints",
+    group: ComponentGroup::Edge,
+};
+
 const CDN: KindInfo = KindInfo {
     name: "cdn",
     title: "CDN",
@@ -132,7 +141,7 @@ const QUEUE: KindInfo = KindInfo {
 };
 
 /// Every kind, in palette order.
-pub const KINDS: &[KindInfo] = &[CLIENT, CDN, LOAD_BALANCER, SERVICE, CACHE, DATABASE, PARTITIONED_STORE, QUEUE];
+pub const KINDS: &[KindInfo] = &[CLIENT, DNS, CDN, LOAD_BALANCER, SERVICE, CACHE, DATABASE, PARTITIONED_STORE, QUEUE];
 
 impl NodeKind {
     /// A new component of the kind named `name` (see [`KINDS`]) with its
@@ -144,6 +153,7 @@ impl NodeKind {
             "service" => Some(NodeKind::Service(ServiceParams::default())),
             "cache" => Some(NodeKind::Cache(CacheParams::default())),
             "cdn" => Some(NodeKind::Cdn(CdnParams::default())),
+            "dns" => Some(NodeKind::Dns(DnsParams::default())),
             "database" => Some(NodeKind::Database(DatabaseParams::default())),
             "partitioned_store" => Some(NodeKind::PartitionedStore(PartitionedParams::default())),
             "queue" => Some(NodeKind::Queue(QueueParams::default())),
@@ -162,6 +172,7 @@ impl NodeKind {
             NodeKind::Queue(_) => &QUEUE,
             NodeKind::PartitionedStore(_) => &PARTITIONED_STORE,
             NodeKind::Cdn(_) => &CDN,
+            NodeKind::Dns(_) => &DNS,
         }
     }
 }

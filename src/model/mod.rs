@@ -8,6 +8,7 @@
 mod balancer;
 mod cache;
 mod database;
+mod dns;
 mod edge;
 mod fault;
 mod kind;
@@ -21,6 +22,7 @@ pub mod variants;
 pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, Route};
 pub use cache::{CacheParams, CdnParams, Eviction, WritePolicy};
 pub use database::{DatabaseParams, ReadFrom, Replication};
+pub use dns::{DnsParams, DnsPolicy};
 pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use fault::{Fault, FaultKind, HealthCheck};
 pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};

@@ -6,8 +6,8 @@ use petgraph::graph::DiGraph;
 use thiserror::Error;
 
 use super::{
-    Arrivals, CacheParams, CallMode, CdnParams, ClientParams, DatabaseParams, KeyDistribution, LbMode,
-    LoadBalancerParams, NodeId, NodeKind, PartitionedParams, QueueParams, RateProfile, Replication, Scenario,
+    Arrivals, CacheParams, CallMode, CdnParams, ClientParams, DatabaseParams, DnsParams, HealthCheck, KeyDistribution,
+    LbMode, LoadBalancerParams, NodeId, NodeKind, PartitionedParams, QueueParams, RateProfile, Replication, Scenario,
     ServiceParams, ServiceTime, FORMAT_VERSION,
 };
 
@@ -307,8 +307,8 @@ impl Scenario {
 pub fn wiring_problem(caller: &NodeKind, callee: &NodeKind, mode: CallMode) -> Option<&'static str> {
     match (caller, callee) {
         (_, NodeKind::Client(_)) => Some("nothing can call a client"),
-        (NodeKind::Client(_) | NodeKind::LoadBalancer(_), _) if mode == CallMode::Async => {
-            Some("clients and load balancers wait for replies: the call must be sync")
+        (NodeKind::Client(_) | NodeKind::LoadBalancer(_) | NodeKind::Dns(_), _) if mode == CallMode::Async => {
+            Some("clients, load balancers and DNS wait for replies: the call must be sync")
         }
         (NodeKind::LoadBalancer(_), NodeKind::LoadBalancer(_)) => {
             Some("a load balancer forwards to service pools, not to another balancer")
@@ -342,6 +342,7 @@ fn check_params(c: &mut Checker, path: &str, kind: &NodeKind) {
         NodeKind::Queue(p) => check_queue(c, path, p),
         NodeKind::PartitionedStore(p) => check_partitioned(c, path, p),
         NodeKind::Cdn(p) => check_cdn(c, path, p),
+        NodeKind::Dns(p) => check_dns(c, path, p),
     }
 }
 
@@ -428,11 +429,14 @@ fn check_balancer(c: &mut Checker, path: &str, p: &LoadBalancerParams) {
         c.fail(format!("{path}.cores"), "must be 1 to 1024");
     }
     c.range(&format!("{path}.processing_time_ms"), p.processing_time_ms, 0.0, 60_000.0);
-    let h = &p.health_check;
-    c.range(&format!("{path}.health_check.interval_ms"), h.interval_ms, 1.0, 3_600_000.0);
+    check_health(c, &format!("{path}.health_check"), &p.health_check);
+}
+
+fn check_health(c: &mut Checker, path: &str, h: &HealthCheck) {
+    c.range(&format!("{path}.interval_ms"), h.interval_ms, 1.0, 3_600_000.0);
     for (name, v) in [("unhealthy_threshold", h.unhealthy_threshold), ("healthy_threshold", h.healthy_threshold)] {
         if v == 0 || v > 100 {
-            c.fail(format!("{path}.health_check.{name}"), "must be 1 to 100");
+            c.fail(format!("{path}.{name}"), "must be 1 to 100");
         }
     }
 }
@@ -538,6 +542,12 @@ fn check_partitioned(c: &mut Checker, path: &str, p: &PartitionedParams) {
 fn check_cache(c: &mut Checker, path: &str, p: &CacheParams) {
     check_store(c, path, p.capacity_items, p.ttl_s);
     c.range(&format!("{path}.op_ms"), p.op_ms, 0.0, 60_000.0);
+}
+
+fn check_dns(c: &mut Checker, path: &str, p: &DnsParams) {
+    c.range(&format!("{path}.ttl_s"), p.ttl_s, 0.0, MAX_DURATION_S);
+    c.range(&format!("{path}.resolve_ms"), p.resolve_ms, 0.0, 60_000.0);
+    check_health(c, &format!("{path}.health_check"), &p.health_check);
 }
 
 fn check_cdn(c: &mut Checker, path: &str, p: &CdnParams) {

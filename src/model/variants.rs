@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    Acks, Arrivals, CallMode, Delivery, Eviction, HashOn, Jitter, KeyDistribution, LbAlgorithm, LbMode, Partitioner,
-    Partitioning, RatePoint, RateProfile, ReadFrom, Replication, ServiceTime, WritePolicy,
+    Acks, Arrivals, CallMode, Delivery, DnsPolicy, Eviction, HashOn, Jitter, KeyDistribution, LbAlgorithm, LbMode,
+    Partitioner, Partitioning, RatePoint, RateProfile, ReadFrom, Replication, ServiceTime, WritePolicy,
 };
 
 /// The tag field naming the variant, and every variant with default
@@ -74,7 +74,7 @@ pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
 
 /// The values of a plain choice field (a unit-only enum serialized as a
 /// string) named `field`: `eviction`, `read_from`, `write_policy`,
-/// `partitioner`, `partitioning`, `acks` (a queue's; a database's semi-sync `acks` is a
+/// `partitioner`, `partitioning`, `policy`, `acks` (a queue's; a database's semi-sync `acks` is a
 /// number, so never a string), `delivery`, `on` (what a
 /// consistent hash hashes) and an edge's `mode`. None for other fields.
 pub fn choices(field: &str) -> Option<Vec<String>> {
@@ -86,6 +86,7 @@ pub fn choices(field: &str) -> Option<Vec<String>> {
         "read_from" => names(&[ReadFrom::Primary, ReadFrom::Replicas]),
         "partitioner" => names(&[Partitioner::KeyHash, Partitioner::RoundRobin]),
         "partitioning" => names(&[Partitioning::Hash, Partitioning::Range]),
+        "policy" => names(&[DnsPolicy::Weighted, DnsPolicy::Latency, DnsPolicy::Geolocation]),
         "acks" => names(&[Acks::None, Acks::Leader, Acks::All]),
         "delivery" => names(&[Delivery::AtMostOnce, Delivery::AtLeastOnce]),
         "write_policy" => names(&[WritePolicy::Invalidate, WritePolicy::WriteThrough]),

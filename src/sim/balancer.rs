@@ -14,6 +14,7 @@ use crate::metrics::NodeStats;
 use crate::model::{HashOn, HealthCheck, LbAlgorithm, LbMode, LoadBalancerParams, NodeId, RequestClass};
 
 use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer};
+use super::health::{schedule_probes, Verdict};
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -32,10 +33,8 @@ struct Backend {
     outstanding: u32,
     /// Smooth-WRR running weight.
     current: i64,
-    /// In rotation (the health checks' verdict).
-    healthy: bool,
-    /// Consecutive probes that contradict the verdict.
-    streak: u32,
+    /// In rotation or not (the health checks' verdict).
+    health: Verdict,
 }
 
 /// A pool this balancer forwards to.
@@ -110,8 +109,7 @@ impl BalancerSim {
                     weight: i64::from(pool.weight),
                     outstanding: 0,
                     current: 0,
-                    healthy: true,
-                    streak: 0,
+                    health: Verdict::default(),
                 });
                 owner.push(k);
             }
@@ -269,15 +267,7 @@ impl BalancerSim {
         for b in &mut self.backends {
             let pool = ctx.links[b.edge as usize].to;
             let up = ctx.up.get(pool as usize).and_then(|r| r.get(b.replica as usize)).copied().unwrap_or(true);
-            if up == b.healthy {
-                b.streak = 0;
-                continue;
-            }
-            b.streak += 1;
-            let threshold = if b.healthy { h.unhealthy_threshold } else { h.healthy_threshold };
-            if b.streak >= threshold {
-                b.healthy = up;
-                b.streak = 0;
+            if let Some(threshold) = b.health.probe(up, &h) {
                 changed = true;
                 let (what, verdict) =
                     if up { ("healthy", "back in rotation") } else { ("unhealthy", "out of rotation") };
@@ -290,11 +280,12 @@ impl BalancerSim {
         }
         if changed {
             for (candidates, routed) in self.candidates.iter_mut().zip(&self.routed) {
-                let healthy: Vec<u32> = routed.iter().copied().filter(|&b| self.backends[b as usize].healthy).collect();
+                let healthy: Vec<u32> =
+                    routed.iter().copied().filter(|&b| self.backends[b as usize].health.healthy).collect();
                 *candidates = if healthy.is_empty() { routed.clone() } else { healthy };
             }
         }
-        ctx.set_timer(self.node, Timer::HealthCheck, ctx.now().after(SimTime::from_ms(h.interval_ms)));
+        schedule_probes(ctx, self.node, &h);
     }
 
     fn backend_of(&self, child: &Request) -> Option<usize> {
@@ -305,7 +296,7 @@ impl BalancerSim {
 
 impl Behavior for BalancerSim {
     fn start(&mut self, ctx: &mut Ctx) {
-        ctx.set_timer(self.node, Timer::HealthCheck, SimTime::from_ms(self.health_check.interval_ms));
+        schedule_probes(ctx, self.node, &self.health_check);
     }
 
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {

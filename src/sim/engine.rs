@@ -11,6 +11,7 @@ use super::cache::{CacheSim, Tier};
 use super::client::ClientSim;
 use super::component::{Behavior, Ctx, Event, ANY_REPLICA};
 use super::database::DatabaseSim;
+use super::dns::{DnsSim, Endpoint, Geography, Place};
 use super::network::Link;
 use super::partitioned::PartitionedSim;
 use super::queue::QueueSim;
@@ -28,6 +29,7 @@ enum Component {
     Database(DatabaseSim),
     Queue(QueueSim),
     Partitioned(PartitionedSim),
+    Dns(DnsSim),
 }
 
 impl Component {
@@ -40,6 +42,7 @@ impl Component {
             Component::Database(d) => d,
             Component::Queue(q) => q,
             Component::Partitioned(p) => p,
+            Component::Dns(d) => d,
         }
     }
 
@@ -52,6 +55,7 @@ impl Component {
             Component::Database(d) => d,
             Component::Queue(q) => q,
             Component::Partitioned(p) => p,
+            Component::Dns(d) => d,
         }
     }
 }
@@ -172,6 +176,26 @@ impl Simulation {
                     }
                     NodeKind::Database(p) => Component::Database(DatabaseSim::new(i, name, p, seed, warmup)),
                     NodeKind::Queue(p) => Component::Queue(QueueSim::new(i, name, p, outgoing(i), seed, warmup)),
+                    NodeKind::Dns(p) => {
+                        let place = |n: &crate::model::Node| Place {
+                            zone: n.zone.clone(),
+                            region: scenario.region_of(n).map(str::to_owned),
+                        };
+                        let endpoints = outgoing(i)
+                            .into_iter()
+                            .map(|edge| {
+                                let (e, to) = (&scenario.edges[edge as usize], links[edge as usize].to);
+                                let target = &scenario.nodes[to as usize];
+                                Endpoint::new(target.id.0.clone(), edge, to, e.weight, e.latency.base_ms, place(target))
+                            })
+                            .collect();
+                        let geography = Geography {
+                            places: scenario.nodes.iter().map(place).collect(),
+                            cross_zone_ms: s.cross_zone_ms,
+                            cross_region_ms: s.cross_region_ms,
+                        };
+                        Component::Dns(DnsSim::new(i, name, p, endpoints, geography, seed, warmup))
+                    }
                     NodeKind::PartitionedStore(p) => {
                         Component::Partitioned(PartitionedSim::new(i, name, p, seed, warmup))
                     }
@@ -299,6 +323,7 @@ impl Simulation {
                 (Component::Service(s), NodeKind::Service(p)) => s.reconfigure(ctx, p),
                 (Component::Cache(c), NodeKind::Cache(p)) => c.reconfigure(p),
                 (Component::Cache(c), NodeKind::Cdn(p)) => c.reconfigure(&p.as_cache()),
+                (Component::Dns(d), NodeKind::Dns(p)) => d.reconfigure(p),
                 (Component::Database(d), NodeKind::Database(p)) => d.reconfigure(ctx, p),
                 (Component::Queue(q), NodeKind::Queue(p)) => q.reconfigure(ctx, p),
                 (Component::Partitioned(s), NodeKind::PartitionedStore(p)) => s.reconfigure(ctx, p),
@@ -402,7 +427,7 @@ impl Simulation {
             .zip(&self.ctx.up)
             .map(|((c, id), up)| {
                 let (busy, capacity, queued) = match c {
-                    Component::Client(_) | Component::Cache(_) => (0, 0, 0),
+                    Component::Client(_) | Component::Cache(_) | Component::Dns(_) => (0, 0, 0),
                     Component::Balancer(b) => (b.stats.busy.level() as u32, b.cores(), b.stats.queued.level() as usize),
                     Component::Service(s) => with(s.stats.load(), s.capacity()),
                     Component::Database(d) => with(d.stats.load(), d.capacity()),

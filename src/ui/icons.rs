@@ -34,6 +34,12 @@ pub fn kind_icon(kind: &str) -> Html {
                 <rect x="13" y="13" width="8" height="7" rx="1.5" />
             </>
         },
+        "dns" => html! {
+            <>
+                <path d="M4 6 H20 M4 12 H14 M4 18 H10" />
+                <path d="M16 14 L20 18 L16 22" />
+            </>
+        },
         "cdn" => html! {
             <>
                 <circle cx="12" cy="12" r="9" />

@@ -2,9 +2,9 @@
 //! determinism, no panic on any valid scenario.
 
 use archsim::model::{
-    Acks, Arrivals, CacheParams, CallMode, DatabaseParams, Delivery, Fault, FaultKind, HashOn, KeyDistribution,
-    LbAlgorithm, LbMode, LoadBalancerParams, NodeKind, PartitionedParams, Partitioning, QueueParams, RateProfile,
-    Replication, Scenario, ServiceTime,
+    Acks, Arrivals, CacheParams, CallMode, DatabaseParams, Delivery, DnsParams, Fault, FaultKind, HashOn,
+    KeyDistribution, LbAlgorithm, LbMode, LoadBalancerParams, NodeKind, PartitionedParams, Partitioning, QueueParams,
+    RateProfile, Replication, Scenario, ServiceTime,
 };
 use archsim::sim::Report;
 use proptest::prelude::*;
@@ -83,14 +83,15 @@ fn saturation_rejects_and_times_out_but_conserves() {
 /// an exclusive cache in every pool; or a replicated database at the end
 /// whose primary crashes and fails over; or a queue whose consumers call a
 /// store, with a broker failure and a consumer crash; or a partitioned
-/// store one of whose leaders crashes.
+/// store one of whose leaders crashes; or a DNS name in front of the
+/// balancer and a second pool that crashes.
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
         (1u32..4, 1u32..6, 0u32..20, 0.1f64..20.0),
         (1usize..4, 0usize..6, any::<bool>(), 0.0f64..1.0),
         (10.0f64..3000.0, 1.0f64..500.0, any::<bool>(), 0usize..3),
         (0u32..30, 0.0f64..2.0),
-        (0usize..6, 1u64..300, 0.0f64..2.0),
+        (0usize..7, 1u64..300, 0.0f64..2.0),
     )
         .prop_map(
             |(
@@ -196,7 +197,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                         ..QueueParams::default()
                     };
                     nodes.push(node("q", NodeKind::Queue(topic)));
-                    nodes.push(service("store", 1, workers, queue, time));
+                    nodes.push(service("store", 1, workers, queue, time.clone()));
                     edges.extend([call(&format!("s{}", depth - 1), "q"), call("q", "store")]);
                     for replica in [None, Some(0)] {
                         faults.push(Fault {
@@ -225,6 +226,20 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                         at_s: 1.5,
                         node: "kv".into(),
                         replica: Some(1),
+                        for_s: Some(1.0),
+                        fault: FaultKind::Crash,
+                    });
+                }
+                if caching == 6 {
+                    let dns = DnsParams { ttl_s, resolve_ms: mean_ms, ..DnsParams::default() };
+                    nodes.push(node("dns", NodeKind::Dns(dns)));
+                    nodes.push(service("alt", replicas, workers, queue, time));
+                    edges[0] = call("users", "dns");
+                    edges.extend([call("dns", "lb"), call("dns", "alt")]);
+                    faults.push(Fault {
+                        at_s: 1.5,
+                        node: "alt".into(),
+                        replica: None,
                         for_s: Some(1.0),
                         fault: FaultKind::Crash,
                     });

@@ -4,6 +4,7 @@
 mod cache;
 mod cli;
 mod database;
+mod dns;
 mod faults;
 mod invariants;
 mod live;
