@@ -35,9 +35,12 @@ pub struct DatabaseParams {
     /// Mean time a replica takes to apply one write, ms (exponential; a
     /// replica applies writes one at a time, in commit order).
     pub apply_ms: f64,
-    /// Time from a primary crash to a replica promoted in its place
-    /// (detection plus election), s.
-    pub failover_s: f64,
+    /// Heartbeat timeout: time from a primary crash to its being declared
+    /// dead, s.
+    pub detection_s: f64,
+    /// Promotion delay: time from the detection to a replica taking over
+    /// as the primary, s.
+    pub promotion_s: f64,
 }
 
 impl Default for DatabaseParams {
@@ -52,7 +55,8 @@ impl Default for DatabaseParams {
             replication: Replication::Async,
             ship_ms: 1.0,
             apply_ms: 2.0,
-            failover_s: 30.0,
+            detection_s: 10.0,
+            promotion_s: 20.0,
         }
     }
 }
@@ -77,12 +81,15 @@ pub enum Replication {
     #[default]
     Async,
     /// Once `acks` replicas have received the write (MySQL semi-synchronous
-    /// replication, `rpl_semi_sync_master_wait_for_slave_count`).
+    /// replication, `rpl_semi_sync_master_wait_for_slave_count`); with
+    /// fewer replicas up, once all of those have (as MySQL falls back
+    /// towards async after its timeout).
     SemiSync {
         /// Replicas whose receipt a commit waits for, ≥ 1.
         acks: u32,
     },
-    /// Once every replica that is up has applied the write (PostgreSQL
-    /// `synchronous_commit = remote_apply` on all standbys).
+    /// Once every replica has applied the write (PostgreSQL
+    /// `synchronous_commit = remote_apply` on all standbys): while a
+    /// replica is down, commits wait for it.
     Sync,
 }

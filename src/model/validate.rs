@@ -502,7 +502,8 @@ fn check_database(c: &mut Checker, path: &str, p: &DatabaseParams) {
     check_service_time(c, &format!("{path}.write_time"), &p.write_time);
     c.range(&format!("{path}.ship_ms"), p.ship_ms, 0.0, 60_000.0);
     c.range(&format!("{path}.apply_ms"), p.apply_ms, 0.0, 3.6e6);
-    c.range(&format!("{path}.failover_s"), p.failover_s, 0.0, MAX_DURATION_S);
+    c.range(&format!("{path}.detection_s"), p.detection_s, 0.0, MAX_DURATION_S);
+    c.range(&format!("{path}.promotion_s"), p.promotion_s, 0.0, MAX_DURATION_S);
     if let Replication::SemiSync { acks } = p.replication {
         if acks == 0 || acks > p.replicas {
             c.fail(format!("{path}.replication.acks"), format!("must be 1 to the number of replicas ({})", p.replicas));

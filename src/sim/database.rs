@@ -12,7 +12,8 @@
 //!
 //! When the primary crashes, its connections reset (what it holds fails),
 //! the commits still in flight to the replicas are lost with it, and writes
-//! fail until, `failover_s` later, the replica that received the most is
+//! fail until it is declared dead (`detection_s`, the heartbeat timeout)
+//! and, `promotion_s` later, the replica that received the most is
 //! promoted. Acknowledged writes it never received are lost writes: with
 //! async replication about the writes of the last `ship_ms`, with semi-sync
 //! or sync none. A crashed replica keeps receiving into its backlog (the
@@ -83,8 +84,10 @@ pub struct DatabaseSim {
     /// The instance taking writes (or, while failing over, the one that
     /// crashed).
     primary: usize,
-    /// While the primary is down: when a replica is promoted.
+    /// While the primary is down: when the next failover step is due, and
+    /// whether the crash was already detected (the next step promotes).
     failover: Option<SimTime>,
+    detected: bool,
     /// Old primaries replaced by a failover: they rejoin as replicas.
     demoted: Vec<bool>,
     next_read: usize,
@@ -111,6 +114,7 @@ impl DatabaseSim {
             instances: (0..=p.replicas).map(|_| Instance::default()).collect(),
             primary: 0,
             failover: None,
+            detected: false,
             demoted: vec![false; p.replicas as usize + 1],
             next_read: 0,
             seq: 0,
@@ -204,14 +208,15 @@ impl DatabaseSim {
         self.last_write.insert(key, seq);
     }
 
-    /// Acknowledgements a commit waits for now: only replicas that are up
-    /// count.
+    /// Acknowledgements a commit waits for now: every replica with sync
+    /// replication (so commits wait while one is down), at most the
+    /// replicas up with semi-sync.
     fn acks_needed(&self, ctx: &Ctx) -> u32 {
         let up = (0..self.instances.len()).filter(|&i| i != self.primary && self.is_up(ctx, i)).count() as u32;
         match self.p.replication {
             Replication::Async => 0,
             Replication::SemiSync { acks } => acks.min(up),
-            Replication::Sync => up,
+            Replication::Sync => self.instances.len() as u32 - 1,
         }
     }
 
@@ -311,14 +316,14 @@ impl DatabaseSim {
                 inst.in_transit.clear();
                 inst.acks.clear();
             }
-            let at = ctx.now().after(SimTime::from_s(self.p.failover_s));
-            self.failover = Some(at);
-            ctx.set_timer(self.node, Timer::Failover, at);
+            self.detected = false;
+            self.failover_step(ctx, self.p.detection_s);
             let detail = format!("primary (instance {i}) crashed: {failed}; writes fail until failover");
             ctx.log(self.node, "crash", detail);
         } else {
             ctx.log(self.node, "crash", format!("replica (instance {i}) crashed: {failed}"));
-            // Commits waiting for it wait for the replicas still up.
+            // Semi-sync commits waiting for it wait for the replicas still
+            // up; sync ones wait for it.
             let needed = self.acks_needed(ctx);
             self.waiting.iter_mut().for_each(|w| w.needed = w.needed.min(needed));
             self.release_acknowledged(ctx);
@@ -333,6 +338,7 @@ impl DatabaseSim {
         ctx.up[self.node as usize][i] = true;
         if i == self.primary {
             self.failover = None;
+            self.detected = false;
             ctx.log(self.node, "recover", format!("primary (instance {i}) recovered before failover"));
         } else if self.demoted[i] {
             self.demoted[i] = false;
@@ -346,9 +352,29 @@ impl DatabaseSim {
             self.apply_next(ctx, i);
         }
         // A failover found no replica up: the first one back is promoted.
-        if self.failover.is_some_and(|at| at <= ctx.now()) {
+        if self.detected && self.failover.is_some_and(|at| at <= ctx.now()) {
             self.fail_over(ctx);
         }
+    }
+
+    /// Schedules the next failover step `after_s` from now.
+    fn failover_step(&mut self, ctx: &mut Ctx, after_s: f64) {
+        let at = ctx.now().after(SimTime::from_s(after_s));
+        self.failover = Some(at);
+        ctx.set_timer(self.node, Timer::Failover, at);
+    }
+
+    /// The failover deadline passed: the crash is detected (heartbeats
+    /// missed), or, once it was, a replica is promoted.
+    fn failover_due(&mut self, ctx: &mut Ctx) {
+        if self.detected {
+            self.fail_over(ctx);
+            return;
+        }
+        self.detected = true;
+        let detail = format!("primary (instance {}) missed heartbeats: declared dead", self.primary);
+        ctx.log(self.node, "detected", detail);
+        self.failover_step(ctx, self.p.promotion_s);
     }
 
     /// Promotes the replica that is up and received the most; acknowledged
@@ -367,6 +393,7 @@ impl DatabaseSim {
         self.demoted[self.primary] = true;
         self.primary = p;
         self.failover = None;
+        self.detected = false;
         self.acked_through = self.instances[p].received;
         let detail = format!("instance {p} promoted to primary: {lost} acknowledged writes lost");
         ctx.log(self.node, "failover", detail);
@@ -377,7 +404,7 @@ impl Behavior for DatabaseSim {
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
         match timer {
             Timer::Replication { instance, step } => self.on_step(ctx, instance as usize, step),
-            Timer::Failover if self.failover == Some(ctx.now()) => self.fail_over(ctx),
+            Timer::Failover if self.failover == Some(ctx.now()) => self.failover_due(ctx),
             _ => {}
         }
     }

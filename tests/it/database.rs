@@ -91,7 +91,7 @@ fn stale_reads_need_async_replicas() {
 #[test]
 fn an_async_failover_loses_the_writes_in_flight_and_semi_sync_none() {
     let failover = |replication| {
-        let db = DatabaseParams { ship_ms: 20.0, failover_s: 5.0, ..roomy(replication) };
+        let db = DatabaseParams { ship_ms: 20.0, detection_s: 2.0, promotion_s: 3.0, ..roomy(replication) };
         with_db(1_000.0, 1.0, db, 20.0, vec![crash_primary(10.0)])
     };
     let [lost] = replicate_many(&failover(Replication::Async), |r| [figure(r, "lost_writes")]);
@@ -103,21 +103,41 @@ fn an_async_failover_loses_the_writes_in_flight_and_semi_sync_none() {
     }
 }
 
-/// The failover timeline: writes fail from the crash until a replica is
-/// promoted `failover_s` later, reads on the replicas carry on, and the old
-/// primary rejoins as a replica.
+/// The failover timeline: writes fail from the crash until the primary is
+/// declared dead (`detection_s`, 2 s) and a replica promoted (`promotion_s`,
+/// 3 s later); reads on the replicas carry on, and the old primary rejoins
+/// as a replica.
 #[test]
 fn writes_fail_until_the_failover_and_reads_carry_on() {
-    let db = DatabaseParams { failover_s: 5.0, ..roomy(Replication::Async) };
+    let db = DatabaseParams { detection_s: 2.0, promotion_s: 3.0, ..roomy(Replication::Async) };
     let mut crash = crash_primary(10.0);
     crash.for_s = Some(20.0);
     let r = run(&with_db(1_000.0, 0.2, db, 40.0, vec![crash]), 3);
     let events: Vec<(f64, &str)> = r.events.iter().map(|e| (e.t_s, e.what.as_str())).collect();
-    assert_eq!(events, [(10.0, "crash"), (15.0, "failover"), (30.0, "recover")]);
-    assert!(r.events[2].detail.contains("rejoined as a replica"), "{}", r.events[2].detail);
+    assert_eq!(events, [(10.0, "crash"), (12.0, "detected"), (15.0, "failover"), (30.0, "recover")]);
+    assert!(r.events[3].detail.contains("rejoined as a replica"), "{}", r.events[3].detail);
     // 200 writes/s fail for 5 s: 1000 expected (Poisson, sd ≈ 32), plus the
     // few queries the primary held at the crash.
     let failed = r.requests.failed as f64;
     assert!((failed - 1_000.0).abs() < 4.0 * 1_000f64.sqrt() + 10.0, "{failed}");
     assert_eq!(figure(&r, "failovers"), 1.0);
+}
+
+/// With sync replication a commit waits for every replica, so while one is
+/// down (10 s to 15 s) writes wait: none fails, and the slowest took the
+/// whole outage. Semi-sync with one acknowledgement carries on with the
+/// replica still up.
+#[test]
+fn sync_writes_wait_while_a_replica_is_down_semi_sync_ones_do_not() {
+    let outage = |replication| {
+        let crash =
+            Fault { at_s: 10.0, node: "db".into(), replica: Some(2), for_s: Some(5.0), fault: FaultKind::Crash };
+        run(&with_db(500.0, 0.5, roomy(replication), 20.0, vec![crash]), 4)
+    };
+    let sync = outage(Replication::Sync);
+    assert_eq!(sync.requests.failed, 0);
+    assert!(sync.latency_ms.max > 4_900.0, "slowest write {} ms", sync.latency_ms.max);
+    let semi = outage(Replication::SemiSync { acks: 1 });
+    assert_eq!(semi.requests.failed, 0);
+    assert!(semi.latency_ms.max < 100.0, "slowest write {} ms", semi.latency_ms.max);
 }

@@ -173,7 +173,8 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                         connections: workers,
                         queue_capacity: queue,
                         replication,
-                        failover_s: ttl_s,
+                        detection_s: ttl_s,
+                        promotion_s: ttl_s,
                         ..DatabaseParams::default()
                     };
                     nodes.push(node("db", NodeKind::Database(db)));

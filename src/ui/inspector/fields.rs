@@ -308,7 +308,8 @@ fn help(name: &str) -> &'static str {
         "acks" => "Replicas whose receipt a commit waits for (database semi-sync); for a queue: none, leader or all",
         "ship_ms" => "One-way latency of the replication link to each replica",
         "apply_ms" => "Mean time a replica takes to apply one write (one at a time)",
-        "failover_s" => "Time from a primary crash to a promoted replica (detection and election)",
+        "detection_s" => "Heartbeat timeout: time before a crashed primary is declared dead",
+        "promotion_s" => "Time from the detection to a replica promoted as the primary",
         _ => "",
     }
 }
