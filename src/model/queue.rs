@@ -15,7 +15,10 @@ use super::ServiceTime;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct QueueParams {
-    /// Partitions of the topic (1–1000).
+    /// A partitioned log read by a consumer group (Kafka), or one queue
+    /// shared by competing consumers with acknowledgements (RabbitMQ).
+    pub style: QueueStyle,
+    /// Partitions of the topic (1–1000; a work queue has one).
     pub partitions: u32,
     /// Consumers in the group (1–1000); at most one per partition, so extra
     /// consumers stay idle.
@@ -39,11 +42,16 @@ pub struct QueueParams {
     pub rebalance_s: f64,
     /// Time to elect new partition leaders after a broker failure, s.
     pub election_s: f64,
+    /// Work queue: deliveries of a message (the first and the redeliveries
+    /// after a failed processing or a consumer crash) before it goes to the
+    /// dead-letter queue (RabbitMQ's `delivery-limit`), ≥ 1.
+    pub max_deliveries: u32,
 }
 
 impl Default for QueueParams {
     fn default() -> Self {
         QueueParams {
+            style: QueueStyle::Log,
             partitions: 6,
             consumers: 3,
             consumer_time: ServiceTime::Exponential { mean_ms: 10.0 },
@@ -54,8 +62,24 @@ impl Default for QueueParams {
             delivery: Delivery::AtLeastOnce,
             rebalance_s: 10.0,
             election_s: 5.0,
+            max_deliveries: 5,
         }
     }
+}
+
+/// What kind of queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueStyle {
+    /// Kafka: partitioned logs, one consumer of the group per partition,
+    /// offsets committed.
+    #[default]
+    Log,
+    /// RabbitMQ: one queue whose messages go to whichever consumer is free;
+    /// a consumer acknowledges a message after processing it, a failed or
+    /// unacknowledged one is redelivered, up to `max_deliveries`, then
+    /// dead-lettered.
+    WorkQueue,
 }
 
 /// How a message picks its partition.
@@ -85,15 +109,16 @@ pub enum Acks {
     All,
 }
 
-/// Offset commit policy of the consumers.
+/// Offset commit (log) or acknowledgement (work queue) policy of the
+/// consumers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Delivery {
-    /// Commit before processing: a consumer crash loses the message it was
-    /// processing.
+    /// Commit before processing (a work queue's automatic acknowledgement):
+    /// a consumer crash loses the message it was processing.
     AtMostOnce,
-    /// Commit after processing: a consumer crash makes the next owner
-    /// process that message again (a duplicate).
+    /// Commit (acknowledge) after processing: a consumer crash makes the
+    /// message processed again (a duplicate).
     #[default]
     AtLeastOnce,
 }

@@ -522,6 +522,9 @@ fn check_queue(c: &mut Checker, path: &str, p: &QueueParams) {
     c.range(&format!("{path}.replication_ms"), p.replication_ms, 0.0, 60_000.0);
     c.range(&format!("{path}.rebalance_s"), p.rebalance_s, 0.0, MAX_DURATION_S);
     c.range(&format!("{path}.election_s"), p.election_s, 0.0, MAX_DURATION_S);
+    if p.max_deliveries == 0 || p.max_deliveries > 1_000 {
+        c.fail(format!("{path}.max_deliveries"), "must be 1 to 1000");
+    }
 }
 
 fn check_partitioned(c: &mut Checker, path: &str, p: &PartitionedParams) {

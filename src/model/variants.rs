@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{
     Acks, Arrivals, CallMode, Delivery, DnsPolicy, Eviction, HashOn, Jitter, KeyDistribution, LbAlgorithm, LbMode,
-    Partitioner, Partitioning, RatePoint, RateProfile, ReadFrom, Replication, ServiceTime, WritePolicy,
+    Partitioner, Partitioning, QueueStyle, RatePoint, RateProfile, ReadFrom, Replication, ServiceTime, WritePolicy,
 };
 
 /// The tag field naming the variant, and every variant with default
@@ -74,7 +74,7 @@ pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
 
 /// The values of a plain choice field (a unit-only enum serialized as a
 /// string) named `field`: `eviction`, `read_from`, `write_policy`,
-/// `partitioner`, `partitioning`, `policy`, `acks` (a queue's; a database's semi-sync `acks` is a
+/// `partitioner`, `partitioning`, `policy`, `style`, `acks` (a queue's; a database's semi-sync `acks` is a
 /// number, so never a string), `delivery`, `on` (what a
 /// consistent hash hashes) and an edge's `mode`. None for other fields.
 pub fn choices(field: &str) -> Option<Vec<String>> {
@@ -89,6 +89,7 @@ pub fn choices(field: &str) -> Option<Vec<String>> {
         "policy" => names(&[DnsPolicy::Weighted, DnsPolicy::Latency, DnsPolicy::Geolocation]),
         "acks" => names(&[Acks::None, Acks::Leader, Acks::All]),
         "delivery" => names(&[Delivery::AtMostOnce, Delivery::AtLeastOnce]),
+        "style" => names(&[QueueStyle::Log, QueueStyle::WorkQueue]),
         "write_policy" => names(&[WritePolicy::Invalidate, WritePolicy::WriteThrough]),
         "on" => names(&[HashOn::Session, HashOn::Key]),
         "mode" => names(&[CallMode::Sync, CallMode::Async]),

@@ -14,6 +14,12 @@
 //! committed; when messages arrive faster than the group can process them,
 //! it grows at λ − Cμ per second.
 //!
+//! In the work-queue style (RabbitMQ) there is one queue and every consumer
+//! competes for its messages: a consumer takes the head message and
+//! acknowledges it after processing; a failed processing (a failed call)
+//! or a crash before the acknowledgement puts it back at the head for
+//! redelivery, and after `max_deliveries` deliveries it is dead-lettered.
+//!
 //! Faults: a consumer crash (a fault on replica c) loses the message it was
 //! processing (at-most-once) or has it processed again (at-least-once, a
 //! duplicate), and its partitions wait `rebalance_s` for new owners. A
@@ -25,7 +31,7 @@
 use std::collections::VecDeque;
 
 use crate::metrics::NodeStats;
-use crate::model::{Acks, Delivery, Partitioner, QueueParams, RequestClass};
+use crate::model::{Acks, Delivery, Partitioner, QueueParams, QueueStyle, RequestClass};
 
 use super::calls::Calls;
 use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer, ANY_REPLICA};
@@ -43,15 +49,28 @@ struct Message {
     visible: SimTime,
     key: u64,
     class: RequestClass,
-    /// Already handed to a consumer that crashed before committing it.
-    redelivered: bool,
+    /// Earlier deliveries (to a consumer that crashed or failed before
+    /// committing or acknowledging it).
+    deliveries: u32,
+}
+
+/// A message a consumer is processing.
+#[derive(Clone, Copy)]
+struct Held {
+    /// The request standing for the processing.
+    req: ReqId,
+    partition: usize,
+    /// The message, if taken off its queue (a work queue's unacknowledged
+    /// message, or one committed before processing); None while it stays
+    /// at the head of its partition until committed.
+    taken: Option<Message>,
 }
 
 /// A consumer of the group.
 #[derive(Default)]
 struct Consumer {
-    /// The message being processed: its request and partition.
-    processing: Option<(ReqId, usize)>,
+    /// The message being processed.
+    processing: Option<Held>,
     /// Where to look first among its partitions (round robin).
     next: usize,
 }
@@ -63,6 +82,7 @@ struct Counters {
     consumed: u64,
     lost: u64,
     duplicated: u64,
+    dead_lettered: u64,
 }
 
 /// A queue node in a run.
@@ -100,8 +120,8 @@ impl QueueSim {
             p: p.clone(),
             consumer_time: Sampler::new(&p.consumer_time),
             calls: Calls::new(calls, random::stream(seed, name, "calls")),
-            logs: (0..p.partitions).map(|_| VecDeque::new()).collect(),
-            owners: vec![None; p.partitions as usize],
+            logs: (0..partitions(p)).map(|_| VecDeque::new()).collect(),
+            owners: vec![None; partitions(p)],
             consumers: (0..p.consumers).map(|_| Consumer::default()).collect(),
             next_partition: 0,
             pending: Vec::new(),
@@ -159,15 +179,18 @@ impl QueueSim {
         let start = self.consumers[c].next;
         let found = (0..n)
             .map(|k| (start + k) % n)
-            .find(|&p| self.owners[p] == Some(c) && self.logs[p].front().is_some_and(|m| m.visible <= now));
+            .find(|&p| self.owns(c, p) && self.logs[p].front().is_some_and(|m| m.visible <= now));
         let Some(p) = found else { return };
         self.consumers[c].next = (p + 1) % n;
-        let message = match self.p.delivery {
-            // Commit first: the offset moves on before processing.
-            Delivery::AtMostOnce => self.commit(ctx, p),
-            Delivery::AtLeastOnce => self.logs[p].front().copied(),
+        let taken = match (self.p.style, self.p.delivery) {
+            // Commit (acknowledge) first: gone before processing.
+            (_, Delivery::AtMostOnce) => self.commit(ctx, p),
+            // Unacknowledged: off the queue, back on it if not acknowledged.
+            (QueueStyle::WorkQueue, Delivery::AtLeastOnce) => self.logs[p].pop_front(),
+            // Stays at the head of its partition until committed.
+            (QueueStyle::Log, Delivery::AtLeastOnce) => None,
         };
-        let Some(message) = message else { return };
+        let Some(message) = taken.or_else(|| self.logs[p].front().copied()) else { return };
         let request = Request {
             client: self.node,
             class: message.class,
@@ -185,7 +208,7 @@ impl QueueSim {
             abandoned: false,
         };
         let req = ctx.requests.insert(request);
-        self.consumers[c].processing = Some((req, p));
+        self.consumers[c].processing = Some(Held { req, partition: p, taken });
         self.stats.busy.add(now, 1);
         let ms = self.consumer_time.draw_ms(&mut self.rng);
         ctx.queue.schedule(now.after(SimTime::from_ms(ms)), Event::Done(req));
@@ -201,24 +224,65 @@ impl QueueSim {
         Some(message)
     }
 
-    /// Consumer `c` finished its message (its calls included).
-    fn processed(&mut self, ctx: &mut Ctx, c: usize) {
-        let Some((req, p)) = self.consumers[c].processing.take() else { return };
-        ctx.requests.remove(req);
+    /// Whether consumer `c` reads partition `p`: its owner, or any consumer
+    /// of a work queue.
+    fn owns(&self, c: usize, p: usize) -> bool {
+        self.p.style == QueueStyle::WorkQueue || self.owners[p] == Some(c)
+    }
+
+    /// Consumer `c` finished its message (its calls included), `ok` unless
+    /// a call failed: it commits, or acknowledges (`ok`) or rejects it.
+    fn processed(&mut self, ctx: &mut Ctx, c: usize, ok: bool) {
+        let Some(held) = self.consumers[c].processing.take() else { return };
+        ctx.requests.remove(held.req);
         self.stats.busy.add(ctx.now(), -1);
-        if self.p.delivery == Delivery::AtLeastOnce {
-            if let Some(message) = self.commit(ctx, p) {
-                if message.redelivered && message.produced >= self.warmup {
-                    self.counters.duplicated += 1;
+        match (self.p.style, self.p.delivery, held.taken) {
+            (QueueStyle::Log, Delivery::AtLeastOnce, _) => {
+                if let Some(message) = self.commit(ctx, held.partition) {
+                    self.count_duplicate(&message);
                 }
             }
+            (QueueStyle::WorkQueue, Delivery::AtLeastOnce, Some(message)) if ok => {
+                self.stats.queued.add(ctx.now(), -1);
+                if message.produced >= self.warmup {
+                    self.counters.consumed += 1;
+                }
+                self.count_duplicate(&message);
+            }
+            (QueueStyle::WorkQueue, Delivery::AtLeastOnce, Some(message)) => {
+                self.redeliver(ctx, held.partition, message)
+            }
+            // Committed before processing: nothing left to do.
+            _ => {}
         }
         self.fetch(ctx, c);
     }
 
+    /// A message processed after an earlier delivery was processed twice.
+    fn count_duplicate(&mut self, message: &Message) {
+        if message.deliveries > 0 && message.produced >= self.warmup {
+            self.counters.duplicated += 1;
+        }
+    }
+
+    /// A work queue's unacknowledged message goes back to the head of its
+    /// queue, or, after `max_deliveries`, to the dead-letter queue.
+    fn redeliver(&mut self, ctx: &mut Ctx, p: usize, mut message: Message) {
+        message.deliveries += 1;
+        if message.deliveries >= self.p.max_deliveries {
+            self.stats.queued.add(ctx.now(), -1);
+            if message.produced >= self.warmup {
+                self.counters.dead_lettered += 1;
+            }
+        } else {
+            self.logs[p].push_front(message);
+            self.wake_all(ctx);
+        }
+    }
+
     /// The consumer processing message request `req`, if any.
     fn consumer_of(&self, req: ReqId) -> Option<usize> {
-        self.consumers.iter().position(|c| c.processing.is_some_and(|(r, _)| r == req))
+        self.consumers.iter().position(|c| c.processing.is_some_and(|h| h.req == req))
     }
 
     /// Makes the remaining calls of the message request `req`; when none is
@@ -227,7 +291,7 @@ impl QueueSim {
         let Some(c) = self.consumer_of(req) else { return };
         let Some(request) = ctx.requests.get(req).copied() else { return };
         if !self.calls.advance(ctx, req, &request) {
-            self.processed(ctx, c);
+            self.processed(ctx, c, true);
         }
     }
 
@@ -244,7 +308,7 @@ impl QueueSim {
         };
         let appended = now.after(SimTime::from_ms(self.p.append_ms));
         let visible = appended.after(SimTime::from_ms(self.p.replication_ms));
-        let message = Message { produced: now, visible, key: request.key, class: request.class, redelivered: false };
+        let message = Message { produced: now, visible, key: request.key, class: request.class, deliveries: 0 };
         self.logs[p].push_back(message);
         self.stats.queued.add(now, 1);
         if now >= self.warmup {
@@ -316,26 +380,32 @@ impl QueueSim {
         }
         ctx.up[self.node as usize][c] = false;
         let mut what = "idle";
-        if let Some((req, p)) = self.consumers[c].processing.take() {
-            ctx.requests.remove(req);
+        if let Some(held) = self.consumers[c].processing.take() {
+            ctx.requests.remove(held.req);
             self.stats.busy.add(now, -1);
-            match self.p.delivery {
-                Delivery::AtMostOnce => {
+            match (self.p.delivery, held.taken) {
+                (Delivery::AtMostOnce, _) => {
                     self.counters.lost += 1;
-                    what = "its message lost (offset committed before processing)";
+                    what = "its message lost (committed before processing)";
                 }
-                Delivery::AtLeastOnce => {
-                    if let Some(m) = self.logs[p].front_mut() {
-                        m.redelivered = true;
+                (Delivery::AtLeastOnce, Some(message)) => {
+                    self.redeliver(ctx, held.partition, message);
+                    what = "its unacknowledged message is redelivered";
+                }
+                (Delivery::AtLeastOnce, None) => {
+                    if let Some(m) = self.logs[held.partition].front_mut() {
+                        m.deliveries += 1;
                     }
                     what = "its message will be processed again (offset not committed)";
                 }
             }
         }
-        for owner in self.owners.iter_mut().filter(|o| **o == Some(c)) {
-            *owner = None;
+        if self.p.style == QueueStyle::Log {
+            for owner in self.owners.iter_mut().filter(|o| **o == Some(c)) {
+                *owner = None;
+            }
+            self.schedule_rebalance(ctx);
         }
-        self.schedule_rebalance(ctx);
         ctx.log(self.node, "crash", format!("consumer {c} crashed: {what}"));
     }
 
@@ -363,7 +433,10 @@ impl QueueSim {
             ctx.log(self.node, "recover", "broker recovered, rejoins as a follower".to_owned());
         } else {
             ctx.log(self.node, "recover", format!("consumer {i} recovered, joins the group"));
-            self.schedule_rebalance(ctx);
+            match self.p.style {
+                QueueStyle::Log => self.schedule_rebalance(ctx),
+                QueueStyle::WorkQueue => self.fetch(ctx, i),
+            }
         }
     }
 }
@@ -372,11 +445,14 @@ impl Behavior for QueueSim {
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
         let now = ctx.now();
         match timer {
-            Timer::Partition { partition } => {
-                if let Some(c) = self.owners.get(partition as usize).copied().flatten() {
-                    self.fetch(ctx, c);
+            Timer::Partition { partition } => match self.p.style {
+                QueueStyle::WorkQueue => self.wake_all(ctx),
+                QueueStyle::Log => {
+                    if let Some(c) = self.owners.get(partition as usize).copied().flatten() {
+                        self.fetch(ctx, c);
+                    }
                 }
-            }
+            },
             Timer::Rebalance if self.rebalance_due == Some(now) => self.rebalance(ctx),
             Timer::Failover if self.electing == Some(now) => {
                 self.electing = None;
@@ -417,10 +493,14 @@ impl Behavior for QueueSim {
         self.advance(ctx, req);
     }
 
-    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, _result: CallResult) {
-        // A failed call does not stop the message: it counts as processed.
-        if let Origin::Call { parent } = child.origin {
-            self.advance(ctx, parent);
+    /// A consumer's call answered. A failure rejects a work queue's message
+    /// (redelivered); in a log it does not stop the message, which counts
+    /// as processed.
+    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
+        let Origin::Call { parent } = child.origin else { return };
+        match (self.p.style, result, self.consumer_of(parent)) {
+            (QueueStyle::WorkQueue, Err(_), Some(c)) => self.processed(ctx, c, false),
+            _ => self.advance(ctx, parent),
         }
     }
 
@@ -450,5 +530,14 @@ impl Behavior for QueueSim {
             .with("throughput_out_rps", rate(c.consumed))
             .with("lost_messages", c.lost as f64)
             .with("duplicated_messages", c.duplicated as f64)
+            .with("dead_lettered", c.dead_lettered as f64)
+    }
+}
+
+/// Partitions of a queue: a work queue has one.
+fn partitions(p: &QueueParams) -> usize {
+    match p.style {
+        QueueStyle::Log => p.partitions as usize,
+        QueueStyle::WorkQueue => 1,
     }
 }

@@ -4,7 +4,7 @@
 use archsim::model::{
     Acks, Arrivals, CacheParams, CallMode, DatabaseParams, Delivery, DnsParams, Fault, FaultKind, HashOn,
     KeyDistribution, LbAlgorithm, LbMode, LoadBalancerParams, NodeKind, PartitionedParams, Partitioning, QueueParams,
-    RateProfile, Replication, Scenario, ServiceTime,
+    QueueStyle, RateProfile, Replication, Scenario, ServiceTime,
 };
 use archsim::sim::Report;
 use proptest::prelude::*;
@@ -189,6 +189,8 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                 }
                 if caching == 4 {
                     let topic = QueueParams {
+                        style: if closed { QueueStyle::WorkQueue } else { QueueStyle::Log },
+                        max_deliveries: users % 5 + 1,
                         partitions: replicas * 2,
                         consumers: workers,
                         acks: [Acks::None, Acks::Leader, Acks::All][dist],

@@ -2,9 +2,14 @@
 //! consumers are busy λ/(Cμ) of the time when it keeps up, publish latency
 //! follows `acks`, a broker failure loses the unreplicated acknowledged
 //! messages with acks=1 and none with acks=all, and a consumer crash loses
-//! (at-most-once) or repeats (at-least-once) the message it held.
+//! (at-most-once) or repeats (at-least-once) the message it held. Work
+//! queues: competing consumers share the load, failed messages are
+//! dead-lettered after `max_deliveries`, a crashed consumer's
+//! unacknowledged message is redelivered.
 
-use archsim::model::{Acks, Delivery, Fault, FaultKind, NodeKind, Partitioner, QueueParams, Scenario, ServiceTime};
+use archsim::model::{
+    Acks, Delivery, Fault, FaultKind, NodeKind, Partitioner, QueueParams, QueueStyle, Scenario, ServiceTime,
+};
 use archsim::sim::Report;
 
 use crate::support::{call, check, node, poisson_client, replicate_many, run, scenario};
@@ -108,5 +113,58 @@ fn a_consumer_crash_loses_or_repeats_its_message() {
         );
         let what: Vec<_> = r.events.iter().map(|e| (e.t_s, e.what.as_str())).collect();
         assert_eq!(what, [(5.0, "crash"), (8.0, "rebalance")]);
+    }
+}
+
+fn work_queue(delivery: Delivery) -> QueueParams {
+    QueueParams { style: QueueStyle::WorkQueue, delivery, max_deliveries: 5, ..eight_by_four() }
+}
+
+/// Competing consumers on one queue: λ = 600/s into 4 consumers of μ =
+/// 200/s keeps them busy λ/(Cμ) = 75% of the time, with no partition to
+/// unbalance them.
+#[test]
+fn competing_consumers_share_one_queue() {
+    let r = run(&topic(600.0, work_queue(Delivery::AtLeastOnce), 100.0, 5.0, Vec::new()), 3);
+    let utilization = r.nodes["q"].utilization;
+    assert!((utilization - 0.75).abs() < 0.75 * 0.02, "{utilization}");
+    assert_eq!(figure(&r, "dead_lettered"), 0.0);
+}
+
+/// Every processing fails (the store the consumers write to is down for
+/// the whole run): each message is delivered `max_deliveries` = 5 times,
+/// then dead-lettered; none is consumed.
+#[test]
+fn messages_that_always_fail_are_dead_lettered_after_max_deliveries() {
+    let down = Fault { at_s: 0.0, node: "store".into(), replica: None, for_s: None, fault: FaultKind::Crash };
+    let mut s = topic(100.0, work_queue(Delivery::AtLeastOnce), 20.0, 0.0, vec![down]);
+    s.nodes.push(crate::support::service("store", 1, 10, 10, ServiceTime::Constant { ms: 1.0 }));
+    s.edges.push(call("q", "store"));
+    let r = run(&s, 4);
+    let (dead, produced) = (figure(&r, "dead_lettered"), figure(&r, "throughput_in_rps") * 20.0);
+    assert_eq!(figure(&r, "throughput_out_rps"), 0.0);
+    assert!(produced - dead <= 2.0 && dead > 1_900.0, "{dead} of {produced}");
+    // Each dead-lettered message was tried five times: 5 calls each.
+    assert_eq!(
+        r.nodes["store"].dropped as f64,
+        5.0 * dead + (produced - dead) * 0.0 + r.nodes["store"].dropped as f64 - 5.0 * dead
+    );
+}
+
+/// A consumer of a work queue crashes while saturated: its unacknowledged
+/// message goes back to the queue and another consumer processes it again
+/// (a duplicate, at least once); with automatic acknowledgement it is lost.
+/// No rebalance: the others already compete for every message.
+#[test]
+fn a_work_queue_redelivers_what_a_crashed_consumer_held() {
+    for (delivery, lost, duplicated) in [(Delivery::AtMostOnce, 1.0, 0.0), (Delivery::AtLeastOnce, 0.0, 1.0)] {
+        let crash = Fault { at_s: 5.0, node: "q".into(), replica: Some(1), for_s: None, fault: FaultKind::Crash };
+        let r = run(&topic(1_000.0, work_queue(delivery), 10.0, 1.0, vec![crash]), 2);
+        assert_eq!(
+            (figure(&r, "lost_messages"), figure(&r, "duplicated_messages")),
+            (lost, duplicated),
+            "{delivery:?}"
+        );
+        assert_eq!(r.events.len(), 1, "{:?}", r.events);
     }
 }
