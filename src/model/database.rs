@@ -92,4 +92,9 @@ pub enum Replication {
     /// `synchronous_commit = remote_apply` on all standbys): while a
     /// replica is down, commits wait for it.
     Sync,
+    /// Every instance is a primary (master–master): each takes reads and
+    /// writes and replicates its writes asynchronously to the others, so
+    /// two writes to one key on different primaries, each made before the
+    /// other arrived, conflict (resolved last writer wins).
+    MultiPrimary,
 }

@@ -35,8 +35,20 @@ use super::sampler::QueryTimes;
 use super::workers::{active, Admission, Workers};
 use super::SimTime;
 
-/// A commit on its way: (commit sequence number, commit time).
-type Commit = (u64, SimTime);
+/// A write committed on a primary, on its way to the other instances.
+#[derive(Clone, Copy)]
+struct Commit {
+    /// Commit sequence number (over all primaries).
+    seq: u64,
+    /// Commit time.
+    at: SimTime,
+    key: u64,
+    /// The version of the key its primary held when it wrote (0: none).
+    based_on: u64,
+}
+
+/// Per key, the sequence number of the write an instance holds.
+type Versions = HashMap<u64, u64, BuildHasherDefault<std::collections::hash_map::DefaultHasher>>;
 
 /// One database instance (the primary or a replica).
 #[derive(Default)]
@@ -48,9 +60,10 @@ struct Instance {
     backlog: VecDeque<Commit>,
     /// When the write being applied is done (None: not applying).
     apply_due: Option<SimTime>,
-    /// Highest commit received, and applied.
+    /// Highest commit received.
     received: u64,
-    applied: u64,
+    /// The version of each key it holds.
+    versions: Versions,
     /// Acknowledgements on their way to the primary: (arrival, sequence).
     acks: VecDeque<(SimTime, u64)>,
 }
@@ -73,6 +86,7 @@ struct Counters {
     stale_reads: u64,
     lost_writes: u64,
     failovers: u64,
+    write_conflicts: u64,
 }
 
 /// A database node in a run.
@@ -149,10 +163,13 @@ impl DatabaseSim {
 
     /// Where a query of `class` goes: writes to the primary; reads round
     /// robin over the replicas that are up (or to the primary).
+    /// (Multi-primary: everything round robin over the instances up.)
     fn route(&mut self, ctx: &Ctx, class: RequestClass) -> Option<usize> {
         let n = self.instances.len();
-        if class == RequestClass::Read && self.p.read_from == ReadFrom::Replicas {
-            let replica = (1..=n).map(|k| (self.next_read + k) % n).find(|&i| i != self.primary && self.is_up(ctx, i));
+        let multi = self.multi_primary();
+        if multi || (class == RequestClass::Read && self.p.read_from == ReadFrom::Replicas) {
+            let replica =
+                (1..=n).map(|k| (self.next_read + k) % n).find(|&i| (multi || i != self.primary) && self.is_up(ctx, i));
             if let Some(i) = replica {
                 self.next_read = i;
                 return Some(i);
@@ -179,15 +196,22 @@ impl DatabaseSim {
         self.start_queued(ctx, i);
     }
 
-    /// A write commits on the primary: ships it to every replica and
-    /// acknowledges it as the replication mode says.
+    fn multi_primary(&self) -> bool {
+        self.p.replication == Replication::MultiPrimary
+    }
+
+    /// A write commits on its primary (instance `request.replica`): ships
+    /// it to every other instance and acknowledges it as the replication
+    /// mode says.
     fn commit(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request) {
         let now = ctx.now();
         self.seq += 1;
-        let seq = self.seq;
+        let (seq, origin, key) = (self.seq, request.replica as usize, request.key);
+        let based_on = self.instances[origin].versions.insert(key, seq).unwrap_or(0);
+        let commit = Commit { seq, at: now, key, based_on };
         let arrive = now.after(SimTime::from_ms(self.p.ship_ms));
-        for i in (0..self.instances.len()).filter(|&i| i != self.primary) {
-            self.instances[i].in_transit.push_back((arrive, (seq, now)));
+        for i in (0..self.instances.len()).filter(|&i| i != origin) {
+            self.instances[i].in_transit.push_back((arrive, commit));
             let step = ReplicationStep::Shipped;
             ctx.set_timer(self.node, Timer::Replication { instance: i as u32, step }, arrive);
         }
@@ -217,6 +241,7 @@ impl DatabaseSim {
             Replication::Async => 0,
             Replication::SemiSync { acks } => acks.min(up),
             Replication::Sync => self.instances.len() as u32 - 1,
+            Replication::MultiPrimary => 0,
         }
     }
 
@@ -260,10 +285,10 @@ impl DatabaseSim {
                 while let Some(&(_, commit)) = self.instances[i].in_transit.front().filter(|(at, _)| *at <= now) {
                     let inst = &mut self.instances[i];
                     inst.in_transit.pop_front();
-                    inst.received = inst.received.max(commit.0);
+                    inst.received = inst.received.max(commit.seq);
                     inst.backlog.push_back(commit);
                     if up && matches!(self.p.replication, Replication::SemiSync { .. }) {
-                        self.acknowledge(ctx, i, commit.0);
+                        self.acknowledge(ctx, i, commit.seq);
                     }
                 }
                 self.apply_next(ctx, i);
@@ -274,8 +299,15 @@ impl DatabaseSim {
                 }
                 let inst = &mut self.instances[i];
                 inst.apply_due = None;
-                let Some((seq, committed)) = inst.backlog.pop_front() else { return };
-                inst.applied = inst.applied.max(seq);
+                let Some(c) = inst.backlog.pop_front() else { return };
+                let held = inst.versions.get(&c.key).copied().unwrap_or(0);
+                inst.versions.insert(c.key, held.max(c.seq));
+                // The instance holds a version the writer had not seen: two
+                // concurrent writes (counted once, where the later lands).
+                if held != c.based_on && c.seq > held && self.multi_primary() && c.at >= self.warmup {
+                    self.counters.write_conflicts += 1;
+                }
+                let (seq, committed) = (c.seq, c.at);
                 if committed >= self.warmup {
                     let lag = now.since(committed).0;
                     self.counters.lag_sum_ns += u128::from(lag);
@@ -308,7 +340,9 @@ impl DatabaseSim {
         let (held, queued) = self.instances[i].workers.fail_all(ctx, &mut self.stats);
         self.instances[i].apply_due = None;
         let failed = format!("{held} queries running and {queued} queued failed");
-        if i == self.primary {
+        if self.multi_primary() {
+            ctx.log(self.node, "crash", format!("primary (instance {i}) crashed: {failed}; the others take its load"));
+        } else if i == self.primary {
             // Commits in flight die with it; writes waiting for their
             // acknowledgements failed with its connections.
             self.waiting.clear();
@@ -336,15 +370,15 @@ impl DatabaseSim {
             return;
         }
         ctx.up[self.node as usize][i] = true;
-        if i == self.primary {
+        if i == self.primary && !self.multi_primary() {
             self.failover = None;
             self.detected = false;
             ctx.log(self.node, "recover", format!("primary (instance {i}) recovered before failover"));
         } else if self.demoted[i] {
             self.demoted[i] = false;
-            let seq = self.seq;
+            let (seq, versions) = (self.seq, self.instances[self.primary].versions.clone());
             let inst = &mut self.instances[i];
-            (inst.received, inst.applied) = (seq, seq);
+            (inst.received, inst.versions) = (seq, versions);
             inst.backlog.clear();
             ctx.log(self.node, "recover", format!("instance {i} rejoined as a replica (re-cloned from the primary)"));
         } else {
@@ -438,10 +472,10 @@ impl Behavior for DatabaseSim {
         let Some(request) = active(ctx, req) else { return };
         let i = request.replica as usize;
         match request.class {
-            RequestClass::Write if i == self.primary => self.commit(ctx, req, &request),
+            RequestClass::Write if i == self.primary || self.multi_primary() => self.commit(ctx, req, &request),
             RequestClass::Read => {
-                let stale = i != self.primary
-                    && self.last_write.get(&request.key).is_some_and(|&w| w > self.instances[i].applied);
+                let held = self.instances[i].versions.get(&request.key).copied().unwrap_or(0);
+                let stale = self.last_write.get(&request.key).is_some_and(|&w| w > held);
                 if stale && request.arrived >= self.warmup {
                     self.counters.stale_reads += 1;
                 }
@@ -473,5 +507,6 @@ impl Behavior for DatabaseSim {
             .with("stale_reads", c.stale_reads as f64)
             .with("lost_writes", c.lost_writes as f64)
             .with("failovers", c.failovers as f64)
+            .with("write_conflicts", c.write_conflicts as f64)
     }
 }

@@ -141,3 +141,20 @@ fn sync_writes_wait_while_a_replica_is_down_semi_sync_ones_do_not() {
     assert_eq!(semi.requests.failed, 0);
     assert!(semi.latency_ms.max < 100.0, "slowest write {} ms", semi.latency_ms.max);
 }
+
+/// Two primaries (master–master) replicating to each other asynchronously
+/// over d = 10 ms: a write conflicts when the other primary writes the same
+/// key before it arrives. Writes to one key come at λₖ = 1/s (1000 writes/s
+/// over 1000 keys), each on either primary with probability 1/2 (round
+/// robin), so a write meets a concurrent one on the other primary with
+/// probability λₖ·d/2 (to first order; λₖ·d = 0.01): 1000 × 0.005 = 5
+/// conflicts per second, 500 over 100 s. One primary: none.
+#[test]
+fn multi_primary_writes_conflict_within_the_replication_delay() {
+    let db = |replication| DatabaseParams { replicas: 1, ship_ms: 10.0, apply_ms: 0.0, ..roomy(replication) };
+    let s = with_db(1_000.0, 1.0, db(Replication::MultiPrimary), 100.0, Vec::new());
+    let [conflicts] = replicate_many(&s, |r| [figure(r, "write_conflicts")]);
+    check("write conflicts", conflicts, 500.0, 0.05);
+    let single = run(&with_db(1_000.0, 1.0, db(Replication::Async), 100.0, Vec::new()), 1);
+    assert_eq!(figure(&single, "write_conflicts"), 0.0);
+}

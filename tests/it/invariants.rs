@@ -167,7 +167,10 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     });
                 }
                 if caching == 3 {
-                    let replication = [Replication::Async, Replication::SemiSync { acks: 1 }, Replication::Sync][dist];
+                    let replication = match (async_hop, dist) {
+                        (true, 0) => Replication::MultiPrimary,
+                        _ => [Replication::Async, Replication::SemiSync { acks: 1 }, Replication::Sync][dist],
+                    };
                     let db = DatabaseParams {
                         replicas: replicas.min(3),
                         connections: workers,
