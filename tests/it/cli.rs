@@ -66,3 +66,32 @@ fn schema_and_help() {
         assert!(help.contains(sub), "{help}");
     }
 }
+
+/// The scenario with every component kind runs through `archsim run`, and
+/// each kind reports its figures in the field's terms.
+#[test]
+fn run_reports_every_kind_in_the_fields_terms() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/global-shop.json");
+    let out = archsim(&["run", file, "--duration", "40", "--warmup", "5"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected = [
+        ("users", "client", "offered"),
+        ("cdn", "cdn", "hit_ratio"),
+        ("dns", "dns", "resolutions"),
+        ("lb-eu", "load_balancer", "utilization"),
+        ("web-eu", "service", "p_wait"),
+        ("cache", "cache", "hit_ratio"),
+        ("db", "database", "replication_lag_ms"),
+        ("db", "database", "stale_reads"),
+        ("db", "database", "lost_writes"),
+        ("db", "database", "write_conflicts"),
+        ("orders", "queue", "consumer_lag"),
+        ("inventory", "partitioned_store", "partition_load"),
+    ];
+    for (node, kind, field) in expected {
+        assert_eq!(r["nodes"][node]["kind"], kind, "{node}");
+        assert!(!r["nodes"][node][field].is_null(), "nodes.{node}.{field}");
+    }
+    assert_eq!(r["nodes"]["inventory"]["partition_load"].as_array().map(Vec::len), Some(4));
+}
