@@ -229,12 +229,24 @@ fn plot(props: &ChartProps) -> Plot {
         // Headroom over every line, and at least 1.
         0.0..values().fold(0.0, f64::max).max(1.0) * 1.15
     };
-    let markers = props
-        .run
-        .events
-        .iter()
-        .map(|e| (e.t_s, format!("{} {}", e.node, e.what), matches!(e.what.as_str(), "crash" | "unhealthy")))
-        .collect();
+    // One marker per (time, node, what): three replicas crashing at once
+    // read "web crash ×3".
+    let mut markers: Vec<(f64, String, bool)> = Vec::new();
+    let mut repeats = 1;
+    for (k, e) in props.run.events.iter().enumerate() {
+        let next = props.run.events.get(k + 1);
+        if next.is_some_and(|n| (n.t_s, &n.node, &n.what) == (e.t_s, &e.node, &e.what)) {
+            repeats += 1;
+            continue;
+        }
+        let times = if repeats > 1 { format!(" ×{repeats}") } else { String::new() };
+        markers.push((
+            e.t_s,
+            format!("{} {}{times}", e.node, e.what),
+            matches!(e.what.as_str(), "crash" | "unhealthy"),
+        ));
+        repeats = 1;
+    }
     Plot { x, y, x_unit: "s", shade: (props.warmup_s > 0.0).then_some(0.0..props.warmup_s), lines, markers }
 }
 
