@@ -373,6 +373,8 @@ fn id_prefix(kind: &str) -> &str {
     match kind {
         "client" => "clients",
         "load_balancer" => "lb",
+        "database" => "db",
+        "partitioned_store" => "store",
         other => other,
     }
 }

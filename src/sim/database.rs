@@ -142,6 +142,13 @@ impl DatabaseSim {
         }
     }
 
+    /// Mean replication lag of the writes applied after the warm-up, ms
+    /// (None before any).
+    pub fn mean_lag_ms(&self) -> Option<f64> {
+        let c = &self.counters;
+        (c.applied > 0).then(|| c.lag_sum_ns as f64 / c.applied as f64 / 1e6)
+    }
+
     /// Connection slots of all instances.
     pub fn capacity(&self) -> u32 {
         self.p.connections * self.instances.len() as u32
@@ -499,7 +506,7 @@ impl Behavior for DatabaseSim {
 
     fn report(&self, now: SimTime) -> NodeReport {
         let c = &self.counters;
-        let mean_lag_ms = if c.applied == 0 { 0.0 } else { c.lag_sum_ns as f64 / c.applied as f64 / 1e6 };
+        let mean_lag_ms = self.mean_lag_ms().unwrap_or(0.0);
         NodeReport::from_stats("database", &self.stats, self.capacity(), now)
             .with("replicas", f64::from(self.p.replicas))
             .with("replication_lag_ms", mean_lag_ms)

@@ -117,6 +117,9 @@ pub struct NodeSnapshot {
     /// exclusive caches together; None for other nodes and before any
     /// lookup.
     pub hit_ratio: Option<f64>,
+    /// A database's mean replication lag from the warm-up on, ms (None for
+    /// other nodes and before any write was applied).
+    pub replication_lag_ms: Option<f64>,
 }
 
 impl Simulation {
@@ -446,6 +449,10 @@ impl Simulation {
                     queued,
                     down: up.iter().filter(|u| !**u).count() as u32,
                     hit_ratio: cache.and_then(|k| k.hit_ratio()),
+                    replication_lag_ms: match c {
+                        Component::Database(d) => d.mean_lag_ms(),
+                        _ => None,
+                    },
                 }
             })
             .collect();

@@ -19,6 +19,7 @@ test('crash the primary live and see the failover', async () => {
 
   await page.getByTestId('node-db').click();
   assert.match(await page.getByTestId('node-live').innerText(), /of 150 connections busy/);
+  assert.match(await page.getByTestId('node-live').innerText(), /replication lag \d+\.\d ms on average/);
   await page.getByTestId('fail-db-0').click();
   await page.waitForFunction(() => /primary \(instance 0\) crashed/.test(document.querySelector('[data-testid=event-log]').innerText));
   assert.match(await page.getByTestId('node-live').innerText(), /1 instance down/);

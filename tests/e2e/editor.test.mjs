@@ -303,3 +303,45 @@ test('an L7 balancer routes request classes to chosen pools', async () => {
   assert.deepEqual((await lb()).mode, { layer: 'l7', routes: [] });
   assert.deepEqual(problems, []);
 });
+
+test('a new user builds the three-tier reference architecture and runs it', async () => {
+  // Clients → load balancer → 3 service replicas → cache → database with a
+  // replica, from an empty canvas, with the mouse and the inspector only.
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const started = Date.now();
+  await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  assert.equal((await saved(page)).nodes.length, 0, 'the canvas is empty');
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  const spot = (fx) => ({ x: canvas.x + canvas.width * fx, y: canvas.y + canvas.height * 0.4 });
+  const kinds = ['client', 'load_balancer', 'service', 'cache', 'database'];
+  for (const [k, kind] of kinds.entries()) {
+    await drag(page, await centre(page.getByTestId(`palette-${kind}`)), spot(0.1 + 0.2 * k));
+  }
+  const ids = ['clients-1', 'lb-1', 'service-1', 'cache-1', 'db-1'];
+  for (const [from, to] of ids.slice(0, -1).map((id, k) => [id, ids[k + 1]])) {
+    await drag(page, await centre(page.getByTestId(`port-out-${from}`)), await centre(page.getByTestId(`node-${to}`)));
+    assert.equal(await page.getByTestId(`edge-${from}-${to}`).count(), 1, `${from} → ${to}`);
+  }
+  const set = async (node, param, value) => {
+    await page.getByTestId(`node-${node}`).click();
+    await page.getByTestId(`param-${param}`).fill(value);
+    await page.getByTestId(`param-${param}`).press('Enter');
+  };
+  await set('service-1', 'replicas', '3');
+  await set('db-1', 'replicas', '1');
+  const built = await saved(page);
+  assert.equal(built.nodes.find((n) => n.id === 'service-1').params.replicas, 3);
+  assert.equal(built.nodes.find((n) => n.id === 'db-1').params.replicas, 1);
+  console.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s of scripted gestures`);
+
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) > 20);
+  await page.getByTestId('pause').click();
+  assert.match(await page.getByTestId('node-cache-1').textContent(), /hit \d+%/);
+  assert.match(await page.getByTestId('node-db-1').textContent(), /ρ \d+%/);
+  await screenshot(page, 'reference-architecture');
+  assert.deepEqual(problems, []);
+});

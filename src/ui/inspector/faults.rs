@@ -10,7 +10,8 @@ use super::super::run::FaultCommand;
 use super::InspectorProps;
 
 /// What a node is doing now in the run (nothing before a run): busy
-/// workers or cores and ρ, the queue, the cache hit ratio, crashed replicas.
+/// workers or cores and ρ, the queue, the cache hit ratio, the replication
+/// lag, crashed replicas.
 pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     let Some(v) = props.load.get(index) else { return html! {} };
     let slots = match props.scenario.nodes[index].kind {
@@ -28,6 +29,9 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     }
     if let Some(h) = v.hit_ratio {
         parts.push(format!("hit ratio {:.1}% since the warm-up", h * 100.0));
+    }
+    if let Some(lag) = v.replication_lag_ms {
+        parts.push(format!("replication lag {lag:.1} ms on average"));
     }
     match (v.down, &props.scenario.nodes[index].kind) {
         (0, _) => {}
