@@ -155,6 +155,11 @@ impl BalancerSim {
         }
     }
 
+    /// Backends (pool replicas) its health checks hold out of rotation now.
+    pub fn ejected(&self) -> u32 {
+        self.backends.iter().filter(|b| !b.health.healthy).count() as u32
+    }
+
     /// Number of processing cores.
     pub fn cores(&self) -> u32 {
         self.cores

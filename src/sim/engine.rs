@@ -120,6 +120,8 @@ pub struct NodeSnapshot {
     /// A database's mean replication lag from the warm-up on, ms (None for
     /// other nodes and before any write was applied).
     pub replication_lag_ms: Option<f64>,
+    /// A balancer's backends out of rotation (its health checks' verdict).
+    pub ejected: u32,
 }
 
 impl Simulation {
@@ -452,6 +454,10 @@ impl Simulation {
                     replication_lag_ms: match c {
                         Component::Database(d) => d.mean_lag_ms(),
                         _ => None,
+                    },
+                    ejected: match c {
+                        Component::Balancer(b) => b.ejected(),
+                        _ => 0,
                     },
                 }
             })

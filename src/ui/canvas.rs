@@ -318,9 +318,9 @@ fn use_space_key() -> std::rc::Rc<std::cell::RefCell<bool>> {
     held
 }
 
-/// A node's figures while running: ρ, cache hit ratio, then the queue and
-/// crashed replicas (or "down" for a cache) when there are any; None when
-/// it has none to show.
+/// A node's figures while running: ρ, cache hit ratio, then the queue,
+/// backends a balancer ejected and crashed replicas (or "down" for a
+/// cache) when there are any; None when it has none to show.
 fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
     let mut parts = Vec::new();
     if v.capacity > 0 {
@@ -332,6 +332,9 @@ fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
     if v.queued > 0 {
         let what = if matches!(kind, NodeKind::Queue(_)) { "lag" } else { "q" };
         parts.push(format!("{what} {}", compact(v.queued)));
+    }
+    if v.ejected > 0 {
+        parts.push(format!("{} ejected", v.ejected));
     }
     match (v.down, kind) {
         (0, _) => {}

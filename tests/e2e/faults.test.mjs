@@ -26,6 +26,8 @@ test('crash a replica live, see the dip and the detection, recover it', async ()
   await page.getByTestId('run').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=event-log]').innerText.includes('unhealthy'));
   await page.getByTestId('pause').click();
+  // The balancer shows the replica it took out of rotation.
+  assert.match(await page.getByTestId('node-lb').textContent(), /1 ejected/);
   const availability = await number(page, 'metric-availability');
   assert.ok(availability < 99, `availability dipped: ${availability}%`);
   const log = await page.getByTestId('event-log').innerText();

@@ -30,6 +30,9 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     if let Some(h) = v.hit_ratio {
         parts.push(format!("hit ratio {:.1}% since the warm-up", h * 100.0));
     }
+    if v.ejected > 0 {
+        parts.push(format!("{} out of rotation (health checks)", plural(v.ejected, "backend")));
+    }
     if let Some(lag) = v.replication_lag_ms {
         parts.push(format!("replication lag {lag:.1} ms on average"));
     }
