@@ -161,6 +161,21 @@ impl NodeKind {
         }
     }
 
+    /// How many parts of a node of this kind crash one by one (a fault's
+    /// `replica` 0 to n − 1): pool replicas, database instances, partition
+    /// leaders, queue consumers; a cache or CDN edge is one part. None for
+    /// kinds that do not crash (clients, balancers, DNS).
+    pub fn crash_parts(&self) -> Option<u32> {
+        match self {
+            NodeKind::Service(p) => Some(p.replicas),
+            NodeKind::Cache(_) | NodeKind::Cdn(_) => Some(1),
+            NodeKind::Database(p) => Some(p.replicas + 1),
+            NodeKind::PartitionedStore(p) => Some(p.partitions),
+            NodeKind::Queue(p) => Some(p.consumers),
+            NodeKind::Client(_) | NodeKind::LoadBalancer(_) | NodeKind::Dns(_) => None,
+        }
+    }
+
     /// The palette entry of this kind.
     pub fn info(&self) -> &'static KindInfo {
         match self {

@@ -230,18 +230,11 @@ impl Scenario {
     /// or a queue (the broker, or one consumer of its group).
     pub fn fault_target_problem(&self, node: &NodeId, replica: Option<u32>) -> Option<String> {
         let Some(n) = self.node(node) else { return Some(format!("node `{node}` does not exist")) };
-        let replicas = match &n.kind {
-            NodeKind::Service(p) => p.replicas,
-            NodeKind::Cache(_) | NodeKind::Cdn(_) => 1,
-            NodeKind::Database(p) => p.replicas + 1,
-            NodeKind::Queue(p) => p.consumers,
-            NodeKind::PartitionedStore(p) => p.partitions,
-            other => {
-                return Some(format!(
-                    "`{node}` is a {}: crash faults apply to service pools, caches, databases, partitioned stores and queues",
-                    other.info().title.to_lowercase()
-                ))
-            }
+        let Some(replicas) = n.kind.crash_parts() else {
+            return Some(format!(
+                "`{node}` is a {}: crash faults apply to service pools, caches, databases, partitioned stores and queues",
+                n.kind.info().title.to_lowercase()
+            ));
         };
         match replica {
             Some(r) if r >= replicas => Some(format!("`{node}` has replicas 0 to {}", replicas - 1)),

@@ -210,15 +210,10 @@ impl Simulation {
         let up = scenario
             .nodes
             .iter()
-            .map(|n| match &n.kind {
-                NodeKind::Service(p) => vec![true; p.replicas as usize],
-                NodeKind::Cache(_) | NodeKind::Cdn(_) => vec![true],
-                NodeKind::Database(p) => vec![true; p.replicas as usize + 1],
-                // The consumers, then the broker.
-                NodeKind::Queue(p) => vec![true; p.consumers as usize + 1],
-                // Each partition's leader.
-                NodeKind::PartitionedStore(p) => vec![true; p.partitions as usize],
-                _ => Vec::new(),
+            .map(|n| {
+                // A queue's board has its broker after its consumers.
+                let broker = usize::from(matches!(n.kind, NodeKind::Queue(_)));
+                n.kind.crash_parts().map_or(Vec::new(), |parts| vec![true; parts as usize + broker])
             })
             .collect();
         let mut ctx = Ctx {

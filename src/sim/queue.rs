@@ -280,15 +280,17 @@ impl QueueSim {
         }
     }
 
-    /// The consumer processing message request `req`, if any.
-    fn consumer_of(&self, req: ReqId) -> Option<usize> {
-        self.consumers.iter().position(|c| c.processing.is_some_and(|h| h.req == req))
+    /// The consumer processing message request `req`, if any: the one its
+    /// `replica` names, if still processing it.
+    fn consumer_of(&self, ctx: &Ctx, req: ReqId) -> Option<usize> {
+        let c = ctx.requests.get(req)?.replica as usize;
+        self.consumers.get(c)?.processing.filter(|h| h.req == req).map(|_| c)
     }
 
     /// Makes the remaining calls of the message request `req`; when none is
     /// left, the message is processed.
     fn advance(&mut self, ctx: &mut Ctx, req: ReqId) {
-        let Some(c) = self.consumer_of(req) else { return };
+        let Some(c) = self.consumer_of(ctx, req) else { return };
         let Some(request) = ctx.requests.get(req).copied() else { return };
         if !self.calls.advance(ctx, req, &request) {
             self.processed(ctx, c, true);
@@ -498,7 +500,7 @@ impl Behavior for QueueSim {
     /// as processed.
     fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
         let Origin::Call { parent } = child.origin else { return };
-        match (self.p.style, result, self.consumer_of(parent)) {
+        match (self.p.style, result, self.consumer_of(ctx, parent)) {
             (QueueStyle::WorkQueue, Err(_), Some(c)) => self.processed(ctx, c, false),
             _ => self.advance(ctx, parent),
         }

@@ -59,10 +59,10 @@ fn plural(n: u32, noun: &str) -> String {
     }
 }
 
-/// What failure injection offers for a kind: how many parts can crash one
-/// by one and what they are called, the whole-node button, a help text.
+/// What failure injection offers for a kind: what its parts (which crash one
+/// by one, `NodeKind::crash_parts`) are called, the whole-node button, a
+/// help text.
 struct Crashable {
-    parts: u32,
     part: &'static str,
     whole: &'static str,
     help: &'static str,
@@ -70,38 +70,32 @@ struct Crashable {
 
 fn crashable(kind: &NodeKind) -> Option<Crashable> {
     Some(match kind {
-        NodeKind::Service(p) => Crashable {
-            parts: p.replicas,
+        NodeKind::Service(_) => Crashable {
             part: "replica",
             whole: "Crash pool",
             help: "A crash fails the requests a replica holds and refuses new ones until it recovers; balancers stop sending to it once their health checks notice",
         },
         NodeKind::Cdn(_) => Crashable {
-            parts: 1,
             part: "edge",
             whole: "Crash edge",
             help: "A crashed edge loses its objects: requests go to the origin, and it comes back empty (cold)",
         },
         NodeKind::Cache(_) => Crashable {
-            parts: 1,
             part: "cache",
             whole: "Crash cache",
             help: "A crash loses every item: reads fall back to the store behind, and the cache comes back empty (cold)",
         },
-        NodeKind::Database(p) => Crashable {
-            parts: p.replicas + 1,
+        NodeKind::Database(_) => Crashable {
             part: "instance",
             whole: "Crash all",
             help: "Instance 0 is the first primary: crash it and writes fail until a replica is promoted (failover); with async replication the writes still in flight are lost",
         },
-        NodeKind::PartitionedStore(p) => Crashable {
-            parts: p.partitions,
+        NodeKind::PartitionedStore(_) => Crashable {
             part: "partition leader",
             whole: "Crash all leaders",
             help: "A leader crash fails its partition's requests until a follower is elected (or, with no follower left, until it recovers)",
         },
-        NodeKind::Queue(p) => Crashable {
-            parts: p.consumers,
+        NodeKind::Queue(_) => Crashable {
             part: "consumer",
             whole: "Fail broker",
             help: "A broker failure fails publishes until new partition leaders are elected and loses unreplicated messages (unless acks = all); a consumer crash loses or repeats its message and its partitions wait for the rebalance",
@@ -114,15 +108,15 @@ fn crashable(kind: &NodeKind) -> Option<Crashable> {
 /// recover what crashed, now.
 pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
     let node = &props.scenario.nodes[index];
-    let Some(c) = crashable(&node.kind) else { return html! {} };
+    let (Some(c), Some(parts)) = (crashable(&node.kind), node.kind.crash_parts()) else { return html! {} };
     let id = node.id.to_string();
     let down = props.load.get(index).map_or(0, |v| v.down);
     let send = |replica: Option<u32>, up: bool| {
         let (on_fault, node) = (props.on_fault.clone(), id.clone());
         Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { node: node.clone(), replica, up }))
     };
-    let each = (c.parts > 1 || matches!(node.kind, NodeKind::Queue(_))).then(|| {
-        let buttons = (0..c.parts.min(8)).map(|r| {
+    let each = (parts > 1 || matches!(node.kind, NodeKind::Queue(_))).then(|| {
+        let buttons = (0..parts.min(8)).map(|r| {
             html! {
                 <button class="small" data-testid={format!("fail-{id}-{r}")} title={format!("Crash {} {r} now", c.part)}
                         onclick={send(Some(r), false)}>{ format!("#{r}") }</button>
@@ -135,7 +129,7 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
             <span class="field-name">{ "Failure injection" }</span>
             <span class="checks">
                 <button class="small danger" data-testid={format!("fail-{id}")} title="Crash it now"
-                        onclick={send(None, false)} disabled={down > 0 && down >= c.parts}>{ c.whole }</button>
+                        onclick={send(None, false)} disabled={down > 0 && down >= parts}>{ c.whole }</button>
                 <button class="small" data-testid={format!("recover-{id}")} title="Recover what crashed, now"
                         onclick={send(None, true)} disabled={down == 0}>{ "Recover" }</button>
             </span>
