@@ -85,12 +85,12 @@ pub enum Action {
         kind: NodeKind,
     },
     /// Replace an edge's parameters (latency, mode, probability, classes,
-    /// weight); its ends stay.
+    /// weight, caller resilience); its ends stay.
     SetEdge {
         /// Index of the edge in the scenario.
         index: usize,
-        /// The edge with its new parameters.
-        edge: Edge,
+        /// The edge with its new parameters (boxed: an edge is large).
+        edge: Box<Edge>,
     },
     /// Rename a node's label.
     SetLabel {
@@ -303,7 +303,7 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
         }
         Action::SetEdge { index, edge } => {
             let slot = s.edges.get_mut(index).ok_or(EditError::UnknownEdge(index))?;
-            *slot = Edge { from: slot.from.clone(), to: slot.to.clone(), ..edge };
+            *slot = Edge { from: slot.from.clone(), to: slot.to.clone(), ..*edge };
             valid(s.edge_problems(index))
         }
         Action::SetLabel { id, label } => {
@@ -505,10 +505,10 @@ mod tests {
         e.apply(Action::Connect { from: c, to: a }).unwrap();
         let mut edge = e.scenario().edges[0].clone();
         edge.probability = 0.5;
-        e.apply(Action::SetEdge { index: 0, edge: edge.clone() }).unwrap();
+        e.apply(Action::SetEdge { index: 0, edge: Box::new(edge.clone()) }).unwrap();
         assert_eq!(e.scenario().edges[0].probability, 0.5);
         edge.mode = crate::model::CallMode::Async;
-        match e.apply(Action::SetEdge { index: 0, edge }).unwrap_err() {
+        match e.apply(Action::SetEdge { index: 0, edge: Box::new(edge) }).unwrap_err() {
             EditError::Invalid(p) => assert_eq!(p[0].path, "$.edges[0].mode"),
             other => panic!("{other:?}"),
         }

@@ -1,9 +1,10 @@
-//! Edges: who calls whom, how (sync or async), how often, over what latency.
+//! Edges: who calls whom, how (sync or async), how often, over what
+//! latency, and with what caller resilience.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{NodeId, RequestClass};
+use super::{Bulkhead, CircuitBreaker, NodeId, RequestClass, Retry};
 
 /// A call from one node to another. A service makes the calls of its
 /// outgoing edges in their order in [`super::Scenario::edges`], after its
@@ -31,6 +32,20 @@ pub struct Edge {
     /// Weight for weighted round robin at a balancer (≥ 1).
     #[serde(default = "one_u32")]
     pub weight: u32,
+    /// How long the caller waits for the reply of one try, ms; then the
+    /// try fails as timed out (the callee still finishes its work, for
+    /// nobody). No timeout when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<f64>,
+    /// Retries of failed tries (none when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<Retry>,
+    /// A circuit breaker on this call (none when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub circuit_breaker: Option<CircuitBreaker>,
+    /// A bulkhead on this call (none when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bulkhead: Option<Bulkhead>,
 }
 
 fn one() -> f64 {
@@ -52,6 +67,10 @@ impl Edge {
             probability: 1.0,
             classes: Vec::new(),
             weight: 1,
+            timeout_ms: None,
+            retry: None,
+            circuit_breaker: None,
+            bulkhead: None,
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Faults a scenario schedules: a service pool, or one replica of it,
-//! crashes at a time and may recover later. The same faults can be injected
-//! live during a run.
+//! Faults a scenario schedules: a node, or one replica of it, crashes, or a
+//! service pool's replica turns slow or starts answering errors (grey
+//! failures), at a time, and may recover later. The same faults can be
+//! injected live during a run.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -25,14 +26,29 @@ pub struct Fault {
     pub fault: FaultKind,
 }
 
-/// Kinds of fault.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// Kinds of fault: `"crash"`, `{"slow": {"factor": 10}}` or
+/// `{"error_rate": {"share": 0.2}}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
     /// The process crashes: its connections reset, so every request in
     /// service or queued there fails at once, and new requests to it are
     /// refused until it recovers (with empty queues).
     Crash,
+    /// A grey failure (service pools): the replica stays up and passes
+    /// health checks but its service times are multiplied by `factor`
+    /// (a failing disk, a noisy neighbour, GC pauses).
+    Slow {
+        /// Service-time multiplier (> 1 slows down).
+        factor: f64,
+    },
+    /// The replica (service pools) answers a `share` of the requests it
+    /// serves with an error, after its own work and without its downstream
+    /// calls (a bad deploy, an exhausted dependency inside the process).
+    ErrorRate {
+        /// Share of requests failed, 0–1.
+        share: f64,
+    },
 }
 
 /// Load-balancer health checks (active probes of every backend), as AWS

@@ -6,9 +6,9 @@ use petgraph::graph::DiGraph;
 use thiserror::Error;
 
 use super::{
-    Arrivals, CacheParams, CallMode, CdnParams, ClientParams, DatabaseParams, DnsParams, HealthCheck, KeyDistribution,
-    LbMode, LoadBalancerParams, NodeId, NodeKind, PartitionedParams, QueueParams, RateProfile, Replication, Scenario,
-    ServiceParams, ServiceTime, FORMAT_VERSION,
+    Arrivals, CacheParams, CallMode, CdnParams, ClientParams, DatabaseParams, DnsParams, FaultKind, HealthCheck,
+    KeyDistribution, LbMode, LoadBalancerParams, NodeId, NodeKind, PartitionedParams, QueueParams, RateProfile,
+    Replication, Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
 };
 
 /// One thing wrong with a scenario.
@@ -217,9 +217,38 @@ impl Scenario {
             if let Some(for_s) = f.for_s {
                 c.range(&format!("{path}.for_s"), for_s, f64::MIN_POSITIVE, MAX_DURATION_S);
             }
-            if let Some(reason) = self.fault_target_problem(&f.node, f.replica) {
-                c.fail(format!("{path}.node"), reason);
+            let mut inner = Checker::default();
+            self.check_fault(&mut inner, &path, &f.node, f.replica, f.fault);
+            c.problems.extend(inner.problems);
+        }
+    }
+
+    /// Every reason why `fault` cannot hit `node` (or its `replica`), as
+    /// sentences: the same checks as a scheduled fault's, for a fault
+    /// injected live.
+    pub fn fault_problems(&self, node: &NodeId, replica: Option<u32>, fault: FaultKind) -> Vec<String> {
+        let mut c = Checker::default();
+        self.check_fault(&mut c, "fault", node, replica, fault);
+        c.problems.into_iter().map(|p| p.message).collect()
+    }
+
+    fn check_fault(&self, c: &mut Checker, path: &str, node: &NodeId, replica: Option<u32>, fault: FaultKind) {
+        if let Some(reason) = self.fault_target_problem(node, replica) {
+            c.fail(format!("{path}.node"), reason);
+        }
+        let grey = match fault {
+            FaultKind::Crash => return,
+            FaultKind::Slow { factor } => {
+                c.range(&format!("{path}.fault.slow.factor"), factor, f64::MIN_POSITIVE, 1_000.0);
+                "slow"
             }
+            FaultKind::ErrorRate { share } => {
+                c.range(&format!("{path}.fault.error_rate.share"), share, 0.0, 1.0);
+                "error_rate"
+            }
+        };
+        if self.node(node).is_some_and(|n| !matches!(n.kind, NodeKind::Service(_))) {
+            c.fail(format!("{path}.fault"), format!("`{node}`: {grey} faults apply to service pools"));
         }
     }
 
@@ -322,6 +351,46 @@ fn check_edge_params(c: &mut Checker, path: &str, e: &super::Edge) {
     }
     if e.weight == 0 {
         c.fail(format!("{path}.weight"), "must be at least 1");
+    }
+    check_resilience(c, path, e);
+}
+
+/// The caller resilience of an edge: timeouts, retries, breaker, bulkhead.
+fn check_resilience(c: &mut Checker, path: &str, e: &super::Edge) {
+    let guarded = e.timeout_ms.is_some() || e.retry.is_some() || e.circuit_breaker.is_some() || e.bulkhead.is_some();
+    if guarded && e.mode == CallMode::Async {
+        c.fail(path, "timeouts, retries, circuit breakers and bulkheads need a sync call (an async call has no reply)");
+    }
+    if let Some(t) = e.timeout_ms {
+        c.range(&format!("{path}.timeout_ms"), t, f64::MIN_POSITIVE, 3.6e6);
+    }
+    if let Some(r) = &e.retry {
+        let at = format!("{path}.retry");
+        if r.max_retries > 10 {
+            c.fail(format!("{at}.max_retries"), "must be 0 to 10");
+        }
+        c.range(&format!("{at}.base_ms"), r.base_ms, 0.0, 3.6e6);
+        c.range(&format!("{at}.cap_ms"), r.cap_ms, r.base_ms, 3.6e6);
+        if let Some(b) = &r.budget {
+            c.range(&format!("{at}.budget.ratio"), b.ratio, 0.0, 1.0);
+            c.range(&format!("{at}.budget.min_per_s"), b.min_per_s, 0.0, 1e6);
+            c.range(&format!("{at}.budget.ttl_s"), b.ttl_s, 1.0, 3600.0);
+        }
+    }
+    if let Some(b) = &e.circuit_breaker {
+        let at = format!("{path}.circuit_breaker");
+        c.range(&format!("{at}.failure_rate"), b.failure_rate, f64::MIN_POSITIVE, 1.0);
+        c.range(&format!("{at}.window_s"), b.window_s, 1.0, 3600.0);
+        c.range(&format!("{at}.open_s"), b.open_s, f64::MIN_POSITIVE, 3600.0);
+        if b.min_calls == 0 {
+            c.fail(format!("{at}.min_calls"), "must be at least 1");
+        }
+        if b.half_open_calls == 0 {
+            c.fail(format!("{at}.half_open_calls"), "must be at least 1");
+        }
+    }
+    if e.bulkhead.is_some_and(|b| b.max_concurrent == 0) {
+        c.fail(format!("{path}.bulkhead.max_concurrent"), "must be at least 1");
     }
 }
 

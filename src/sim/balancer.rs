@@ -347,6 +347,27 @@ impl Behavior for BalancerSim {
         }
     }
 
+    fn resend(&mut self, ctx: &mut Ctx, req: ReqId) {
+        // A retry goes to the backend the algorithm picks now (the failed
+        // one's outstanding count drops), as Envoy's retries do.
+        if let Some(mut r) = ctx.requests.get(req).copied() {
+            if let Some(old) = self.backend_of(&r) {
+                self.backends[old].outstanding -= 1;
+            }
+            if let Some(b) = self.choose(&r) {
+                let backend = &self.backends[b as usize];
+                (r.edge, r.replica, r.at) = (backend.edge, backend.replica, ctx.links[backend.edge as usize].to);
+            }
+            if let Some(b) = self.backend_of(&r) {
+                self.backends[b].outstanding += 1;
+            }
+            if let Some(slot) = ctx.requests.get_mut(req) {
+                *slot = r;
+            }
+        }
+        ctx.send(req);
+    }
+
     fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
         let Origin::Call { parent } = child.origin else { return };
         if let Some(b) = self.backend_of(&child) {

@@ -134,6 +134,8 @@ impl ClientSim {
             arrived: now,
             next_call: 0,
             abandoned: false,
+            attempt: 0,
+            waited_ms: 0.0,
         };
         ctx.metrics.offered(now);
         self.stats.arrive(now);
@@ -204,6 +206,13 @@ impl Behavior for ClientSim {
 
     fn on_deliver(&mut self, _ctx: &mut Ctx, _req: ReqId) {}
 
+    fn retried(&mut self, old: ReqId, new: ReqId) {
+        // The retry carries the request's deadline on.
+        if let Some(entry) = self.deadlines.iter_mut().rev().find(|(_, id)| *id == old) {
+            entry.1 = new;
+        }
+    }
+
     fn on_reply(&mut self, ctx: &mut Ctx, root: Request, result: CallResult) {
         if root.abandoned {
             return;
@@ -211,8 +220,9 @@ impl Behavior for ClientSim {
         let now = ctx.now();
         let outcome = match result {
             Ok(()) => Outcome::Completed,
-            Err(Failure::Rejected) => Outcome::Rejected,
+            Err(Failure::Rejected | Failure::Refused) => Outcome::Rejected,
             Err(Failure::Error) => Outcome::Failed,
+            Err(Failure::Timeout) => Outcome::TimedOut,
         };
         ctx.metrics.ended(root.born, now, outcome);
         self.stats.depart(root.born, now);

@@ -2,7 +2,9 @@
 //! through.
 
 use crate::metrics::ClientMetrics;
+use crate::model::FaultKind;
 
+use super::guard::{BreakerState, Transition};
 use super::network::Link;
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request, Requests};
@@ -15,6 +17,11 @@ pub enum Failure {
     Rejected,
     /// An error reply.
     Error,
+    /// No reply within the caller's timeout.
+    Timeout,
+    /// Not sent: the caller's own circuit breaker is open or its bulkhead
+    /// is full (failing fast).
+    Refused,
 }
 
 /// The result a reply carries.
@@ -83,15 +90,22 @@ pub enum Event {
     Done(ReqId),
     /// A reply reaches the request's caller.
     Reply(ReqId, CallResult),
-    /// A node (or one replica of it, unless [`ANY_REPLICA`]) crashes
-    /// (`up` false) or recovers (`up` true).
+    /// The caller's timeout of a try (the request) ran out.
+    Timeout(ReqId),
+    /// A retry's backoff ended: the caller sends it (the request is the
+    /// new try).
+    Retry(ReqId),
+    /// A fault starts (`on`) or ends at a node, or at one replica of it
+    /// (unless [`ANY_REPLICA`]).
     Fault {
         /// Node index.
         node: u32,
         /// Replica, or [`ANY_REPLICA`] for all.
         replica: u32,
-        /// Recovers rather than crashes.
-        up: bool,
+        /// Which fault: its index in [`Ctx::faults`].
+        fault: u32,
+        /// Starts rather than ends.
+        on: bool,
     },
 }
 
@@ -126,6 +140,29 @@ pub struct Ctx {
     pub up: Vec<Vec<bool>>,
     /// What happened to nodes, in time order.
     pub log: Vec<Logged>,
+    /// The kinds of the faults scheduled or injected so far (events refer
+    /// to them by index, to stay small).
+    pub faults: Vec<FaultKind>,
+}
+
+/// A grey failure's effect on a replica (the healthy values when it ends).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Grey {
+    /// Service times are multiplied by this (1: healthy).
+    Slowdown(f64),
+    /// This share of requests fails (0: healthy).
+    Errors(f64),
+}
+
+impl Grey {
+    /// The effect of `fault` starting (`on`) or ending; None for a crash.
+    pub fn of(fault: FaultKind, on: bool) -> Option<Grey> {
+        match fault {
+            FaultKind::Crash => None,
+            FaultKind::Slow { factor } => Some(Grey::Slowdown(if on { factor } else { 1.0 })),
+            FaultKind::ErrorRate { share } => Some(Grey::Errors(if on { share } else { 0.0 })),
+        }
+    }
 }
 
 /// Sentinel replica: "any replica of the pool".
@@ -152,22 +189,75 @@ impl Ctx {
     /// key, session and deadline it inherits), to `replica` of the callee
     /// (or [`ANY_REPLICA`]). Returns the child's id.
     pub fn call(&mut self, template: &Request, origin: Origin, edge: u32, replica: u32) -> ReqId {
-        let link = &mut self.links[edge as usize];
-        let arrive = self.queue.now().after(link.latency());
+        let link = &self.links[edge as usize];
         let child = Request {
             origin,
             caller: link.from,
             edge,
             at: link.to,
             replica,
-            arrived: arrive,
             next_call: 0,
             abandoned: false,
+            attempt: 0,
+            waited_ms: 0.0,
             ..*template
         };
         let id = self.requests.insert(child);
-        self.queue.schedule(arrive, Event::Deliver(id));
+        self.send(id);
         id
+    }
+
+    /// Sends the try `req` (a new call, or a retry) over its link, if the
+    /// link's guard lets it go: then it arrives after the link's latency and
+    /// its timeout (if any) starts; else it fails at once as refused.
+    pub fn send(&mut self, req: ReqId) {
+        let now = self.queue.now();
+        let Some(r) = self.requests.get(req).copied() else { return };
+        let link = &mut self.links[r.edge as usize];
+        if r.origin != Origin::Detached {
+            if let Some(guard) = link.guard.as_mut() {
+                let (admitted, change) = guard.admit(now, r.attempt);
+                if let Some(change) = change {
+                    self.log_breaker(r.caller, r.edge, change);
+                }
+                match admitted {
+                    Ok(Some(deadline)) => self.queue.schedule(deadline, Event::Timeout(req)),
+                    Ok(None) => {}
+                    Err(refused) => {
+                        self.queue.schedule(now, Event::Reply(req, Err(refused)));
+                        return;
+                    }
+                }
+            }
+        }
+        let link = &mut self.links[r.edge as usize];
+        let arrive = now.after(link.latency());
+        if let Some(r) = self.requests.get_mut(req) {
+            r.arrived = arrive;
+        }
+        self.queue.schedule(arrive, Event::Deliver(req));
+    }
+
+    /// Records a change of the breaker on link `edge` of `caller`.
+    pub fn log_breaker(&mut self, caller: u32, edge: u32, change: Transition) {
+        let callee = self.links[edge as usize].to_name.clone();
+        let detail = match change.to {
+            BreakerState::Open => format!(
+                "circuit breaker on calls to `{callee}` opened: {} of {} calls failed",
+                change.failed, change.calls
+            ),
+            BreakerState::HalfOpen => format!("circuit breaker on calls to `{callee}` is half-open: probing"),
+            BreakerState::Closed => format!(
+                "circuit breaker on calls to `{callee}` closed: {} of {} probes failed",
+                change.failed, change.calls
+            ),
+        };
+        let what = match change.to {
+            BreakerState::Open => "breaker_open",
+            BreakerState::HalfOpen => "breaker_half_open",
+            BreakerState::Closed => "breaker_closed",
+        };
+        self.log(caller, what, detail);
     }
 
     /// Sends the reply of `req` back over its link. A fire-and-forget call
@@ -213,6 +303,20 @@ pub trait Behavior {
     /// (already removed from the slab); its `origin` names the waiting
     /// request, or it is a client's own request.
     fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult);
+
+    /// A failed call of this component is retried: `new` replaces `old` (the
+    /// failed try, gone) and will be sent when its backoff ends.
+    fn retried(&mut self, _old: ReqId, _new: ReqId) {}
+
+    /// Sends the retry `req` of a call of this component, its backoff over.
+    /// By default to the same callee (and replica, if one was chosen).
+    fn resend(&mut self, ctx: &mut Ctx, req: ReqId) {
+        ctx.send(req);
+    }
+
+    /// A grey failure starts or ends at `replica` of this node
+    /// ([`ANY_REPLICA`]: all of them).
+    fn on_grey(&mut self, _ctx: &mut Ctx, _replica: u32, _grey: Grey) {}
 
     /// Crash (`up` false) or recover `replica` of this node
     /// ([`ANY_REPLICA`]: all of them): a scheduled or live fault.

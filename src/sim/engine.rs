@@ -4,20 +4,22 @@
 use std::collections::BTreeMap;
 
 use crate::metrics::{ClientMetrics, Counts};
-use crate::model::{Arrivals, NodeKind, Scenario, Settings, Slo, ValidationError};
+use crate::model::{Arrivals, FaultKind, NodeKind, Scenario, Settings, Slo, ValidationError};
 
 use super::balancer::{BalancerSim, Pool};
 use super::cache::{CacheSim, Tier};
 use super::client::ClientSim;
-use super::component::{Behavior, Ctx, Event, ANY_REPLICA};
+use super::component::{Behavior, CallResult, Ctx, Event, Failure, Grey, ANY_REPLICA};
 use super::database::DatabaseSim;
 use super::dns::{DnsSim, Endpoint, Geography, Place};
+use super::guard::BreakerState;
 use super::network::Link;
 use super::partitioned::PartitionedSim;
 use super::queue::QueueSim;
 use super::report::{EngineStats, Report, RequestReport, TimelineEvent};
-use super::request::{Origin, Request, Requests};
+use super::request::{Origin, ReqId, Request, Requests};
 use super::service::ServiceSim;
+use super::workers::active;
 use super::{EventQueue, SimTime};
 
 /// A component of any kind.
@@ -98,6 +100,19 @@ pub struct Snapshot {
     pub live_requests: usize,
     /// Per node, in scenario order.
     pub nodes: Vec<NodeSnapshot>,
+    /// The circuit breakers on edges, in edge order.
+    pub breakers: Vec<BreakerSnapshot>,
+}
+
+/// The state of the circuit breaker on one edge.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct BreakerSnapshot {
+    /// Caller node id.
+    pub from: String,
+    /// Callee node id.
+    pub to: String,
+    /// Closed, open or half-open.
+    pub state: BreakerState,
 }
 
 /// The instantaneous state of one node.
@@ -223,13 +238,16 @@ impl Simulation {
             metrics: ClientMetrics::new(warmup),
             up,
             log: Vec::new(),
+            faults: Vec::new(),
         };
         for f in &scenario.faults {
             let (node, replica) = (index[f.node.as_str()], f.replica.unwrap_or(ANY_REPLICA));
             let at = SimTime::from_s(f.at_s);
-            ctx.queue.schedule(at, Event::Fault { node, replica, up: false });
+            let fault = ctx.faults.len() as u32;
+            ctx.faults.push(f.fault);
+            ctx.queue.schedule(at, Event::Fault { node, replica, fault, on: true });
             if let Some(for_s) = f.for_s {
-                ctx.queue.schedule(at.after(SimTime::from_s(for_s)), Event::Fault { node, replica, up: true });
+                ctx.queue.schedule(at.after(SimTime::from_s(for_s)), Event::Fault { node, replica, fault, on: false });
             }
         }
         let mut sim = Simulation {
@@ -394,26 +412,84 @@ impl Simulation {
             Event::Reply(req, result) => {
                 if let Some(child) = ctx.requests.remove(req) {
                     if child.origin != Origin::Detached {
-                        self.components[child.caller as usize].behavior().on_reply(ctx, child, result);
+                        self.settle(req, child, result);
                     }
                 }
             }
-            Event::Fault { node, replica, up } => self.components[node as usize].behavior().on_fault(ctx, replica, up),
+            Event::Timeout(req) => {
+                // The callee keeps working on the try, for nobody: its reply
+                // will be dropped.
+                let Some(r) = ctx.requests.get_mut(req).filter(|r| r.origin != Origin::Detached) else { return };
+                let child = *r;
+                r.origin = Origin::Detached;
+                r.abandoned = true;
+                self.settle(req, child, Err(Failure::Timeout));
+            }
+            Event::Retry(req) => {
+                let Some(r) = ctx.requests.get(req).copied() else { return };
+                let waiting = match r.origin {
+                    Origin::Call { parent } => active(ctx, parent).is_some(),
+                    Origin::Client => !r.abandoned,
+                    Origin::Detached => false,
+                };
+                if waiting {
+                    self.components[r.caller as usize].behavior().resend(ctx, req);
+                } else {
+                    ctx.requests.remove(req);
+                }
+            }
+            Event::Fault { node, replica, fault, on } => {
+                let component = self.components[node as usize].behavior();
+                match Grey::of(ctx.faults[fault as usize], on) {
+                    Some(grey) => component.on_grey(ctx, replica, grey),
+                    None => component.on_fault(ctx, replica, !on),
+                }
+            }
         }
     }
 
-    /// Crashes (`up` false) or recovers node `id`, or one `replica` of it,
-    /// now: a fault injected live. It takes effect at once, before the next
-    /// event.
+    /// Try `req` (whose value was `child`, now out of the slab or orphaned)
+    /// ended with `result`: the link's guard counts it and may retry it
+    /// after a backoff; otherwise the caller gets the result.
+    fn settle(&mut self, req: ReqId, child: Request, result: CallResult) {
+        let ctx = &mut self.ctx;
+        let now = ctx.now();
+        if let Some(guard) = ctx.links[child.edge as usize].guard.as_mut() {
+            let change = if result == Err(Failure::Refused) { None } else { guard.settle(now, result) };
+            let wait = match result {
+                Err(failure) if !child.abandoned => guard.retry_wait_ms(now, child.attempt, failure, child.waited_ms),
+                _ => None,
+            };
+            if let Some(change) = change {
+                ctx.log_breaker(child.caller, child.edge, change);
+            }
+            if let Some(wait_ms) = wait {
+                let next = Request { attempt: child.attempt + 1, waited_ms: wait_ms as f32, ..child };
+                let new = ctx.requests.insert(next);
+                let caller = self.components[child.caller as usize].behavior();
+                caller.retried(req, new);
+                ctx.queue.schedule(now.after(SimTime::from_ms(wait_ms)), Event::Retry(new));
+                return;
+            }
+        }
+        self.components[child.caller as usize].behavior().on_reply(ctx, child, result);
+    }
+
+    /// Starts (`on`) or ends `fault` at node `id`, or at one `replica` of
+    /// it, now: a fault injected live (ending a crash is a recovery). It
+    /// takes effect at once, before the next event.
     ///
-    /// Errors: why the node cannot crash (unknown, not a service pool, no
-    /// such replica).
-    pub fn inject(&mut self, id: &str, replica: Option<u32>, up: bool) -> Result<(), String> {
-        if let Some(problem) = self.scenario.fault_target_problem(&id.into(), replica) {
-            return Err(problem);
+    /// Errors: why the fault cannot hit the node (unknown node, a kind it
+    /// does not apply to, no such replica, a parameter out of range).
+    pub fn inject(&mut self, id: &str, replica: Option<u32>, fault: FaultKind, on: bool) -> Result<(), String> {
+        let problems = self.scenario.fault_problems(&id.into(), replica, fault);
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
         }
         let node = self.ids.iter().position(|n| n == id).unwrap_or_default() as u32;
-        self.dispatch(Event::Fault { node, replica: replica.unwrap_or(ANY_REPLICA), up });
+        let index = self.ctx.faults.len() as u32;
+        self.ctx.faults.push(fault);
+        self.dispatch(Event::Fault { node, replica: replica.unwrap_or(ANY_REPLICA), fault: index, on });
         Ok(())
     }
 
@@ -457,8 +533,17 @@ impl Simulation {
                 }
             })
             .collect();
+        let breakers = self
+            .ctx
+            .links
+            .iter()
+            .filter_map(|l| {
+                let state = l.guard.as_ref()?.breaker_state()?;
+                Some(BreakerSnapshot { from: self.ids[l.from as usize].clone(), to: l.to_name.clone(), state })
+            })
+            .collect();
         let (counts, live_requests) = (self.ctx.metrics.counts, self.ctx.requests.live());
-        Snapshot { time_s: self.now().as_s(), counts, live_requests, nodes }
+        Snapshot { time_s: self.now().as_s(), counts, live_requests, nodes, breakers }
     }
 
     /// Client requests issued after the warm-up still waiting for a reply.
@@ -511,6 +596,15 @@ impl Simulation {
             availability: if c.ended() == 0 { 1.0 } else { c.completed as f64 / c.ended() as f64 },
             latency_ms: self.ctx.metrics.latency.summary(),
             nodes: self.ids.iter().cloned().zip(self.components.iter().map(|c| c.view().report(now))).collect(),
+            edges: self
+                .ctx
+                .links
+                .iter()
+                .filter_map(|l| {
+                    let g = l.guard.as_ref()?;
+                    Some((format!("{}->{}", self.ids[l.from as usize], l.to_name), g.report()))
+                })
+                .collect(),
             events: self.events(),
             digest: String::new(),
             engine: EngineStats { events: self.events, wall_ms: 0.0 },

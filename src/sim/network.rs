@@ -7,6 +7,7 @@
 
 use crate::model::{CallMode, Edge, Jitter, RequestClass, Scenario};
 
+use super::guard::Guard;
 use super::random::{self, Stream};
 use super::SimTime;
 
@@ -26,6 +27,10 @@ pub struct Link {
     base: SimTime,
     jitter: Jitter,
     rng: Stream,
+    /// The callee's id, for the event log.
+    pub to_name: String,
+    /// The caller's resilience on this link (None when it has none).
+    pub guard: Option<Guard>,
 }
 
 impl Link {
@@ -53,6 +58,8 @@ impl Link {
             base: SimTime::from_ms(e.latency.base_ms + extra_ms),
             jitter: e.latency.jitter,
             rng: random::stream(seed, &format!("{}->{}", e.from, e.to), "latency"),
+            to_name: e.to.0.clone(),
+            guard: Guard::new(e, seed),
         }
     }
 

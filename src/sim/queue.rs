@@ -206,6 +206,8 @@ impl QueueSim {
             arrived: now,
             next_call: 0,
             abandoned: false,
+            attempt: 0,
+            waited_ms: 0.0,
         };
         let req = ctx.requests.insert(request);
         self.consumers[c].processing = Some(Held { req, partition: p, taken });

@@ -30,6 +30,10 @@ pub struct Report {
     pub latency_ms: LatencySummary,
     /// Per node, by id.
     pub nodes: BTreeMap<String, NodeReport>,
+    /// Per edge with caller resilience (timeout, retries, breaker,
+    /// bulkhead), by `from->to`; absent when no edge has any.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub edges: BTreeMap<String, EdgeReport>,
     /// Failures, detections, failovers and recoveries, in time order.
     pub events: Vec<TimelineEvent>,
     /// Hex SipHash-1-3 of everything above (not of `engine`): equal digests,
@@ -116,6 +120,31 @@ impl NodeReport {
         self.lists.insert(name, values);
         self
     }
+}
+
+/// What the caller's resilience did on one edge, over the whole run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EdgeReport {
+    /// Calls (first tries) asked for.
+    pub calls: u64,
+    /// Tries sent to the callee (first tries and retries).
+    pub tries: u64,
+    /// Retries asked for (sent, or refused by the breaker or bulkhead).
+    pub retries: u64,
+    /// Tries that timed out.
+    pub timeouts: u64,
+    /// Tries failed at once by the open (or probing) circuit breaker.
+    pub short_circuited: u64,
+    /// Tries failed at once by the full bulkhead.
+    pub bulkhead_full: u64,
+    /// Retries not made for lack of retry budget.
+    pub over_budget: u64,
+    /// Tries per call, tries / calls: the load retries add (1 without).
+    pub retry_amplification: f64,
+    /// Circuit breaker state at the end (`closed`, `open`, `half-open`);
+    /// absent without a breaker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<&'static str>,
 }
 
 /// Something that happened to a node at a time.

@@ -59,9 +59,14 @@ pub struct Request {
     pub arrived: SimTime,
     /// Next outgoing edge (position in the node's call list) to consider.
     pub next_call: u32,
-    /// The client already recorded an outcome (it timed out); the rest of the
-    /// tree still runs to completion but counts for nothing.
+    /// The client already recorded an outcome (it timed out), or the caller
+    /// gave up on this call (its timeout); the rest of the tree still runs
+    /// to completion but counts for nothing.
     pub abandoned: bool,
+    /// Which try of its call this is: 0 for the first, n for retry n.
+    pub attempt: u8,
+    /// The backoff wait before this try, ms (0 for the first try).
+    pub waited_ms: f32,
 }
 
 struct Slot {

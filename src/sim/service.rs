@@ -6,7 +6,8 @@
 //!
 //! A replica can crash: as when a process dies, its connections reset, so
 //! every request it holds (in service or queued) fails at once, and requests
-//! sent to it are refused until it recovers.
+//! sent to it are refused until it recovers. It can also fail grey: stay up
+//! but serve slower, or answer a share of its requests with errors.
 //!
 //! With an exclusive cache, each replica keeps its own: a read whose key it
 //! holds skips the downstream calls; a read that made them fills it, and a
@@ -16,7 +17,7 @@ use crate::metrics::NodeStats;
 use crate::model::{CacheParams, RequestClass, ServiceParams, Usl};
 
 use super::calls::Calls;
-use super::component::{fault_targets, Behavior, CallResult, Ctx, Event, Failure, Timer, ANY_REPLICA};
+use super::component::{fault_targets, Behavior, CallResult, Ctx, Event, Failure, Grey, Timer, ANY_REPLICA};
 use super::keycache::{CacheCounts, KeyCache};
 use super::random::{self, Stream};
 use super::report::NodeReport;
@@ -38,6 +39,8 @@ pub struct ServiceSim {
     caches: Vec<KeyCache>,
     warmup: SimTime,
     replicas: Vec<Workers>,
+    /// Per replica: its grey failure (service-time multiplier, error share).
+    grey: Vec<(f64, f64)>,
     next_replica: usize,
     /// Mean time between failures and to repair of each replica, s (MTBF 0:
     /// no random failures).
@@ -45,6 +48,7 @@ pub struct ServiceSim {
     mttr_s: f64,
     service_rng: Stream,
     failure_rng: Stream,
+    error_rng: Stream,
     /// Counts and time averages.
     pub stats: NodeStats,
 }
@@ -64,11 +68,13 @@ impl ServiceSim {
             caches: p.cache.iter().flat_map(|c| (0..p.replicas).map(|_| KeyCache::new(c, warmup))).collect(),
             warmup,
             replicas: (0..p.replicas).map(|_| Workers::default()).collect(),
+            grey: vec![(1.0, 0.0); p.replicas as usize],
             next_replica: 0,
             mtbf_s: p.mtbf_s,
             mttr_s: p.mttr_s,
             service_rng: random::stream(seed, name, "service"),
             failure_rng: random::stream(seed, name, "failures"),
+            error_rng: random::stream(seed, name, "errors"),
             stats: NodeStats::new(warmup),
         }
     }
@@ -145,7 +151,7 @@ impl ServiceSim {
     /// `req` got a worker of `replica`: draws its service time.
     fn begin(&mut self, ctx: &mut Ctx, req: ReqId, replica: usize) {
         let now = ctx.now();
-        let slowdown = self.usl.map_or(1.0, |u| u.slowdown(self.replicas[replica].busy()));
+        let slowdown = self.usl.map_or(1.0, |u| u.slowdown(self.replicas[replica].busy())) * self.grey[replica].0;
         self.stats.busy.add(now, 1);
         if let Some(request) = ctx.requests.get(req) {
             self.stats.start(request.arrived, now);
@@ -162,6 +168,11 @@ impl ServiceSim {
     fn advance(&mut self, ctx: &mut Ctx, req: ReqId) {
         let Some(request) = active(ctx, req) else { return };
         let now = ctx.now();
+        let errors = self.grey[request.replica as usize].1;
+        if request.next_call == 0 && errors > 0.0 && random::unit(&mut self.error_rng) < errors {
+            self.finish(ctx, req, Err(Failure::Error));
+            return;
+        }
         let cache = self.caches.get_mut(request.replica as usize);
         if let Some(cache) = cache.filter(|_| request.next_call == 0 && request.class == RequestClass::Read) {
             if cache.lookup(request.key, now) {
@@ -302,6 +313,22 @@ impl Behavior for ServiceSim {
         match result {
             Ok(()) => self.advance(ctx, parent),
             Err(failure) => self.finish(ctx, parent, Err(failure)),
+        }
+    }
+
+    fn on_grey(&mut self, ctx: &mut Ctx, replica: u32, grey: Grey) {
+        for r in fault_targets(replica, self.replicas.len()) {
+            let (what, detail) = match grey {
+                Grey::Slowdown(factor) => {
+                    self.grey[r].0 = factor;
+                    ("slow", format!("replica {r} serves at {factor}× its service time"))
+                }
+                Grey::Errors(share) => {
+                    self.grey[r].1 = share;
+                    ("errors", format!("replica {r} fails {:.0}% of its requests", share * 100.0))
+                }
+            };
+            ctx.log(self.node, what, detail);
         }
     }
 

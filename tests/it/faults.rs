@@ -90,16 +90,16 @@ fn a_fault_injected_live_equals_the_same_fault_scheduled() {
     let scheduled = run(&behind_balancer(vec![crash("api", Some(2), 10.3, 20.0)]), 9);
     let mut sim = Simulation::new(&behind_balancer(Vec::new()), 9).unwrap();
     sim.run_until(SimTime::from_s(10.3));
-    sim.inject("api", Some(2), false).unwrap();
+    sim.inject("api", Some(2), FaultKind::Crash, true).unwrap();
     sim.run_until(SimTime::from_s(30.3));
-    sim.inject("api", Some(2), true).unwrap();
+    sim.inject("api", Some(2), FaultKind::Crash, false).unwrap();
     sim.run_to_end();
     assert_eq!(sim.report().digest, scheduled.digest);
     assert_eq!(
-        sim.inject("lb", None, false).unwrap_err(),
+        sim.inject("lb", None, FaultKind::Crash, true).unwrap_err(),
         "`lb` is a load balancer: crash faults apply to service pools, caches, databases, partitioned stores and queues"
     );
-    assert_eq!(sim.inject("api", Some(4), false).unwrap_err(), "`api` has replicas 0 to 3");
+    assert_eq!(sim.inject("api", Some(4), FaultKind::Crash, true).unwrap_err(), "`api` has replicas 0 to 3");
 }
 
 #[test]

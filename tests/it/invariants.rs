@@ -2,9 +2,10 @@
 //! determinism, no panic on any valid scenario.
 
 use archsim::model::{
-    Acks, Arrivals, CacheParams, CallMode, DatabaseParams, Delivery, DnsParams, Fault, FaultKind, HashOn,
-    KeyDistribution, LbAlgorithm, LbMode, LoadBalancerParams, NodeKind, PartitionedParams, Partitioning, QueueParams,
-    QueueStyle, RateProfile, Replication, Scenario, ServiceTime,
+    Acks, Arrivals, BackoffJitter, Bulkhead, CacheParams, CallMode, CircuitBreaker, DatabaseParams, Delivery,
+    DnsParams, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LbMode, LoadBalancerParams, NodeKind,
+    PartitionedParams, Partitioning, QueueParams, QueueStyle, RateProfile, Replication, Retry, RetryBudget, Scenario,
+    ServiceTime,
 };
 use archsim::sim::Report;
 use proptest::prelude::*;
@@ -92,6 +93,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
         (10.0f64..3000.0, 1.0f64..500.0, any::<bool>(), 0usize..3),
         (0u32..30, 0.0f64..2.0),
         (0usize..7, 1u64..300, 0.0f64..2.0),
+        (0usize..5, 0.0f64..1.0),
     )
         .prop_map(
             |(
@@ -100,6 +102,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                 (rate, timeout, async_hop, dist),
                 (users, s),
                 (caching, capacity_items, ttl_s),
+                (guarding, share),
             )| {
                 let cache = CacheParams { capacity_items, ttl_s, ..CacheParams::default() };
                 let arrivals = if closed {
@@ -249,6 +252,33 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                         for_s: Some(1.0),
                         fault: FaultKind::Crash,
                     });
+                }
+                // Caller resilience on every sync call but the client's, and
+                // a grey failure of the first pool.
+                let jitter =
+                    [BackoffJitter::None, BackoffJitter::Full, BackoffJitter::Equal, BackoffJitter::Decorrelated];
+                for e in edges.iter_mut().skip(1).filter(|e| e.mode == CallMode::Sync && guarding > 0) {
+                    e.timeout_ms = Some(mean_ms * (0.5 + share * 3.0));
+                    e.retry = (guarding != 2).then(|| Retry {
+                        max_retries: 1 + users % 3,
+                        jitter: jitter[dist],
+                        budget: (guarding == 3).then(RetryBudget::default),
+                        ..Retry::default()
+                    });
+                    e.circuit_breaker = (guarding >= 2).then_some(CircuitBreaker {
+                        min_calls: 5,
+                        open_s: 0.2,
+                        ..CircuitBreaker::default()
+                    });
+                    e.bulkhead = (guarding == 4).then_some(Bulkhead { max_concurrent: workers });
+                }
+                if guarding > 0 {
+                    let fault = if closed {
+                        FaultKind::Slow { factor: 1.0 + 10.0 * share }
+                    } else {
+                        FaultKind::ErrorRate { share }
+                    };
+                    faults.push(Fault { at_s: 1.0, node: "s0".into(), replica: None, for_s: Some(1.5), fault });
                 }
                 Scenario { faults, ..scenario(nodes, edges, 4.0, 0.5) }
             },

@@ -11,5 +11,6 @@ mod live;
 mod model;
 mod partitioned;
 mod queue;
+mod resilience;
 mod support;
 mod theory;

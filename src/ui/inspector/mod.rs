@@ -215,7 +215,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     let scenario = props.scenario.clone();
     let commit: Commit = Rc::new(move |edit| {
         let edge: Edge = edited(&scenario.edges[index], "", edit)?;
-        checked(&scenario, Action::SetEdge { index, edge })
+        checked(&scenario, Action::SetEdge { index, edge: Box::new(edge) })
     });
     let classes = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
         let name = format!("{class:?}").to_lowercase();
@@ -235,7 +235,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
                 if next.classes.len() == 3 {
                     next.classes.clear();
                 }
-                on_msg.emit(Msg::Apply(Action::SetEdge { index, edge: next }));
+                on_msg.emit(Msg::Apply(Action::SetEdge { index, edge: Box::new(next) }));
             })
         };
         let checked = edge.classes.is_empty() || edge.classes.contains(&class);

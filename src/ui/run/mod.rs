@@ -248,7 +248,11 @@ pub fn use_run(scenario: Shared) -> RunControl {
             if !ensure() {
                 return;
             }
-            let injected = stepper.live.borrow_mut().as_mut().map(|l| l.sim.inject(&f.node, f.replica, f.up));
+            let injected = stepper
+                .live
+                .borrow_mut()
+                .as_mut()
+                .map(|l| l.sim.inject(&f.node, f.replica, crate::model::FaultKind::Crash, !f.up));
             if let Some(Err(e)) = injected {
                 notice.set(Some(format!("Not injected: {e}")));
                 return;

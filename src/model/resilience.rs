@@ -1,0 +1,142 @@
+//! Caller resilience on an edge: timeouts, retries with backoff and
+//! jitter, a retry budget, a circuit breaker and a bulkhead. They apply to
+//! synchronous calls (a fire-and-forget call has no reply to judge).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Retries of a failed or timed-out call, after a backoff.
+///
+/// A call is retried when it fails (error, rejection or the edge's
+/// timeout) and fewer than `max_retries` retries were made; a call refused
+/// by the caller's own circuit breaker or bulkhead is not retried. With a
+/// failure probability f per try and R retries, the callee sees
+/// (1 − f^(R+1)) / (1 − f) tries per call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Retry {
+    /// Retries after the first try (R).
+    pub max_retries: u32,
+    /// How the wait before a retry grows.
+    pub backoff: Backoff,
+    /// Base wait, ms (the constant wait, or the first exponential one).
+    pub base_ms: f64,
+    /// Cap of an exponential wait, ms.
+    pub cap_ms: f64,
+    /// Randomisation of the wait.
+    pub jitter: BackoffJitter,
+    /// Optional retry budget (off when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<RetryBudget>,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            max_retries: 2,
+            backoff: Backoff::Exponential,
+            base_ms: 50.0,
+            cap_ms: 1000.0,
+            jitter: BackoffJitter::Full,
+            budget: None,
+        }
+    }
+}
+
+/// How the wait before retry n (n = 1, 2, …) grows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Backoff {
+    /// Retry at once.
+    None,
+    /// Always `base_ms`.
+    Constant,
+    /// min(`cap_ms`, `base_ms` · 2^(n−1)).
+    #[default]
+    Exponential,
+}
+
+/// Jitter of a backoff wait w, after M. Brooker, "Exponential Backoff And
+/// Jitter", AWS Architecture Blog, 2015.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BackoffJitter {
+    /// Exactly w.
+    None,
+    /// Uniform on [0, w].
+    #[default]
+    Full,
+    /// w/2 + uniform on [0, w/2].
+    Equal,
+    /// min(`cap_ms`, uniform on [`base_ms`, 3 × the previous wait]),
+    /// starting from `base_ms` (ignores `backoff`).
+    Decorrelated,
+}
+
+/// A retry budget as in Finagle and Linkerd: over the last `ttl_s`, retries
+/// may be at most `ratio` of the calls plus `min_per_s` per second. A retry
+/// over budget is not made (the failure goes to the caller).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetryBudget {
+    /// Retries allowed per call, 0–1 (0.2: 20% extra load at most).
+    pub ratio: f64,
+    /// Retries always allowed per second, regardless of the ratio.
+    pub min_per_s: f64,
+    /// Window the calls and retries are counted over, s.
+    pub ttl_s: f64,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        RetryBudget { ratio: 0.2, min_per_s: 10.0, ttl_s: 10.0 }
+    }
+}
+
+/// A circuit breaker (M. Nygard, *Release It!*, 2nd ed., 2018, ch. 5;
+/// states and parameters as in resilience4j's time-based window).
+///
+/// Closed: calls go through and their outcomes are counted over the last
+/// `window_s`; when at least `min_calls` were made there and the share of
+/// failures (errors, rejections, timeouts) reaches `failure_rate`, it
+/// opens. Open: calls fail at once without reaching the callee, for
+/// `open_s`. Half-open: the next `half_open_calls` calls go through as
+/// probes, others fail at once; when the probes are in, it closes if their
+/// failure share is below `failure_rate`, else opens again.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CircuitBreaker {
+    /// Failure share that opens it, 0–1.
+    pub failure_rate: f64,
+    /// Sliding window, s (counted in 1-s buckets).
+    pub window_s: f64,
+    /// Calls needed in the window before it may open.
+    pub min_calls: u32,
+    /// Time it stays open before probing, s.
+    pub open_s: f64,
+    /// Probe calls let through when half-open.
+    pub half_open_calls: u32,
+}
+
+impl Default for CircuitBreaker {
+    fn default() -> Self {
+        CircuitBreaker { failure_rate: 0.5, window_s: 10.0, min_calls: 20, open_s: 5.0, half_open_calls: 5 }
+    }
+}
+
+/// A bulkhead (M. Nygard, *Release It!*, ch. 5; a semaphore bulkhead as in
+/// Hystrix and resilience4j): at most `max_concurrent` calls of this edge
+/// in flight from the caller; one more fails at once (rejected), so a slow
+/// dependency can hold only that many of the caller's workers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bulkhead {
+    /// Calls in flight at most (≥ 1).
+    pub max_concurrent: u32,
+}
+
+impl Default for Bulkhead {
+    fn default() -> Self {
+        Bulkhead { max_concurrent: 10 }
+    }
+}
