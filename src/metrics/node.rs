@@ -45,7 +45,9 @@ impl NodeStats {
         }
     }
 
-    fn counts(&self, arrived: SimTime) -> bool {
+    /// Whether a request that arrived at `arrived` counts (after the
+    /// warm-up).
+    pub fn counts(&self, arrived: SimTime) -> bool {
         arrived >= self.warmup
     }
 

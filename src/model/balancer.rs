@@ -24,6 +24,9 @@ pub struct LoadBalancerParams {
     pub cores: u32,
     /// Active health checks of the backends.
     pub health_check: HealthCheck,
+    /// A rate limiter on the requests arriving (an API gateway's limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<super::RateLimit>,
 }
 
 impl Default for LoadBalancerParams {
@@ -35,6 +38,7 @@ impl Default for LoadBalancerParams {
             processing_time_ms: 0.05,
             cores: 4,
             health_check: HealthCheck::default(),
+            rate_limit: None,
         }
     }
 }

@@ -29,7 +29,7 @@ pub use fault::{Fault, FaultKind, HealthCheck};
 pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};
 pub use partitioned::{PartitionedParams, Partitioning};
 pub use queue::{Acks, Delivery, Partitioner, QueueParams, QueueStyle};
-pub use resilience::{Backoff, BackoffJitter, Bulkhead, CircuitBreaker, Retry, RetryBudget};
+pub use resilience::{Backoff, BackoffJitter, Bulkhead, CircuitBreaker, LoadShedding, RateLimit, Retry, RetryBudget};
 pub use service::{lognormal_fit, ServiceParams, ServiceTime, Usl, Z99};
 pub use traffic::{Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix};
 pub use validate::{wiring_problem, Problem, ValidationError};

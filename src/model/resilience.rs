@@ -140,3 +140,40 @@ impl Default for Bulkhead {
         Bulkhead { max_concurrent: 10 }
     }
 }
+
+/// A token-bucket rate limiter (as API gateways and Envoy's local rate
+/// limit apply it): tokens accrue at `rate_rps` up to `burst`; a request
+/// takes one, or is rejected (HTTP 429) when none is left. Over a span T it
+/// admits at most `rate_rps`·T + `burst` requests.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimit {
+    /// Sustained rate, req/s.
+    pub rate_rps: f64,
+    /// Bucket size: requests admitted at once after a quiet spell.
+    pub burst: u32,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit { rate_rps: 100.0, burst: 20 }
+    }
+}
+
+/// Load shedding by queueing delay (after Facebook's controlled-delay
+/// queues, B. Maurer, "Fail at Scale", ACM Queue 13(8), 2015): a request
+/// that waited longer than `max_wait_ms` in the accept queue is rejected
+/// when a worker frees up, without doing its work, so an overloaded pool
+/// spends its workers on requests that can still finish in time.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoadShedding {
+    /// Longest wait in the queue before a request is shed, ms.
+    pub max_wait_ms: f64,
+}
+
+impl Default for LoadShedding {
+    fn default() -> Self {
+        LoadShedding { max_wait_ms: 100.0 }
+    }
+}

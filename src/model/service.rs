@@ -34,6 +34,12 @@ pub struct ServiceParams {
     /// pool's downstream calls: a read it can answer makes no calls.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache: Option<super::CacheParams>,
+    /// A rate limiter in front of the pool (all replicas together).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<super::RateLimit>,
+    /// Shedding of requests that waited too long in a replica's queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_shedding: Option<super::LoadShedding>,
 }
 
 impl Default for ServiceParams {
@@ -47,6 +53,8 @@ impl Default for ServiceParams {
             mtbf_s: 0.0,
             mttr_s: 60.0,
             cache: None,
+            rate_limit: None,
+            load_shedding: None,
         }
     }
 }

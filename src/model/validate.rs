@@ -492,6 +492,16 @@ fn check_balancer(c: &mut Checker, path: &str, p: &LoadBalancerParams) {
     }
     c.range(&format!("{path}.processing_time_ms"), p.processing_time_ms, 0.0, 60_000.0);
     check_health(c, &format!("{path}.health_check"), &p.health_check);
+    check_rate_limit(c, path, p.rate_limit.as_ref());
+}
+
+fn check_rate_limit(c: &mut Checker, path: &str, limit: Option<&super::RateLimit>) {
+    if let Some(l) = limit {
+        c.range(&format!("{path}.rate_limit.rate_rps"), l.rate_rps, f64::MIN_POSITIVE, 10_000_000.0);
+        if l.burst == 0 {
+            c.fail(format!("{path}.rate_limit.burst"), "must be at least 1");
+        }
+    }
 }
 
 fn check_health(c: &mut Checker, path: &str, h: &HealthCheck) {
@@ -517,6 +527,10 @@ fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
     }
     if let Some(cache) = &p.cache {
         check_cache(c, &format!("{path}.cache"), cache);
+    }
+    check_rate_limit(c, path, p.rate_limit.as_ref());
+    if let Some(s) = &p.load_shedding {
+        c.range(&format!("{path}.load_shedding.max_wait_ms"), s.max_wait_ms, f64::MIN_POSITIVE, 3.6e6);
     }
 }
 

@@ -15,6 +15,7 @@ use crate::model::{HashOn, HealthCheck, LbAlgorithm, LbMode, LoadBalancerParams,
 
 use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer};
 use super::health::{schedule_probes, Verdict};
+use super::limiter::TokenBucket;
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -74,6 +75,10 @@ pub struct BalancerSim {
     outstanding: u32,
     rr: usize,
     rng: Stream,
+    /// Rate limiter on arrivals, and the requests it refused after the
+    /// warm-up.
+    limiter: Option<TokenBucket>,
+    rate_limited: u64,
     /// Counts and time averages (busy = cores in use).
     pub stats: NodeStats,
 }
@@ -151,6 +156,8 @@ impl BalancerSim {
             outstanding: 0,
             rr: 0,
             rng: random::stream(seed, name, "balance"),
+            limiter: p.rate_limit.as_ref().map(TokenBucket::new),
+            rate_limited: 0,
             stats: NodeStats::new(warmup),
         }
     }
@@ -174,6 +181,7 @@ impl BalancerSim {
         self.max_connections = p.max_connections;
         self.processing = SimTime::from_ms(p.processing_time_ms);
         self.cores = p.cores;
+        self.limiter = TokenBucket::reconfigure(self.limiter.take(), p.rate_limit.as_ref());
         self.start_waiting(ctx);
     }
 
@@ -313,6 +321,12 @@ impl Behavior for BalancerSim {
     fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
         let now = ctx.now();
         self.stats.arrive(now);
+        if self.limiter.as_mut().is_some_and(|l| !l.take(now)) {
+            self.rate_limited += u64::from(self.stats.counts(now));
+            self.stats.drop_request(now, now);
+            ctx.reply(req, Err(Failure::Rejected));
+            return;
+        }
         if self.outstanding >= self.max_connections {
             self.stats.drop_request(now, now);
             ctx.reply(req, Err(Failure::Rejected));
@@ -383,5 +397,6 @@ impl Behavior for BalancerSim {
     fn report(&self, now: SimTime) -> NodeReport {
         NodeReport::from_stats("load_balancer", &self.stats, self.cores, now)
             .with("backends", self.backends.len() as f64)
+            .with_some("rate_limited", self.limiter.as_ref().map(|_| self.rate_limited as f64))
     }
 }

@@ -17,6 +17,7 @@ mod events;
 mod guard;
 mod health;
 mod keycache;
+mod limiter;
 mod network;
 mod partitioned;
 mod queue;

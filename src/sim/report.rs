@@ -115,6 +115,15 @@ impl NodeReport {
         self
     }
 
+    /// Adds a kind-specific figure if there is one (a figure of an optional
+    /// part, present only when the part is).
+    pub fn with_some(self, name: &'static str, value: Option<f64>) -> Self {
+        match value {
+            Some(v) => self.with(name, v),
+            None => self,
+        }
+    }
+
     /// Adds a kind-specific figure per part.
     pub fn with_list(mut self, name: &'static str, values: Vec<f64>) -> Self {
         self.lists.insert(name, values);

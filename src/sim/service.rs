@@ -19,6 +19,7 @@ use crate::model::{CacheParams, RequestClass, ServiceParams, Usl};
 use super::calls::Calls;
 use super::component::{fault_targets, Behavior, CallResult, Ctx, Event, Failure, Grey, Timer, ANY_REPLICA};
 use super::keycache::{CacheCounts, KeyCache};
+use super::limiter::TokenBucket;
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -39,6 +40,14 @@ pub struct ServiceSim {
     caches: Vec<KeyCache>,
     warmup: SimTime,
     replicas: Vec<Workers>,
+    /// Rate limiter in front of the pool.
+    limiter: Option<TokenBucket>,
+    /// Longest queueing delay before a request is shed.
+    shed_after: Option<SimTime>,
+    /// Requests refused by the rate limiter, shed from queues (after the
+    /// warm-up).
+    rate_limited: u64,
+    shed: u64,
     /// Per replica: its grey failure (service-time multiplier, error share).
     grey: Vec<(f64, f64)>,
     next_replica: usize,
@@ -68,6 +77,10 @@ impl ServiceSim {
             caches: p.cache.iter().flat_map(|c| (0..p.replicas).map(|_| KeyCache::new(c, warmup))).collect(),
             warmup,
             replicas: (0..p.replicas).map(|_| Workers::default()).collect(),
+            limiter: p.rate_limit.as_ref().map(TokenBucket::new),
+            shed_after: p.load_shedding.map(|s| SimTime::from_ms(s.max_wait_ms)),
+            rate_limited: 0,
+            shed: 0,
             grey: vec![(1.0, 0.0); p.replicas as usize],
             next_replica: 0,
             mtbf_s: p.mtbf_s,
@@ -106,6 +119,8 @@ impl ServiceSim {
         self.queue_capacity = p.queue_capacity as usize;
         self.sampler = Sampler::new(&p.service_time);
         self.usl = p.usl;
+        self.limiter = TokenBucket::reconfigure(self.limiter.take(), p.rate_limit.as_ref());
+        self.shed_after = p.load_shedding.map(|s| SimTime::from_ms(s.max_wait_ms));
         match &p.cache {
             Some(c) if self.caches.is_empty() => {
                 self.caches = self.replicas.iter().map(|_| KeyCache::new(c, self.warmup)).collect();
@@ -140,10 +155,20 @@ impl ServiceSim {
         ctx.set_timer(self.node, Timer::Failure { replica }, ctx.now().after(after));
     }
 
-    /// Starts queued requests of `replica` while it has free workers.
+    /// Starts queued requests of `replica` while it has free workers;
+    /// with load shedding, those that waited too long are rejected instead.
     fn start_queued(&mut self, ctx: &mut Ctx, replica: usize) {
+        let now = ctx.now();
         while let Some(next) = self.replicas[replica].next_queued(self.workers) {
-            self.stats.queued.add(ctx.now(), -1);
+            self.stats.queued.add(now, -1);
+            let arrived = ctx.requests.get(next).map_or(now, |r| r.arrived);
+            if self.shed_after.is_some_and(|limit| now.since(arrived) > limit) {
+                self.shed += u64::from(self.stats.counts(arrived));
+                self.replicas[replica].release(next);
+                self.stats.drop_request(arrived, now);
+                ctx.reply(next, Err(Failure::Rejected));
+                continue;
+            }
             self.begin(ctx, next, replica);
         }
     }
@@ -270,6 +295,12 @@ impl Behavior for ServiceSim {
     fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
         let now = ctx.now();
         self.stats.arrive(now);
+        if self.limiter.as_mut().is_some_and(|l| !l.take(now)) {
+            self.rate_limited += u64::from(self.stats.counts(now));
+            self.stats.drop_request(now, now);
+            ctx.reply(req, Err(Failure::Rejected));
+            return;
+        }
         let Some(asked) = ctx.requests.get(req).map(|r| r.replica) else { return };
         let (n, up) = (self.replicas.len(), &ctx.up[self.node as usize]);
         let chosen = if asked == ANY_REPLICA || asked as usize >= n {
@@ -345,7 +376,9 @@ impl Behavior for ServiceSim {
     fn report(&self, now: SimTime) -> NodeReport {
         let report = NodeReport::from_stats("service", &self.stats, self.capacity(), now)
             .with("replicas", f64::from(self.replica_count()))
-            .with("p_wait", self.stats.p_wait());
+            .with("p_wait", self.stats.p_wait())
+            .with_some("rate_limited", self.limiter.as_ref().map(|_| self.rate_limited as f64))
+            .with_some("shed", self.shed_after.map(|_| self.shed as f64));
         match self.cache_counts() {
             Some(counts) => counts.report(report, self.caches.iter().map(KeyCache::len).sum()),
             None => report,

@@ -103,6 +103,51 @@ fn a_fault_injected_live_equals_the_same_fault_scheduled() {
 }
 
 #[test]
+fn a_slow_replica_passes_its_health_checks_and_slows_its_share_of_requests() {
+    // A grey failure: replica 1 of 4 serves at 10× its 1 ms for 30 s. The
+    // health checks see it up, so round robin keeps sending it a quarter
+    // of the requests: mean time at the pool (1 + 1 + 1 + 10) / 4 = 3.25 ms
+    // while slow, 1 ms otherwise (no queueing: 50 workers per replica).
+    let slow = Fault {
+        at_s: 15.0,
+        node: "api".into(),
+        replica: Some(1),
+        for_s: Some(30.0),
+        fault: FaultKind::Slow { factor: 10.0 },
+    };
+    let r = run(&behind_balancer(vec![slow]), 5);
+    let what: Vec<&str> = r.events.iter().map(|e| e.what.as_str()).collect();
+    assert_eq!(what, ["slow", "slow"], "no health-check verdicts: {:?}", r.events);
+    let expected = (30.0 * 3.25 + 30.0 * 1.0) / 60.0;
+    let got = r.nodes["api"].mean_response_ms;
+    assert!((got - expected).abs() < 0.01 * expected, "{got} vs {expected}");
+    assert_eq!(r.requests.completed, r.requests.offered - r.requests.in_flight);
+}
+
+#[test]
+fn grey_faults_are_for_service_pools_and_their_parameters_are_checked() {
+    let s = behind_balancer(vec![
+        Fault { at_s: 1.0, node: "lb".into(), replica: None, for_s: None, fault: FaultKind::Slow { factor: 2.0 } },
+        Fault { at_s: 1.0, node: "api".into(), replica: None, for_s: None, fault: FaultKind::ErrorRate { share: 1.5 } },
+    ]);
+    let problems = s.validate().unwrap_err().to_string();
+    for expected in [
+        "$.faults[0].node",
+        "$.faults[0].fault: `lb`: slow faults apply to service pools",
+        "$.faults[1].fault.error_rate.share",
+    ] {
+        assert!(problems.contains(expected), "{expected} in {problems}");
+    }
+    let mut sim = Simulation::new(&behind_balancer(Vec::new()), 1).unwrap();
+    assert!(sim.inject("api", Some(0), FaultKind::ErrorRate { share: -0.1 }, true).is_err());
+    sim.inject("api", Some(0), FaultKind::ErrorRate { share: 1.0 }, true).unwrap();
+    sim.run_until(SimTime::from_s(1.0));
+    // Round robin over 4: a quarter of about 1000 requests fail.
+    let failed = sim.report().requests.failed as f64;
+    assert!((failed - 250.0).abs() < 4.0 * 250f64.sqrt(), "{failed}");
+}
+
+#[test]
 fn faults_on_what_cannot_crash_are_refused_with_their_path() {
     let s = behind_balancer(vec![
         crash("c", None, 1.0, 1.0),

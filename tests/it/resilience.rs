@@ -5,8 +5,8 @@
 //! timeouts with a bulkhead keep a slow dependency from taking every worker.
 
 use archsim::model::{
-    Arrivals, Backoff, BackoffJitter, Bulkhead, CircuitBreaker, Edge, Fault, FaultKind, NodeKind, RateProfile,
-    RequestClass, RequestMix, Retry, RetryBudget, Scenario, ServiceTime,
+    Arrivals, Backoff, BackoffJitter, Bulkhead, CircuitBreaker, Edge, Fault, FaultKind, LoadShedding, NodeKind,
+    RateLimit, RateProfile, RequestClass, RequestMix, Retry, RetryBudget, Scenario, ServiceParams, ServiceTime,
 };
 use archsim::sim::{EdgeReport, SimTime, Simulation};
 
@@ -252,4 +252,55 @@ fn guards_keep_every_request_counted_once() {
     let g = &r.edges["a->b"];
     assert!(g.timeouts > 0 && g.retries > 0 && g.short_circuited + g.bulkhead_full > 0, "{g:?}");
     assert_eq!(g.tries, g.calls + g.retries - g.short_circuited - g.bulkhead_full);
+}
+
+/// `c → a` at `rps` into one replica of `workers` workers of exponential
+/// 10 ms work and a long queue, for 60 s after 10 s of warm-up; `shape`
+/// adjusts the pool.
+fn pool(rps: f64, workers: u32, shape: impl Fn(&mut ServiceParams)) -> archsim::sim::Report {
+    let mut s = scenario(
+        vec![poisson_client("c", rps), service("a", 1, workers, 1_000_000, ServiceTime::Exponential { mean_ms: 10.0 })],
+        vec![call("c", "a")],
+        60.0,
+        10.0,
+    );
+    if let NodeKind::Client(p) = &mut s.nodes[0].kind {
+        p.timeout_ms = 1_000.0;
+    }
+    if let NodeKind::Service(p) = &mut s.nodes[1].kind {
+        shape(p);
+    }
+    run(&s, 6)
+}
+
+#[test]
+fn a_rate_limiter_admits_its_rate_plus_the_burst() {
+    // 1000 req/s offered to a bucket of 300 req/s and 10 tokens: over the
+    // measured 60 s (the bucket empty at their start) it admits at most
+    // 300 × 60 + 1, and at this load nearly that.
+    let limit = RateLimit { rate_rps: 300.0, burst: 10 };
+    let r = pool(1_000.0, 100, |p| p.rate_limit = Some(limit));
+    let a = &r.nodes["a"];
+    let admitted = r.nodes["c"].extra["offered"] - a.extra["rate_limited"];
+    assert!((17_950.0..=18_001.0).contains(&admitted), "{admitted}");
+    // Below the rate, a burst of 10 almost never runs dry (100 req/s).
+    let r = pool(100.0, 100, |p| p.rate_limit = Some(limit));
+    assert!(r.nodes["a"].extra["rate_limited"] < 5.0, "{}", r.nodes["a"].extra["rate_limited"]);
+}
+
+#[test]
+fn load_shedding_keeps_an_overloaded_pool_serving_in_time() {
+    // 1500 req/s into 10 workers of 10 ms (capacity 1000 req/s) with a 1 s
+    // client timeout: the queue grows without end and every request ends
+    // up waiting past its timeout.
+    let flooded = pool(1_500.0, 10, |_| {});
+    assert!(flooded.availability < 0.1, "{}", flooded.availability);
+    // Shedding what waited over 200 ms keeps the workers busy (ρ > 1) on
+    // requests that finish in time: throughput = cμ = 1000 req/s, so
+    // availability = 1000 / 1500.
+    let shedding = pool(1_500.0, 10, |p| p.load_shedding = Some(LoadShedding { max_wait_ms: 200.0 }));
+    eprintln!("load shedding: throughput {} req/s, availability {}", shedding.throughput_rps, shedding.availability);
+    assert!((shedding.throughput_rps / 1_000.0 - 1.0).abs() < 0.02, "{}", shedding.throughput_rps);
+    assert!((shedding.availability / (2.0 / 3.0) - 1.0).abs() < 0.02, "{}", shedding.availability);
+    assert!(shedding.nodes["a"].mean_wait_ms <= 200.0);
 }
