@@ -9,8 +9,10 @@ use super::{
 };
 
 /// A component kind with its parameters. Serialized as
-/// `"kind": "<name>", "params": { … }` inside a node.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// `"kind": "<name>", "params": { … }` inside a node (the `serde`
+/// attribute describes that form to the JSON Schema; the (de)serializers
+/// are written below).
+#[derive(Clone, Debug, PartialEq, JsonSchema)]
 #[serde(tag = "kind", content = "params", rename_all = "snake_case")]
 pub enum NodeKind {
     /// A traffic source: open-loop arrivals or closed-loop users.
@@ -32,6 +34,61 @@ pub enum NodeKind {
     Cdn(CdnParams),
     /// A DNS name routing client sessions to endpoints, with cached answers.
     Dns(DnsParams),
+}
+
+/// A kind on the wire, when written.
+#[derive(Serialize)]
+struct WireOut<'a> {
+    kind: &'a str,
+    params: serde_json::Value,
+}
+
+/// A kind on the wire, when read.
+#[derive(Deserialize)]
+struct WireIn {
+    kind: String,
+    params: serde_json::Value,
+}
+
+/// The (de)serializers of [`NodeKind`] go through its parameters as a JSON
+/// value, so each kind's parameter (de)serializer exists once in the Wasm
+/// build: serde's derived adjacently tagged form made one copy per
+/// (de)serializer in use (about 50 KB).
+macro_rules! wire_kinds {
+    ($($variant:ident => $name:literal),* $(,)?) => {
+        impl Serialize for NodeKind {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let params = match self {
+                    $(NodeKind::$variant(p) => serde_json::to_value(p),)*
+                };
+                let params = params.map_err(serde::ser::Error::custom)?;
+                WireOut { kind: self.info().name, params }.serialize(s)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for NodeKind {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let WireIn { kind, params } = WireIn::deserialize(d)?;
+                let parsed = match kind.as_str() {
+                    $($name => serde_json::from_value(params).map(NodeKind::$variant),)*
+                    other => return Err(serde::de::Error::unknown_variant(other, &[$($name),*])),
+                };
+                parsed.map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+wire_kinds! {
+    Client => "client",
+    LoadBalancer => "load_balancer",
+    Service => "service",
+    Cache => "cache",
+    Database => "database",
+    Queue => "queue",
+    PartitionedStore => "partitioned_store",
+    Cdn => "cdn",
+    Dns => "dns",
 }
 
 /// Palette groups, in the order a request usually meets them.

@@ -245,6 +245,15 @@ impl Scenario {
         serde_json::from_value(value).map_err(|e| ValidationError::Syntax(e.to_string()))
     }
 
+    /// The scenario as compact JSON (what [`Scenario::from_json`] reads).
+    /// It goes through a JSON value, the one form the model serializes to
+    /// in the Wasm build (one serializer per type keeps the page small).
+    ///
+    /// Errors: a value JSON cannot hold (a non-finite number).
+    pub fn to_json(&self) -> Result<String, String> {
+        serde_json::to_value(self).map(|v| v.to_string()).map_err(|e| e.to_string())
+    }
+
     /// An empty scenario of the current format with default settings.
     pub fn empty() -> Scenario {
         Scenario {

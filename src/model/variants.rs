@@ -6,8 +6,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    Acks, Arrivals, CallMode, Delivery, DnsPolicy, Eviction, HashOn, Jitter, KeyDistribution, LbAlgorithm, LbMode,
-    Partitioner, Partitioning, QueueStyle, RatePoint, RateProfile, ReadFrom, Replication, ServiceTime, WritePolicy,
+    Acks, Arrivals, Backoff, BackoffJitter, CallMode, Delivery, DnsPolicy, Eviction, HashOn, Jitter, KeyDistribution,
+    LbAlgorithm, LbMode, Partitioner, Partitioning, QueueStyle, RatePoint, RateProfile, ReadFrom, Replication,
+    ServiceTime, WritePolicy,
 };
 
 /// The tag field naming the variant, and every variant with default
@@ -76,7 +77,9 @@ pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
 /// string) named `field`: `eviction`, `read_from`, `write_policy`,
 /// `partitioner`, `partitioning`, `policy`, `style`, `acks` (a queue's; a database's semi-sync `acks` is a
 /// number, so never a string), `delivery`, `on` (what a
-/// consistent hash hashes) and an edge's `mode`. None for other fields.
+/// consistent hash hashes), an edge's `mode`, and a retry's `backoff` and
+/// `jitter` (a latency's `jitter` is a tagged variant, never a string).
+/// None for other fields.
 pub fn choices(field: &str) -> Option<Vec<String>> {
     fn names<T: Serialize>(items: &[T]) -> Vec<String> {
         items.iter().filter_map(|v| serde_json::to_value(v).ok()?.as_str().map(str::to_owned)).collect()
@@ -93,6 +96,10 @@ pub fn choices(field: &str) -> Option<Vec<String>> {
         "write_policy" => names(&[WritePolicy::Invalidate, WritePolicy::WriteThrough]),
         "on" => names(&[HashOn::Session, HashOn::Key]),
         "mode" => names(&[CallMode::Sync, CallMode::Async]),
+        "backoff" => names(&[Backoff::None, Backoff::Constant, Backoff::Exponential]),
+        "jitter" => {
+            names(&[BackoffJitter::None, BackoffJitter::Full, BackoffJitter::Equal, BackoffJitter::Decorrelated])
+        }
         _ => return None,
     })
 }

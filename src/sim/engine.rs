@@ -137,6 +137,8 @@ pub struct NodeSnapshot {
     pub replication_lag_ms: Option<f64>,
     /// A balancer's backends out of rotation (its health checks' verdict).
     pub ejected: u32,
+    /// A pool's replicas with a grey failure (slow or failing) now.
+    pub degraded: u32,
 }
 
 impl Simulation {
@@ -528,6 +530,10 @@ impl Simulation {
                     },
                     ejected: match c {
                         Component::Balancer(b) => b.ejected(),
+                        _ => 0,
+                    },
+                    degraded: match c {
+                        Component::Service(s) => s.degraded(),
                         _ => 0,
                     },
                 }

@@ -97,6 +97,11 @@ impl ServiceSim {
         self.workers * self.replicas.len() as u32
     }
 
+    /// Replicas with a grey failure (slow or failing) now.
+    pub fn degraded(&self) -> u32 {
+        self.grey.iter().filter(|g| **g != (1.0, 0.0)).count() as u32
+    }
+
     /// Number of replicas.
     pub fn replica_count(&self) -> u32 {
         self.replicas.len() as u32

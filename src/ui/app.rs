@@ -215,7 +215,7 @@ pub fn App() -> Html {
             }
             <Canvas scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
                     zone={store.zone.clone()}
-                    load={run.readouts.nodes.clone()}
+                    load={run.readouts.nodes.clone()} breakers={run.readouts.breakers.clone()}
                     camera={*camera} surface={surface.clone()} on_msg={on_msg.clone()}
                     on_camera={Callback::from({ let camera = camera.clone(); move |c| camera.set(c) })} />
             <Inspector scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}

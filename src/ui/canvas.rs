@@ -10,7 +10,7 @@ use crate::editor::geometry::{edge_curve, in_port, out_port, Camera, NODE_H, NOD
 use crate::editor::gesture::{Effect, Gesture, Modifiers, Pointer};
 use crate::editor::zones;
 use crate::model::{CallMode, Node, NodeId, NodeKind, Point};
-use crate::sim::NodeSnapshot;
+use crate::sim::{BreakerSnapshot, BreakerState, NodeSnapshot};
 
 use super::icons::kind_icon;
 use super::store::{Msg, Shared};
@@ -28,6 +28,8 @@ pub struct CanvasProps {
     pub zone: Option<String>,
     /// Per-node run state, in scenario order (empty before a run).
     pub load: Vec<NodeSnapshot>,
+    /// Circuit breakers' states (empty before a run).
+    pub breakers: Vec<BreakerSnapshot>,
     /// The view.
     pub camera: Camera,
     /// The surface element (the app converts drop points with it).
@@ -192,13 +194,30 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     let by_id: BTreeMap<&NodeId, &Node> = s.nodes.iter().map(|n| (&n.id, n)).collect();
     let edges = s.edges.iter().enumerate().filter_map(|(i, e)| {
         let (a, b) = (out_port(pos(by_id.get(&e.from)?)), in_port(pos(by_id.get(&e.to)?)));
+        let breaker = props.breakers.iter().find(|k| k.from == e.from.0 && k.to == e.to.0).map(|k| k.state);
+        let tripped = match breaker {
+            Some(BreakerState::Open) => Some("breaker-open"),
+            Some(BreakerState::HalfOpen) => Some("breaker-half-open"),
+            _ => None,
+        };
         let class = classes!(
             "edge",
             (props.edge == Some(i)).then_some("selected"),
-            (e.mode == CallMode::Async).then_some("async")
+            (e.mode == CallMode::Async).then_some("async"),
+            tripped
         );
+        // The curve's midpoint is the midpoint of its ends (it is symmetric).
+        let (x, y) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0 - 6.0);
         Some(html! {
-            <path {class} data-testid={format!("edge-{}-{}", e.from, e.to)} d={curve(a, b)} marker-end="url(#arrow)" />
+            <>
+                <path {class} data-testid={format!("edge-{}-{}", e.from, e.to)} d={curve(a, b)} marker-end="url(#arrow)" />
+                if let Some(state) = breaker {
+                    <text class={classes!("breaker-label", tripped)} x={x.to_string()} y={y.to_string()}
+                          data-testid={format!("breaker-{}-{}", e.from, e.to)} data-state={state.name()}>
+                        { format!("breaker {}", state.name()) }
+                    </text>
+                }
+            </>
         })
     });
     let overlay = match &*gesture {
@@ -335,6 +354,9 @@ fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
     }
     if v.ejected > 0 {
         parts.push(format!("{} ejected", v.ejected));
+    }
+    if v.degraded > 0 {
+        parts.push(format!("{} degraded", v.degraded));
     }
     match (v.down, kind) {
         (0, _) => {}

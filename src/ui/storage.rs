@@ -22,7 +22,7 @@ pub fn load() -> Result<Option<Scenario>, String> {
 /// Stores `scenario`. Errors (quota, private mode) come back as a message;
 /// the editor keeps working.
 pub fn save(scenario: &Scenario) -> Result<(), String> {
-    let text = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
+    let text = scenario.to_json()?;
     storage()?
         .set_item(KEY, &text)
         .map_err(|_| "autosave failed (storage full or blocked): your work stays in this tab only".to_owned())

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::model::NodeKind;
+use crate::model::{FaultKind, NodeKind};
 use crate::sim::TimelineEvent;
 
 use super::super::run::FaultCommand;
@@ -32,6 +32,9 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     }
     if v.ejected > 0 {
         parts.push(format!("{} out of rotation (health checks)", plural(v.ejected, "backend")));
+    }
+    if v.degraded > 0 {
+        parts.push(format!("{} slow or failing (grey failure)", plural(v.degraded, "replica")));
     }
     if let Some(lag) = v.replication_lag_ms {
         parts.push(format!("replication lag {lag:.1} ms on average"));
@@ -104,22 +107,33 @@ fn crashable(kind: &NodeKind) -> Option<Crashable> {
     })
 }
 
+/// The grey failures the buttons inject into a whole pool.
+const SLOW: FaultKind = FaultKind::Slow { factor: 10.0 };
+const ERRORS: FaultKind = FaultKind::ErrorRate { share: 0.5 };
+
 /// Crash a node (or one of its parts: replica, instance, consumer) or
-/// recover what crashed, now.
+/// recover what crashed, now; make a pool slow or fail, or heal it.
 pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
     let node = &props.scenario.nodes[index];
     let (Some(c), Some(parts)) = (crashable(&node.kind), node.kind.crash_parts()) else { return html! {} };
     let id = node.id.to_string();
-    let down = props.load.get(index).map_or(0, |v| v.down);
-    let send = |replica: Option<u32>, up: bool| {
+    let (down, degraded) = props.load.get(index).map_or((0, 0), |v| (v.down, v.degraded));
+    let send = |replica: Option<u32>, fault: FaultKind, on: bool| {
         let (on_fault, node) = (props.on_fault.clone(), id.clone());
-        Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { node: node.clone(), replica, up }))
+        Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { node: node.clone(), replica, fault, on }))
+    };
+    let heal = {
+        let (slow, errors) = (send(None, SLOW, false), send(None, ERRORS, false));
+        Callback::from(move |e: MouseEvent| {
+            slow.emit(e.clone());
+            errors.emit(e);
+        })
     };
     let each = (parts > 1 || matches!(node.kind, NodeKind::Queue(_))).then(|| {
         let buttons = (0..parts.min(8)).map(|r| {
             html! {
                 <button class="small" data-testid={format!("fail-{id}-{r}")} title={format!("Crash {} {r} now", c.part)}
-                        onclick={send(Some(r), false)}>{ format!("#{r}") }</button>
+                        onclick={send(Some(r), FaultKind::Crash, true)}>{ format!("#{r}") }</button>
             }
         });
         html! { <span class="checks">{ format!("Crash {} ", c.part) }{ for buttons }</span> }
@@ -129,11 +143,22 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
             <span class="field-name">{ "Failure injection" }</span>
             <span class="checks">
                 <button class="small danger" data-testid={format!("fail-{id}")} title="Crash it now"
-                        onclick={send(None, false)} disabled={down > 0 && down >= parts}>{ c.whole }</button>
+                        onclick={send(None, FaultKind::Crash, true)} disabled={down > 0 && down >= parts}>{ c.whole }</button>
                 <button class="small" data-testid={format!("recover-{id}")} title="Recover what crashed, now"
-                        onclick={send(None, true)} disabled={down == 0}>{ "Recover" }</button>
+                        onclick={send(None, FaultKind::Crash, false)} disabled={down == 0}>{ "Recover" }</button>
             </span>
             { for each }
+            if matches!(node.kind, NodeKind::Service(_)) {
+                <span class="checks">
+                    { "Grey failure " }
+                    <button class="small" data-testid={format!("slow-{id}")} title="Every replica serves 10× slower, still passing health checks"
+                            onclick={send(None, SLOW, true)}>{ "Slow ×10" }</button>
+                    <button class="small" data-testid={format!("errors-{id}")} title="Every replica fails half of its requests"
+                            onclick={send(None, ERRORS, true)}>{ "Errors 50%" }</button>
+                    <button class="small" data-testid={format!("heal-{id}")} title="End the slowness and the errors"
+                            onclick={heal} disabled={degraded == 0}>{ "Heal" }</button>
+                </span>
+            }
             <span class="field-help">{ c.help }</span>
         </div>
     }

@@ -255,7 +255,7 @@ fn help(name: &str) -> &'static str {
         "rps" | "before_rps" | "after_rps" | "from_rps" | "to_rps" | "base_rps" | "peak_rps" | "mean_rps" => {
             "Arrival rate λ of new requests"
         }
-        "timeout_ms" => "Clients give up on a request after this long",
+        "timeout_ms" => "A client gives up on a request, or a caller on one try of a call, after this long",
         "sessions" => "Distinct user sessions (sticky routing hashes these)",
         "keys" => "Distinct keys requests touch",
         "s" => "Zipf exponent: 0 uniform, about 1 for web popularity",
@@ -266,7 +266,7 @@ fn help(name: &str) -> &'static str {
         "processing_time_ms" => "Balancer time per request",
         "cores" => "Requests the balancer processes at once",
         "alpha" => "USL contention α: serialised share of the work",
-        "base_ms" => "Fixed one-way network latency of this call",
+        "base_ms" => "Latency: the fixed one-way part; retry: the constant wait, or the first exponential one",
         "max_ms" => "Upper bound of the uniform jitter",
         "probability" => "Share of requests that make this call",
         "mode" => "sync (wait, holding the worker) or async (fire and forget)",
@@ -285,7 +285,7 @@ fn help(name: &str) -> &'static str {
         "latency_p99_ms" => "SLO: target p99 response time",
         "capacity_items" => "Items the cache holds before it evicts",
         "eviction" => "Which item a full cache evicts: least recently (LRU) or least frequently (LFU) used",
-        "ttl_s" => "Time to live: of a cached item or object from its fill, of a DNS answer in the resolvers; 0: none",
+        "ttl_s" => "Time to live: of a cached item or object from its fill, of a DNS answer in the resolvers (0: none); of a retry budget's counts",
         "policy" => "DNS routing: weighted by the calls' weights, lowest latency, or the client's region first",
         "resolve_ms" => "Time of a DNS resolution, paid when the answer is not cached",
         "write_policy" => "A write deletes the cached copy (invalidate) or stores the new value (write through)",
@@ -312,6 +312,21 @@ fn help(name: &str) -> &'static str {
         "apply_ms" => "Mean time a replica takes to apply one write (one at a time)",
         "detection_s" => "Heartbeat timeout: time before a crashed primary is declared dead",
         "promotion_s" => "Time from the detection to a replica promoted as the primary",
+        "max_retries" => "Tries after the first one, for a failed or timed-out call",
+        "backoff" => "Wait before a retry: none, constant (base) or exponential (base · 2ⁿ⁻¹, capped)",
+        "cap_ms" => "Longest wait before a retry",
+        "jitter" => "Randomises the wait (Brooker): full = uniform up to it, equal = half plus up to half",
+        "ratio" => "Retry budget: retries allowed per call (0.2 = 20% extra load at most)",
+        "min_per_s" => "Retry budget: retries always allowed per second",
+        "failure_rate" => "Share of failed calls in the window that opens the breaker",
+        "window_s" => "Sliding window the breaker judges calls over",
+        "min_calls" => "Calls needed in the window before the breaker may open",
+        "open_s" => "Time the breaker stays open (failing calls at once) before probing",
+        "half_open_calls" => "Probe calls let through when half-open; they decide close or reopen",
+        "max_concurrent" => "Bulkhead: calls in flight at most; one more fails at once",
+        "rate_rps" => "Token bucket: sustained requests per second admitted",
+        "burst" => "Token bucket: requests admitted at once after a quiet spell",
+        "max_wait_ms" => "Requests that waited longer in the queue are shed, not served",
         _ => "",
     }
 }

@@ -12,7 +12,8 @@ use yew::prelude::*;
 
 use crate::editor::{self, Action, EditError};
 use crate::model::{
-    CacheParams, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, RequestClass, Route, Scenario, ServiceParams, Usl,
+    Bulkhead, CacheParams, CircuitBreaker, Edge, LbMode, LoadBalancerParams, LoadShedding, NodeId, NodeKind, RateLimit,
+    RequestClass, Retry, RetryBudget, Route, Scenario, Usl,
 };
 use crate::sim::{NodeSnapshot, TimelineEvent};
 
@@ -107,19 +108,26 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     }
 }
 
-/// For a service pool: switches for its optional parts, an exclusive cache
-/// per replica and the Universal Scalability Law slowdown; their fields
-/// appear in the form when on.
-fn optional_parts(props: &InspectorProps, index: usize) -> Html {
-    let node = &props.scenario.nodes[index];
-    let NodeKind::Service(pool) = &node.kind else { return html! {} };
-    let toggle = |part: &'static str, label: &'static str, on: bool, set: fn(&mut ServiceParams, bool)| {
-        let (on_msg, id, pool) = (props.on_msg.clone(), node.id.clone(), pool.clone());
+/// An optional part of `T`: test id suffix, label, whether it is on, and
+/// how to switch it.
+type Part<T> = (&'static str, &'static str, bool, fn(&mut T, bool));
+
+/// Switches for the optional parts of `value` (their fields appear in the
+/// form when on); ticking one applies `wrap` of the changed value.
+fn switches<T: Clone + 'static>(
+    on_msg: &Callback<Msg>,
+    value: &T,
+    wrap: Rc<dyn Fn(T) -> Action>,
+    parts: &[Part<T>],
+    help: &'static str,
+) -> Html {
+    let boxes = parts.iter().map(|&(part, label, on, set)| {
+        let (on_msg, value, wrap) = (on_msg.clone(), value.clone(), wrap.clone());
         let on_toggle = Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let mut next = pool.clone();
+            let mut next = value.clone();
             set(&mut next, input.checked());
-            on_msg.emit(Msg::Apply(Action::SetParams { id: id.clone(), kind: NodeKind::Service(next) }));
+            on_msg.emit(Msg::Apply(wrap(next)));
         });
         html! {
             <label class="check">
@@ -127,21 +135,81 @@ fn optional_parts(props: &InspectorProps, index: usize) -> Html {
                 { label }
             </label>
         }
-    };
+    });
     html! {
         <div class="field">
             <span class="field-name">{ "Optional" }</span>
-            <span class="checks">
-                { toggle("cache", "exclusive cache per replica", pool.cache.is_some(), |p, on| {
-                    p.cache = on.then(CacheParams::default);
-                }) }
-                { toggle("usl", "USL slowdown", pool.usl.is_some(), |p, on| {
-                    p.usl = on.then_some(Usl { alpha: 0.05, beta: 0.001 });
-                }) }
-            </span>
-            <span class="field-help">{ "An in-process cache in each replica answers the reads it holds without the downstream calls; USL slows service as concurrency rises" }</span>
+            <span class="checks">{ for boxes }</span>
+            <span class="field-help">{ help }</span>
         </div>
     }
+}
+
+/// Switches for the optional parts of a service pool (exclusive cache, USL
+/// slowdown, rate limiter, load shedding) or a balancer (rate limiter).
+fn optional_parts(props: &InspectorProps, index: usize) -> Html {
+    let node = &props.scenario.nodes[index];
+    let id = node.id.clone();
+    match &node.kind {
+        NodeKind::Service(pool) => switches(
+            &props.on_msg,
+            pool,
+            Rc::new(move |p| Action::SetParams { id: id.clone(), kind: NodeKind::Service(p) }),
+            &[
+                ("cache", "exclusive cache per replica", pool.cache.is_some(), |p, on| {
+                    p.cache = on.then(CacheParams::default);
+                }),
+                ("usl", "USL slowdown", pool.usl.is_some(), |p, on| {
+                    p.usl = on.then_some(Usl { alpha: 0.05, beta: 0.001 });
+                }),
+                ("rate-limit", "rate limiter", pool.rate_limit.is_some(), |p, on| {
+                    p.rate_limit = on.then(RateLimit::default);
+                }),
+                ("load-shedding", "load shedding", pool.load_shedding.is_some(), |p, on| {
+                    p.load_shedding = on.then(LoadShedding::default);
+                }),
+            ],
+            "An in-process cache in each replica answers the reads it holds without the downstream calls; USL slows service as concurrency rises; a token bucket rejects requests over its rate; shedding rejects requests that waited too long in the queue",
+        ),
+        NodeKind::LoadBalancer(lb) => switches(
+            &props.on_msg,
+            lb,
+            Rc::new(move |p| Action::SetParams { id: id.clone(), kind: NodeKind::LoadBalancer(p) }),
+            &[("rate-limit", "rate limiter", lb.rate_limit.is_some(), |p, on| {
+                p.rate_limit = on.then(RateLimit::default);
+            })],
+            "A token bucket (an API gateway's limit) rejects requests over its rate with 429",
+        ),
+        _ => html! {},
+    }
+}
+
+/// Switches for the caller's defences on a call: timeout, retries, retry
+/// budget, circuit breaker, bulkhead.
+fn resilience_parts(props: &InspectorProps, index: usize) -> Html {
+    let edge = &props.scenario.edges[index];
+    let mut parts: Vec<Part<Edge>> = vec![
+        ("timeout", "timeout", edge.timeout_ms.is_some(), |e, on| e.timeout_ms = on.then_some(1_000.0)),
+        ("retry", "retries", edge.retry.is_some(), |e, on| e.retry = on.then(Retry::default)),
+    ];
+    if let Some(retry) = &edge.retry {
+        parts.push(("retry-budget", "retry budget", retry.budget.is_some(), |e, on| {
+            if let Some(r) = e.retry.as_mut() {
+                r.budget = on.then(RetryBudget::default);
+            }
+        }));
+    }
+    parts.push(("circuit-breaker", "circuit breaker", edge.circuit_breaker.is_some(), |e, on| {
+        e.circuit_breaker = on.then(CircuitBreaker::default);
+    }));
+    parts.push(("bulkhead", "bulkhead", edge.bulkhead.is_some(), |e, on| e.bulkhead = on.then(Bulkhead::default)));
+    switches(
+        &props.on_msg,
+        edge,
+        Rc::new(move |e| Action::SetEdge { index, edge: Box::new(e) }),
+        &parts,
+        "The caller's defences on this call: give up after a timeout, retry with backoff (within a budget), stop calling a failing dependency (circuit breaker), cap the calls in flight (bulkhead)",
+    )
 }
 
 /// For an L7 balancer: which backend pools serve each request class
@@ -249,6 +317,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     html! {
         <>
             <p class="inspector-kind">{ "Call" }<span class="muted">{ format!(" · {} → {}", edge.from, edge.to) }</span></p>
+            { resilience_parts(props, index) }
             { fields_form(&json, rejected, commit, &props.on_msg) }
             <div class="field">
                 <span class="field-name">{ "Request classes" }</span>

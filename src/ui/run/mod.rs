@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use super::store::Shared;
 use crate::metrics::{Counts, SeriesView};
-use crate::sim::{NodeSnapshot, SimTime, Simulation, TimelineEvent, Update};
+use crate::sim::{BreakerSnapshot, NodeSnapshot, SimTime, Simulation, TimelineEvent, Update};
 
 /// Wall time between steps, ms.
 const TICK_MS: u64 = 50;
@@ -63,6 +63,8 @@ pub struct Readouts {
     pub counts: Counts,
     /// Per-node state now.
     pub nodes: Vec<NodeSnapshot>,
+    /// Circuit breakers' states now.
+    pub breakers: Vec<BreakerSnapshot>,
     /// Per-interval figures for the charts.
     pub series: SeriesView,
     /// Latency CDF after the warm-up as (ms, share ≤), once finished.
@@ -100,6 +102,7 @@ impl Readouts {
             live.events = Rc::new(sim.events());
         }
         let finished = sim.is_finished();
+        let snapshot = sim.snapshot();
         Readouts {
             time_s: now.as_s(),
             duration_s: sim.duration().as_s(),
@@ -107,7 +110,8 @@ impl Readouts {
             p99_ms: w.p99_ms,
             throughput_rps: w.throughput_rps,
             counts: metrics.counts,
-            nodes: sim.snapshot().nodes,
+            nodes: snapshot.nodes,
+            breakers: snapshot.breakers,
             series: live.view.clone(),
             cdf: if finished { metrics.latency.cdf() } else { Vec::new() },
             events: live.events.clone(),
@@ -116,16 +120,18 @@ impl Readouts {
     }
 }
 
-/// A fault injected from the page: crash (`up` false) or recover a service
-/// pool, or one replica of it.
+/// A fault injected from the page: crash a node (or one of its parts) or
+/// recover it; make a pool slow or failing, or heal it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FaultCommand {
     /// Node id.
     pub node: String,
     /// One replica; the whole pool when `None`.
     pub replica: Option<u32>,
-    /// Recover rather than crash.
-    pub up: bool,
+    /// The fault.
+    pub fault: crate::model::FaultKind,
+    /// Start it rather than end it (end a crash: recover).
+    pub on: bool,
 }
 
 /// Run controls and state, from [`use_run`].
@@ -248,11 +254,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
             if !ensure() {
                 return;
             }
-            let injected = stepper
-                .live
-                .borrow_mut()
-                .as_mut()
-                .map(|l| l.sim.inject(&f.node, f.replica, crate::model::FaultKind::Crash, !f.up));
+            let injected = stepper.live.borrow_mut().as_mut().map(|l| l.sim.inject(&f.node, f.replica, f.fault, f.on));
             if let Some(Err(e)) = injected {
                 notice.set(Some(format!("Not injected: {e}")));
                 return;
