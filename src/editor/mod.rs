@@ -288,12 +288,14 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
                 n.zone = n.zone.take().filter(|z| !gone.contains(z));
             }
             s.nodes.retain(|n| !nodes.contains(&n.id));
-            s.faults.retain(|f| !nodes.contains(&f.node));
             s.edges.retain(|e| {
                 !nodes.contains(&e.from)
                     && !nodes.contains(&e.to)
                     && !edges.iter().any(|(f, t)| f == &e.from && t == &e.to)
             });
+            // Faults on what is gone (a node, a call, a zone) go too.
+            let kept = s.faults.iter().filter(|f| s.fault_problems(f).is_empty()).cloned().collect();
+            s.faults = kept;
             Ok(Vec::new())
         }
         Action::SetParams { id, kind } => {
@@ -382,7 +384,7 @@ fn id_prefix(kind: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ServiceParams;
+    use crate::model::{CallRef, Fault, FaultKind, ServiceParams};
 
     fn empty() -> Editor {
         Editor::new(Scenario::empty())
@@ -544,10 +546,20 @@ mod tests {
         let c = add(&mut e, "client", 0.0);
         let a = add(&mut e, "service", 200.0);
         e.apply(Action::Connect { from: c.clone(), to: a.clone() }).unwrap();
+        let mut faulty = e.scenario().clone();
+        faulty.faults = vec![
+            Fault::on_node(a.as_str(), 1.0, None, FaultKind::Crash),
+            Fault {
+                call: Some(CallRef { from: c.clone(), to: a.clone() }),
+                ..Fault::at(1.0, FaultKind::Loss { share: 0.5 })
+            },
+        ];
+        e.apply(Action::Replace(Box::new(faulty))).unwrap();
         e.apply(Action::Delete { nodes: vec![a], edges: vec![], zones: vec![] }).unwrap();
         assert_eq!(e.scenario().nodes.len(), 1);
         assert!(e.scenario().edges.is_empty());
+        assert!(e.scenario().faults.is_empty(), "faults on the node and its call go with them");
         e.undo();
-        assert_eq!(e.scenario().edges.len(), 1);
+        assert_eq!((e.scenario().edges.len(), e.scenario().faults.len()), (1, 2));
     }
 }

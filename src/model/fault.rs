@@ -1,39 +1,90 @@
-//! Faults a scenario schedules: a node, or one replica of it, crashes, or a
-//! service pool's replica turns slow or starts answering errors (grey
-//! failures), at a time, and may recover later. The same faults can be
-//! injected live during a run.
+//! Faults a scenario schedules, each hitting a target at a time and ending
+//! after a duration (or never): a node or one replica of it crashes, turns
+//! slow or starts answering errors (grey failures); a client's traffic
+//! spikes; a cache is flushed; a whole zone or region goes dark; a call
+//! gets extra latency or loses messages; the network between two zones
+//! partitions. The same faults can be injected live during a run.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::NodeId;
 
-/// A scheduled fault.
+/// A scheduled fault. Exactly one target is given: `node` (optionally one
+/// `replica`), `zone`, `region`, `call` or `between`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
     /// When it starts, s from the start of the run.
     pub at_s: f64,
-    /// The node it hits (a service pool).
-    pub node: NodeId,
-    /// One replica of the pool (0-based); the whole pool when absent.
+    /// The node it hits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<NodeId>,
+    /// One replica (instance, partition leader, consumer) of the node
+    /// (0-based); all of it when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica: Option<u32>,
-    /// How long until it recovers, s; never when absent.
+    /// A whole availability zone: everything placed in it that can crash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// A whole region: everything placed in its zones that can crash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// One call (edge), by its ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<CallRef>,
+    /// The network from the first zone (or region) to the second, and back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub between: Option<[String; 2]>,
+    /// How long until it ends (recovers), s; never when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_s: Option<f64>,
     /// What happens.
     pub fault: FaultKind,
 }
 
-/// Kinds of fault: `"crash"`, `{"slow": {"factor": 10}}` or
-/// `{"error_rate": {"share": 0.2}}`.
+impl Fault {
+    /// A `fault` at `at_s` that never ends, without a target yet (set one).
+    pub fn at(at_s: f64, fault: FaultKind) -> Fault {
+        Fault {
+            at_s,
+            node: None,
+            replica: None,
+            zone: None,
+            region: None,
+            call: None,
+            between: None,
+            for_s: None,
+            fault,
+        }
+    }
+
+    /// A fault hitting `node` (all of it) at `at_s` for `for_s`.
+    pub fn on_node(node: &str, at_s: f64, for_s: Option<f64>, fault: FaultKind) -> Fault {
+        Fault { node: Some(node.into()), for_s, ..Fault::at(at_s, fault) }
+    }
+}
+
+/// A call, named by its caller and callee.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallRef {
+    /// Caller.
+    pub from: NodeId,
+    /// Callee.
+    pub to: NodeId,
+}
+
+/// Kinds of fault: `"crash"`, `{"slow": {"factor": 10}}`, … (the
+/// Toxiproxy vocabulary for the network ones).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
-    /// The process crashes: its connections reset, so every request in
-    /// service or queued there fails at once, and new requests to it are
-    /// refused until it recovers (with empty queues).
+    /// A node (service pool, load balancer, cache, database, partitioned
+    /// store, queue), one replica of it, or everything in a zone or region
+    /// crashes: its connections reset, so every request in service or
+    /// queued there fails at once, and new requests to it are refused until
+    /// it recovers (with empty queues).
     Crash,
     /// A grey failure (service pools): the replica stays up and passes
     /// health checks but its service times are multiplied by `factor`
@@ -49,6 +100,48 @@ pub enum FaultKind {
         /// Share of requests failed, 0–1.
         share: f64,
     },
+    /// An open-loop client sends `factor` times its rate (a flash crowd).
+    Spike {
+        /// Rate multiplier (> 0).
+        factor: f64,
+    },
+    /// A cache or CDN edge loses every item at once but stays up.
+    Flush,
+    /// Messages on a call, or between two zones, take `extra_ms` longer
+    /// each way.
+    Latency {
+        /// Added one-way latency, ms.
+        extra_ms: f64,
+    },
+    /// A `share` of the messages on a call, or between two zones, is lost
+    /// (each way): the caller hears nothing and waits for its timeout.
+    Loss {
+        /// Share of messages dropped, 0–1.
+        share: f64,
+    },
+    /// The network between two zones drops every message: both ways, or
+    /// only from the first zone to the second when `one_way`.
+    Partition {
+        /// Only the first zone cannot reach the second.
+        #[serde(default)]
+        one_way: bool,
+    },
+}
+
+impl FaultKind {
+    /// Its name in the scenario format.
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::Crash => "crash",
+            FaultKind::Slow { .. } => "slow",
+            FaultKind::ErrorRate { .. } => "error_rate",
+            FaultKind::Spike { .. } => "spike",
+            FaultKind::Flush => "flush",
+            FaultKind::Latency { .. } => "latency",
+            FaultKind::Loss { .. } => "loss",
+            FaultKind::Partition { .. } => "partition",
+        }
+    }
 }
 
 /// Load-balancer health checks (active probes of every backend), as AWS

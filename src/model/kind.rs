@@ -229,7 +229,8 @@ impl NodeKind {
             NodeKind::Database(p) => Some(p.replicas + 1),
             NodeKind::PartitionedStore(p) => Some(p.partitions),
             NodeKind::Queue(p) => Some(p.consumers),
-            NodeKind::Client(_) | NodeKind::LoadBalancer(_) | NodeKind::Dns(_) => None,
+            NodeKind::LoadBalancer(_) => Some(1),
+            NodeKind::Client(_) | NodeKind::Dns(_) => None,
         }
     }
 

@@ -6,7 +6,7 @@ use petgraph::graph::DiGraph;
 use thiserror::Error;
 
 use super::{
-    Arrivals, CacheParams, CallMode, CdnParams, ClientParams, DatabaseParams, DnsParams, FaultKind, HealthCheck,
+    Arrivals, CacheParams, CallMode, CdnParams, ClientParams, DatabaseParams, DnsParams, Fault, FaultKind, HealthCheck,
     KeyDistribution, LbMode, LoadBalancerParams, NodeId, NodeKind, PartitionedParams, QueueParams, RateProfile,
     Replication, Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
 };
@@ -217,56 +217,118 @@ impl Scenario {
             if let Some(for_s) = f.for_s {
                 c.range(&format!("{path}.for_s"), for_s, f64::MIN_POSITIVE, MAX_DURATION_S);
             }
-            let mut inner = Checker::default();
-            self.check_fault(&mut inner, &path, &f.node, f.replica, f.fault);
-            c.problems.extend(inner.problems);
+            self.check_fault(c, &path, f);
         }
     }
 
-    /// Every reason why `fault` cannot hit `node` (or its `replica`), as
-    /// sentences: the same checks as a scheduled fault's, for a fault
-    /// injected live.
-    pub fn fault_problems(&self, node: &NodeId, replica: Option<u32>, fault: FaultKind) -> Vec<String> {
+    /// Every reason why `fault` cannot hit its target, as sentences: the
+    /// checks of a scheduled fault (but its times), for a fault injected
+    /// live.
+    pub fn fault_problems(&self, fault: &Fault) -> Vec<String> {
         let mut c = Checker::default();
-        self.check_fault(&mut c, "fault", node, replica, fault);
+        self.check_fault(&mut c, "fault", fault);
         c.problems.into_iter().map(|p| p.message).collect()
     }
 
-    fn check_fault(&self, c: &mut Checker, path: &str, node: &NodeId, replica: Option<u32>, fault: FaultKind) {
-        if let Some(reason) = self.fault_target_problem(node, replica) {
-            c.fail(format!("{path}.node"), reason);
+    fn check_fault(&self, c: &mut Checker, path: &str, f: &Fault) {
+        match f.fault {
+            FaultKind::Slow { factor } => c.range(&format!("{path}.fault.slow.factor"), factor, f64::MIN_POSITIVE, 1e3),
+            FaultKind::ErrorRate { share } => c.range(&format!("{path}.fault.error_rate.share"), share, 0.0, 1.0),
+            FaultKind::Spike { factor } => {
+                c.range(&format!("{path}.fault.spike.factor"), factor, f64::MIN_POSITIVE, 1e3)
+            }
+            FaultKind::Latency { extra_ms } => c.range(&format!("{path}.fault.latency.extra_ms"), extra_ms, 0.0, 6e4),
+            FaultKind::Loss { share } => c.range(&format!("{path}.fault.loss.share"), share, 0.0, 1.0),
+            FaultKind::Crash | FaultKind::Flush | FaultKind::Partition { .. } => {}
         }
-        let grey = match fault {
-            FaultKind::Crash => return,
-            FaultKind::Slow { factor } => {
-                c.range(&format!("{path}.fault.slow.factor"), factor, f64::MIN_POSITIVE, 1_000.0);
-                "slow"
-            }
-            FaultKind::ErrorRate { share } => {
-                c.range(&format!("{path}.fault.error_rate.share"), share, 0.0, 1.0);
-                "error_rate"
-            }
+        let targets = [f.node.is_some(), f.zone.is_some(), f.region.is_some(), f.call.is_some(), f.between.is_some()];
+        if targets.iter().filter(|t| **t).count() != 1 {
+            c.fail(path, "needs exactly one target: `node`, `zone`, `region`, `call` or `between`");
+            return;
+        }
+        if f.replica.is_some() && f.node.is_none() {
+            c.fail(format!("{path}.replica"), "only a `node` fault can hit one replica");
+        }
+        let what = f.fault.name();
+        let (at, problem) = if let Some(node) = &f.node {
+            ("node", self.node_fault_problem(node, f.replica, f.fault))
+        } else if let Some(zone) = f.zone.as_ref().or(f.region.as_ref()) {
+            let (field, known) = match &f.zone {
+                Some(_) => ("zone", self.zones.iter().any(|z| &z.id == zone)),
+                None => ("region", self.zones.iter().any(|z| &z.region == zone)),
+            };
+            let problem = if !known {
+                Some(format!("{field} `{zone}` does not exist"))
+            } else if f.fault != FaultKind::Crash {
+                Some(format!("a {field} can only go down (crash), not get a {what} fault"))
+            } else {
+                None
+            };
+            (field, problem)
+        } else if let Some(call) = &f.call {
+            let problem = if !self.edges.iter().any(|e| e.from == call.from && e.to == call.to) {
+                Some(format!("there is no call from `{}` to `{}`", call.from, call.to))
+            } else if !matches!(f.fault, FaultKind::Latency { .. } | FaultKind::Loss { .. }) {
+                Some(format!("a call gets latency or loss faults, not {what}"))
+            } else {
+                None
+            };
+            ("call", problem)
+        } else {
+            let [a, b] = f.between.as_ref().map_or([""; 2], |[a, b]| [a.as_str(), b.as_str()]);
+            let place = |p: &str| self.zones.iter().any(|z| z.id == p || z.region == p);
+            let problem = if let Some(unknown) = [a, b].into_iter().find(|p| !place(p)) {
+                Some(format!("`{unknown}` is neither a zone nor a region"))
+            } else if a == b {
+                Some("needs two different zones or regions".to_owned())
+            } else if !matches!(
+                f.fault,
+                FaultKind::Latency { .. } | FaultKind::Loss { .. } | FaultKind::Partition { .. }
+            ) {
+                Some(format!("the network between zones gets latency, loss or partition faults, not {what}"))
+            } else {
+                None
+            };
+            ("between", problem)
         };
-        if self.node(node).is_some_and(|n| !matches!(n.kind, NodeKind::Service(_))) {
-            c.fail(format!("{path}.fault"), format!("`{node}`: {grey} faults apply to service pools"));
+        if let Some(problem) = problem {
+            c.fail(format!("{path}.{at}"), problem);
         }
     }
 
-    /// Why `node` (or its `replica`) cannot crash, if it cannot: it must be
-    /// a service pool (the replica one of its own), a cache (replica 0) or
-    /// a database (instance 0, the first primary, to its number of
-    /// replicas), a partitioned store (the leader of one partition, or all)
-    /// or a queue (the broker, or one consumer of its group).
-    pub fn fault_target_problem(&self, node: &NodeId, replica: Option<u32>) -> Option<String> {
+    /// Why `fault` cannot hit `node` (or its `replica`), if it cannot: a
+    /// crash needs a kind that can crash (`NodeKind::crash_parts`) and a
+    /// replica it has; grey failures hit service pools, a spike an
+    /// open-loop client, a flush a cache or CDN.
+    pub fn node_fault_problem(&self, node: &NodeId, replica: Option<u32>, fault: FaultKind) -> Option<String> {
         let Some(n) = self.node(node) else { return Some(format!("node `{node}` does not exist")) };
-        let Some(replicas) = n.kind.crash_parts() else {
-            return Some(format!(
-                "`{node}` is a {}: crash faults apply to service pools, caches, databases, partitioned stores and queues",
-                n.kind.info().title.to_lowercase()
-            ));
+        let title = n.kind.info().title.to_lowercase();
+        let (fits, targets) = match fault {
+            FaultKind::Crash => (
+                n.kind.crash_parts().is_some(),
+                "service pools, load balancers, caches, databases, partitioned stores and queues",
+            ),
+            FaultKind::Slow { .. } | FaultKind::ErrorRate { .. } => {
+                (matches!(n.kind, NodeKind::Service(_)), "service pools")
+            }
+            FaultKind::Spike { .. } => (
+                matches!(&n.kind, NodeKind::Client(p) if matches!(p.arrivals, Arrivals::Open { .. })),
+                "open-loop clients",
+            ),
+            FaultKind::Flush => (matches!(n.kind, NodeKind::Cache(_) | NodeKind::Cdn(_)), "caches and CDN edges"),
+            FaultKind::Latency { .. } | FaultKind::Loss { .. } | FaultKind::Partition { .. } => {
+                (false, "calls and the network between zones")
+            }
         };
+        if !fits {
+            return Some(format!("{} faults apply to {targets}, not to `{node}` ({title})", fault.name()));
+        }
+        let parts = n.kind.crash_parts().unwrap_or(1);
         match replica {
-            Some(r) if r >= replicas => Some(format!("`{node}` has replicas 0 to {}", replicas - 1)),
+            Some(_) if matches!(fault, FaultKind::Spike { .. } | FaultKind::Flush) => {
+                Some(format!("a {} fault hits the whole node, not one replica", fault.name()))
+            }
+            Some(r) if r >= parts => Some(format!("`{node}` has replicas 0 to {}", parts - 1)),
             _ => None,
         }
     }

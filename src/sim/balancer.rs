@@ -19,6 +19,7 @@ use super::limiter::TokenBucket;
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
+use super::workers::{abort, active, active_request};
 use super::SimTime;
 
 /// Virtual nodes per backend on the consistent-hash ring.
@@ -321,6 +322,12 @@ impl Behavior for BalancerSim {
     fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
         let now = ctx.now();
         self.stats.arrive(now);
+        if !ctx.up[self.node as usize][0] {
+            // Down: connection refused.
+            self.stats.drop_request(now, now);
+            ctx.reply(req, Err(Failure::Error));
+            return;
+        }
         if self.limiter.as_mut().is_some_and(|l| !l.take(now)) {
             self.rate_limited += u64::from(self.stats.counts(now));
             self.stats.drop_request(now, now);
@@ -342,11 +349,12 @@ impl Behavior for BalancerSim {
     }
 
     fn on_done(&mut self, ctx: &mut Ctx, req: ReqId) {
+        // Work the balancer's crash already failed counts no more.
+        let Some(request) = active(ctx, req) else { return };
         let now = ctx.now();
         self.busy_cores -= 1;
         self.stats.busy.add(now, -1);
         self.start_waiting(ctx);
-        let Some(request) = ctx.requests.get(req).copied() else { return };
         match self.choose(&request) {
             Some(b) => {
                 let backend = &mut self.backends[b as usize];
@@ -384,14 +392,51 @@ impl Behavior for BalancerSim {
 
     fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
         let Origin::Call { parent } = child.origin else { return };
+        let Some(r) = active(ctx, parent) else { return };
         if let Some(b) = self.backend_of(&child) {
             self.backends[b].outstanding -= 1;
         }
         self.outstanding -= 1;
-        if let Some(r) = ctx.requests.get(parent) {
-            self.stats.depart(r.arrived, ctx.now());
-        }
+        self.stats.depart(r.arrived, ctx.now());
         ctx.reply(parent, result);
+    }
+
+    fn on_fault(&mut self, ctx: &mut Ctx, _replica: u32, up: bool) {
+        if up == ctx.up[self.node as usize][0] {
+            return;
+        }
+        ctx.up[self.node as usize][0] = up;
+        if up {
+            ctx.log(self.node, "recover", "load balancer back up".to_owned());
+            return;
+        }
+        // Every request it holds (waiting, in processing, or forwarded and
+        // awaiting a backend) fails now; late events about them are ignored.
+        let now = ctx.now();
+        self.stats.busy.add(now, -i64::from(self.busy_cores));
+        self.stats.queued.add(now, -(self.waiting.len() as i64));
+        let mut failed = 0;
+        // The waiting ones first (dropped), then the rest it holds (served).
+        let waiting: Vec<ReqId> = self.waiting.drain(..).collect();
+        for (req, served) in waiting
+            .into_iter()
+            .map(|r| (r, false))
+            .chain(ctx.requests.held_at(self.node).into_iter().map(|r| (r, true)))
+        {
+            let Some(r) = ctx.requests.get_mut(req).filter(|r| active_request(r)) else { continue };
+            abort(r);
+            let arrived = r.arrived;
+            if served {
+                self.stats.depart(arrived, now);
+            } else {
+                self.stats.drop_request(arrived, now);
+            }
+            ctx.reply(req, Err(Failure::Error));
+            failed += 1;
+        }
+        (self.busy_cores, self.outstanding) = (0, 0);
+        self.backends.iter_mut().for_each(|b| b.outstanding = 0);
+        ctx.log(self.node, "crash", format!("load balancer crashed: {failed} requests in flight failed"));
     }
 
     fn report(&self, now: SimTime) -> NodeReport {

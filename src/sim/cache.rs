@@ -21,7 +21,7 @@ use crate::metrics::NodeStats;
 use crate::model::{CacheParams, RequestClass};
 
 use super::calls::Calls;
-use super::component::{Behavior, CallResult, Ctx, Event};
+use super::component::{Behavior, CallResult, Condition, Ctx, Event};
 use super::keycache::{CacheCounts, KeyCache};
 use super::random;
 use super::report::NodeReport;
@@ -157,6 +157,14 @@ impl Behavior for CacheSim {
     }
 
     /// A crash loses every item; callers read the store meanwhile.
+    fn on_condition(&mut self, ctx: &mut Ctx, _replica: u32, condition: Condition) {
+        if condition == Condition::Flush(true) {
+            let detail = format!("{} flushed: {} items dropped", self.tier.name(), self.store.len());
+            self.store.clear();
+            ctx.log(self.node, "flush", detail);
+        }
+    }
+
     fn on_fault(&mut self, ctx: &mut Ctx, _replica: u32, up: bool) {
         if up == self.is_up(ctx) {
             return;

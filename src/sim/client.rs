@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use crate::metrics::{NodeStats, Outcome};
 use crate::model::{Arrivals, ClientParams, KeyDistribution, RateProfile, RequestClass};
 
-use super::component::{Behavior, CallResult, Ctx, Failure, Timer, ANY_REPLICA};
+use super::component::{Behavior, CallResult, Condition, Ctx, Failure, Timer, ANY_REPLICA};
 use super::random::{self, Stream, Zipf};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -62,6 +62,8 @@ pub struct ClientSim {
     deadlines: VecDeque<(SimTime, ReqId)>,
     /// Whether a `Deadlines` timer is pending.
     deadline_timer: bool,
+    /// Rate multiplier of a traffic-spike fault (1 without).
+    surge: f64,
     /// What the client saw (arrivals = issued, served = replies).
     pub stats: NodeStats,
 }
@@ -77,6 +79,7 @@ impl ClientSim {
             draw_rng: random::stream(seed, name, "requests"),
             deadlines: VecDeque::new(),
             deadline_timer: false,
+            surge: 1.0,
             stats: NodeStats::new(warmup),
         }
     }
@@ -89,10 +92,11 @@ impl ClientSim {
         self.cfg = Config::new(p);
     }
 
-    /// Draws the gap to the next candidate arrival at rate λmax.
+    /// Draws the gap to the next candidate arrival at rate λmax (times a
+    /// traffic spike's factor: thinning then accepts the same share).
     fn next_candidate(&mut self, ctx: &mut Ctx) {
         if self.cfg.max_rate > 0.0 {
-            let gap_s = random::exponential(&mut self.arrival_rng, 1.0 / self.cfg.max_rate);
+            let gap_s = random::exponential(&mut self.arrival_rng, 1.0 / (self.cfg.max_rate * self.surge));
             ctx.set_timer(self.index, Timer::Arrival, ctx.now().after(SimTime::from_s(gap_s)));
         }
     }
@@ -205,6 +209,15 @@ impl Behavior for ClientSim {
     }
 
     fn on_deliver(&mut self, _ctx: &mut Ctx, _req: ReqId) {}
+
+    fn on_condition(&mut self, ctx: &mut Ctx, _replica: u32, condition: Condition) {
+        if let Condition::Surge(factor) = condition {
+            self.surge = factor;
+            let detail =
+                if factor == 1.0 { "traffic back to normal".to_owned() } else { format!("traffic × {factor}") };
+            ctx.log(self.index, "spike", detail);
+        }
+    }
 
     fn retried(&mut self, old: ReqId, new: ReqId) {
         // The retry carries the request's deadline on.

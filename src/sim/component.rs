@@ -4,6 +4,7 @@
 use crate::metrics::ClientMetrics;
 use crate::model::FaultKind;
 
+use super::faults::{Ways, REPLIES, REQUESTS};
 use super::guard::{BreakerState, Transition};
 use super::network::Link;
 use super::report::NodeReport;
@@ -107,6 +108,18 @@ pub enum Event {
         /// Starts rather than ends.
         on: bool,
     },
+    /// A network fault starts (`on`) or ends acting on some messages of a
+    /// link.
+    LinkFault {
+        /// Edge index.
+        edge: u32,
+        /// Which fault: its index in [`Ctx::faults`].
+        fault: u32,
+        /// Starts rather than ends.
+        on: bool,
+        /// Which messages.
+        ways: Ways,
+    },
 }
 
 /// Something that happened to a node, for the report's `events`.
@@ -145,25 +158,38 @@ pub struct Ctx {
     pub faults: Vec<FaultKind>,
 }
 
-/// A grey failure's effect on a replica (the healthy values when it ends).
+/// A fault's effect on a node that stays up (the normal values when it
+/// ends).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Grey {
+pub enum Condition {
     /// Service times are multiplied by this (1: healthy).
     Slowdown(f64),
     /// This share of requests fails (0: healthy).
     Errors(f64),
+    /// A client's rate is multiplied by this (1: normal).
+    Surge(f64),
+    /// A cache loses its items (nothing happens when it "ends").
+    Flush(bool),
 }
 
-impl Grey {
-    /// The effect of `fault` starting (`on`) or ending; None for a crash.
-    pub fn of(fault: FaultKind, on: bool) -> Option<Grey> {
+impl Condition {
+    /// The effect of node fault `fault` starting (`on`) or ending; None for
+    /// a crash and for network faults.
+    pub fn of(fault: FaultKind, on: bool) -> Option<Condition> {
+        let pick = |active: f64, normal: f64| if on { active } else { normal };
         match fault {
-            FaultKind::Crash => None,
-            FaultKind::Slow { factor } => Some(Grey::Slowdown(if on { factor } else { 1.0 })),
-            FaultKind::ErrorRate { share } => Some(Grey::Errors(if on { share } else { 0.0 })),
+            FaultKind::Slow { factor } => Some(Condition::Slowdown(pick(factor, 1.0))),
+            FaultKind::ErrorRate { share } => Some(Condition::Errors(pick(share, 0.0))),
+            FaultKind::Spike { factor } => Some(Condition::Surge(pick(factor, 1.0))),
+            FaultKind::Flush => Some(Condition::Flush(on)),
+            FaultKind::Crash | FaultKind::Latency { .. } | FaultKind::Loss { .. } | FaultKind::Partition { .. } => None,
         }
     }
 }
+
+/// `Request::arrived` of a request whose request or reply message a
+/// network fault lost: only its caller's timeout will end it.
+pub const LOST: SimTime = SimTime::MAX;
 
 /// Sentinel replica: "any replica of the pool".
 pub const ANY_REPLICA: u32 = u32::MAX;
@@ -230,12 +256,14 @@ impl Ctx {
                 }
             }
         }
-        let link = &mut self.links[r.edge as usize];
-        let arrive = now.after(link.latency());
+        let transit = self.links[r.edge as usize].transit(REQUESTS);
+        let arrive = transit.map_or(LOST, |t| now.after(t));
         if let Some(r) = self.requests.get_mut(req) {
             r.arrived = arrive;
         }
-        self.queue.schedule(arrive, Event::Deliver(req));
+        if transit.is_some() {
+            self.queue.schedule(arrive, Event::Deliver(req));
+        }
     }
 
     /// Records a change of the breaker on link `edge` of `caller`.
@@ -261,15 +289,25 @@ impl Ctx {
     }
 
     /// Sends the reply of `req` back over its link. A fire-and-forget call
-    /// has nobody to reply to: it simply ends.
+    /// has nobody to reply to: it simply ends. A reply a network fault
+    /// loses never arrives (the caller's timeout, if any, ends the call).
     pub fn reply(&mut self, req: ReqId, result: CallResult) {
-        let Some(r) = self.requests.get(req) else { return };
+        let Some(r) = self.requests.get_mut(req) else { return };
         if r.origin == Origin::Detached {
             self.requests.remove(req);
             return;
         }
-        let arrive = self.queue.now().after(self.links[r.edge as usize].latency());
-        self.queue.schedule(arrive, Event::Reply(req, result));
+        match self.links[r.edge as usize].transit(REPLIES) {
+            Some(t) => self.queue.schedule(self.queue.now().after(t), Event::Reply(req, result)),
+            None => r.arrived = LOST,
+        }
+    }
+
+    /// Registers a fault of `kind`; events refer to it by the returned
+    /// index.
+    pub fn register_fault(&mut self, kind: FaultKind) -> u32 {
+        self.faults.push(kind);
+        (self.faults.len() - 1) as u32
     }
 
     /// Records an event of `node` now.
@@ -314,9 +352,10 @@ pub trait Behavior {
         ctx.send(req);
     }
 
-    /// A grey failure starts or ends at `replica` of this node
-    /// ([`ANY_REPLICA`]: all of them).
-    fn on_grey(&mut self, _ctx: &mut Ctx, _replica: u32, _grey: Grey) {}
+    /// A fault that leaves it up (a grey failure, a traffic spike, a
+    /// flush) starts or ends at `replica` of this node ([`ANY_REPLICA`]:
+    /// all of them).
+    fn on_condition(&mut self, _ctx: &mut Ctx, _replica: u32, _condition: Condition) {}
 
     /// Crash (`up` false) or recover `replica` of this node
     /// ([`ANY_REPLICA`]: all of them): a scheduled or live fault.

@@ -4,14 +4,15 @@
 use std::collections::BTreeMap;
 
 use crate::metrics::{ClientMetrics, Counts};
-use crate::model::{Arrivals, FaultKind, NodeKind, Scenario, Settings, Slo, ValidationError};
+use crate::model::{Arrivals, Fault, NodeKind, Scenario, Settings, Slo, ValidationError};
 
 use super::balancer::{BalancerSim, Pool};
 use super::cache::{CacheSim, Tier};
 use super::client::ClientSim;
-use super::component::{Behavior, CallResult, Ctx, Event, Failure, Grey, ANY_REPLICA};
+use super::component::{Behavior, CallResult, Condition, Ctx, Event, Failure, LOST};
 use super::database::DatabaseSim;
 use super::dns::{DnsSim, Endpoint, Geography, Place};
+use super::faults::{fault_event, hits};
 use super::guard::BreakerState;
 use super::network::Link;
 use super::partitioned::PartitionedSim;
@@ -243,13 +244,13 @@ impl Simulation {
             faults: Vec::new(),
         };
         for f in &scenario.faults {
-            let (node, replica) = (index[f.node.as_str()], f.replica.unwrap_or(ANY_REPLICA));
             let at = SimTime::from_s(f.at_s);
-            let fault = ctx.faults.len() as u32;
-            ctx.faults.push(f.fault);
-            ctx.queue.schedule(at, Event::Fault { node, replica, fault, on: true });
-            if let Some(for_s) = f.for_s {
-                ctx.queue.schedule(at.after(SimTime::from_s(for_s)), Event::Fault { node, replica, fault, on: false });
+            let fault = ctx.register_fault(f.fault);
+            for hit in hits(scenario, f) {
+                ctx.queue.schedule(at, fault_event(hit, fault, true));
+                if let Some(for_s) = f.for_s {
+                    ctx.queue.schedule(at.after(SimTime::from_s(for_s)), fault_event(hit, fault, false));
+                }
             }
         }
         let mut sim = Simulation {
@@ -419,12 +420,17 @@ impl Simulation {
                 }
             }
             Event::Timeout(req) => {
-                // The callee keeps working on the try, for nobody: its reply
-                // will be dropped.
                 let Some(r) = ctx.requests.get_mut(req).filter(|r| r.origin != Origin::Detached) else { return };
                 let child = *r;
-                r.origin = Origin::Detached;
-                r.abandoned = true;
+                if child.arrived == LOST {
+                    // Its request or reply was lost: nothing else will come.
+                    ctx.requests.remove(req);
+                } else {
+                    // The callee keeps working on the try, for nobody: its
+                    // reply will be dropped.
+                    r.origin = Origin::Detached;
+                    r.abandoned = true;
+                }
                 self.settle(req, child, Err(Failure::Timeout));
             }
             Event::Retry(req) => {
@@ -442,10 +448,14 @@ impl Simulation {
             }
             Event::Fault { node, replica, fault, on } => {
                 let component = self.components[node as usize].behavior();
-                match Grey::of(ctx.faults[fault as usize], on) {
-                    Some(grey) => component.on_grey(ctx, replica, grey),
+                match Condition::of(ctx.faults[fault as usize], on) {
+                    Some(condition) => component.on_condition(ctx, replica, condition),
                     None => component.on_fault(ctx, replica, !on),
                 }
+            }
+            Event::LinkFault { edge, fault, on, ways } => {
+                let kind = ctx.faults[fault as usize];
+                ctx.links[edge as usize].impair(kind, ways, on);
             }
         }
     }
@@ -477,21 +487,22 @@ impl Simulation {
         self.components[child.caller as usize].behavior().on_reply(ctx, child, result);
     }
 
-    /// Starts (`on`) or ends `fault` at node `id`, or at one `replica` of
-    /// it, now: a fault injected live (ending a crash is a recovery). It
-    /// takes effect at once, before the next event.
+    /// Starts (`on`) or ends `fault` (its target and kind; its times are
+    /// ignored) now: a fault injected live (ending a crash is a recovery).
+    /// It takes effect at once, before the next event.
     ///
-    /// Errors: why the fault cannot hit the node (unknown node, a kind it
-    /// does not apply to, no such replica, a parameter out of range).
-    pub fn inject(&mut self, id: &str, replica: Option<u32>, fault: FaultKind, on: bool) -> Result<(), String> {
-        let problems = self.scenario.fault_problems(&id.into(), replica, fault);
+    /// Errors: why the fault cannot hit its target (unknown node, zone or
+    /// call, a kind it does not apply to, no such replica, a parameter out
+    /// of range).
+    pub fn inject(&mut self, fault: &Fault, on: bool) -> Result<(), String> {
+        let problems = self.scenario.fault_problems(fault);
         if !problems.is_empty() {
             return Err(problems.join("; "));
         }
-        let node = self.ids.iter().position(|n| n == id).unwrap_or_default() as u32;
-        let index = self.ctx.faults.len() as u32;
-        self.ctx.faults.push(fault);
-        self.dispatch(Event::Fault { node, replica: replica.unwrap_or(ANY_REPLICA), fault: index, on });
+        let index = self.ctx.register_fault(fault.fault);
+        for hit in hits(&self.scenario, fault) {
+            self.dispatch(fault_event(hit, index, on));
+        }
         Ok(())
     }
 
@@ -612,6 +623,7 @@ impl Simulation {
                 })
                 .collect(),
             events: self.events(),
+            single_points_of_failure: self.scenario.single_points_of_failure().into_iter().map(|id| id.0).collect(),
             digest: String::new(),
             engine: EngineStats { events: self.events, wall_ms: 0.0 },
         }

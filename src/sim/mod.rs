@@ -14,6 +14,7 @@ mod database;
 mod dns;
 mod engine;
 mod events;
+mod faults;
 mod guard;
 mod health;
 mod keycache;

@@ -4,9 +4,13 @@
 //! zones (`settings.cross_zone_ms`) or regions (`settings.cross_region_ms`)
 //! when both endpoints have a zone. A synchronous call pays it on the way out
 //! and on the reply.
+//!
+//! Network faults (latency, loss, partition) impair a link's requests,
+//! replies or both while they last; a lost message is never delivered.
 
-use crate::model::{CallMode, Edge, Jitter, RequestClass, Scenario};
+use crate::model::{CallMode, Edge, FaultKind, Jitter, RequestClass, Scenario};
 
+use super::faults::{Ways, REPLIES, REQUESTS};
 use super::guard::Guard;
 use super::random::{self, Stream};
 use super::SimTime;
@@ -31,6 +35,19 @@ pub struct Link {
     pub to_name: String,
     /// The caller's resilience on this link (None when it has none).
     pub guard: Option<Guard>,
+    /// Network faults acting on it now: (kind, ways).
+    active: Vec<(FaultKind, Ways)>,
+    /// Their effect on requests and on replies.
+    impaired: [Impairment; 2],
+    loss_rng: Stream,
+}
+
+/// What the active faults do to the messages of one direction.
+#[derive(Clone, Copy, Debug, Default)]
+struct Impairment {
+    extra: SimTime,
+    loss: f64,
+    cut: bool,
 }
 
 impl Link {
@@ -60,6 +77,9 @@ impl Link {
             rng: random::stream(seed, &format!("{}->{}", e.from, e.to), "latency"),
             to_name: e.to.0.clone(),
             guard: Guard::new(e, seed),
+            active: Vec::new(),
+            impaired: [Impairment::default(); 2],
+            loss_rng: random::stream(seed, &format!("{}->{}", e.from, e.to), "loss"),
         }
     }
 
@@ -68,8 +88,42 @@ impl Link {
         self.classes.is_empty() || self.classes.contains(&class)
     }
 
+    /// Sends one message of `way` ([`REQUESTS`] or [`REPLIES`]): its
+    /// one-way latency, or None when a fault loses it.
+    pub fn transit(&mut self, way: Ways) -> Option<SimTime> {
+        let i = self.impaired[usize::from(way == REPLIES)];
+        if i.cut || (i.loss > 0.0 && random::unit(&mut self.loss_rng) < i.loss) {
+            return None;
+        }
+        Some(self.latency().after(i.extra))
+    }
+
+    /// A fault of `kind` starts (`on`) or ends (one such fault, if
+    /// several) acting on the messages `ways` of this link. Latencies add
+    /// up; losses combine as independent drops; any partition cuts.
+    pub fn impair(&mut self, kind: FaultKind, ways: Ways, on: bool) {
+        if on {
+            self.active.push((kind, ways));
+        } else if let Some(k) = self.active.iter().position(|a| *a == (kind, ways)) {
+            self.active.remove(k);
+        }
+        self.impaired = [REQUESTS, REPLIES].map(|way| {
+            let (mut i, mut kept) = (Impairment::default(), 1.0);
+            for (kind, _) in self.active.iter().filter(|a| a.1 & way != 0) {
+                match *kind {
+                    FaultKind::Latency { extra_ms } => i.extra = i.extra.after(SimTime::from_ms(extra_ms)),
+                    FaultKind::Loss { share } => kept *= 1.0 - share,
+                    FaultKind::Partition { .. } => i.cut = true,
+                    _ => {}
+                }
+            }
+            i.loss = 1.0 - kept;
+            i
+        });
+    }
+
     /// Draws one one-way latency.
-    pub fn latency(&mut self) -> SimTime {
+    fn latency(&mut self) -> SimTime {
         let jitter_ms = match self.jitter {
             Jitter::None => return self.base,
             Jitter::Uniform { max_ms } => random::unit(&mut self.rng) * max_ms,

@@ -36,6 +36,10 @@ pub struct Report {
     pub edges: BTreeMap<String, EdgeReport>,
     /// Failures, detections, failovers and recoveries, in time order.
     pub events: Vec<TimelineEvent>,
+    /// Nodes whose crash alone fails every request of some client
+    /// (`Scenario::single_points_of_failure`); absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub single_points_of_failure: Vec<String>,
     /// Hex SipHash-1-3 of everything above (not of `engine`): equal digests,
     /// equal runs.
     pub digest: String,

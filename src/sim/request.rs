@@ -134,6 +134,15 @@ impl Requests {
         self.live
     }
 
+    /// The ids of the live requests at node `node` that still have a
+    /// caller waiting (not fire-and-forget, not orphaned), in slot order.
+    pub fn held_at(&self, node: u32) -> Vec<ReqId> {
+        (self.slots.iter().enumerate())
+            .filter(|(_, s)| s.request.is_some_and(|r| r.at == node && r.origin != Origin::Detached))
+            .map(|(i, s)| ReqId { index: i as u32, generation: s.generation })
+            .collect()
+    }
+
     /// Every live request.
     pub fn iter(&self) -> impl Iterator<Item = &Request> {
         self.slots.iter().filter_map(|s| s.request.as_ref())

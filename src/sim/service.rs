@@ -17,7 +17,7 @@ use crate::metrics::NodeStats;
 use crate::model::{CacheParams, RequestClass, ServiceParams, Usl};
 
 use super::calls::Calls;
-use super::component::{fault_targets, Behavior, CallResult, Ctx, Event, Failure, Grey, Timer, ANY_REPLICA};
+use super::component::{fault_targets, Behavior, CallResult, Condition, Ctx, Event, Failure, Timer, ANY_REPLICA};
 use super::keycache::{CacheCounts, KeyCache};
 use super::limiter::TokenBucket;
 use super::random::{self, Stream};
@@ -352,17 +352,19 @@ impl Behavior for ServiceSim {
         }
     }
 
-    fn on_grey(&mut self, ctx: &mut Ctx, replica: u32, grey: Grey) {
+    fn on_condition(&mut self, ctx: &mut Ctx, replica: u32, condition: Condition) {
         for r in fault_targets(replica, self.replicas.len()) {
-            let (what, detail) = match grey {
-                Grey::Slowdown(factor) => {
+            let (what, detail) = match condition {
+                Condition::Slowdown(factor) => {
                     self.grey[r].0 = factor;
                     ("slow", format!("replica {r} serves at {factor}× its service time"))
                 }
-                Grey::Errors(share) => {
+                Condition::Errors(share) => {
                     self.grey[r].1 = share;
                     ("errors", format!("replica {r} fails {:.0}% of its requests", share * 100.0))
                 }
+                // Not a pool's faults (validation keeps them away).
+                Condition::Surge(_) | Condition::Flush(_) => return,
             };
             ctx.log(self.node, what, detail);
         }

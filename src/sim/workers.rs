@@ -79,7 +79,7 @@ impl Workers {
         let (working, queued) = (std::mem::take(&mut self.working), std::mem::take(&mut self.queue));
         for &req in &working {
             let Some(request) = ctx.requests.get_mut(req) else { continue };
-            request.next_call = ABORTED;
+            abort(request);
             let arrived = request.arrived;
             stats.depart(arrived, now);
             stats.busy.add(now, -1);
@@ -94,7 +94,18 @@ impl Workers {
     }
 }
 
+/// Marks `request` as held by an instance that crashed under it: its
+/// pending events (work done, replies) are ignored from now on.
+pub fn abort(request: &mut Request) {
+    request.next_call = ABORTED;
+}
+
 /// The request if it is live and its instance did not crash under it.
 pub fn active(ctx: &Ctx, req: ReqId) -> Option<Request> {
-    ctx.requests.get(req).copied().filter(|r| r.next_call != ABORTED)
+    ctx.requests.get(req).copied().filter(active_request)
+}
+
+/// Whether the instance holding `request` did not crash under it.
+pub fn active_request(request: &Request) -> bool {
+    request.next_call != ABORTED
 }

@@ -45,9 +45,9 @@ test('crash a replica live, see the dip and the detection, recover it', async ()
   assert.doesNotMatch(await page.getByTestId('node-web').getAttribute('class'), /\bdown\b/);
   const after = await page.getByTestId('event-log').innerText();
   for (const what of ['crash', 'unhealthy', 'recover', 'healthy']) assert.match(after, new RegExp(`\\b${what}\\b`));
-  // A load balancer cannot be crashed: it has no failure buttons.
-  await page.getByTestId('node-lb').click();
-  assert.equal(await page.getByTestId('fail-lb').count(), 0);
+  // Users cannot be crashed: they have no failure buttons.
+  await page.getByTestId('node-users').click();
+  assert.equal(await page.getByTestId('fail-users').count(), 0);
   await screenshot(page, 'fault-recovered');
   assert.deepEqual(problems, []);
 });

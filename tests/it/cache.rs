@@ -157,8 +157,7 @@ fn write_through_hits_more_than_invalidate_on_write() {
 fn a_crashed_cache_comes_back_cold_and_the_store_takes_the_misses() {
     let base = cache_aside(KeyDistribution::Zipf { keys: KEYS, s: 1.0 }, 0.0, cache(1_000), 6.0);
     let mut crashed = base.clone();
-    crashed.faults =
-        vec![Fault { at_s: 4.0, node: "cache".into(), replica: None, for_s: Some(1.0), fault: FaultKind::Crash }];
+    crashed.faults = vec![Fault::on_node("cache", 4.0, Some(1.0), FaultKind::Crash)];
     let (calm, hit) = (run(&base, 6), run(&crashed, 6));
     let what: Vec<_> = hit.events.iter().map(|e| (e.t_s, e.what.as_str())).collect();
     assert_eq!(what, [(4.0, "crash"), (5.0, "recover")]);

@@ -50,7 +50,7 @@ fn figure(r: &Report, name: &str) -> f64 {
 }
 
 fn crash_primary(at_s: f64) -> Fault {
-    Fault { at_s, node: "db".into(), replica: Some(0), for_s: None, fault: FaultKind::Crash }
+    Fault { replica: Some(0), ..Fault::on_node("db", at_s, None, FaultKind::Crash) }
 }
 
 /// Writes commit 1 ms after Poisson arrivals (no queueing), so commits are
@@ -130,8 +130,7 @@ fn writes_fail_until_the_failover_and_reads_carry_on() {
 #[test]
 fn sync_writes_wait_while_a_replica_is_down_semi_sync_ones_do_not() {
     let outage = |replication| {
-        let crash =
-            Fault { at_s: 10.0, node: "db".into(), replica: Some(2), for_s: Some(5.0), fault: FaultKind::Crash };
+        let crash = Fault { replica: Some(2), ..Fault::on_node("db", 10.0, Some(5.0), FaultKind::Crash) };
         run(&with_db(500.0, 0.5, roomy(replication), 20.0, vec![crash]), 4)
     };
     let sync = outage(Replication::Sync);

@@ -82,7 +82,7 @@ fn answers_follow_the_routing_policy() {
 /// during the delay): 50 + 2500 + 25. Without caching (T = 0) only λ·d.
 #[test]
 fn a_dns_failover_waits_for_cached_answers_to_expire() {
-    let crash = || vec![Fault { at_s: 200.05, node: "a".into(), replica: None, for_s: None, fault: FaultKind::Crash }];
+    let crash = || vec![Fault::on_node("a", 200.05, None, FaultKind::Crash)];
     let geo = |ttl_s| two_regions(answers(DnsPolicy::Geolocation, ttl_s), 10_000, 230.0, crash());
     let [failed] = replicate_many(&geo(10.0), |r| [r.requests.failed as f64]);
     check("failures during the DNS failover", failed, 50.0 + 2_500.0 + 25.0, 0.05);

@@ -32,7 +32,7 @@ fn behind_balancer(faults: Vec<Fault>) -> Scenario {
 }
 
 fn crash(node: &str, replica: Option<u32>, at_s: f64, for_s: f64) -> Fault {
-    Fault { at_s, node: node.into(), replica, for_s: Some(for_s), fault: FaultKind::Crash }
+    Fault { replica, ..Fault::on_node(node, at_s, Some(for_s), FaultKind::Crash) }
 }
 
 #[test]
@@ -90,16 +90,20 @@ fn a_fault_injected_live_equals_the_same_fault_scheduled() {
     let scheduled = run(&behind_balancer(vec![crash("api", Some(2), 10.3, 20.0)]), 9);
     let mut sim = Simulation::new(&behind_balancer(Vec::new()), 9).unwrap();
     sim.run_until(SimTime::from_s(10.3));
-    sim.inject("api", Some(2), FaultKind::Crash, true).unwrap();
+    sim.inject(&Fault { replica: Some(2), ..Fault::on_node("api", 0.0, None, FaultKind::Crash) }, true).unwrap();
     sim.run_until(SimTime::from_s(30.3));
-    sim.inject("api", Some(2), FaultKind::Crash, false).unwrap();
+    sim.inject(&Fault { replica: Some(2), ..Fault::on_node("api", 0.0, None, FaultKind::Crash) }, false).unwrap();
     sim.run_to_end();
     assert_eq!(sim.report().digest, scheduled.digest);
     assert_eq!(
-        sim.inject("lb", None, FaultKind::Crash, true).unwrap_err(),
-        "`lb` is a load balancer: crash faults apply to service pools, caches, databases, partitioned stores and queues"
+        sim.inject(&Fault::on_node("c", 0.0, None, FaultKind::Crash), true).unwrap_err(),
+        "crash faults apply to service pools, load balancers, caches, databases, partitioned stores and queues, not to `c` (clients)"
     );
-    assert_eq!(sim.inject("api", Some(4), FaultKind::Crash, true).unwrap_err(), "`api` has replicas 0 to 3");
+    assert_eq!(
+        sim.inject(&Fault { replica: Some(4), ..Fault::on_node("api", 0.0, None, FaultKind::Crash) }, true)
+            .unwrap_err(),
+        "`api` has replicas 0 to 3"
+    );
 }
 
 #[test]
@@ -108,13 +112,7 @@ fn a_slow_replica_passes_its_health_checks_and_slows_its_share_of_requests() {
     // health checks see it up, so round robin keeps sending it a quarter
     // of the requests: mean time at the pool (1 + 1 + 1 + 10) / 4 = 3.25 ms
     // while slow, 1 ms otherwise (no queueing: 50 workers per replica).
-    let slow = Fault {
-        at_s: 15.0,
-        node: "api".into(),
-        replica: Some(1),
-        for_s: Some(30.0),
-        fault: FaultKind::Slow { factor: 10.0 },
-    };
+    let slow = Fault { replica: Some(1), ..Fault::on_node("api", 15.0, Some(30.0), FaultKind::Slow { factor: 10.0 }) };
     let r = run(&behind_balancer(vec![slow]), 5);
     let what: Vec<&str> = r.events.iter().map(|e| e.what.as_str()).collect();
     assert_eq!(what, ["slow", "slow"], "no health-check verdicts: {:?}", r.events);
@@ -127,20 +125,29 @@ fn a_slow_replica_passes_its_health_checks_and_slows_its_share_of_requests() {
 #[test]
 fn grey_faults_are_for_service_pools_and_their_parameters_are_checked() {
     let s = behind_balancer(vec![
-        Fault { at_s: 1.0, node: "lb".into(), replica: None, for_s: None, fault: FaultKind::Slow { factor: 2.0 } },
-        Fault { at_s: 1.0, node: "api".into(), replica: None, for_s: None, fault: FaultKind::ErrorRate { share: 1.5 } },
+        Fault::on_node("lb", 1.0, None, FaultKind::Slow { factor: 2.0 }),
+        Fault::on_node("api", 1.0, None, FaultKind::ErrorRate { share: 1.5 }),
     ]);
     let problems = s.validate().unwrap_err().to_string();
     for expected in [
         "$.faults[0].node",
-        "$.faults[0].fault: `lb`: slow faults apply to service pools",
+        "$.faults[0].node: slow faults apply to service pools, not to `lb` (load balancer)",
         "$.faults[1].fault.error_rate.share",
     ] {
         assert!(problems.contains(expected), "{expected} in {problems}");
     }
     let mut sim = Simulation::new(&behind_balancer(Vec::new()), 1).unwrap();
-    assert!(sim.inject("api", Some(0), FaultKind::ErrorRate { share: -0.1 }, true).is_err());
-    sim.inject("api", Some(0), FaultKind::ErrorRate { share: 1.0 }, true).unwrap();
+    assert!(sim
+        .inject(
+            &Fault { replica: Some(0), ..Fault::on_node("api", 0.0, None, FaultKind::ErrorRate { share: -0.1 }) },
+            true
+        )
+        .is_err());
+    sim.inject(
+        &Fault { replica: Some(0), ..Fault::on_node("api", 0.0, None, FaultKind::ErrorRate { share: 1.0 }) },
+        true,
+    )
+    .unwrap();
     sim.run_until(SimTime::from_s(1.0));
     // Round robin over 4: a quarter of about 1000 requests fail.
     let failed = sim.report().requests.failed as f64;

@@ -2,7 +2,7 @@
 //! determinism, no panic on any valid scenario.
 
 use archsim::model::{
-    Acks, Arrivals, BackoffJitter, Bulkhead, CacheParams, CallMode, CircuitBreaker, DatabaseParams, Delivery,
+    Acks, Arrivals, BackoffJitter, Bulkhead, CacheParams, CallMode, CallRef, CircuitBreaker, DatabaseParams, Delivery,
     DnsParams, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LbMode, LoadBalancerParams, NodeKind,
     PartitionedParams, Partitioning, QueueParams, QueueStyle, RateProfile, Replication, Retry, RetryBudget, Scenario,
     ServiceTime,
@@ -161,13 +161,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     nodes.push(node("cache", NodeKind::Cache(cache)));
                     nodes.push(service("store", replicas, workers, queue, time.clone()));
                     edges.extend([call(&last, "cache"), call("cache", "store")]);
-                    faults.push(Fault {
-                        at_s: 1.5,
-                        node: "cache".into(),
-                        replica: None,
-                        for_s: Some(1.0),
-                        fault: FaultKind::Crash,
-                    });
+                    faults.push(Fault::on_node("cache", 1.5, Some(1.0), FaultKind::Crash));
                 }
                 if caching == 3 {
                     let replication = match (async_hop, dist) {
@@ -185,13 +179,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     };
                     nodes.push(node("db", NodeKind::Database(db)));
                     edges.push(call(&format!("s{}", depth - 1), "db"));
-                    faults.push(Fault {
-                        at_s: 1.5,
-                        node: "db".into(),
-                        replica: Some(0),
-                        for_s: Some(1.0),
-                        fault: FaultKind::Crash,
-                    });
+                    faults.push(Fault { replica: Some(0), ..Fault::on_node("db", 1.5, Some(1.0), FaultKind::Crash) });
                 }
                 if caching == 4 {
                     let topic = QueueParams {
@@ -209,13 +197,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     nodes.push(service("store", 1, workers, queue, time.clone()));
                     edges.extend([call(&format!("s{}", depth - 1), "q"), call("q", "store")]);
                     for replica in [None, Some(0)] {
-                        faults.push(Fault {
-                            at_s: 1.5,
-                            node: "q".into(),
-                            replica,
-                            for_s: Some(1.0),
-                            fault: FaultKind::Crash,
-                        });
+                        faults.push(Fault { replica, ..Fault::on_node("q", 1.5, Some(1.0), FaultKind::Crash) });
                     }
                 }
                 if caching == 5 {
@@ -231,13 +213,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     };
                     nodes.push(node("kv", NodeKind::PartitionedStore(store)));
                     edges.push(call(&format!("s{}", depth - 1), "kv"));
-                    faults.push(Fault {
-                        at_s: 1.5,
-                        node: "kv".into(),
-                        replica: Some(1),
-                        for_s: Some(1.0),
-                        fault: FaultKind::Crash,
-                    });
+                    faults.push(Fault { replica: Some(1), ..Fault::on_node("kv", 1.5, Some(1.0), FaultKind::Crash) });
                 }
                 if caching == 6 {
                     let dns = DnsParams { ttl_s, resolve_ms: mean_ms, ..DnsParams::default() };
@@ -245,13 +221,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     nodes.push(service("alt", replicas, workers, queue, time));
                     edges[0] = call("users", "dns");
                     edges.extend([call("dns", "lb"), call("dns", "alt")]);
-                    faults.push(Fault {
-                        at_s: 1.5,
-                        node: "alt".into(),
-                        replica: None,
-                        for_s: Some(1.0),
-                        fault: FaultKind::Crash,
-                    });
+                    faults.push(Fault::on_node("alt", 1.5, Some(1.0), FaultKind::Crash));
                 }
                 // Caller resilience on every sync call but the client's, and
                 // a grey failure of the first pool.
@@ -273,12 +243,21 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     e.bulkhead = (guarding == 4).then_some(Bulkhead { max_concurrent: workers });
                 }
                 if guarding > 0 {
+                    // The network loses messages to the balancer, which then
+                    // crashes for a while.
+                    let lossy = CallRef { from: edges[0].from.clone(), to: edges[0].to.clone() };
+                    faults.push(Fault {
+                        call: Some(lossy),
+                        for_s: Some(1.0),
+                        ..Fault::at(0.7, FaultKind::Loss { share })
+                    });
+                    faults.push(Fault::on_node("lb", 2.0, Some(0.5), FaultKind::Crash));
                     let fault = if closed {
                         FaultKind::Slow { factor: 1.0 + 10.0 * share }
                     } else {
                         FaultKind::ErrorRate { share }
                     };
-                    faults.push(Fault { at_s: 1.0, node: "s0".into(), replica: None, for_s: Some(1.5), fault });
+                    faults.push(Fault::on_node("s0", 1.0, Some(1.5), fault));
                 }
                 Scenario { faults, ..scenario(nodes, edges, 4.0, 0.5) }
             },

@@ -9,6 +9,7 @@ mod faults;
 mod invariants;
 mod live;
 mod model;
+mod network;
 mod partitioned;
 mod queue;
 mod resilience;

@@ -85,8 +85,7 @@ fn hashing_spreads_hot_keys_but_not_the_hottest_key() {
 fn a_partition_fails_until_its_election_or_recovery() {
     for (replication_factor, window_s, second) in [(3, 3.0, (13.0, "failover")), (1, 5.0, (15.0, "recover"))] {
         let params = PartitionedParams { replication_factor, election_s: 3.0, ..four(Partitioning::Range) };
-        let crash =
-            Fault { at_s: 10.0, node: "kv".into(), replica: Some(2), for_s: Some(5.0), fault: FaultKind::Crash };
+        let crash = Fault { replica: Some(2), ..Fault::on_node("kv", 10.0, Some(5.0), FaultKind::Crash) };
         let r = run(&store(KeyDistribution::Uniform { keys: KEYS }, params, vec![crash]), 2);
         let expected = 2_000.0 / 4.0 * window_s;
         let failed = r.requests.failed as f64;

@@ -84,7 +84,7 @@ fn publish_latency_follows_acks() {
 fn a_broker_failure_loses_unreplicated_messages_unless_acks_all() {
     let failing = |acks| {
         let params = QueueParams { acks, replication_ms: 20.0, election_s: 2.0, ..eight_by_four() };
-        let crash = Fault { at_s: 5.0, node: "q".into(), replica: None, for_s: Some(5.0), fault: FaultKind::Crash };
+        let crash = Fault::on_node("q", 5.0, Some(5.0), FaultKind::Crash);
         topic(1_000.0, params, 10.0, 1.0, vec![crash])
     };
     let [lost] = replicate_many(&failing(Acks::Leader), |r| [figure(r, "lost_messages")]);
@@ -104,7 +104,7 @@ fn a_broker_failure_loses_unreplicated_messages_unless_acks_all() {
 fn a_consumer_crash_loses_or_repeats_its_message() {
     for (delivery, lost, duplicated) in [(Delivery::AtMostOnce, 1.0, 0.0), (Delivery::AtLeastOnce, 0.0, 1.0)] {
         let params = QueueParams { delivery, rebalance_s: 3.0, ..eight_by_four() };
-        let crash = Fault { at_s: 5.0, node: "q".into(), replica: Some(1), for_s: None, fault: FaultKind::Crash };
+        let crash = Fault { replica: Some(1), ..Fault::on_node("q", 5.0, None, FaultKind::Crash) };
         let r = run(&topic(1_000.0, params, 15.0, 1.0, vec![crash]), 2);
         assert_eq!(
             (figure(&r, "lost_messages"), figure(&r, "duplicated_messages")),
@@ -136,7 +136,7 @@ fn competing_consumers_share_one_queue() {
 /// then dead-lettered; none is consumed.
 #[test]
 fn messages_that_always_fail_are_dead_lettered_after_max_deliveries() {
-    let down = Fault { at_s: 0.0, node: "store".into(), replica: None, for_s: None, fault: FaultKind::Crash };
+    let down = Fault::on_node("store", 0.0, None, FaultKind::Crash);
     let mut s = topic(100.0, work_queue(Delivery::AtLeastOnce), 20.0, 0.0, vec![down]);
     s.nodes.push(crate::support::service("store", 1, 10, 10, ServiceTime::Constant { ms: 1.0 }));
     s.edges.push(call("q", "store"));
@@ -158,7 +158,7 @@ fn messages_that_always_fail_are_dead_lettered_after_max_deliveries() {
 #[test]
 fn a_work_queue_redelivers_what_a_crashed_consumer_held() {
     for (delivery, lost, duplicated) in [(Delivery::AtMostOnce, 1.0, 0.0), (Delivery::AtLeastOnce, 0.0, 1.0)] {
-        let crash = Fault { at_s: 5.0, node: "q".into(), replica: Some(1), for_s: None, fault: FaultKind::Crash };
+        let crash = Fault { replica: Some(1), ..Fault::on_node("q", 5.0, None, FaultKind::Crash) };
         let r = run(&topic(1_000.0, work_queue(delivery), 10.0, 1.0, vec![crash]), 2);
         assert_eq!(
             (figure(&r, "lost_messages"), figure(&r, "duplicated_messages")),

@@ -30,7 +30,7 @@ fn chain(rps: f64, edge: Edge, faults: Vec<Fault>, duration_s: f64) -> Scenario 
 }
 
 fn errors(node: &str, share: f64) -> Fault {
-    Fault { at_s: 0.0, node: node.into(), replica: None, for_s: None, fault: FaultKind::ErrorRate { share } }
+    Fault::on_node(node, 0.0, None, FaultKind::ErrorRate { share })
 }
 
 fn retrying(max_retries: u32, backoff: Backoff, jitter: BackoffJitter) -> Edge {
@@ -107,7 +107,7 @@ fn times(sim: &Simulation, node: &str, what: &str) -> Vec<f64> {
 fn a_breaker_stops_calls_to_a_dead_dependency_within_its_window() {
     let breaker = CircuitBreaker { failure_rate: 0.5, window_s: 10.0, min_calls: 20, open_s: 5.0, half_open_calls: 3 };
     let e = Edge { circuit_breaker: Some(breaker), ..call("a", "b") };
-    let crash = Fault { at_s: 30.0, node: "b".into(), replica: None, for_s: None, fault: FaultKind::Crash };
+    let crash = Fault::on_node("b", 30.0, None, FaultKind::Crash);
     let s = chain(200.0, e, vec![crash], 60.0);
     let mut sim = Simulation::new(&s, 11).unwrap();
     // Step until the breaker opens; from then on only probes reach `b`.
@@ -200,13 +200,7 @@ fn slow_dependency(protect: impl Fn(&mut Edge)) -> f64 {
         100.0,
         0.0,
     );
-    s.faults = vec![Fault {
-        at_s: 0.0,
-        node: "b".into(),
-        replica: None,
-        for_s: None,
-        fault: FaultKind::Slow { factor: 100.0 },
-    }];
+    s.faults = vec![Fault::on_node("b", 0.0, None, FaultKind::Slow { factor: 100.0 })];
     let report = run(&s, 4);
     // Half the offered requests are writes (binomial sd ≈ 0.5%).
     report.nodes["w"].served as f64 / (report.requests.offered as f64 / 2.0)

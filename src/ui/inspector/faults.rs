@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::model::{FaultKind, NodeKind};
+use crate::model::{Fault, FaultKind, NodeKind};
 use crate::sim::TimelineEvent;
 
 use super::super::run::FaultCommand;
@@ -78,6 +78,11 @@ fn crashable(kind: &NodeKind) -> Option<Crashable> {
             whole: "Crash pool",
             help: "A crash fails the requests a replica holds and refuses new ones until it recovers; balancers stop sending to it once their health checks notice",
         },
+        NodeKind::LoadBalancer(_) => Crashable {
+            part: "balancer",
+            whole: "Crash balancer",
+            help: "A single balancer is a single point of failure: while it is down every request through it fails",
+        },
         NodeKind::Cdn(_) => Crashable {
             part: "edge",
             whole: "Crash edge",
@@ -118,9 +123,10 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
     let (Some(c), Some(parts)) = (crashable(&node.kind), node.kind.crash_parts()) else { return html! {} };
     let id = node.id.to_string();
     let (down, degraded) = props.load.get(index).map_or((0, 0), |v| (v.down, v.degraded));
-    let send = |replica: Option<u32>, fault: FaultKind, on: bool| {
-        let (on_fault, node) = (props.on_fault.clone(), id.clone());
-        Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { node: node.clone(), replica, fault, on }))
+    let send = |replica: Option<u32>, kind: FaultKind, on: bool| {
+        let fault = Fault { replica, ..Fault::on_node(&id, 0.0, None, kind) };
+        let on_fault = props.on_fault.clone();
+        Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { fault: fault.clone(), on }))
     };
     let heal = {
         let (slow, errors) = (send(None, SLOW, false), send(None, ERRORS, false));
@@ -160,6 +166,28 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
                 </span>
             }
             <span class="field-help">{ c.help }</span>
+        </div>
+    }
+}
+
+/// Take a whole zone down (everything placed in it that can crash) or
+/// bring it back, now.
+pub fn zone_fault_buttons(props: &InspectorProps, zone: &str) -> Html {
+    let send = |on: bool| {
+        let fault = Fault { zone: Some(zone.to_owned()), ..Fault::at(0.0, FaultKind::Crash) };
+        let on_fault = props.on_fault.clone();
+        Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { fault: fault.clone(), on }))
+    };
+    html! {
+        <div class="field faults">
+            <span class="field-name">{ "Failure injection" }</span>
+            <span class="checks">
+                <button class="small danger" data-testid={format!("fail-zone-{zone}")} title="Crash everything placed in this zone now"
+                        onclick={send(true)}>{ "Zone outage" }</button>
+                <button class="small" data-testid={format!("recover-zone-{zone}")} title="Bring everything in this zone back"
+                        onclick={send(false)}>{ "Recover zone" }</button>
+            </span>
+            <span class="field-help">{ "A zone outage crashes every pool, balancer, cache, database, store and queue placed in it; what runs in other zones keeps going if the design spreads over them" }</span>
         </div>
     }
 }

@@ -19,7 +19,7 @@ use crate::sim::{NodeSnapshot, TimelineEvent};
 
 use super::run::FaultCommand;
 use super::store::{Msg, Shared};
-use faults::{event_log, fault_buttons, live_line};
+use faults::{event_log, fault_buttons, live_line, zone_fault_buttons};
 use fields::{edited, fields_form, Commit, Rejected};
 
 /// Props of [`Inspector`].
@@ -353,6 +353,7 @@ fn zone_form(props: &InspectorProps) -> Html {
                 <input data-testid="param-zone-region" type="text" value={zone.region.clone()} onchange={change("region")} />
                 <span class="field-help">{ "Calls between zones of one region add the cross-zone latency; between regions, the cross-region latency" }</span>
             </label>
+            { zone_fault_buttons(props, &zone.id) }
         </>
     }
 }

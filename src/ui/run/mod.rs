@@ -124,12 +124,8 @@ impl Readouts {
 /// recover it; make a pool slow or failing, or heal it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FaultCommand {
-    /// Node id.
-    pub node: String,
-    /// One replica; the whole pool when `None`.
-    pub replica: Option<u32>,
-    /// The fault.
-    pub fault: crate::model::FaultKind,
+    /// The fault: its target and kind (its times are ignored).
+    pub fault: crate::model::Fault,
     /// Start it rather than end it (end a crash: recover).
     pub on: bool,
 }
@@ -254,7 +250,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
             if !ensure() {
                 return;
             }
-            let injected = stepper.live.borrow_mut().as_mut().map(|l| l.sim.inject(&f.node, f.replica, f.fault, f.on));
+            let injected = stepper.live.borrow_mut().as_mut().map(|l| l.sim.inject(&f.fault, f.on));
             if let Some(Err(e)) = injected {
                 notice.set(Some(format!("Not injected: {e}")));
                 return;
