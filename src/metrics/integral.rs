@@ -43,15 +43,20 @@ impl TimeIntegral {
         self.since = now;
     }
 
-    /// Time-average level over [start, now].
-    pub fn mean(&self, now: SimTime) -> f64 {
+    /// ∫ level dt over [start, now], in ns × level.
+    pub fn area_until(&self, now: SimTime) -> u128 {
         let mut copy = self.clone();
         copy.accumulate(now);
+        copy.area
+    }
+
+    /// Time-average level over [start, now].
+    pub fn mean(&self, now: SimTime) -> f64 {
         let span = now.since(self.start).0;
         if span == 0 {
             0.0
         } else {
-            copy.area as f64 / span as f64
+            self.area_until(now) as f64 / span as f64
         }
     }
 }

@@ -27,6 +27,32 @@ pub struct LoadBalancerParams {
     /// A rate limiter on the requests arriving (an API gateway's limit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<super::RateLimit>,
+    /// Passive outlier detection (ejection of backends that keep failing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlier_detection: Option<OutlierDetection>,
+}
+
+/// Passive outlier detection, as Envoy's consecutive-5xx detector: a
+/// backend whose replies fail `consecutive_errors` times in a row (errors,
+/// rejections, timeouts) is ejected for `base_ejection_s` × the number of
+/// times it was ejected, unless `max_ejection_percent` of the backends
+/// (at least one) are out already. It catches what active health checks
+/// miss: a backend that is up but failing.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutlierDetection {
+    /// Failed replies in a row that eject a backend.
+    pub consecutive_errors: u32,
+    /// Base ejection time, s.
+    pub base_ejection_s: f64,
+    /// Most backends out at once, % (at least one is always allowed).
+    pub max_ejection_percent: f64,
+}
+
+impl Default for OutlierDetection {
+    fn default() -> Self {
+        OutlierDetection { consecutive_errors: 5, base_ejection_s: 30.0, max_ejection_percent: 10.0 }
+    }
 }
 
 impl Default for LoadBalancerParams {
@@ -39,6 +65,7 @@ impl Default for LoadBalancerParams {
             cores: 4,
             health_check: HealthCheck::default(),
             rate_limit: None,
+            outlier_detection: None,
         }
     }
 }

@@ -224,7 +224,7 @@ impl NodeKind {
     /// kinds that do not crash (clients, balancers, DNS).
     pub fn crash_parts(&self) -> Option<u32> {
         match self {
-            NodeKind::Service(p) => Some(p.replicas),
+            NodeKind::Service(p) => Some(p.slots()),
             NodeKind::Cache(_) | NodeKind::Cdn(_) => Some(1),
             NodeKind::Database(p) => Some(p.replicas + 1),
             NodeKind::PartitionedStore(p) => Some(p.partitions),

@@ -21,7 +21,7 @@ mod traffic;
 mod validate;
 pub mod variants;
 
-pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, Route};
+pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, OutlierDetection, Route};
 pub use cache::{CacheParams, CdnParams, Eviction, WritePolicy};
 pub use database::{DatabaseParams, ReadFrom, Replication};
 pub use dns::{DnsParams, DnsPolicy};
@@ -31,7 +31,7 @@ pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};
 pub use partitioned::{PartitionedParams, Partitioning};
 pub use queue::{Acks, Delivery, Partitioner, QueueParams, QueueStyle};
 pub use resilience::{Backoff, BackoffJitter, Bulkhead, CircuitBreaker, LoadShedding, RateLimit, Retry, RetryBudget};
-pub use service::{lognormal_fit, ServiceParams, ServiceTime, Usl, Z99};
+pub use service::{lognormal_fit, Autoscaling, ScalingMetric, ServiceParams, ServiceTime, Usl, Z99};
 pub use traffic::{Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix};
 pub use validate::{wiring_problem, Problem, ValidationError};
 

@@ -40,6 +40,19 @@ pub struct ServiceParams {
     /// Shedding of requests that waited too long in a replica's queue.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load_shedding: Option<super::LoadShedding>,
+    /// Autoscaling between a minimum and a maximum of replicas (`replicas`
+    /// is then the count at the start). Boxed: rarely there, and it would
+    /// double the size of every edit that carries a node's parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<Box<Autoscaling>>,
+}
+
+impl ServiceParams {
+    /// Replica slots a run keeps: the replicas, or the autoscaling maximum
+    /// if larger (slots beyond the count in service are off).
+    pub fn slots(&self) -> u32 {
+        self.autoscaling.as_ref().map_or(self.replicas, |a| a.max_replicas.max(self.replicas))
+    }
 }
 
 impl Default for ServiceParams {
@@ -55,6 +68,7 @@ impl Default for ServiceParams {
             cache: None,
             rate_limit: None,
             load_shedding: None,
+            autoscaling: None,
         }
     }
 }
@@ -126,4 +140,63 @@ pub fn lognormal_fit(mean: f64, p99: f64) -> Option<(f64, f64)> {
     }
     let sigma = Z99 - libm::sqrt(disc);
     Some((libm::log(mean) - sigma * sigma / 2.0, sigma))
+}
+
+/// Target-tracking autoscaling of a pool (as AWS EC2 Auto Scaling's target
+/// tracking policies): every `interval_s` the pool's metric is compared to
+/// `target` and the desired count is ⌈in service × metric / target⌉,
+/// clamped to [`min_replicas`, `max_replicas`]. New replicas take
+/// `provisioning_s` to launch; for `warmup_s` after that their metric is
+/// not counted (they count at the target). Scale-in waits `cooldown_s`
+/// after any scaling action, and a removed replica first drains: it gets
+/// no new requests and stops when the ones it holds are done.
+///
+/// [`min_replicas`]: Autoscaling::min_replicas
+/// [`max_replicas`]: Autoscaling::max_replicas
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Autoscaling {
+    /// Fewest replicas in service (≥ 1).
+    pub min_replicas: u32,
+    /// Most replicas (≤ 1000).
+    pub max_replicas: u32,
+    /// What is tracked.
+    pub metric: ScalingMetric,
+    /// Its target value: a utilization 0–1, or requests queued per replica.
+    pub target: f64,
+    /// Time between evaluations, s.
+    pub interval_s: f64,
+    /// Time after a scaling action before a scale-in, s.
+    pub cooldown_s: f64,
+    /// Time from launch to in service, s.
+    pub provisioning_s: f64,
+    /// Time after entering service before a replica's metric counts, s.
+    pub warmup_s: f64,
+}
+
+impl Default for Autoscaling {
+    fn default() -> Self {
+        Autoscaling {
+            min_replicas: 2,
+            max_replicas: 10,
+            metric: ScalingMetric::Utilization,
+            target: 0.6,
+            interval_s: 10.0,
+            cooldown_s: 60.0,
+            provisioning_s: 30.0,
+            warmup_s: 30.0,
+        }
+    }
+}
+
+/// The metric an autoscaled pool tracks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScalingMetric {
+    /// Busy workers / workers of the warmed replicas, averaged over the
+    /// interval.
+    #[default]
+    Utilization,
+    /// Requests queued per warmed replica, at the evaluation.
+    QueueLength,
 }

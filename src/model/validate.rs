@@ -555,6 +555,14 @@ fn check_balancer(c: &mut Checker, path: &str, p: &LoadBalancerParams) {
     c.range(&format!("{path}.processing_time_ms"), p.processing_time_ms, 0.0, 60_000.0);
     check_health(c, &format!("{path}.health_check"), &p.health_check);
     check_rate_limit(c, path, p.rate_limit.as_ref());
+    if let Some(o) = &p.outlier_detection {
+        let at = format!("{path}.outlier_detection");
+        if o.consecutive_errors == 0 {
+            c.fail(format!("{at}.consecutive_errors"), "must be at least 1");
+        }
+        c.range(&format!("{at}.base_ejection_s"), o.base_ejection_s, f64::MIN_POSITIVE, 3600.0);
+        c.range(&format!("{at}.max_ejection_percent"), o.max_ejection_percent, 0.0, 100.0);
+    }
 }
 
 fn check_rate_limit(c: &mut Checker, path: &str, limit: Option<&super::RateLimit>) {
@@ -591,6 +599,22 @@ fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
         check_cache(c, &format!("{path}.cache"), cache);
     }
     check_rate_limit(c, path, p.rate_limit.as_ref());
+    if let Some(a) = &p.autoscaling {
+        let at = format!("{path}.autoscaling");
+        if a.min_replicas == 0 || a.min_replicas > a.max_replicas || a.max_replicas > MAX_REPLICAS {
+            c.fail(format!("{at}.min_replicas"), format!("must be 1 to max_replicas, itself at most {MAX_REPLICAS}"));
+        }
+        if !(a.min_replicas..=a.max_replicas).contains(&p.replicas) {
+            c.fail(format!("{path}.replicas"), "must lie between autoscaling.min_replicas and max_replicas");
+        }
+        let top = if a.metric == super::ScalingMetric::Utilization { 1.0 } else { 1e6 };
+        c.range(&format!("{at}.target"), a.target, f64::MIN_POSITIVE, top);
+        c.range(&format!("{at}.interval_s"), a.interval_s, 1.0, 3600.0);
+        for (name, v) in [("cooldown_s", a.cooldown_s), ("provisioning_s", a.provisioning_s), ("warmup_s", a.warmup_s)]
+        {
+            c.range(&format!("{at}.{name}"), v, 0.0, 3600.0);
+        }
+    }
     if let Some(s) = &p.load_shedding {
         c.range(&format!("{path}.load_shedding.max_wait_ms"), s.max_wait_ms, f64::MIN_POSITIVE, 3.6e6);
     }

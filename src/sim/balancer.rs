@@ -16,6 +16,7 @@ use crate::model::{HashOn, HealthCheck, LbAlgorithm, LbMode, LoadBalancerParams,
 use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer};
 use super::health::{schedule_probes, Verdict};
 use super::limiter::TokenBucket;
+use super::outlier::Outliers;
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -76,6 +77,10 @@ pub struct BalancerSim {
     outstanding: u32,
     rr: usize,
     rng: Stream,
+    /// The registry version its candidates reflect.
+    registry_seen: u64,
+    /// Passive outlier detection (None: off).
+    outliers: Option<Outliers>,
     /// Rate limiter on arrivals, and the requests it refused after the
     /// warm-up.
     limiter: Option<TokenBucket>,
@@ -157,6 +162,8 @@ impl BalancerSim {
             outstanding: 0,
             rr: 0,
             rng: random::stream(seed, name, "balance"),
+            registry_seen: 0,
+            outliers: p.outlier_detection.map(|o| Outliers::new(o, owner.len())),
             limiter: p.rate_limit.as_ref().map(TokenBucket::new),
             rate_limited: 0,
             stats: NodeStats::new(warmup),
@@ -165,7 +172,13 @@ impl BalancerSim {
 
     /// Backends (pool replicas) its health checks hold out of rotation now.
     pub fn ejected(&self) -> u32 {
-        self.backends.iter().filter(|b| !b.health.healthy).count() as u32
+        (0..self.backends.len()).filter(|&b| self.out(b)).count() as u32
+    }
+
+    /// Whether backend `b` is out of rotation: unhealthy, or ejected as an
+    /// outlier.
+    fn out(&self, b: usize) -> bool {
+        !self.backends[b].health.healthy || self.outliers.as_ref().is_some_and(|o| o.ejected(b))
     }
 
     /// Number of processing cores.
@@ -183,6 +196,13 @@ impl BalancerSim {
         self.processing = SimTime::from_ms(p.processing_time_ms);
         self.cores = p.cores;
         self.limiter = TokenBucket::reconfigure(self.limiter.take(), p.rate_limit.as_ref());
+        let backends = self.backends.len();
+        self.outliers = match (self.outliers.take(), p.outlier_detection) {
+            (Some(o), Some(cfg)) => Some(o.reconfigure(cfg)),
+            (None, Some(cfg)) => Some(Outliers::new(cfg, backends)),
+            (_, None) => None,
+        };
+        self.refresh(ctx);
         self.start_waiting(ctx);
     }
 
@@ -280,7 +300,14 @@ impl BalancerSim {
         let mut changed = false;
         for b in &mut self.backends {
             let pool = ctx.links[b.edge as usize].to;
-            let up = ctx.up.get(pool as usize).and_then(|r| r.get(b.replica as usize)).copied().unwrap_or(true);
+            let board =
+                |board: &Vec<Vec<bool>>| board.get(pool as usize).and_then(|r| r.get(b.replica as usize)).copied();
+            // Only registered targets are probed (as in a target group).
+            if !board(&ctx.in_service).unwrap_or(true) {
+                b.health = Verdict::UNREGISTERED;
+                continue;
+            }
+            let up = board(&ctx.up).unwrap_or(true);
             if let Some(threshold) = b.health.probe(up, &h) {
                 changed = true;
                 let (what, verdict) =
@@ -293,13 +320,49 @@ impl BalancerSim {
             }
         }
         if changed {
-            for (candidates, routed) in self.candidates.iter_mut().zip(&self.routed) {
-                let healthy: Vec<u32> =
-                    routed.iter().copied().filter(|&b| self.backends[b as usize].health.healthy).collect();
-                *candidates = if healthy.is_empty() { routed.clone() } else { healthy };
-            }
+            self.refresh(ctx);
         }
         schedule_probes(ctx, self.node, &h);
+    }
+
+    /// Recomputes the candidates of each class: the registered backends
+    /// the health checks find healthy; failing open to every registered
+    /// one when none is, and to every one when none is registered.
+    fn refresh(&mut self, ctx: &Ctx) {
+        self.registry_seen = ctx.registry_version;
+        let registered = |b: u32| {
+            let b = &self.backends[b as usize];
+            let pool = ctx.links[b.edge as usize].to as usize;
+            ctx.in_service.get(pool).and_then(|r| r.get(b.replica as usize)).copied().unwrap_or(true)
+        };
+        let mut next = self.candidates.clone();
+        for (candidates, routed) in next.iter_mut().zip(&self.routed) {
+            let pick =
+                |keep: &dyn Fn(u32) -> bool| -> Vec<u32> { routed.iter().copied().filter(|&b| keep(b)).collect() };
+            let healthy = pick(&|b| registered(b) && !self.out(b as usize));
+            let eligible = pick(&registered);
+            *candidates = [healthy, eligible].into_iter().find(|c| !c.is_empty()).unwrap_or_else(|| routed.clone());
+        }
+        self.candidates = next;
+    }
+
+    /// Outlier detection hears backend `b`'s reply; ejects it when it
+    /// failed too many times in a row.
+    fn judge(&mut self, ctx: &mut Ctx, b: usize, result: CallResult) {
+        let Some(o) = self.outliers.as_mut() else { return };
+        let failed = matches!(result, Err(Failure::Error | Failure::Rejected | Failure::Timeout));
+        let Some(until) = o.record(b, failed, ctx.now()) else { return };
+        let back = until.since(ctx.now()).as_s();
+        let backend = &self.backends[b];
+        let detail = format!(
+            "replica {} of `{}` ejected for {back:.0} s after {} failed replies in a row",
+            backend.replica,
+            self.pools[backend.pool],
+            o.threshold()
+        );
+        ctx.log(self.node, "ejected", detail);
+        ctx.set_timer(self.node, Timer::Outlier { backend: b as u32 }, until);
+        self.refresh(ctx);
     }
 
     fn backend_of(&self, child: &Request) -> Option<usize> {
@@ -314,8 +377,18 @@ impl Behavior for BalancerSim {
     }
 
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
-        if timer == Timer::HealthCheck {
-            self.probe(ctx);
+        match timer {
+            Timer::HealthCheck => self.probe(ctx),
+            Timer::Outlier { backend } => {
+                let Some(o) = self.outliers.as_mut() else { return };
+                o.release(backend as usize);
+                let b = &self.backends[backend as usize];
+                let detail =
+                    format!("replica {} of `{}` back in rotation after its ejection", b.replica, self.pools[b.pool]);
+                ctx.log(self.node, "returned", detail);
+                self.refresh(ctx);
+            }
+            _ => {}
         }
     }
 
@@ -351,6 +424,9 @@ impl Behavior for BalancerSim {
     fn on_done(&mut self, ctx: &mut Ctx, req: ReqId) {
         // Work the balancer's crash already failed counts no more.
         let Some(request) = active(ctx, req) else { return };
+        if ctx.registry_version != self.registry_seen {
+            self.refresh(ctx);
+        }
         let now = ctx.now();
         self.busy_cores -= 1;
         self.stats.busy.add(now, -1);
@@ -395,6 +471,7 @@ impl Behavior for BalancerSim {
         let Some(r) = active(ctx, parent) else { return };
         if let Some(b) = self.backend_of(&child) {
             self.backends[b].outstanding -= 1;
+            self.judge(ctx, b, result);
         }
         self.outstanding -= 1;
         self.stats.depart(r.arrived, ctx.now());

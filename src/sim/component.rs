@@ -62,6 +62,18 @@ pub enum Timer {
     },
     /// A queue's consumer group reassigns its partitions.
     Rebalance,
+    /// An autoscaled pool evaluates its policy.
+    Scale,
+    /// A balancer's ejected backend returns to rotation.
+    Outlier {
+        /// Backend index.
+        backend: u32,
+    },
+    /// A launched replica of an autoscaled pool enters service.
+    Launched {
+        /// Replica slot.
+        replica: u32,
+    },
 }
 
 /// The steps of replicating one write, each taking time.
@@ -151,6 +163,12 @@ pub struct Ctx {
     /// record of it, which health checks observe; only the node it
     /// describes changes it.
     pub up: Vec<Vec<bool>>,
+    /// Per node, per replica: whether it takes new requests (registered
+    /// with balancers and the service registry): false while an autoscaled
+    /// replica is off, launching or draining. Same shape as `up`.
+    pub in_service: Vec<Vec<bool>>,
+    /// Bumped at every change of `in_service`, so balancers notice.
+    pub registry_version: u64,
     /// What happened to nodes, in time order.
     pub log: Vec<Logged>,
     /// The kinds of the faults scheduled or injected so far (events refer
@@ -301,6 +319,12 @@ impl Ctx {
             Some(t) => self.queue.schedule(self.queue.now().after(t), Event::Reply(req, result)),
             None => r.arrived = LOST,
         }
+    }
+
+    /// Sets whether `replica` of `node` takes new requests.
+    pub fn register(&mut self, node: u32, replica: usize, taking: bool) {
+        self.in_service[node as usize][replica] = taking;
+        self.registry_version += 1;
     }
 
     /// Registers a fault of `kind`; events refer to it by the returned

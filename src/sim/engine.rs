@@ -181,7 +181,7 @@ impl Simulation {
                                     edge,
                                     id: target.id.clone(),
                                     replicas: match &target.kind {
-                                        NodeKind::Service(sp) => sp.replicas,
+                                        NodeKind::Service(sp) => sp.slots(),
                                         _ => 1,
                                     },
                                     weight: links[edge as usize].weight,
@@ -225,7 +225,7 @@ impl Simulation {
                 }
             })
             .collect();
-        let up = scenario
+        let up: Vec<Vec<bool>> = scenario
             .nodes
             .iter()
             .map(|n| {
@@ -239,6 +239,8 @@ impl Simulation {
             requests: Requests::default(),
             links,
             metrics: ClientMetrics::new(warmup),
+            in_service: up.clone(),
+            registry_version: 0,
             up,
             log: Vec::new(),
             faults: Vec::new(),
@@ -318,7 +320,11 @@ impl Simulation {
             .iter()
             .zip(&old.nodes)
             .filter_map(|(new, old)| match (&new.kind, &old.kind) {
-                (NodeKind::Service(a), NodeKind::Service(b)) if a.replicas != b.replicas => Some((new, "replicas")),
+                (NodeKind::Service(a), NodeKind::Service(b))
+                    if a.replicas != b.replicas || a.autoscaling != b.autoscaling =>
+                {
+                    Some((new, "replicas or autoscaling"))
+                }
                 (NodeKind::Database(a), NodeKind::Database(b)) if a.replicas != b.replicas => Some((new, "replicas")),
                 (NodeKind::Queue(a), NodeKind::Queue(b))
                     if (a.partitions, a.consumers) != (b.partitions, b.consumers) =>

@@ -29,6 +29,10 @@ impl Default for Verdict {
 }
 
 impl Verdict {
+    /// A target not registered (yet): out, and in only after
+    /// `healthy_threshold` good probes once registered.
+    pub const UNREGISTERED: Verdict = Verdict { healthy: false, streak: 0 };
+
     /// Records a probe that found the target `up`; returns the threshold
     /// reached when the verdict flips.
     pub fn probe(&mut self, up: bool, h: &HealthCheck) -> Option<u32> {

@@ -39,6 +39,11 @@ impl Workers {
         self.working.len() as u32
     }
 
+    /// Requests waiting in the queue now.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
     /// Offers `req` to an instance of `workers` slots and a queue of
     /// `queue_capacity`.
     pub fn admit(&mut self, req: ReqId, workers: u32, queue_capacity: usize) -> Admission {

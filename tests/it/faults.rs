@@ -3,7 +3,7 @@
 //! `unhealthy_threshold` failed probes and back after `healthy_threshold`
 //! good ones; live injection equals the same fault scheduled.
 
-use archsim::model::{Fault, FaultKind, HealthCheck, LoadBalancerParams, Scenario, ServiceTime};
+use archsim::model::{Fault, FaultKind, HealthCheck, LoadBalancerParams, OutlierDetection, Scenario, ServiceTime};
 use archsim::sim::{SimTime, Simulation};
 
 use archsim::model::NodeKind;
@@ -192,4 +192,31 @@ fn random_failures_give_the_availability_of_one_node_and_of_a_redundant_pair() {
     check("unavailability of one replica", single, down, 0.05);
     let [pair] = replicate_many(&flaky(2), |r| [1.0 - r.availability]);
     check("unavailability of a redundant pair", pair, down * down, 0.15);
+}
+
+#[test]
+fn outlier_detection_ejects_a_failing_replica_the_health_checks_keep() {
+    // Replica 1 of 4 fails every request but stays up: health checks keep
+    // it in rotation, so a quarter of 60,000 requests fail. Ejecting it
+    // after 5 failures in a row for 30 s (then 60 s) leaves only the 5
+    // failures before each ejection (and the ones in flight then).
+    let failing = Fault { replica: Some(1), ..Fault::on_node("api", 0.0, None, FaultKind::ErrorRate { share: 1.0 }) };
+    let without = run(&behind_balancer(vec![failing.clone()]), 4);
+    assert!((without.requests.failed as f64 - 15_000.0).abs() < 4.0 * 15_000f64.sqrt(), "{}", without.requests.failed);
+    let mut s = behind_balancer(vec![failing]);
+    if let NodeKind::LoadBalancer(p) = &mut s.nodes[1].kind {
+        p.outlier_detection = Some(OutlierDetection::default());
+    }
+    let mut sim = Simulation::new(&s, 4).unwrap();
+    sim.run_to_end();
+    let r = sim.report();
+    let times = |what: &str| r.events.iter().filter(|e| e.what == what).map(|e| e.t_s).collect::<Vec<_>>();
+    let (ejected, returned) = (times("ejected"), times("returned"));
+    // Ejected at once, back after 30 s, ejected again for 60 s.
+    assert_eq!(ejected.len(), 2, "{:?}", r.events);
+    assert!(ejected[0] < 0.1);
+    assert!((returned[0] - ejected[0] - 30.0).abs() < 1e-9);
+    assert!(ejected[1] - returned[0] < 0.1);
+    assert!(r.requests.failed <= 2 * 5 + 4, "{}", r.requests.failed);
+    assert!(r.events.iter().all(|e| e.what != "unhealthy"));
 }

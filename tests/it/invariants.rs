@@ -2,10 +2,10 @@
 //! determinism, no panic on any valid scenario.
 
 use archsim::model::{
-    Acks, Arrivals, BackoffJitter, Bulkhead, CacheParams, CallMode, CallRef, CircuitBreaker, DatabaseParams, Delivery,
-    DnsParams, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LbMode, LoadBalancerParams, NodeKind,
-    PartitionedParams, Partitioning, QueueParams, QueueStyle, RateProfile, Replication, Retry, RetryBudget, Scenario,
-    ServiceTime,
+    Acks, Arrivals, Autoscaling, BackoffJitter, Bulkhead, CacheParams, CallMode, CallRef, CircuitBreaker,
+    DatabaseParams, Delivery, DnsParams, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LbMode,
+    LoadBalancerParams, NodeKind, PartitionedParams, Partitioning, QueueParams, QueueStyle, RateProfile, Replication,
+    Retry, RetryBudget, Scenario, ServiceTime,
 };
 use archsim::sim::Report;
 use proptest::prelude::*;
@@ -143,6 +143,19 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     let mut pool = service(&format!("s{k}"), replicas, workers, queue, time.clone());
                     if let (2, NodeKind::Service(p)) = (caching, &mut pool.kind) {
                         p.cache = Some(cache.clone());
+                    }
+                    if let (2, NodeKind::Service(p)) = (guarding, &mut pool.kind) {
+                        // Fast autoscaling, so a short run scales both ways.
+                        p.autoscaling = Some(Box::new(Autoscaling {
+                            min_replicas: 1,
+                            max_replicas: replicas + 2,
+                            target: 0.3 + share * 0.6,
+                            interval_s: 1.0,
+                            cooldown_s: 0.5,
+                            provisioning_s: 0.3,
+                            warmup_s: 0.2,
+                            ..Autoscaling::default()
+                        }));
                     }
                     nodes.push(pool);
                     let from = if k == 0 { "lb".to_owned() } else { format!("s{}", k - 1) };

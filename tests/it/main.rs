@@ -13,5 +13,6 @@ mod network;
 mod partitioned;
 mod queue;
 mod resilience;
+mod scaling;
 mod support;
 mod theory;

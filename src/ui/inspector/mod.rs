@@ -12,8 +12,8 @@ use yew::prelude::*;
 
 use crate::editor::{self, Action, EditError};
 use crate::model::{
-    Bulkhead, CacheParams, CircuitBreaker, Edge, LbMode, LoadBalancerParams, LoadShedding, NodeId, NodeKind, RateLimit,
-    RequestClass, Retry, RetryBudget, Route, Scenario, Usl,
+    Autoscaling, Bulkhead, CacheParams, CircuitBreaker, Edge, LbMode, LoadBalancerParams, LoadShedding, NodeId,
+    NodeKind, OutlierDetection, RateLimit, RequestClass, Retry, RetryBudget, Route, Scenario, Usl,
 };
 use crate::sim::{NodeSnapshot, TimelineEvent};
 
@@ -168,17 +168,29 @@ fn optional_parts(props: &InspectorProps, index: usize) -> Html {
                 ("load-shedding", "load shedding", pool.load_shedding.is_some(), |p, on| {
                     p.load_shedding = on.then(LoadShedding::default);
                 }),
+                ("autoscaling", "autoscaling", pool.autoscaling.is_some(), |p, on| {
+                    p.autoscaling = on.then(|| {
+                        let a = Autoscaling::default();
+                        let (min, max) = (a.min_replicas.min(p.replicas), a.max_replicas.max(p.replicas));
+                        Box::new(Autoscaling { min_replicas: min, max_replicas: max, ..a })
+                    });
+                }),
             ],
-            "An in-process cache in each replica answers the reads it holds without the downstream calls; USL slows service as concurrency rises; a token bucket rejects requests over its rate; shedding rejects requests that waited too long in the queue",
+            "An in-process cache in each replica answers the reads it holds without the downstream calls; USL slows service as concurrency rises; a token bucket rejects requests over its rate; shedding rejects requests that waited too long in the queue; autoscaling adds and removes replicas to hold a utilization target",
         ),
         NodeKind::LoadBalancer(lb) => switches(
             &props.on_msg,
             lb,
             Rc::new(move |p| Action::SetParams { id: id.clone(), kind: NodeKind::LoadBalancer(p) }),
-            &[("rate-limit", "rate limiter", lb.rate_limit.is_some(), |p, on| {
-                p.rate_limit = on.then(RateLimit::default);
-            })],
-            "A token bucket (an API gateway's limit) rejects requests over its rate with 429",
+            &[
+                ("rate-limit", "rate limiter", lb.rate_limit.is_some(), |p, on| {
+                    p.rate_limit = on.then(RateLimit::default);
+                }),
+                ("outlier-detection", "outlier detection", lb.outlier_detection.is_some(), |p, on| {
+                    p.outlier_detection = on.then(OutlierDetection::default);
+                }),
+            ],
+            "A token bucket (an API gateway's limit) rejects requests over its rate with 429; outlier detection ejects a backend whose replies keep failing, which health checks miss when it stays up",
         ),
         _ => html! {},
     }

@@ -13,6 +13,8 @@
 //! holds skips the downstream calls; a read that made them fills it, and a
 //! write updates it by the write policy. A crash empties it.
 
+mod scaling;
+
 use crate::metrics::NodeStats;
 use crate::model::{CacheParams, RequestClass, ServiceParams, Usl};
 
@@ -24,6 +26,7 @@ use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
 use super::sampler::Sampler;
+use super::scaler::Scaler;
 use super::workers::{active, Admission, Workers};
 use super::SimTime;
 
@@ -50,6 +53,8 @@ pub struct ServiceSim {
     shed: u64,
     /// Per replica: its grey failure (service-time multiplier, error share).
     grey: Vec<(f64, f64)>,
+    /// Autoscaling (None: a fixed pool).
+    scaler: Option<Scaler>,
     next_replica: usize,
     /// Mean time between failures and to repair of each replica, s (MTBF 0:
     /// no random failures).
@@ -74,14 +79,15 @@ impl ServiceSim {
             usl: p.usl,
             calls: Calls::new(calls, random::stream(seed, name, "calls")),
             cache: p.cache.clone(),
-            caches: p.cache.iter().flat_map(|c| (0..p.replicas).map(|_| KeyCache::new(c, warmup))).collect(),
+            caches: p.cache.iter().flat_map(|c| (0..p.slots()).map(|_| KeyCache::new(c, warmup))).collect(),
             warmup,
-            replicas: (0..p.replicas).map(|_| Workers::default()).collect(),
+            replicas: (0..p.slots()).map(|_| Workers::default()).collect(),
             limiter: p.rate_limit.as_ref().map(TokenBucket::new),
             shed_after: p.load_shedding.map(|s| SimTime::from_ms(s.max_wait_ms)),
             rate_limited: 0,
             shed: 0,
-            grey: vec![(1.0, 0.0); p.replicas as usize],
+            grey: vec![(1.0, 0.0); p.slots() as usize],
+            scaler: p.autoscaling.as_deref().map(|a| Scaler::new(*a, p.slots(), p.replicas, warmup)),
             next_replica: 0,
             mtbf_s: p.mtbf_s,
             mttr_s: p.mttr_s,
@@ -92,9 +98,9 @@ impl ServiceSim {
         }
     }
 
-    /// Total worker slots (replicas × workers).
+    /// Total worker slots (replicas in service × workers).
     pub fn capacity(&self) -> u32 {
-        self.workers * self.replicas.len() as u32
+        self.workers * self.replica_count()
     }
 
     /// Replicas with a grey failure (slow or failing) now.
@@ -102,9 +108,9 @@ impl ServiceSim {
         self.grey.iter().filter(|g| **g != (1.0, 0.0)).count() as u32
     }
 
-    /// Number of replicas.
+    /// Number of replicas (in service, when autoscaled).
     pub fn replica_count(&self) -> u32 {
-        self.replicas.len() as u32
+        self.scaler.as_ref().map_or(self.replicas.len() as u32, Scaler::in_service)
     }
 
     /// The exclusive caches' counts, summed over replicas (None without).
@@ -183,6 +189,9 @@ impl ServiceSim {
         let now = ctx.now();
         let slowdown = self.usl.map_or(1.0, |u| u.slowdown(self.replicas[replica].busy())) * self.grey[replica].0;
         self.stats.busy.add(now, 1);
+        if let Some(s) = self.scaler.as_mut() {
+            s.busy_changed(replica, now, 1);
+        }
         if let Some(request) = ctx.requests.get(req) {
             self.stats.start(request.arrived, now);
         }
@@ -231,8 +240,12 @@ impl ServiceSim {
         self.stats.depart(request.arrived, now);
         self.stats.busy.add(now, -1);
         let replica = request.replica as usize;
+        if let Some(s) = self.scaler.as_mut() {
+            s.busy_changed(replica, now, -1);
+        }
         self.replicas[replica].release(req);
         self.start_queued(ctx, replica);
+        self.stop_if_drained(ctx, replica);
     }
 
     /// Refuses a request sent to a replica that is down (or to a pool with
@@ -259,13 +272,17 @@ impl ServiceSim {
             cache.clear();
         }
         let (working, queued) = self.replicas[replica].fail_all(ctx, &mut self.stats);
+        if let Some(s) = self.scaler.as_mut() {
+            s.busy_changed(replica, ctx.now(), -(working as i64));
+        }
         let detail = format!("replica {replica} crashed: {working} requests in service and {queued} queued failed");
         ctx.log(self.node, "crash", detail);
     }
 
-    /// `replica` is back, idle and with an empty queue.
+    /// `replica` is back, idle and with an empty queue (unless it is an
+    /// autoscaled slot that is not running).
     fn recover(&mut self, ctx: &mut Ctx, replica: usize) {
-        if !self.is_up(ctx, replica) {
+        if !self.is_up(ctx, replica) && self.running(replica) {
             ctx.up[self.node as usize][replica] = true;
             ctx.log(self.node, "recover", format!("replica {replica} recovered"));
         }
@@ -280,9 +297,15 @@ fn is_read(ctx: &Ctx, req: ReqId) -> bool {
 impl Behavior for ServiceSim {
     fn start(&mut self, ctx: &mut Ctx) {
         self.schedule_failures(ctx);
+        self.start_scaling(ctx);
     }
 
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        match timer {
+            Timer::Scale => return self.scale(ctx),
+            Timer::Launched { replica } => return self.launched(ctx, replica as usize),
+            _ => {}
+        }
         // MTBF set to 0 during the run stops the process.
         let Timer::Failure { replica } = timer else { return };
         if self.mtbf_s == 0.0 || replica as usize >= self.replicas.len() {
@@ -308,10 +331,11 @@ impl Behavior for ServiceSim {
         }
         let Some(asked) = ctx.requests.get(req).map(|r| r.replica) else { return };
         let (n, up) = (self.replicas.len(), &ctx.up[self.node as usize]);
+        let registered = &ctx.in_service[self.node as usize];
         let chosen = if asked == ANY_REPLICA || asked as usize >= n {
             // Called directly (no balancer): round robin over the replicas
-            // that are up, as a service registry would.
-            let next = (1..=n).map(|k| (self.next_replica + k) % n).find(|&i| up[i]);
+            // that are up and registered, as a service registry would.
+            let next = (1..=n).map(|k| (self.next_replica + k) % n).find(|&i| up[i] && registered[i]);
             if let Some(next) = next {
                 self.next_replica = next;
             }
@@ -386,6 +410,10 @@ impl Behavior for ServiceSim {
             .with("p_wait", self.stats.p_wait())
             .with_some("rate_limited", self.limiter.as_ref().map(|_| self.rate_limited as f64))
             .with_some("shed", self.shed_after.map(|_| self.shed as f64));
+        let report = match &self.scaler {
+            Some(s) => self.scaling_report(s, report, now),
+            None => report,
+        };
         match self.cache_counts() {
             Some(counts) => counts.report(report, self.caches.iter().map(KeyCache::len).sum()),
             None => report,
