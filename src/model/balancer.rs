@@ -30,6 +30,42 @@ pub struct LoadBalancerParams {
     /// Passive outlier detection (ejection of backends that keep failing).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outlier_detection: Option<OutlierDetection>,
+    /// A second instance (a pair); a single instance when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pair: Option<LbPair>,
+}
+
+/// A pair of balancer instances sharing the work of one (each with the
+/// node's cores and connections as the pair's whole).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct LbPair {
+    /// Active–passive (keepalived/VRRP style: the passive takes the
+    /// virtual IP over) or active–active (both serve).
+    pub sharing: PairMode,
+    /// Time before the crash of an instance is noticed (missed heartbeats,
+    /// or health checks of the clients' DNS / ECMP), s.
+    pub detection_s: f64,
+    /// Active–passive: time for the passive instance to take the virtual
+    /// IP over once the crash is noticed, s.
+    pub takeover_s: f64,
+}
+
+impl Default for LbPair {
+    fn default() -> Self {
+        LbPair { sharing: PairMode::ActivePassive, detection_s: 3.0, takeover_s: 2.0 }
+    }
+}
+
+/// How the two instances of a balancer pair share the traffic.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PairMode {
+    /// Instance 0 serves; instance 1 takes over when 0 crashes.
+    #[default]
+    ActivePassive,
+    /// Both serve, in turn; a crashed one leaves rotation once noticed.
+    ActiveActive,
 }
 
 /// Passive outlier detection, as Envoy's consecutive-5xx detector: a
@@ -66,6 +102,7 @@ impl Default for LoadBalancerParams {
             health_check: HealthCheck::default(),
             rate_limit: None,
             outlier_detection: None,
+            pair: None,
         }
     }
 }

@@ -229,7 +229,7 @@ impl NodeKind {
             NodeKind::Database(p) => Some(p.replicas + 1),
             NodeKind::PartitionedStore(p) => Some(p.partitions),
             NodeKind::Queue(p) => Some(p.consumers),
-            NodeKind::LoadBalancer(_) => Some(1),
+            NodeKind::LoadBalancer(p) => Some(if p.pair.is_some() { 2 } else { 1 }),
             NodeKind::Client(_) | NodeKind::Dns(_) => None,
         }
     }

@@ -21,7 +21,7 @@ mod traffic;
 mod validate;
 pub mod variants;
 
-pub use balancer::{HashOn, LbAlgorithm, LbMode, LoadBalancerParams, OutlierDetection, Route};
+pub use balancer::{HashOn, LbAlgorithm, LbMode, LbPair, LoadBalancerParams, OutlierDetection, PairMode, Route};
 pub use cache::{CacheParams, CdnParams, Eviction, WritePolicy};
 pub use database::{DatabaseParams, ReadFrom, Replication};
 pub use dns::{DnsParams, DnsPolicy};

@@ -60,7 +60,7 @@ fn mandatory(e: &Edge, kind: &NodeKind) -> bool {
 /// over when it crashes.
 fn single_instance(kind: &NodeKind) -> bool {
     match kind {
-        NodeKind::LoadBalancer(_) => true,
+        NodeKind::LoadBalancer(p) => p.pair.is_none(),
         NodeKind::Service(p) => p.replicas == 1,
         NodeKind::Database(p) => p.replicas == 0,
         _ => false,

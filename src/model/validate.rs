@@ -555,6 +555,10 @@ fn check_balancer(c: &mut Checker, path: &str, p: &LoadBalancerParams) {
     c.range(&format!("{path}.processing_time_ms"), p.processing_time_ms, 0.0, 60_000.0);
     check_health(c, &format!("{path}.health_check"), &p.health_check);
     check_rate_limit(c, path, p.rate_limit.as_ref());
+    if let Some(pair) = &p.pair {
+        c.range(&format!("{path}.pair.detection_s"), pair.detection_s, 0.0, 3600.0);
+        c.range(&format!("{path}.pair.takeover_s"), pair.takeover_s, 0.0, 3600.0);
+    }
     if let Some(o) = &p.outlier_detection {
         let at = format!("{path}.outlier_detection");
         if o.consecutive_errors == 0 {

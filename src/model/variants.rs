@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::{
     Acks, Arrivals, Backoff, BackoffJitter, CallMode, Delivery, DnsPolicy, Eviction, HashOn, Jitter, KeyDistribution,
-    LbAlgorithm, LbMode, Partitioner, Partitioning, QueueStyle, RatePoint, RateProfile, ReadFrom, Replication,
-    ScalingMetric, ServiceTime, WritePolicy,
+    LbAlgorithm, LbMode, PairMode, Partitioner, Partitioning, QueueStyle, RatePoint, RateProfile, ReadFrom,
+    Replication, ScalingMetric, ServiceTime, WritePolicy,
 };
 
 /// The tag field naming the variant, and every variant with default
@@ -77,7 +77,8 @@ pub fn variants(field: &str) -> Option<(&'static str, Vec<Value>)> {
 /// string) named `field`: `eviction`, `read_from`, `write_policy`,
 /// `partitioner`, `partitioning`, `policy`, `style`, `acks` (a queue's; a database's semi-sync `acks` is a
 /// number, so never a string), `delivery`, `on` (what a
-/// consistent hash hashes), an edge's `mode`, an autoscaling `metric`, and
+/// consistent hash hashes), an edge's `mode`, an autoscaling `metric`, a
+/// balancer pair's `sharing`, and
 /// a retry's `backoff` and
 /// `jitter` (a latency's `jitter` is a tagged variant, never a string).
 /// None for other fields.
@@ -99,6 +100,7 @@ pub fn choices(field: &str) -> Option<Vec<String>> {
         "mode" => names(&[CallMode::Sync, CallMode::Async]),
         "backoff" => names(&[Backoff::None, Backoff::Constant, Backoff::Exponential]),
         "metric" => names(&[ScalingMetric::Utilization, ScalingMetric::QueueLength]),
+        "sharing" => names(&[PairMode::ActivePassive, PairMode::ActiveActive]),
         "jitter" => {
             names(&[BackoffJitter::None, BackoffJitter::Full, BackoffJitter::Equal, BackoffJitter::Decorrelated])
         }

@@ -13,10 +13,11 @@ use siphasher::sip::SipHasher13;
 use crate::metrics::NodeStats;
 use crate::model::{HashOn, HealthCheck, LbAlgorithm, LbMode, LoadBalancerParams, NodeId, RequestClass};
 
-use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer};
+use super::component::{fault_targets, Behavior, CallResult, Ctx, Event, Failure, Timer};
 use super::health::{schedule_probes, Verdict};
 use super::limiter::TokenBucket;
 use super::outlier::Outliers;
+use super::pair::Pair;
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -81,6 +82,8 @@ pub struct BalancerSim {
     registry_seen: u64,
     /// Passive outlier detection (None: off).
     outliers: Option<Outliers>,
+    /// Which instance(s) take the traffic.
+    pair: Pair,
     /// Rate limiter on arrivals, and the requests it refused after the
     /// warm-up.
     limiter: Option<TokenBucket>,
@@ -163,6 +166,7 @@ impl BalancerSim {
             rr: 0,
             rng: random::stream(seed, name, "balance"),
             registry_seen: 0,
+            pair: Pair::new(p.pair),
             outliers: p.outlier_detection.map(|o| Outliers::new(o, owner.len())),
             limiter: p.rate_limit.as_ref().map(TokenBucket::new),
             rate_limited: 0,
@@ -371,6 +375,72 @@ impl BalancerSim {
     }
 }
 
+impl BalancerSim {
+    /// Instance `k` crashes: every request it holds (waiting, in
+    /// processing, or forwarded and awaiting a backend) fails now, and late
+    /// events about them are ignored; its pair notices after the detection
+    /// time.
+    fn crash_instance(&mut self, ctx: &mut Ctx, k: usize) {
+        if !ctx.up[self.node as usize][k] {
+            return;
+        }
+        ctx.up[self.node as usize][k] = false;
+        let now = ctx.now();
+        let on_k = |ctx: &Ctx, req: &ReqId| ctx.requests.get(*req).is_some_and(|r| r.replica as usize == k);
+        let (gone, kept): (Vec<ReqId>, Vec<ReqId>) = self.waiting.drain(..).partition(|r| on_k(ctx, r));
+        self.waiting = kept.into();
+        self.stats.queued.add(now, -(gone.len() as i64));
+        let held: Vec<ReqId> = ctx.requests.held_at(self.node).into_iter().filter(|r| on_k(ctx, r)).collect();
+        let mut failed = std::collections::HashSet::new();
+        for (req, waiting) in gone.iter().map(|r| (*r, true)).chain(held.iter().map(|r| (*r, false))) {
+            let Some(r) = ctx.requests.get_mut(req).filter(|r| active_request(r)) else { continue };
+            let (arrived, forwarded) = (r.arrived, r.next_call > 0);
+            abort(r);
+            if waiting {
+                self.stats.drop_request(arrived, now);
+            } else {
+                if !forwarded {
+                    self.busy_cores -= 1;
+                    self.stats.busy.add(now, -1);
+                }
+                self.stats.depart(arrived, now);
+            }
+            self.outstanding -= 1;
+            ctx.reply(req, Err(Failure::Error));
+            failed.insert(req);
+        }
+        // The calls the failed requests made no longer count at their
+        // backends.
+        let orphans: Vec<usize> = ctx
+            .requests
+            .iter()
+            .filter(|c| matches!(c.origin, Origin::Call { parent } if failed.contains(&parent)))
+            .filter_map(|c| self.backend_of(c))
+            .collect();
+        for b in orphans {
+            self.backends[b].outstanding -= 1;
+        }
+        let what = self.pair.name(k);
+        ctx.log(self.node, "crash", format!("{what} crashed: {} requests in flight failed", failed.len()));
+        if let Some(after) = self.pair.detection() {
+            ctx.set_timer(self.node, Timer::Failover, now.after(after));
+        }
+        self.start_waiting(ctx);
+    }
+
+    /// Instance `k` is back (a standby again, in an active–passive pair).
+    fn recover_instance(&mut self, ctx: &mut Ctx, k: usize) {
+        if ctx.up[self.node as usize][k] {
+            return;
+        }
+        ctx.up[self.node as usize][k] = true;
+        ctx.log(self.node, "recover", format!("{} back up", self.pair.name(k)));
+        if let Some(after) = self.pair.detection() {
+            ctx.set_timer(self.node, Timer::Failover, ctx.now().after(after));
+        }
+    }
+}
+
 impl Behavior for BalancerSim {
     fn start(&mut self, ctx: &mut Ctx) {
         schedule_probes(ctx, self.node, &self.health_check);
@@ -379,6 +449,11 @@ impl Behavior for BalancerSim {
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
         match timer {
             Timer::HealthCheck => self.probe(ctx),
+            Timer::Failover => {
+                if let Some(detail) = self.pair.notice(&ctx.up[self.node as usize]) {
+                    ctx.log(self.node, "failover", detail);
+                }
+            }
             Timer::Outlier { backend } => {
                 let Some(o) = self.outliers.as_mut() else { return };
                 o.release(backend as usize);
@@ -395,11 +470,15 @@ impl Behavior for BalancerSim {
     fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
         let now = ctx.now();
         self.stats.arrive(now);
-        if !ctx.up[self.node as usize][0] {
-            // Down: connection refused.
+        let instance = self.pair.serving();
+        if !ctx.up[self.node as usize][instance] {
+            // The instance the traffic goes to is down: connection refused.
             self.stats.drop_request(now, now);
             ctx.reply(req, Err(Failure::Error));
             return;
+        }
+        if let Some(r) = ctx.requests.get_mut(req) {
+            r.replica = instance as u32;
         }
         if self.limiter.as_mut().is_some_and(|l| !l.take(now)) {
             self.rate_limited += u64::from(self.stats.counts(now));
@@ -433,6 +512,10 @@ impl Behavior for BalancerSim {
         self.start_waiting(ctx);
         match self.choose(&request) {
             Some(b) => {
+                // Forwarded: it no longer holds a core.
+                if let Some(r) = ctx.requests.get_mut(req) {
+                    r.next_call = 1;
+                }
                 let backend = &mut self.backends[b as usize];
                 backend.outstanding += 1;
                 ctx.call(&request, Origin::Call { parent: req }, backend.edge, backend.replica);
@@ -478,42 +561,14 @@ impl Behavior for BalancerSim {
         ctx.reply(parent, result);
     }
 
-    fn on_fault(&mut self, ctx: &mut Ctx, _replica: u32, up: bool) {
-        if up == ctx.up[self.node as usize][0] {
-            return;
-        }
-        ctx.up[self.node as usize][0] = up;
-        if up {
-            ctx.log(self.node, "recover", "load balancer back up".to_owned());
-            return;
-        }
-        // Every request it holds (waiting, in processing, or forwarded and
-        // awaiting a backend) fails now; late events about them are ignored.
-        let now = ctx.now();
-        self.stats.busy.add(now, -i64::from(self.busy_cores));
-        self.stats.queued.add(now, -(self.waiting.len() as i64));
-        let mut failed = 0;
-        // The waiting ones first (dropped), then the rest it holds (served).
-        let waiting: Vec<ReqId> = self.waiting.drain(..).collect();
-        for (req, served) in waiting
-            .into_iter()
-            .map(|r| (r, false))
-            .chain(ctx.requests.held_at(self.node).into_iter().map(|r| (r, true)))
-        {
-            let Some(r) = ctx.requests.get_mut(req).filter(|r| active_request(r)) else { continue };
-            abort(r);
-            let arrived = r.arrived;
-            if served {
-                self.stats.depart(arrived, now);
+    fn on_fault(&mut self, ctx: &mut Ctx, replica: u32, up: bool) {
+        for k in fault_targets(replica, ctx.up[self.node as usize].len()) {
+            if up {
+                self.recover_instance(ctx, k);
             } else {
-                self.stats.drop_request(arrived, now);
+                self.crash_instance(ctx, k);
             }
-            ctx.reply(req, Err(Failure::Error));
-            failed += 1;
         }
-        (self.busy_cores, self.outstanding) = (0, 0);
-        self.backends.iter_mut().for_each(|b| b.outstanding = 0);
-        ctx.log(self.node, "crash", format!("load balancer crashed: {failed} requests in flight failed"));
     }
 
     fn report(&self, now: SimTime) -> NodeReport {

@@ -21,6 +21,7 @@ mod keycache;
 mod limiter;
 mod network;
 mod outlier;
+mod pair;
 mod partitioned;
 mod queue;
 pub mod random;

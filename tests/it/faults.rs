@@ -3,7 +3,9 @@
 //! `unhealthy_threshold` failed probes and back after `healthy_threshold`
 //! good ones; live injection equals the same fault scheduled.
 
-use archsim::model::{Fault, FaultKind, HealthCheck, LoadBalancerParams, OutlierDetection, Scenario, ServiceTime};
+use archsim::model::{
+    Fault, FaultKind, HealthCheck, LbPair, LoadBalancerParams, OutlierDetection, PairMode, Scenario, ServiceTime,
+};
 use archsim::sim::{SimTime, Simulation};
 
 use archsim::model::NodeKind;
@@ -219,4 +221,34 @@ fn outlier_detection_ejects_a_failing_replica_the_health_checks_keep() {
     assert!(ejected[1] - returned[0] < 0.1);
     assert!(r.requests.failed <= 2 * 5 + 4, "{}", r.requests.failed);
     assert!(r.events.iter().all(|e| e.what != "unhealthy"));
+}
+
+#[test]
+fn a_balancer_pair_fails_over_after_detection_and_takeover() {
+    let paired = |sharing: PairMode| {
+        let mut s =
+            behind_balancer(vec![Fault { replica: Some(0), ..Fault::on_node("lb", 10.0, None, FaultKind::Crash) }]);
+        if let NodeKind::LoadBalancer(p) = &mut s.nodes[1].kind {
+            p.pair = Some(LbPair { sharing, detection_s: 3.0, takeover_s: 2.0 });
+        }
+        s
+    };
+    // Active–passive: everything fails from the crash until the standby
+    // holds the virtual IP, 3 + 2 s later (1000 req/s, Poisson).
+    let mut sim = Simulation::new(&paired(PairMode::ActivePassive), 5).unwrap();
+    sim.run_to_end();
+    let r = sim.report();
+    let failed = r.requests.failed as f64;
+    assert!((failed - 5_000.0).abs() < 4.0 * 5_000f64.sqrt() + 10.0, "{failed}");
+    let failover: Vec<f64> = r.events.iter().filter(|e| e.what == "failover").map(|e| e.t_s).collect();
+    assert_eq!(failover, [15.0]);
+    assert_eq!(sim.metrics().series.window(SimTime::from_s(15.0), SimTime::from_s(60.0)).counts.failed, 0);
+    assert!(r.single_points_of_failure.is_empty(), "a pair is no single point of failure");
+    // Active–active: instance 0 gets half the traffic until its crash is
+    // noticed 3 s later.
+    let r = run(&paired(PairMode::ActiveActive), 5);
+    let failed = r.requests.failed as f64;
+    assert!((failed - 1_500.0).abs() < 4.0 * 1_500f64.sqrt() + 10.0, "{failed}");
+    // A single balancer is named as a single point of failure.
+    assert_eq!(run(&behind_balancer(Vec::new()), 5).single_points_of_failure, ["lb"]);
 }

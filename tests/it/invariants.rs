@@ -3,9 +3,9 @@
 
 use archsim::model::{
     Acks, Arrivals, Autoscaling, BackoffJitter, Bulkhead, CacheParams, CallMode, CallRef, CircuitBreaker,
-    DatabaseParams, Delivery, DnsParams, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LbMode,
-    LoadBalancerParams, NodeKind, PartitionedParams, Partitioning, QueueParams, QueueStyle, RateProfile, Replication,
-    Retry, RetryBudget, Scenario, ServiceTime,
+    DatabaseParams, Delivery, DnsParams, Fault, FaultKind, HashOn, KeyDistribution, LbAlgorithm, LbMode, LbPair,
+    LoadBalancerParams, NodeKind, PairMode, PartitionedParams, Partitioning, QueueParams, QueueStyle, RateProfile,
+    Replication, Retry, RetryBudget, Scenario, ServiceTime,
 };
 use archsim::sim::Report;
 use proptest::prelude::*;
@@ -135,7 +135,14 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     users_node,
                     balancer(
                         "lb",
-                        LoadBalancerParams { algorithm, mode: LbMode::L4, max_connections: 200, ..Default::default() },
+                        LoadBalancerParams {
+                            algorithm,
+                            mode: LbMode::L4,
+                            max_connections: 200,
+                            pair: [None, Some(PairMode::ActivePassive), Some(PairMode::ActiveActive)][dist]
+                                .map(|sharing| LbPair { sharing, detection_s: 0.3, takeover_s: 0.2 }),
+                            ..Default::default()
+                        },
                     ),
                 ];
                 let mut edges = vec![call("users", "lb")];
@@ -264,7 +271,8 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                         for_s: Some(1.0),
                         ..Fault::at(0.7, FaultKind::Loss { share })
                     });
-                    faults.push(Fault::on_node("lb", 2.0, Some(0.5), FaultKind::Crash));
+                    faults.push(Fault { replica: Some(0), ..Fault::on_node("lb", 2.0, Some(1.0), FaultKind::Crash) });
+                    faults.push(Fault::on_node("lb", 3.2, Some(0.3), FaultKind::Crash));
                     let fault = if closed {
                         FaultKind::Slow { factor: 1.0 + 10.0 * share }
                     } else {

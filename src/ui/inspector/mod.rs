@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::editor::{self, Action, EditError};
 use crate::model::{
-    Autoscaling, Bulkhead, CacheParams, CircuitBreaker, Edge, LbMode, LoadBalancerParams, LoadShedding, NodeId,
+    Autoscaling, Bulkhead, CacheParams, CircuitBreaker, Edge, LbMode, LbPair, LoadBalancerParams, LoadShedding, NodeId,
     NodeKind, OutlierDetection, RateLimit, RequestClass, Retry, RetryBudget, Route, Scenario, Usl,
 };
 use crate::sim::{NodeSnapshot, TimelineEvent};
@@ -189,8 +189,9 @@ fn optional_parts(props: &InspectorProps, index: usize) -> Html {
                 ("outlier-detection", "outlier detection", lb.outlier_detection.is_some(), |p, on| {
                     p.outlier_detection = on.then(OutlierDetection::default);
                 }),
+                ("pair", "second instance (pair)", lb.pair.is_some(), |p, on| p.pair = on.then(LbPair::default)),
             ],
-            "A token bucket (an API gateway's limit) rejects requests over its rate with 429; outlier detection ejects a backend whose replies keep failing, which health checks miss when it stays up",
+            "A token bucket (an API gateway's limit) rejects requests over its rate with 429; outlier detection ejects a backend whose replies keep failing, which health checks miss when it stays up; a pair removes the balancer as a single point of failure",
         ),
         _ => html! {},
     }
