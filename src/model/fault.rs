@@ -107,6 +107,10 @@ pub enum FaultKind {
     },
     /// A cache or CDN edge loses every item at once but stays up.
     Flush,
+    /// A queue's consumers (or one, `replica`) stop taking messages while
+    /// staying in the group (a paused deployment): the lag grows, and they
+    /// catch up when they start again.
+    Stop,
     /// Messages on a call, or between two zones, take `extra_ms` longer
     /// each way.
     Latency {
@@ -137,6 +141,7 @@ impl FaultKind {
             FaultKind::ErrorRate { .. } => "error_rate",
             FaultKind::Spike { .. } => "spike",
             FaultKind::Flush => "flush",
+            FaultKind::Stop => "stop",
             FaultKind::Latency { .. } => "latency",
             FaultKind::Loss { .. } => "loss",
             FaultKind::Partition { .. } => "partition",

@@ -239,7 +239,7 @@ impl Scenario {
             }
             FaultKind::Latency { extra_ms } => c.range(&format!("{path}.fault.latency.extra_ms"), extra_ms, 0.0, 6e4),
             FaultKind::Loss { share } => c.range(&format!("{path}.fault.loss.share"), share, 0.0, 1.0),
-            FaultKind::Crash | FaultKind::Flush | FaultKind::Partition { .. } => {}
+            FaultKind::Crash | FaultKind::Flush | FaultKind::Stop | FaultKind::Partition { .. } => {}
         }
         let targets = [f.node.is_some(), f.zone.is_some(), f.region.is_some(), f.call.is_some(), f.between.is_some()];
         if targets.iter().filter(|t| **t).count() != 1 {
@@ -316,6 +316,7 @@ impl Scenario {
                 "open-loop clients",
             ),
             FaultKind::Flush => (matches!(n.kind, NodeKind::Cache(_) | NodeKind::Cdn(_)), "caches and CDN edges"),
+            FaultKind::Stop => (matches!(n.kind, NodeKind::Queue(_)), "queues (their consumers)"),
             FaultKind::Latency { .. } | FaultKind::Loss { .. } | FaultKind::Partition { .. } => {
                 (false, "calls and the network between zones")
             }

@@ -188,6 +188,8 @@ pub enum Condition {
     Surge(f64),
     /// A cache loses its items (nothing happens when it "ends").
     Flush(bool),
+    /// Queue consumers stop taking messages (or start again).
+    Stopped(bool),
 }
 
 impl Condition {
@@ -200,6 +202,7 @@ impl Condition {
             FaultKind::ErrorRate { share } => Some(Condition::Errors(pick(share, 0.0))),
             FaultKind::Spike { factor } => Some(Condition::Surge(pick(factor, 1.0))),
             FaultKind::Flush => Some(Condition::Flush(on)),
+            FaultKind::Stop => Some(Condition::Stopped(on)),
             FaultKind::Crash | FaultKind::Latency { .. } | FaultKind::Loss { .. } | FaultKind::Partition { .. } => None,
         }
     }

@@ -34,7 +34,7 @@ use crate::metrics::NodeStats;
 use crate::model::{Acks, Delivery, Partitioner, QueueParams, QueueStyle, RequestClass};
 
 use super::calls::Calls;
-use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer, ANY_REPLICA};
+use super::component::{fault_targets, Behavior, CallResult, Condition, Ctx, Event, Failure, Timer, ANY_REPLICA};
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -73,6 +73,8 @@ struct Consumer {
     processing: Option<Held>,
     /// Where to look first among its partitions (round robin).
     next: usize,
+    /// Stopped by a fault: takes no message.
+    stopped: bool,
 }
 
 /// Message counts from the warm-up on.
@@ -172,7 +174,12 @@ impl QueueSim {
     /// partitions, in turn.
     fn fetch(&mut self, ctx: &mut Ctx, c: usize) {
         let now = ctx.now();
-        if self.consumers[c].processing.is_some() || !ctx.up[self.node as usize][c] || self.electing.is_some() {
+        let consumer = &self.consumers[c];
+        if consumer.processing.is_some()
+            || consumer.stopped
+            || !ctx.up[self.node as usize][c]
+            || self.electing.is_some()
+        {
             return;
         }
         let n = self.logs.len();
@@ -510,6 +517,16 @@ impl Behavior for QueueSim {
 
     /// The whole node failing is a broker failure; replica c is consumer c.
     /// Recovering the whole node recovers the broker and every consumer.
+    fn on_condition(&mut self, ctx: &mut Ctx, replica: u32, condition: Condition) {
+        let Condition::Stopped(stopped) = condition else { return };
+        for c in fault_targets(replica, self.consumers.len()) {
+            self.consumers[c].stopped = stopped;
+            let what = if stopped { "stopped" } else { "started" };
+            ctx.log(self.node, what, format!("consumer {c} {what} taking messages"));
+            self.fetch(ctx, c);
+        }
+    }
+
     fn on_fault(&mut self, ctx: &mut Ctx, replica: u32, up: bool) {
         match (up, replica) {
             (true, ANY_REPLICA) => (0..=self.broker()).for_each(|i| self.recover(ctx, i)),

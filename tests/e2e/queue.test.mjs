@@ -35,6 +35,11 @@ test('consumer lag grows; a consumer crash triggers a rebalance', async () => {
   // About 120 more events per second (more with a consumer down).
   const later = await lag(page);
   assert.ok(later > early + 1000, `lag ${early} → ${later}`);
+  // Stopping the consumers (a paused deployment) shows in the event log.
+  await page.getByTestId('stop-orders').click();
+  await page.waitForFunction(() => /consumer 0 stopped taking messages/.test(document.querySelector('[data-testid=event-log]').innerText));
+  await page.getByTestId('start-orders').click();
+  await page.waitForFunction(() => /consumer 0 started taking messages/.test(document.querySelector('[data-testid=event-log]').innerText));
   await screenshot(page, 'queue-lag');
   assert.deepEqual(problems, []);
 });

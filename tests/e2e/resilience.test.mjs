@@ -56,5 +56,11 @@ test('a retry storm outlives its spike until a circuit breaker is switched on', 
   assert.match(await page.getByTestId('node-inventory').textContent(), /2 degraded/);
   await page.getByTestId('heal-inventory').click();
   await page.waitForFunction(() => !/degraded/.test(document.querySelector('[data-testid=node-inventory]').textContent));
+  // Autoscaling switched on shows its policy's fields.
+  await page.getByTestId('reset').click();
+  await page.getByTestId('node-inventory').click();
+  await page.getByTestId('param-enable-autoscaling').check();
+  assert.equal(await page.getByTestId('param-autoscaling.target').inputValue(), '0.6');
+  assert.equal(await page.getByTestId('param-autoscaling.metric').inputValue(), 'utilization');
   assert.deepEqual(problems, []);
 });

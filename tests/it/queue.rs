@@ -168,3 +168,23 @@ fn a_work_queue_redelivers_what_a_crashed_consumer_held() {
         assert_eq!(r.events.len(), 1, "{:?}", r.events);
     }
 }
+
+/// Stopping the consumers for 10 s (λ = 400/s, Cμ = 800/s) lets the lag
+/// grow to about λ·10 = 4000 messages; once they start again it drains at
+/// Cμ − λ = 400/s, so 10 s later the group has caught up. Nothing is lost.
+#[test]
+fn stopped_consumers_fall_behind_and_catch_up() {
+    let stop = Fault::on_node("q", 10.0, Some(10.0), FaultKind::Stop);
+    let s = topic(400.0, eight_by_four(), 40.0, 0.0, vec![stop]);
+    let mut sim = archsim::sim::Simulation::new(&s, 3).unwrap();
+    let lag = |sim: &archsim::sim::Simulation| sim.snapshot().nodes[1].queued as f64;
+    sim.run_until(archsim::sim::SimTime::from_s(20.0));
+    assert!((lag(&sim) - 4_000.0).abs() < 4.0 * 4_000f64.sqrt(), "lag {}", lag(&sim));
+    sim.run_until(archsim::sim::SimTime::from_s(35.0));
+    assert!(lag(&sim) < 50.0, "caught up: lag {}", lag(&sim));
+    sim.run_to_end();
+    let r = sim.report();
+    assert_eq!(figure(&r, "lost_messages"), 0.0);
+    let what: Vec<&str> = r.events.iter().map(|e| e.what.as_str()).collect();
+    assert_eq!(what, ["stopped"; 4].into_iter().chain(["started"; 4]).collect::<Vec<_>>());
+}

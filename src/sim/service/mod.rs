@@ -388,7 +388,7 @@ impl Behavior for ServiceSim {
                     ("errors", format!("replica {r} fails {:.0}% of its requests", share * 100.0))
                 }
                 // Not a pool's faults (validation keeps them away).
-                Condition::Surge(_) | Condition::Flush(_) => return,
+                Condition::Surge(_) | Condition::Flush(_) | Condition::Stopped(_) => return,
             };
             ctx.log(self.node, what, detail);
         }

@@ -154,6 +154,15 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
                         onclick={send(None, FaultKind::Crash, false)} disabled={down == 0}>{ "Recover" }</button>
             </span>
             { for each }
+            if matches!(node.kind, NodeKind::Queue(_)) {
+                <span class="checks">
+                    { "Consumers " }
+                    <button class="small" data-testid={format!("stop-{id}")} title="The consumers stop taking messages (they stay in the group)"
+                            onclick={send(None, FaultKind::Stop, true)}>{ "Stop" }</button>
+                    <button class="small" data-testid={format!("start-{id}")} title="The consumers take messages again"
+                            onclick={send(None, FaultKind::Stop, false)}>{ "Start" }</button>
+                </span>
+            }
             if matches!(node.kind, NodeKind::Service(_)) {
                 <span class="checks">
                     { "Grey failure " }
