@@ -112,10 +112,14 @@ pub enum FaultKind {
     /// catch up when they start again.
     Stop,
     /// Messages on a call, or between two zones, take `extra_ms` longer
-    /// each way.
+    /// each way, ± up to `jitter_ms` (uniform, as Toxiproxy's latency
+    /// toxic; never below the normal latency).
     Latency {
         /// Added one-way latency, ms.
         extra_ms: f64,
+        /// Its random spread either way, ms.
+        #[serde(default)]
+        jitter_ms: f64,
     },
     /// A `share` of the messages on a call, or between two zones, is lost
     /// (each way): the caller hears nothing and waits for its timeout.

@@ -237,7 +237,10 @@ impl Scenario {
             FaultKind::Spike { factor } => {
                 c.range(&format!("{path}.fault.spike.factor"), factor, f64::MIN_POSITIVE, 1e3)
             }
-            FaultKind::Latency { extra_ms } => c.range(&format!("{path}.fault.latency.extra_ms"), extra_ms, 0.0, 6e4),
+            FaultKind::Latency { extra_ms, jitter_ms } => {
+                c.range(&format!("{path}.fault.latency.extra_ms"), extra_ms, 0.0, 6e4);
+                c.range(&format!("{path}.fault.latency.jitter_ms"), jitter_ms, 0.0, 6e4);
+            }
             FaultKind::Loss { share } => c.range(&format!("{path}.fault.loss.share"), share, 0.0, 1.0),
             FaultKind::Crash | FaultKind::Flush | FaultKind::Stop | FaultKind::Partition { .. } => {}
         }

@@ -45,7 +45,9 @@ pub struct Link {
 /// What the active faults do to the messages of one direction.
 #[derive(Clone, Copy, Debug, Default)]
 struct Impairment {
-    extra: SimTime,
+    /// Added latency and its spread either way, ms.
+    extra_ms: f64,
+    jitter_ms: f64,
     loss: f64,
     cut: bool,
 }
@@ -95,7 +97,8 @@ impl Link {
         if i.cut || (i.loss > 0.0 && random::unit(&mut self.loss_rng) < i.loss) {
             return None;
         }
-        Some(self.latency().after(i.extra))
+        let spread = if i.jitter_ms > 0.0 { (2.0 * random::unit(&mut self.loss_rng) - 1.0) * i.jitter_ms } else { 0.0 };
+        Some(self.latency().after(SimTime::from_ms(i.extra_ms + spread)))
     }
 
     /// A fault of `kind` starts (`on`) or ends (one such fault, if
@@ -111,7 +114,10 @@ impl Link {
             let (mut i, mut kept) = (Impairment::default(), 1.0);
             for (kind, _) in self.active.iter().filter(|a| a.1 & way != 0) {
                 match *kind {
-                    FaultKind::Latency { extra_ms } => i.extra = i.extra.after(SimTime::from_ms(extra_ms)),
+                    FaultKind::Latency { extra_ms, jitter_ms } => {
+                        i.extra_ms += extra_ms;
+                        i.jitter_ms += jitter_ms;
+                    }
                     FaultKind::Loss { share } => kept *= 1.0 - share,
                     FaultKind::Partition { .. } => i.cut = true,
                     _ => {}

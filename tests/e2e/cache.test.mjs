@@ -68,6 +68,9 @@ test('add a cache, run cache-aside, crash the cache, add an exclusive cache', as
   await screenshot(page, 'cache-crashed');
   await page.getByTestId('recover-cache').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=event-log]').innerText.includes('empty (cold)'));
+  // A flush empties it without a crash.
+  await page.getByTestId('flush-cache').click();
+  await page.waitForFunction(() => /cache flushed: \d+ items dropped/.test(document.querySelector('[data-testid=event-log]').innerText));
 
   // An exclusive cache per API replica, with one tick.
   await page.getByTestId('node-api').click();

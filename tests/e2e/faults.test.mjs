@@ -45,9 +45,13 @@ test('crash a replica live, see the dip and the detection, recover it', async ()
   assert.doesNotMatch(await page.getByTestId('node-web').getAttribute('class'), /\bdown\b/);
   const after = await page.getByTestId('event-log').innerText();
   for (const what of ['crash', 'unhealthy', 'recover', 'healthy']) assert.match(after, new RegExp(`\\b${what}\\b`));
-  // Users cannot be crashed: they have no failure buttons.
+  // Users cannot be crashed, but their traffic can spike.
   await page.getByTestId('node-users').click();
   assert.equal(await page.getByTestId('fail-users').count(), 0);
+  await page.getByTestId('spike-users').click();
+  await page.waitForFunction(() => /traffic × 5/.test(document.querySelector('[data-testid=event-log]').innerText));
+  await page.getByTestId('calm-users').click();
+  await page.waitForFunction(() => /traffic back to normal/.test(document.querySelector('[data-testid=event-log]').innerText));
   await screenshot(page, 'fault-recovered');
   assert.deepEqual(problems, []);
 });

@@ -150,14 +150,20 @@ fn across_zones(faults: Vec<Fault>) -> Scenario {
 
 #[test]
 fn latency_on_a_call_adds_twice_per_round_trip() {
-    let slow = Fault {
+    let slow = |extra_ms: f64, jitter_ms: f64| Fault {
         call: Some(CallRef { from: "a".into(), to: "b".into() }),
-        ..Fault::at(0.0, FaultKind::Latency { extra_ms: 20.0 })
+        ..Fault::at(0.0, FaultKind::Latency { extra_ms, jitter_ms })
     };
-    let r = run(&across_zones(vec![slow]), 5);
+    let r = run(&across_zones(vec![slow(20.0, 0.0)]), 5);
     // 1 ms at a, 20 ms out, 1 ms at b, 20 ms back: 42 ms, under the 50 ms
     // timeout; network base latency 0.
     assert!((r.latency_ms.mean - 42.0).abs() < 0.01, "{}", r.latency_ms.mean);
+    assert_eq!(r.requests.timed_out, 0);
+    // ± 4 ms of uniform jitter each way: the same mean (sd of the sum
+    // 3.3 ms, 30,000 requests), between 34 and 50 ms.
+    let r = run(&across_zones(vec![slow(20.0, 4.0)]), 5);
+    assert!((r.latency_ms.mean - 42.0).abs() < 0.1, "{}", r.latency_ms.mean);
+    assert!(r.latency_ms.max <= 50.5 && r.latency_ms.p50 > 40.0, "{:?}", r.latency_ms);
     assert_eq!(r.requests.timed_out, 0);
 }
 
@@ -217,7 +223,7 @@ fn network_faults_are_checked_against_their_targets() {
             between: Some(["x".into(), "nowhere".into()]),
             ..Fault::at(0.0, FaultKind::Partition { one_way: false })
         },
-        Fault { zone: Some("x".into()), ..Fault::at(0.0, FaultKind::Latency { extra_ms: 5.0 }) },
+        Fault { zone: Some("x".into()), ..Fault::at(0.0, FaultKind::Latency { extra_ms: 5.0, jitter_ms: 0.0 }) },
         Fault::at(0.0, FaultKind::Crash),
     ]);
     s.faults[2].zone = Some("x".into());

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::model::{Fault, FaultKind, NodeKind};
+use crate::model::{Arrivals, Fault, FaultKind, NodeKind};
 use crate::sim::TimelineEvent;
 
 use super::super::run::FaultCommand;
@@ -115,19 +115,38 @@ fn crashable(kind: &NodeKind) -> Option<Crashable> {
 /// The grey failures the buttons inject into a whole pool.
 const SLOW: FaultKind = FaultKind::Slow { factor: 10.0 };
 const ERRORS: FaultKind = FaultKind::ErrorRate { share: 0.5 };
+const SPIKE: FaultKind = FaultKind::Spike { factor: 5.0 };
 
 /// Crash a node (or one of its parts: replica, instance, consumer) or
-/// recover what crashed, now; make a pool slow or fail, or heal it.
+/// recover what crashed, now; make a pool slow or fail, or heal it; stop a
+/// queue's consumers; flush a cache; spike a client's traffic.
 pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
     let node = &props.scenario.nodes[index];
-    let (Some(c), Some(parts)) = (crashable(&node.kind), node.kind.crash_parts()) else { return html! {} };
     let id = node.id.to_string();
-    let (down, degraded) = props.load.get(index).map_or((0, 0), |v| (v.down, v.degraded));
     let send = |replica: Option<u32>, kind: FaultKind, on: bool| {
         let fault = Fault { replica, ..Fault::on_node(&id, 0.0, None, kind) };
         let on_fault = props.on_fault.clone();
         Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { fault: fault.clone(), on }))
     };
+    if let NodeKind::Client(p) = &node.kind {
+        if !matches!(p.arrivals, Arrivals::Open { .. }) {
+            return html! {};
+        }
+        return html! {
+            <div class="field faults">
+                <span class="field-name">{ "Failure injection" }</span>
+                <span class="checks">
+                    <button class="small danger" data-testid={format!("spike-{id}")} title="Five times the traffic from now on"
+                            onclick={send(None, SPIKE, true)}>{ "Traffic spike ×5" }</button>
+                    <button class="small" data-testid={format!("calm-{id}")} title="Back to the normal rate"
+                            onclick={send(None, SPIKE, false)}>{ "End spike" }</button>
+                </span>
+                <span class="field-help">{ "A flash crowd: the client sends five times its rate until the spike ends" }</span>
+            </div>
+        };
+    }
+    let (Some(c), Some(parts)) = (crashable(&node.kind), node.kind.crash_parts()) else { return html! {} };
+    let (down, degraded) = props.load.get(index).map_or((0, 0), |v| (v.down, v.degraded));
     let heal = {
         let (slow, errors) = (send(None, SLOW, false), send(None, ERRORS, false));
         Callback::from(move |e: MouseEvent| {
@@ -154,6 +173,12 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
                         onclick={send(None, FaultKind::Crash, false)} disabled={down == 0}>{ "Recover" }</button>
             </span>
             { for each }
+            if matches!(node.kind, NodeKind::Cache(_) | NodeKind::Cdn(_)) {
+                <span class="checks">
+                    <button class="small" data-testid={format!("flush-{id}")} title="Drop every item now; it stays up"
+                            onclick={send(None, FaultKind::Flush, true)}>{ "Flush" }</button>
+                </span>
+            }
             if matches!(node.kind, NodeKind::Queue(_)) {
                 <span class="checks">
                     { "Consumers " }
