@@ -92,6 +92,20 @@ pub struct BalancerSim {
     pub stats: NodeStats,
 }
 
+/// `Request::next_call` of a request the balancer admitted (waiting or in
+/// processing), and of one it forwarded to a backend; 0 while on the way.
+const ADMITTED: u32 = 1;
+const FORWARDED: u32 = 2;
+
+/// Replies to `req`: the balancer is done with it, so a later crash of
+/// its instance does not fail it again (its reply may still be on the way).
+fn answer(ctx: &mut Ctx, req: ReqId, result: CallResult) {
+    if let Some(r) = ctx.requests.get_mut(req) {
+        abort(r);
+    }
+    ctx.reply(req, result);
+}
+
 fn class_index(class: RequestClass) -> usize {
     match class {
         RequestClass::Read => 0,
@@ -386,7 +400,10 @@ impl BalancerSim {
         }
         ctx.up[self.node as usize][k] = false;
         let now = ctx.now();
-        let on_k = |ctx: &Ctx, req: &ReqId| ctx.requests.get(*req).is_some_and(|r| r.replica as usize == k);
+        // Requests it admitted on instance k (not those still on the way).
+        let on_k = |ctx: &Ctx, req: &ReqId| {
+            ctx.requests.get(*req).is_some_and(|r| r.replica as usize == k && r.next_call != 0)
+        };
         let (gone, kept): (Vec<ReqId>, Vec<ReqId>) = self.waiting.drain(..).partition(|r| on_k(ctx, r));
         self.waiting = kept.into();
         self.stats.queued.add(now, -(gone.len() as i64));
@@ -394,7 +411,7 @@ impl BalancerSim {
         let mut failed = std::collections::HashSet::new();
         for (req, waiting) in gone.iter().map(|r| (*r, true)).chain(held.iter().map(|r| (*r, false))) {
             let Some(r) = ctx.requests.get_mut(req).filter(|r| active_request(r)) else { continue };
-            let (arrived, forwarded) = (r.arrived, r.next_call > 0);
+            let (arrived, forwarded) = (r.arrived, r.next_call == FORWARDED);
             abort(r);
             if waiting {
                 self.stats.drop_request(arrived, now);
@@ -406,7 +423,7 @@ impl BalancerSim {
                 self.stats.depart(arrived, now);
             }
             self.outstanding -= 1;
-            ctx.reply(req, Err(Failure::Error));
+            answer(ctx, req, Err(Failure::Error));
             failed.insert(req);
         }
         // The calls the failed requests made no longer count at their
@@ -474,21 +491,21 @@ impl Behavior for BalancerSim {
         if !ctx.up[self.node as usize][instance] {
             // The instance the traffic goes to is down: connection refused.
             self.stats.drop_request(now, now);
-            ctx.reply(req, Err(Failure::Error));
+            answer(ctx, req, Err(Failure::Error));
             return;
         }
         if let Some(r) = ctx.requests.get_mut(req) {
-            r.replica = instance as u32;
+            (r.replica, r.next_call) = (instance as u32, ADMITTED);
         }
         if self.limiter.as_mut().is_some_and(|l| !l.take(now)) {
             self.rate_limited += u64::from(self.stats.counts(now));
             self.stats.drop_request(now, now);
-            ctx.reply(req, Err(Failure::Rejected));
+            answer(ctx, req, Err(Failure::Rejected));
             return;
         }
         if self.outstanding >= self.max_connections {
             self.stats.drop_request(now, now);
-            ctx.reply(req, Err(Failure::Rejected));
+            answer(ctx, req, Err(Failure::Rejected));
             return;
         }
         self.outstanding += 1;
@@ -514,7 +531,7 @@ impl Behavior for BalancerSim {
             Some(b) => {
                 // Forwarded: it no longer holds a core.
                 if let Some(r) = ctx.requests.get_mut(req) {
-                    r.next_call = 1;
+                    r.next_call = FORWARDED;
                 }
                 let backend = &mut self.backends[b as usize];
                 backend.outstanding += 1;
@@ -523,7 +540,7 @@ impl Behavior for BalancerSim {
             None => {
                 self.outstanding -= 1;
                 self.stats.depart(request.arrived, now);
-                ctx.reply(req, Err(Failure::Error));
+                answer(ctx, req, Err(Failure::Error));
             }
         }
     }
@@ -558,7 +575,7 @@ impl Behavior for BalancerSim {
         }
         self.outstanding -= 1;
         self.stats.depart(r.arrived, ctx.now());
-        ctx.reply(parent, result);
+        answer(ctx, parent, result);
     }
 
     fn on_fault(&mut self, ctx: &mut Ctx, replica: u32, up: bool) {

@@ -482,7 +482,8 @@ impl Simulation {
                 ctx.log_breaker(child.caller, child.edge, change);
             }
             if let Some(wait_ms) = wait {
-                let next = Request { attempt: child.attempt + 1, waited_ms: wait_ms as f32, ..child };
+                // A new try: the callee's progress on the old one is not its.
+                let next = Request { attempt: child.attempt + 1, waited_ms: wait_ms as f32, next_call: 0, ..child };
                 let new = ctx.requests.insert(next);
                 let caller = self.components[child.caller as usize].behavior();
                 caller.retried(req, new);
