@@ -212,6 +212,16 @@ impl Condition {
 /// network fault lost: only its caller's timeout will end it.
 pub const LOST: SimTime = SimTime::MAX;
 
+/// What sending a try comes to.
+struct Plan {
+    /// Refused at once by the caller's breaker or bulkhead.
+    refused: Option<Failure>,
+    /// When its timeout runs out.
+    timeout: Option<SimTime>,
+    /// When it arrives (None: lost on the way).
+    arrive: Option<SimTime>,
+}
+
 /// Sentinel replica: "any replica of the pool".
 pub const ANY_REPLICA: u32 = u32::MAX;
 
@@ -237,7 +247,7 @@ impl Ctx {
     /// (or [`ANY_REPLICA`]). Returns the child's id.
     pub fn call(&mut self, template: &Request, origin: Origin, edge: u32, replica: u32) -> ReqId {
         let link = &self.links[edge as usize];
-        let child = Request {
+        let mut child = Request {
             origin,
             caller: link.from,
             edge,
@@ -249,8 +259,14 @@ impl Ctx {
             waited_ms: 0.0,
             ..*template
         };
+        // Planned before the request is stored, so the hot path touches
+        // the slab once.
+        let plan = self.plan(&child);
+        if plan.refused.is_none() {
+            child.arrived = plan.arrive.unwrap_or(LOST);
+        }
         let id = self.requests.insert(child);
-        self.send(id);
+        self.launch(id, plan);
         id
     }
 
@@ -258,31 +274,46 @@ impl Ctx {
     /// link's guard lets it go: then it arrives after the link's latency and
     /// its timeout (if any) starts; else it fails at once as refused.
     pub fn send(&mut self, req: ReqId) {
-        let now = self.queue.now();
         let Some(r) = self.requests.get(req).copied() else { return };
-        let link = &mut self.links[r.edge as usize];
+        let plan = self.plan(&r);
+        if let Some(r) = self.requests.get_mut(req).filter(|_| plan.refused.is_none()) {
+            r.arrived = plan.arrive.unwrap_or(LOST);
+        }
+        self.launch(req, plan);
+    }
+
+    /// What sending try `r` comes to now: the guard's verdict (and a
+    /// breaker change, logged), then the network's.
+    fn plan(&mut self, r: &Request) -> Plan {
+        let now = self.queue.now();
+        let mut timeout = None;
         if r.origin != Origin::Detached {
-            if let Some(guard) = link.guard.as_mut() {
+            if let Some(guard) = self.links[r.edge as usize].guard.as_mut() {
                 let (admitted, change) = guard.admit(now, r.attempt);
                 if let Some(change) = change {
                     self.log_breaker(r.caller, r.edge, change);
                 }
                 match admitted {
-                    Ok(Some(deadline)) => self.queue.schedule(deadline, Event::Timeout(req)),
-                    Ok(None) => {}
-                    Err(refused) => {
-                        self.queue.schedule(now, Event::Reply(req, Err(refused)));
-                        return;
-                    }
+                    Ok(deadline) => timeout = deadline,
+                    Err(refused) => return Plan { refused: Some(refused), timeout: None, arrive: None },
                 }
             }
         }
-        let transit = self.links[r.edge as usize].transit(REQUESTS);
-        let arrive = transit.map_or(LOST, |t| now.after(t));
-        if let Some(r) = self.requests.get_mut(req) {
-            r.arrived = arrive;
+        let arrive = self.links[r.edge as usize].transit(REQUESTS).map(|t| now.after(t));
+        Plan { refused: None, timeout, arrive }
+    }
+
+    /// Schedules what `plan` says for try `req`: a refusal now, or its
+    /// timeout and its delivery (none when the network lost it).
+    fn launch(&mut self, req: ReqId, plan: Plan) {
+        if let Some(refused) = plan.refused {
+            self.queue.schedule(self.queue.now(), Event::Reply(req, Err(refused)));
+            return;
         }
-        if transit.is_some() {
+        if let Some(deadline) = plan.timeout {
+            self.queue.schedule(deadline, Event::Timeout(req));
+        }
+        if let Some(arrive) = plan.arrive {
             self.queue.schedule(arrive, Event::Deliver(req));
         }
     }
