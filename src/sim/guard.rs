@@ -171,8 +171,8 @@ impl Breaker {
     }
 }
 
-/// What a guard counted on its link.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What a guard counted on its link (the report's figures of an edge).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct GuardCounts {
     /// Calls (first tries) asked for.
     pub calls: u64,
@@ -233,13 +233,7 @@ impl Guard {
     pub fn report(&self) -> EdgeReport {
         let c = self.counts;
         EdgeReport {
-            calls: c.calls,
-            tries: c.tries,
-            retries: c.retries,
-            timeouts: c.timeouts,
-            short_circuited: c.short_circuited,
-            bulkhead_full: c.bulkhead_full,
-            over_budget: c.over_budget,
+            counts: c,
             retry_amplification: if c.calls == 0 { 1.0 } else { c.tries as f64 / c.calls as f64 },
             state: self.breaker_state().map(BreakerState::name),
         }

@@ -35,7 +35,7 @@ mod workers;
 
 pub use engine::{BreakerSnapshot, NodeSnapshot, Simulation, Snapshot, Update};
 pub use events::EventQueue;
-pub use guard::BreakerState;
+pub use guard::{BreakerState, GuardCounts};
 pub use report::{EdgeReport, EngineStats, NodeReport, Report, RequestReport, TimelineEvent};
 pub use request::{Origin, ReqId, Request, Requests};
 pub use time::SimTime;

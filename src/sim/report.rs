@@ -9,6 +9,8 @@ use siphasher::sip::SipHasher13;
 
 use crate::metrics::{LatencySummary, NodeStats};
 
+use super::guard::GuardCounts;
+
 use super::SimTime;
 
 /// Summary of a run, counting client requests issued after the warm-up.
@@ -138,20 +140,10 @@ impl NodeReport {
 /// What the caller's resilience did on one edge, over the whole run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EdgeReport {
-    /// Calls (first tries) asked for.
-    pub calls: u64,
-    /// Tries sent to the callee (first tries and retries).
-    pub tries: u64,
-    /// Retries asked for (sent, or refused by the breaker or bulkhead).
-    pub retries: u64,
-    /// Tries that timed out.
-    pub timeouts: u64,
-    /// Tries failed at once by the open (or probing) circuit breaker.
-    pub short_circuited: u64,
-    /// Tries failed at once by the full bulkhead.
-    pub bulkhead_full: u64,
-    /// Retries not made for lack of retry budget.
-    pub over_budget: u64,
+    /// Calls, tries, retries, timeouts, short-circuited and
+    /// bulkhead-refused tries, retries over budget.
+    #[serde(flatten)]
+    pub counts: GuardCounts,
     /// Tries per call, tries / calls: the load retries add (1 without).
     pub retry_amplification: f64,
     /// Circuit breaker state at the end (`closed`, `open`, `half-open`);

@@ -181,7 +181,7 @@ fn lost_messages_time_out_as_often_as_either_way_loses() {
     let sd = (p * (1.0 - p) / q.offered as f64).sqrt();
     assert!((share - p).abs() < 4.0 * sd, "{share} vs {p}");
     assert_eq!(q.offered, q.completed + q.failed + q.timed_out + q.rejected + q.in_flight);
-    assert_eq!(r.edges["a->b"].timeouts, q.timed_out);
+    assert_eq!(r.edges["a->b"].counts.timeouts, q.timed_out);
 }
 
 #[test]

@@ -55,7 +55,7 @@ fn retries_amplify_load_by_the_geometric_sum() {
         assert!((got / expected - 1.0).abs() < 0.02, "f {f}, R {r}: {got} vs {expected}");
         // The callee serves the tries (but those in service at the end),
         // and a call fails only when all R + 1 tries do.
-        let (served, tries) = (report.nodes["b"].served, edge(&report, "a->b").tries);
+        let (served, tries) = (report.nodes["b"].served, edge(&report, "a->b").counts.tries);
         assert!(served <= tries && tries - served < 10, "{served} of {tries}");
         let failed = report.requests.failed as f64 / report.requests.offered as f64;
         let p = f64::powi(f, r as i32 + 1);
@@ -243,7 +243,7 @@ fn guards_keep_every_request_counted_once() {
     let r = run(&s, 9);
     let q = r.requests;
     assert_eq!(q.offered, q.completed + q.failed + q.timed_out + q.rejected + q.in_flight);
-    let g = &r.edges["a->b"];
+    let g = &r.edges["a->b"].counts;
     assert!(g.timeouts > 0 && g.retries > 0 && g.short_circuited + g.bulkhead_full > 0, "{g:?}");
     assert_eq!(g.tries, g.calls + g.retries - g.short_circuited - g.bulkhead_full);
 }

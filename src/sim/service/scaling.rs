@@ -81,8 +81,11 @@ impl ServiceSim {
 
     /// A draining slot with nothing left to do stops.
     pub(super) fn stop_if_drained(&mut self, ctx: &mut Ctx, replica: usize) {
-        let idle = self.replicas[replica].busy() == 0 && self.replicas[replica].queued() == 0;
-        let Some(s) = self.scaler.as_mut().filter(|s| s.slots[replica] == Slot::Draining && idle) else { return };
+        // Called after every request a pool finishes: the cheap test first.
+        let Some(s) = self.scaler.as_mut().filter(|s| s.slots[replica] == Slot::Draining) else { return };
+        if self.replicas[replica].busy() > 0 || self.replicas[replica].queued() > 0 {
+            return;
+        }
         s.set(replica, Slot::Off, ctx.now());
         ctx.up[self.node as usize][replica] = false;
         ctx.log(self.node, "stopped", format!("replica {replica} drained and stopped"));
