@@ -15,6 +15,8 @@
 pub mod editor;
 pub mod metrics;
 pub mod model;
+pub mod presets;
+pub mod share;
 pub mod sim;
 pub mod theory;
 

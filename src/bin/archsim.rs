@@ -2,14 +2,18 @@
 //!
 //! `archsim run SCENARIO.json` simulates a scenario and prints the JSON report
 //! the web app shows; `archsim validate` lists every problem of a scenario;
-//! `archsim schema` prints the JSON Schema of the scenario format.
+//! `archsim schema` prints the JSON Schema of the scenario format;
+//! `archsim link` prints a scenario's share link; `archsim check` runs
+//! scenarios (files or share links) and grades their objectives.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use archsim::model::{Scenario, ValidationError};
-use archsim::sim::Simulation;
+use archsim::share;
+use archsim::sim::grade::{grade, Status};
+use archsim::sim::{Report, Simulation};
 use clap::{Parser, Subcommand};
 
 /// ArchSim: simulate an architecture scenario headlessly.
@@ -43,6 +47,24 @@ enum Command {
     },
     /// Print the JSON Schema of the scenario format.
     Schema,
+    /// Print the share link fragment of a scenario file (`#s=…`): append
+    /// it to the app's address.
+    Link {
+        /// Scenario file (JSON).
+        scenario: PathBuf,
+    },
+    /// Run scenarios and grade their objectives: print each with its
+    /// measured value; exit 0 only if every objective of every scenario
+    /// passes.
+    Check {
+        /// Scenario files (JSON) or share links (`…#s=…`), e.g. one per
+        /// workshop participant.
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+        /// Seed of the random streams (default: each scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -58,6 +80,28 @@ fn main() -> ExitCode {
             }
             Err(e) => report_invalid(&scenario, &e),
         },
+        Command::Link { scenario: path } => match load(&path).map(|s| share::to_fragment(&s)) {
+            Ok(Ok(fragment)) => {
+                println!("#{fragment}");
+                ExitCode::SUCCESS
+            }
+            Ok(Err(e)) => {
+                eprintln!("{}: {e}", path.display());
+                ExitCode::FAILURE
+            }
+            Err(e) => report_invalid(&path, &e),
+        },
+        Command::Check { scenarios, seed } => {
+            let mut all_pass = true;
+            for source in &scenarios {
+                all_pass &= check(source, seed);
+            }
+            if all_pass {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         Command::Run { scenario: path, seed, duration, warmup } => {
             let mut scenario = match load(&path) {
                 Ok(s) => s,
@@ -66,15 +110,10 @@ fn main() -> ExitCode {
             let settings = &mut scenario.settings;
             settings.duration_s = duration.unwrap_or(settings.duration_s);
             settings.warmup_s = warmup.unwrap_or(settings.warmup_s);
-            let seed = seed.unwrap_or(settings.seed);
-            let started = Instant::now();
-            let mut sim = match Simulation::new(&scenario, seed) {
-                Ok(sim) => sim,
+            let report = match simulate(&scenario, seed) {
+                Ok((_, report)) => report,
                 Err(e) => return report_invalid(&path, &e),
             };
-            sim.run_to_end();
-            let mut report = sim.report();
-            report.engine.wall_ms = started.elapsed().as_secs_f64() * 1e3;
             match serde_json::to_string_pretty(&report) {
                 Ok(json) => {
                     println!("{json}");
@@ -89,12 +128,62 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs `scenario` to its end with `seed` (default: the scenario's); the
+/// finished simulation and its report, with the wall time it took.
+fn simulate(scenario: &Scenario, seed: Option<u64>) -> Result<(Simulation, Report), ValidationError> {
+    let started = Instant::now();
+    let mut sim = Simulation::new(scenario, seed.unwrap_or(scenario.settings.seed))?;
+    sim.run_to_end();
+    let mut report = sim.report();
+    report.engine.wall_ms = started.elapsed().as_secs_f64() * 1e3;
+    Ok((sim, report))
+}
+
+/// Grades one scenario (a file or a share link) and prints each objective
+/// on its own line; whether every objective passed.
+fn check(source: &str, seed: Option<u64>) -> bool {
+    let loaded = if source.contains("#s=") {
+        share::from_link(source).map_err(|e| e.to_string())
+    } else {
+        load(Path::new(source)).map_err(|e| e.to_string())
+    };
+    let verdicts = loaded.and_then(|s| {
+        let (sim, _) = simulate(&s, seed).map_err(|e| e.to_string())?;
+        Ok(grade(&sim))
+    });
+    // A link is long: its first 60 characters name it.
+    let mut name: String = source.chars().take(60).collect();
+    if name.len() < source.len() {
+        name.push('…');
+    }
+    match verdicts {
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            false
+        }
+        Ok(v) if v.is_empty() => {
+            eprintln!("{name}: the scenario has no objectives to check");
+            false
+        }
+        Ok(verdicts) => {
+            let passed = verdicts.iter().filter(|v| v.status == Status::Pass).count();
+            println!("{name}: {passed} of {} objectives met", verdicts.len());
+            for v in &verdicts {
+                let mark = if v.status == Status::Pass { "pass" } else { "FAIL" };
+                println!("  {mark}  {}  ({})", v.objective, v.detail);
+            }
+            passed == verdicts.len()
+        }
+    }
+}
+
 /// Reads, parses and validates a scenario file.
 fn load(path: &Path) -> Result<Scenario, ValidationError> {
     let text = std::fs::read_to_string(path).map_err(|e| ValidationError::Syntax(format!("cannot read: {e}")))?;
-    let scenario = Scenario::from_json(&text)?;
-    scenario.validate()?;
-    Ok(scenario)
+    share::from_file(&text).map_err(|e| match e {
+        share::ShareError::Scenario(e) => e,
+        other => ValidationError::Syntax(other.to_string()),
+    })
 }
 
 /// Prints every problem to stderr, one per line; exit code 1.

@@ -63,6 +63,30 @@ impl Fault {
     pub fn on_node(node: &str, at_s: f64, for_s: Option<f64>, fault: FaultKind) -> Fault {
         Fault { node: Some(node.into()), for_s, ..Fault::at(at_s, fault) }
     }
+
+    /// The fault script line for people, e.g. `at 60 s: db replica 0 crash
+    /// for 20 s`.
+    pub fn describe(&self) -> String {
+        let target = match (&self.node, self.replica, &self.zone, &self.region, &self.call, &self.between) {
+            (Some(n), Some(r), ..) => format!("{n} replica {r}"),
+            (Some(n), None, ..) => n.to_string(),
+            (_, _, Some(z), ..) => format!("zone {z}"),
+            (_, _, _, Some(r), ..) => format!("region {r}"),
+            (_, _, _, _, Some(c), _) => format!("call {} → {}", c.from, c.to),
+            (_, _, _, _, _, Some([a, b])) => format!("network {a} ↔ {b}"),
+            _ => "?".to_owned(),
+        };
+        let what = match self.fault {
+            FaultKind::Slow { factor } => format!("slow ×{factor}"),
+            FaultKind::ErrorRate { share } => format!("errors {:.0} %", share * 100.0),
+            FaultKind::Spike { factor } => format!("traffic ×{factor}"),
+            FaultKind::Latency { extra_ms, .. } => format!("latency +{extra_ms} ms"),
+            FaultKind::Loss { share } => format!("loses {:.0} % of messages", share * 100.0),
+            other => other.name().replace('_', " "),
+        };
+        let until = self.for_s.map(|s| format!(" for {s} s")).unwrap_or_default();
+        format!("at {} s: {target} {what}{until}", self.at_s)
+    }
 }
 
 /// A call, named by its caller and callee.
@@ -172,5 +196,18 @@ pub struct HealthCheck {
 impl Default for HealthCheck {
     fn default() -> Self {
         HealthCheck { interval_ms: 5_000.0, unhealthy_threshold: 2, healthy_threshold: 2 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_reads_as_a_script_line() {
+        let f = Fault { replica: Some(0), ..Fault::on_node("db", 60.0, Some(20.0), FaultKind::Crash) };
+        assert_eq!(f.describe(), "at 60 s: db replica 0 crash for 20 s");
+        let z = Fault { zone: Some("eu-west-1a".into()), ..Fault::at(40.0, FaultKind::Slow { factor: 3.0 }) };
+        assert_eq!(z.describe(), "at 40 s: zone eu-west-1a slow ×3");
     }
 }

@@ -7,11 +7,13 @@
 
 mod balancer;
 mod cache;
+pub mod cost;
 mod database;
 mod dns;
 mod edge;
 mod fault;
 mod kind;
+mod objective;
 mod partitioned;
 mod queue;
 mod resilience;
@@ -28,6 +30,7 @@ pub use dns::{DnsParams, DnsPolicy};
 pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use fault::{CallRef, Fault, FaultKind, HealthCheck};
 pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};
+pub use objective::{Difficulty, Metric, Objective};
 pub use partitioned::{PartitionedParams, Partitioning};
 pub use queue::{Acks, Delivery, Partitioner, QueueParams, QueueStyle};
 pub use resilience::{Backoff, BackoffJitter, Bulkhead, CircuitBreaker, LoadShedding, RateLimit, Retry, RetryBudget};
@@ -40,7 +43,10 @@ use serde::{Deserialize, Serialize};
 
 /// The scenario format version this build writes. Older versions are migrated
 /// on load; newer ones are refused.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// History: 1, the first release; 2 added the workshop fields
+/// (`difficulty`, `hints`, `objectives`).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A node's identifier: unique within a scenario, chosen by the user or the
 /// editor (e.g. `api`, `db-1`). Edges and faults refer to nodes by it.
@@ -79,6 +85,15 @@ pub struct Scenario {
     /// Free text: the story of the exercise.
     #[serde(default)]
     pub description: String,
+    /// How hard the exercise is (shown in the preset gallery).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difficulty: Option<Difficulty>,
+    /// Hints for the workshop panel, in the order to reveal them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
+    /// What the design must achieve, measured by the run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objectives: Vec<Objective>,
     /// Run settings: seed, duration, warm-up, network defaults.
     #[serde(default)]
     pub settings: Settings,
@@ -202,6 +217,18 @@ pub struct Point {
     pub y: f64,
 }
 
+/// Brings a scenario of format `version` (1 ≤ `version` ≤
+/// [`FORMAT_VERSION`]) to the current format, one version at a time.
+///
+/// - 1 → 2: version 2 only added optional fields, so a version 1 scenario
+///   reads as version 2 unchanged.
+fn migrate(mut value: serde_json::Value, version: u64) -> serde_json::Value {
+    if version < u64::from(FORMAT_VERSION) {
+        value["version"] = serde_json::Value::from(FORMAT_VERSION);
+    }
+    value
+}
+
 /// One component on the canvas.
 ///
 /// (Unknown fields cannot be refused here: serde does not support
@@ -235,14 +262,14 @@ impl Scenario {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ValidationError::Syntax(e.to_string()))?;
         let version = value.get("version").and_then(serde_json::Value::as_u64);
-        match version {
-            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        let value = match version {
             Some(v) if v > u64::from(FORMAT_VERSION) => {
                 return Err(ValidationError::NewerVersion { found: v, supported: FORMAT_VERSION })
             }
-            Some(v) => return Err(ValidationError::UnknownVersion(v)),
+            Some(0) => return Err(ValidationError::UnknownVersion(0)),
+            Some(v) => migrate(value, v),
             None => return Err(ValidationError::Syntax("missing `version` (a whole number)".into())),
-        }
+        };
         serde_json::from_value(value).map_err(|e| ValidationError::Syntax(e.to_string()))
     }
 
@@ -261,6 +288,9 @@ impl Scenario {
             version: FORMAT_VERSION,
             title: String::new(),
             description: String::new(),
+            difficulty: None,
+            hints: Vec::new(),
+            objectives: Vec::new(),
             settings: Settings::default(),
             zones: Vec::new(),
             nodes: Vec::new(),

@@ -7,7 +7,7 @@ use thiserror::Error;
 
 use super::{
     Arrivals, CacheParams, CallMode, CdnParams, ClientParams, DatabaseParams, DnsParams, Fault, FaultKind, HealthCheck,
-    KeyDistribution, LbMode, LoadBalancerParams, NodeId, NodeKind, PartitionedParams, QueueParams, RateProfile,
+    KeyDistribution, LbMode, LoadBalancerParams, Metric, NodeId, NodeKind, PartitionedParams, QueueParams, RateProfile,
     Replication, Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
 };
 
@@ -81,6 +81,7 @@ impl Scenario {
         self.check_nodes(&mut c);
         self.check_edges(&mut c);
         self.check_faults(&mut c);
+        self.check_objectives(&mut c);
         if c.problems.is_empty() {
             Ok(())
         } else {
@@ -218,6 +219,41 @@ impl Scenario {
                 c.range(&format!("{path}.for_s"), for_s, f64::MIN_POSITIVE, MAX_DURATION_S);
             }
             self.check_fault(c, &path, f);
+        }
+    }
+
+    fn check_objectives(&self, c: &mut Checker) {
+        for (i, o) in self.objectives.iter().enumerate() {
+            let path = format!("$.objectives[{i}]");
+            let max = if o.metric == Metric::Availability { 1.0 } else { 1e12 };
+            c.range(&format!("{path}.target"), o.target, 0.0, max);
+            for (name, t) in [("from_s", o.from_s), ("to_s", o.to_s)] {
+                if let Some(t) = t {
+                    c.range(&format!("{path}.{name}"), t, 0.0, MAX_DURATION_S);
+                    if !o.metric.has_window() {
+                        c.fail(format!("{path}.{name}"), format!("{} has no window", o.metric.label()));
+                    }
+                }
+            }
+            if let (Some(a), Some(b)) = (o.from_s, o.to_s) {
+                if a >= b {
+                    c.fail(format!("{path}.to_s"), "must be later than from_s");
+                }
+            }
+            let Some(id) = &o.node else { continue };
+            let wanted = match o.metric {
+                Metric::LostWrites | Metric::StaleReads | Metric::WriteConflicts => "database",
+                Metric::ConsumerLag => "queue",
+                _ => {
+                    c.fail(format!("{path}.node"), format!("{} is measured for the whole system", o.metric.label()));
+                    continue;
+                }
+            };
+            match self.node(id) {
+                Some(n) if n.kind.info().name == wanted => {}
+                Some(_) => c.fail(format!("{path}.node"), format!("`{id}` is not a {wanted}")),
+                None => c.fail(format!("{path}.node"), format!("unknown node `{id}`")),
+            }
         }
     }
 

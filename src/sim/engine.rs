@@ -368,6 +368,12 @@ impl Simulation {
         self.ctx.queue.now()
     }
 
+    /// The scenario as last applied (the one built, or the last
+    /// [`Simulation::update`]).
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
     /// The run's end.
     pub fn duration(&self) -> SimTime {
         self.duration

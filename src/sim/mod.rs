@@ -15,6 +15,7 @@ mod dns;
 mod engine;
 mod events;
 mod faults;
+pub mod grade;
 mod guard;
 mod health;
 mod keycache;

@@ -8,37 +8,79 @@ use yew::prelude::*;
 use crate::editor::geometry::{Camera, GRID};
 use crate::editor::Action;
 use crate::model::{Scenario, Settings};
+use crate::presets;
 
 use super::canvas::{pointer_at, Canvas};
+use super::download::download_text;
+use super::gallery::Gallery;
 use super::header::Header;
 use super::inspector::Inspector;
 use super::palette::{Drop, Palette, ZONE};
 use super::run::{use_run, RunPanel};
-use super::storage;
 use super::store::{Msg, Shared, Store};
+use super::{share, storage};
 
-/// The scenario a first visit opens with.
-const STARTER: &str = include_str!("../../scenarios/three-tier.json");
-
-/// The autosaved design, or the starter scenario (with the reason when an
-/// autosave could not be restored).
+/// The design to start with: the one in a share link (the autosaved design
+/// then joins the recent designs), else the autosaved one, else the
+/// starter preset; with the reason when a link or the autosave could not
+/// be opened.
 fn initial_store() -> Store {
-    let starter = || Scenario::from_json(STARTER).unwrap_or_else(|_| Scenario::empty());
-    match storage::load() {
+    let starter = || Scenario::from_json(presets::STARTER).unwrap_or_else(|_| Scenario::empty());
+    let saved = storage::load();
+    let mut error = None;
+    if let Some(link) = share::link_in_location() {
+        share::clear_location_fragment();
+        match crate::share::from_link(&link) {
+            Ok(linked) => {
+                if let Ok(Some(current)) = &saved {
+                    error = storage::push_recent(current).err();
+                }
+                let mut store = Store::new(linked);
+                store.error = error;
+                return store;
+            }
+            Err(e) => error = Some(format!("The link could not be opened: {e}. Your design is unchanged.")),
+        }
+    }
+    let mut store = match saved {
         Ok(Some(saved)) => Store::new(saved),
         Ok(None) => Store::new(starter()),
         Err(message) => {
-            let mut store = Store::new(starter());
-            store.error = Some(message);
-            store
+            error.get_or_insert(message);
+            Store::new(starter())
         }
+    };
+    store.error = error;
+    store
+}
+
+/// A file name for the design: its title in lower case with dashes.
+fn file_stem(s: &Scenario) -> String {
+    let stem: String = s
+        .title
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if stem.is_empty() {
+        "design".to_owned()
+    } else {
+        stem
     }
 }
 
 /// Root component mounted by `main`.
 #[component]
 pub fn App() -> Html {
+    // A first visit (nothing saved, no link) opens on the gallery; read
+    // before the store consumes a link.
+    let gallery = use_state(|| matches!(storage::load(), Ok(None)) && share::link_in_location().is_none());
     let store = use_reducer(initial_store);
+    let presentation = use_state(|| false);
+    let share_url = use_state(|| None::<String>);
     let scenario = Shared(store.editor.shared());
     let camera = use_state(Camera::default);
     let surface = use_node_ref();
@@ -167,6 +209,81 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
+    // Opening a design (preset, recent, link, file): the current one joins
+    // the recent designs, the run resets, the view fits the new drawing,
+    // and the replacement is one undoable edit.
+    let open_design = {
+        let (store, fit_pending, gallery) = (store.dispatcher(), fit_pending.clone(), gallery.clone());
+        let (on_reset, current) = (run.on_reset.clone(), scenario.clone());
+        Callback::from(move |s: Scenario| {
+            if let Err(message) = storage::push_recent(&current) {
+                store.dispatch(Msg::Error(message));
+            }
+            on_reset.emit(());
+            *fit_pending.borrow_mut() = true;
+            gallery.set(false);
+            store.dispatch(Msg::Select(Vec::new()));
+            store.dispatch(Msg::Apply(Action::Replace(Box::new(s))));
+        })
+    };
+    // A link pasted into the address bar of the open page.
+    let latest_open = use_mut_ref(|| open_design.clone());
+    *latest_open.borrow_mut() = open_design.clone();
+    {
+        let store = store.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| {
+                    let Some(link) = share::link_in_location() else { return };
+                    share::clear_location_fragment();
+                    match crate::share::from_link(&link) {
+                        Ok(s) => latest_open.borrow().emit(s),
+                        Err(e) => store.dispatch(Msg::Error(format!(
+                            "The link could not be opened: {e}. Your design is unchanged."
+                        ))),
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let on_share = {
+        let (scenario, share_url, store) = (scenario.clone(), share_url.clone(), store.dispatcher());
+        Callback::from(move |()| match share::link_for(&scenario) {
+            Ok(url) => {
+                share::copy(&url);
+                share_url.set(Some(url));
+            }
+            Err(e) => store.dispatch(Msg::Error(format!("No link: {e}"))),
+        })
+    };
+    let on_import = {
+        let (open_design, store) = (open_design.clone(), store.dispatcher());
+        Callback::from(move |file: web_sys::File| {
+            let (open_design, store) = (open_design.clone(), store.clone());
+            yew::platform::spawn_local(async move {
+                match share::read_file(file).await {
+                    Ok(s) => open_design.emit(s),
+                    Err(message) => store.dispatch(Msg::Error(format!("{message}. Your design is unchanged."))),
+                }
+            });
+        })
+    };
+    let on_export = {
+        let (scenario, store) = (scenario.clone(), store.dispatcher());
+        Callback::from(move |()| match crate::share::to_file(&scenario) {
+            Ok(text) => download_text(&text, &format!("{}.json", file_stem(&scenario)), "application/json"),
+            Err(e) => store.dispatch(Msg::Error(format!("Not exported: {e}"))),
+        })
+    };
+    let on_export_svg = {
+        let scenario = scenario.clone();
+        Callback::from(move |()| {
+            if let Some(svg) = share::canvas_svg() {
+                download_text(&svg, &format!("{}.svg", file_stem(&scenario)), "image/svg+xml");
+            }
+        })
+    };
     let on_seed = {
         let (on_msg, settings) = (on_msg.clone(), scenario.settings.clone());
         Callback::from(move |seed: u64| {
@@ -200,12 +317,39 @@ pub fn App() -> Html {
         })
     };
 
+    let on_copy_link = {
+        let share_url = share_url.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(url) = share_url.as_ref() {
+                share::copy(url);
+            }
+        })
+    };
     html! {
-        <div class="app">
+        <div class={classes!("app", presentation.then_some("presentation"))}>
             <Header title={scenario.title.clone()} can_undo={store.editor.can_undo()} can_redo={store.editor.can_redo()}
                     on_undo={on_msg.reform(|()| Msg::Undo)} on_redo={on_msg.reform(|()| Msg::Redo)} on_fit={fit}
-                    on_zoom={on_zoom} {on_layout} />
+                    on_zoom={on_zoom} {on_layout}
+                    on_presets={Callback::from({ let gallery = gallery.clone(); move |()| gallery.set(true) })}
+                    {on_share} {on_import} {on_export} {on_export_svg} presentation={*presentation}
+                    on_presentation={Callback::from({ let p = presentation.clone(); move |()| p.set(!*p) })} />
             <Palette {on_drop} />
+            if let Some(url) = (*share_url).clone() {
+                <div class="share-bar" role="status">
+                    <span>{ "Anyone who opens this link gets a copy of this design and the same run:" }</span>
+                    <input data-testid="share-url" readonly=true value={url} aria-label="Share link"
+                           onfocus={|e: FocusEvent| {
+                               if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select() }
+                           }} />
+                    <button onclick={on_copy_link}>{ "Copy" }</button>
+                    <button data-testid="share-close" aria-label="Close"
+                            onclick={{ let s = share_url.clone(); move |_| s.set(None) }}>{ "×" }</button>
+                </div>
+            }
+            if *gallery {
+                <Gallery on_open={open_design.clone()}
+                         on_close={Callback::from({ let gallery = gallery.clone(); move |()| gallery.set(false) })} />
+            }
             if *conflict {
                 <div class="conflict" role="alertdialog" aria-label="Design changed in another tab">
                     <span>{ "This design was changed in another tab. Autosave is paused so neither is lost." }</span>
@@ -223,7 +367,8 @@ pub fn App() -> Html {
                        on_msg={on_msg.clone()} on_fault={run.on_fault.clone()}
                        events={run.readouts.events.clone()} />
             <RunPanel run={run} settings={scenario.settings.clone()} {on_seed}
-                      edit_error={store.error.clone().map(AttrValue::from)} />
+                      edit_error={store.error.clone().map(AttrValue::from)}
+                      objectives={scenario.objectives.clone()} />
         </div>
     }
 }

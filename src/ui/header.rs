@@ -1,6 +1,7 @@
-//! The top bar: product name, the scenario's title, edit history and view
-//! buttons.
+//! The top bar: product name, the scenario's title, the design's files and
+//! link, edit history and view buttons.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Props of [`Header`].
@@ -22,11 +23,36 @@ pub struct HeaderProps {
     pub on_zoom: Callback<f64>,
     /// Arrange the graph in layers.
     pub on_layout: Callback<()>,
+    /// Open the preset gallery.
+    pub on_presets: Callback<()>,
+    /// Make and show the share link.
+    pub on_share: Callback<()>,
+    /// Open a `.json` file the user picked.
+    pub on_import: Callback<web_sys::File>,
+    /// Save the design as a `.json` file.
+    pub on_export: Callback<()>,
+    /// Save the drawing as an SVG file.
+    pub on_export_svg: Callback<()>,
+    /// Whether presentation mode (large type, high contrast) is on.
+    pub presentation: bool,
+    /// Switch presentation mode.
+    pub on_presentation: Callback<()>,
 }
 
 /// Top bar of the page.
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
+    let on_import = {
+        let on_import = props.on_import.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                on_import.emit(file);
+            }
+            // The same file can be picked again.
+            input.set_value("");
+        })
+    };
     html! {
         <header class="header">
             <span class="brand">
@@ -40,6 +66,21 @@ pub fn Header(props: &HeaderProps) -> Html {
             </span>
             <span class="scenario-title">{ props.title.clone() }</span>
             <span class="header-tools">
+                <button data-testid="presets" title="Open an exercise or a recent design"
+                        onclick={props.on_presets.reform(|_| ())}>{ "Exercises" }</button>
+                <button data-testid="share" title="Make a link that opens this design anywhere"
+                        onclick={props.on_share.reform(|_| ())}>{ "Share" }</button>
+                <label class="button" title="Open a design saved as .json">{ "Import" }
+                    <input data-testid="import" type="file" accept=".json,application/json" class="hidden-file"
+                           onchange={on_import} />
+                </label>
+                <button data-testid="export" title="Save this design as a .json file"
+                        onclick={props.on_export.reform(|_| ())}>{ "Export" }</button>
+                <button data-testid="export-svg" title="Save the drawing as an SVG image"
+                        onclick={props.on_export_svg.reform(|_| ())}>{ "SVG" }</button>
+                <button data-testid="presentation" aria-pressed={props.presentation.to_string()}
+                        title="Presentation mode: larger type and high contrast for projectors"
+                        onclick={props.on_presentation.reform(|_| ())}>{ "Present" }</button>
                 <button data-testid="undo" title="Undo (Ctrl+Z)" disabled={!props.can_undo}
                         onclick={props.on_undo.reform(|_| ())}>{ "Undo" }</button>
                 <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled={!props.can_redo}

@@ -3,12 +3,16 @@
 
 mod app;
 mod canvas;
+mod download;
+mod gallery;
 mod header;
 mod icons;
 mod inspector;
 mod palette;
 mod run;
+mod share;
 mod storage;
 mod store;
+mod workshop;
 
 pub use app::App;

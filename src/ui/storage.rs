@@ -1,9 +1,17 @@
-//! Autosave: the scenario in `localStorage`, restored on load.
+//! Autosave: the scenario in `localStorage`, restored on load, and the
+//! recent designs a newly opened design pushed aside.
 
 use crate::model::Scenario;
 
 /// The `localStorage` key of the autosaved scenario.
 pub const KEY: &str = "archsim.scenario";
+
+/// The `localStorage` key of the recent designs (a JSON array of scenario
+/// JSON texts, newest first).
+const RECENT_KEY: &str = "archsim.recent";
+
+/// Designs kept in the recent list.
+const RECENT_MAX: usize = 8;
 
 fn storage() -> Result<web_sys::Storage, String> {
     web_sys::window()
@@ -26,4 +34,31 @@ pub fn save(scenario: &Scenario) -> Result<(), String> {
     storage()?
         .set_item(KEY, &text)
         .map_err(|_| "autosave failed (storage full or blocked): your work stays in this tab only".to_owned())
+}
+
+/// The recent designs, newest first (unreadable entries skipped).
+pub fn recent() -> Vec<Scenario> {
+    recent_texts().iter().filter_map(|t| Scenario::from_json(t).ok()).collect()
+}
+
+fn recent_texts() -> Vec<String> {
+    let text = storage().ok().and_then(|s| s.get_item(RECENT_KEY).ok().flatten());
+    text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+}
+
+/// Keeps `scenario` at the head of the recent designs (once; the oldest
+/// fall off past eight). Empty designs are not kept.
+pub fn push_recent(scenario: &Scenario) -> Result<(), String> {
+    if scenario.nodes.is_empty() {
+        return Ok(());
+    }
+    let text = scenario.to_json()?;
+    let mut list = recent_texts();
+    list.retain(|t| t != &text);
+    list.insert(0, text);
+    list.truncate(RECENT_MAX);
+    let json = serde_json::Value::from(list).to_string();
+    storage()?
+        .set_item(RECENT_KEY, &json)
+        .map_err(|_| "could not keep the previous design in the recent list (storage full)".to_owned())
 }

@@ -3,7 +3,7 @@
 // redo, delete, reload and find the same graph.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot, readScenario, loadDesign } from './harness.mjs';
+import { useBrowser, openApp, screenshot, readScenario, loadDesign, closeGalleryIfOpen } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -174,6 +174,7 @@ test('two tabs never silently overwrite each other', async () => {
   for (const page of [a, b]) {
     await page.goto(env.server.url);
     await page.getByTestId('canvas').waitFor();
+    await closeGalleryIfOpen(page);
   }
   // Tab A deletes the database; tab B is told, and its own work is kept
   // until it chooses.
@@ -197,6 +198,7 @@ test('touch: drag from the palette, move a node, pinch to zoom', async () => {
   const page = await context.newPage();
   await page.goto(env.server.url);
   await page.getByTestId('canvas').waitFor();
+  await closeGalleryIfOpen(page);
   const cdp = await context.newCDPSession(page);
   const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', {
     type, touchPoints: points.map(([x, y], id) => ({ x, y, id })),

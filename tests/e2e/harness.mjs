@@ -54,10 +54,11 @@ export function launch() {
 }
 
 /**
- * Opens the app in a fresh page of the given viewport. Collects console
- * errors, page errors and requests that leave the test server.
+ * Opens the app in a fresh page of the given viewport (a first visit: it
+ * closes the gallery unless told not to). Collects console errors, page
+ * errors and requests that leave the test server.
  */
-export async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
+export async function openApp(browser, url, viewport = { width: 1280, height: 800 }, { closeGallery = true } = {}) {
   const page = await browser.newPage({ viewport });
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -71,7 +72,15 @@ export async function openApp(browser, url, viewport = { width: 1280, height: 80
   await page.goto(url);
   await page.getByTestId('canvas').waitFor({ state: 'visible' });
   const firstRenderMs = Date.now() - started;
+  // A first visit opens on the preset gallery; close it to work on the
+  // starter design behind it.
+  if (closeGallery) await page.getByTestId('gallery-close').click();
   return { page, problems, firstRenderMs };
+}
+
+/** Closes the preset gallery if the page shows it (a first visit). */
+export async function closeGalleryIfOpen(page) {
+  if (await page.getByTestId('gallery').isVisible()) await page.getByTestId('gallery-close').click();
 }
 
 /** Writes a screenshot to the git-ignored screenshots folder; returns its path. */

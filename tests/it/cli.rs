@@ -95,3 +95,36 @@ fn run_reports_every_kind_in_the_fields_terms() {
     }
     assert_eq!(r["nodes"]["inventory"]["partition_load"].as_array().map(Vec::len), Some(4));
 }
+
+/// `check` grades files and links: exit 1 while an objective fails, 0 once
+/// every one passes; `link` prints a link `check` opens.
+#[test]
+fn check_grades_files_and_links_and_link_makes_them() {
+    let preset = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/failover-lost-writes.json");
+    let out = archsim(&["check", preset]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2 of 3 objectives met"), "{text}");
+    assert!(text.contains("FAIL  lost writes ≤ 0"), "{text}");
+
+    let mut answer: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(preset).unwrap()).unwrap();
+    answer["nodes"][2]["params"]["replication"] = serde_json::json!({ "mode": "semi_sync", "acks": 1 });
+    let dir = std::env::temp_dir().join(format!("archsim-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("answer.json");
+    std::fs::write(&file, answer.to_string()).unwrap();
+    let link = archsim(&["link", file.to_str().unwrap()]);
+    assert!(link.status.success());
+    let fragment = String::from_utf8(link.stdout).unwrap();
+    assert!(fragment.starts_with("#s=2."), "{fragment}");
+    let url = format!("https://archsim.example/{}", fragment.trim());
+    let out = archsim(&["check", file.to_str().unwrap(), &url]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("3 of 3 objectives met").count(), 2, "{text}");
+
+    // A damaged link is an error on stderr, and a failed check.
+    let out = archsim(&["check", "https://archsim.example/#s=2.AAAA"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"));
+}

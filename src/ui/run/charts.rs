@@ -9,10 +9,10 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use yew::prelude::*;
 
-use super::export::download_data_url;
 use super::Readouts;
 use crate::metrics::SeriesPoint;
 use crate::model::Slo;
+use crate::ui::download::download_data_url;
 use crate::ui::store::Shared;
 
 /// Which chart.

@@ -4,7 +4,6 @@
 //! runs.
 
 mod charts;
-mod export;
 mod panel;
 
 pub use panel::RunPanel;
@@ -17,6 +16,7 @@ use yew::prelude::*;
 
 use super::store::Shared;
 use crate::metrics::{Counts, SeriesView};
+use crate::sim::grade::{grade, Verdict};
 use crate::sim::{BreakerSnapshot, NodeSnapshot, SimTime, Simulation, TimelineEvent, Update};
 
 /// Wall time between steps, ms.
@@ -30,6 +30,9 @@ const SLICE: SimTime = SimTime(20_000_000);
 const STEP_MS: f64 = 100.0;
 /// Window of the headline readouts, s.
 const WINDOW_S: f64 = 10.0;
+/// Wall time between two gradings of the objectives while running, ms
+/// (grading builds the run's report).
+const GRADE_MS: f64 = 500.0;
 /// The speed value meaning "as fast as possible".
 pub const MAX_SPEED: u32 = 0;
 
@@ -74,6 +77,9 @@ pub struct Readouts {
     /// The report's digest once the run is finished (equal to what
     /// `archsim run` prints for the same scenario and seed).
     pub digest: Option<String>,
+    /// The scenario's objectives measured so far (at most every
+    /// [`GRADE_MS`], and at the end).
+    pub verdicts: Rc<Vec<Verdict>>,
 }
 
 /// A run in progress and its chart points, kept up to date incrementally.
@@ -82,11 +88,14 @@ struct Live {
     view: SeriesView,
     /// The run's events, rebuilt only when there are new ones.
     events: Rc<Vec<TimelineEvent>>,
+    /// The last grading of the objectives, and when it was made (wall ms).
+    verdicts: Rc<Vec<Verdict>>,
+    graded_at: f64,
 }
 
 impl Live {
     fn new(sim: Simulation) -> Self {
-        Live { sim, view: SeriesView::new(), events: Rc::default() }
+        Live { sim, view: SeriesView::new(), events: Rc::default(), verdicts: Rc::default(), graded_at: f64::MIN }
     }
 }
 
@@ -102,6 +111,10 @@ impl Readouts {
             live.events = Rc::new(sim.events());
         }
         let finished = sim.is_finished();
+        if finished || wall_ms() - live.graded_at >= GRADE_MS {
+            live.verdicts = Rc::new(grade(sim));
+            live.graded_at = wall_ms();
+        }
         let snapshot = sim.snapshot();
         Readouts {
             time_s: now.as_s(),
@@ -116,6 +129,7 @@ impl Readouts {
             cdf: if finished { metrics.latency.cdf() } else { Vec::new() },
             events: live.events.clone(),
             digest: finished.then(|| sim.report().digest),
+            verdicts: live.verdicts.clone(),
         }
     }
 }

@@ -3,9 +3,10 @@
 use yew::prelude::*;
 
 use super::charts::{Chart, ChartKind};
-use super::export::download_text;
 use super::{RunControl, RunState, MAX_SPEED};
-use crate::model::Settings;
+use crate::model::{Objective, Settings};
+use crate::ui::download::download_text;
+use crate::ui::workshop::Objectives;
 
 /// Props of [`RunPanel`].
 #[derive(Properties, PartialEq)]
@@ -16,8 +17,10 @@ pub struct RunPanelProps {
     pub settings: Settings,
     /// Set the seed of the scenario (and so of the next run).
     pub on_seed: Callback<u64>,
-    /// The last refused edit, if any.
+    /// The last refused edit or failed open, if any.
     pub edit_error: Option<AttrValue>,
+    /// The scenario's objectives, checked live.
+    pub objectives: Vec<Objective>,
 }
 
 const SPEEDS: [(u32, &str); 4] = [(1, "1×"), (10, "10×"), (100, "100×"), (MAX_SPEED, "max")];
@@ -107,7 +110,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
             if let Some(n) = &run.notice {
                 <div class="notice" role="status">{ n.clone() }</div>
             }
-            <div class="run-body">
+            <div class={classes!("run-body", (!props.objectives.is_empty()).then_some("graded"))}>
                 <div class="readouts">
                     { readout("sim-time", "Simulated time", format!("{:.1}", r.time_s), &format!("s of {duration_s:.0} s"), false) }
                     { readout("metric-availability", "Availability (last 10 s)", shown(idle, format!("{:.3}", r.availability * 100.0)), "%", availability_under) }
@@ -127,6 +130,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                         { chart(ChartKind::Cdf) }
                     }
                 </div>
+                <Objectives objectives={props.objectives.clone()} verdicts={r.verdicts.clone()} />
             </div>
         </section>
     }

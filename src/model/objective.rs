@@ -1,0 +1,173 @@
+//! Workshop objectives: what a design must achieve, measured by a run.
+//!
+//! An objective names a metric of the run, a target and optionally a
+//! window of simulated time. The simulation measures it (`sim::grade`);
+//! nothing here looks at the drawing.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::NodeId;
+
+/// One objective, e.g. `{ "metric": "p99_ms", "target": 200 }`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    /// What is measured.
+    pub metric: Metric,
+    /// The bound: a minimum for `availability`, a maximum for the others
+    /// (in the metric's unit).
+    pub target: f64,
+    /// Start of the measured window, s of simulated time (default: the
+    /// end of the warm-up). Only `availability` and `p99_ms` have windows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_s: Option<f64>,
+    /// End of the measured window, s (default: the end of the run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_s: Option<f64>,
+    /// The node measured, for the database metrics (`lost_writes`,
+    /// `stale_reads`, `write_conflicts`) and `consumer_lag` (default: the
+    /// sum over every database, or every queue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<NodeId>,
+}
+
+/// A measurable property of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Share of client requests answered successfully in time, 0–1, at
+    /// least the target.
+    Availability,
+    /// 99th percentile response time of completed client requests, ms, at
+    /// most the target.
+    P99Ms,
+    /// Acknowledged writes a database failover lost, at most the target
+    /// (usually 0).
+    LostWrites,
+    /// Reads a replica answered with data older than the newest
+    /// acknowledged write of their key, at most the target.
+    StaleReads,
+    /// Writes to one key on two primaries (master–master) within the
+    /// replication delay, resolved last writer wins, at most the target.
+    WriteConflicts,
+    /// Messages produced but not yet consumed at the end of the run, at
+    /// most the target: the consumer group must have caught up.
+    ConsumerLag,
+    /// Monthly cost of the design at the run's mean size and load, US
+    /// dollars, at most the target (price table in `model::cost`).
+    MonthlyCostUsd,
+}
+
+impl Metric {
+    /// Whether the target is a lower bound (availability) rather than an
+    /// upper bound.
+    pub fn is_minimum(self) -> bool {
+        self == Metric::Availability
+    }
+
+    /// Whether the metric is measured over a window of simulated time.
+    pub fn has_window(self) -> bool {
+        matches!(self, Metric::Availability | Metric::P99Ms)
+    }
+
+    /// Short label for people, e.g. `p99`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Availability => "availability",
+            Metric::P99Ms => "p99",
+            Metric::LostWrites => "lost writes",
+            Metric::StaleReads => "stale reads",
+            Metric::WriteConflicts => "write conflicts",
+            Metric::ConsumerLag => "consumer lag",
+            Metric::MonthlyCostUsd => "monthly cost",
+        }
+    }
+
+    /// The value written for people: availability in %, p99 in ms, cost
+    /// in $, counts as whole numbers.
+    pub fn show(self, value: f64) -> String {
+        match self {
+            Metric::Availability => format!("{:.2} %", value * 100.0),
+            Metric::P99Ms => format!("{value:.0} ms"),
+            Metric::LostWrites | Metric::StaleReads | Metric::WriteConflicts | Metric::ConsumerLag => {
+                format!("{value:.0}")
+            }
+            Metric::MonthlyCostUsd => format!("${value:.0}"),
+        }
+    }
+}
+
+impl Objective {
+    /// Whether `value` meets the target.
+    pub fn met_by(&self, value: f64) -> bool {
+        if self.metric.is_minimum() {
+            value >= self.target
+        } else {
+            value <= self.target
+        }
+    }
+
+    /// The objective for people, e.g. `p99 ≤ 200 ms from 30 s to 60 s`.
+    pub fn describe(&self) -> String {
+        let op = if self.metric.is_minimum() { "≥" } else { "≤" };
+        let window = match (self.from_s, self.to_s) {
+            (Some(a), Some(b)) => format!(" from {a} s to {b} s"),
+            (Some(a), None) => format!(" after {a} s"),
+            (None, Some(b)) => format!(" until {b} s"),
+            (None, None) => String::new(),
+        };
+        let node = self.node.as_ref().map(|n| format!(" at {n}")).unwrap_or_default();
+        format!("{}{node} {op} {}{window}", self.metric.label(), self.metric.show(self.target))
+    }
+}
+
+/// How hard an exercise is, for the preset gallery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Difficulty {
+    /// One idea, one change.
+    Intro,
+    /// Needs a trade-off or two changes.
+    Intermediate,
+    /// Several interacting mechanisms.
+    Advanced,
+}
+
+impl Difficulty {
+    /// Label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Difficulty::Intro => "intro",
+            Difficulty::Intermediate => "intermediate",
+            Difficulty::Advanced => "advanced",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objective(metric: Metric, target: f64) -> Objective {
+        Objective { metric, target, from_s: None, to_s: None, node: None }
+    }
+
+    #[test]
+    fn availability_is_a_minimum_and_the_rest_maxima() {
+        assert!(objective(Metric::Availability, 0.99).met_by(0.995));
+        assert!(!objective(Metric::Availability, 0.99).met_by(0.98));
+        assert!(objective(Metric::P99Ms, 200.0).met_by(200.0));
+        assert!(!objective(Metric::P99Ms, 200.0).met_by(201.0));
+        assert!(!objective(Metric::LostWrites, 0.0).met_by(1.0));
+    }
+
+    #[test]
+    fn descriptions_name_the_metric_bound_and_window() {
+        let mut o = objective(Metric::Availability, 0.999);
+        o.from_s = Some(30.0);
+        o.to_s = Some(60.0);
+        assert_eq!(o.describe(), "availability ≥ 99.90 % from 30 s to 60 s");
+        assert_eq!(objective(Metric::P99Ms, 200.0).describe(), "p99 ≤ 200 ms");
+    }
+}

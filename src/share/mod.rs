@@ -1,0 +1,181 @@
+//! A scenario to and from a share link or a `.json` file, with limits and
+//! clear errors: everything arriving this way is untrusted.
+//!
+//! A link keeps the scenario in the URL fragment (never sent to a server):
+//! `#s=<format version>.<base64url(deflate(canonical JSON))>`, raw DEFLATE
+//! (RFC 1951) by `miniz_oxide`, base64url without padding (RFC 4648 §5) by
+//! `base64`. The canonical JSON is [`Scenario::to_json`]: compact, fields
+//! in declaration order, so a scenario always gives the same link.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use miniz_oxide::inflate::TINFLStatus;
+use thiserror::Error;
+
+use crate::model::{Scenario, ValidationError, FORMAT_VERSION};
+
+/// Most bytes of JSON a link or a file may hold, bytes (1 MiB): more is
+/// refused before it is parsed (a link's data is inflated at most this far,
+/// so a decompression bomb costs nothing).
+pub const MAX_JSON_BYTES: usize = 1 << 20;
+
+/// Most characters of a link's encoded data: deflate never grows data by
+/// more than a few bytes per 64 KiB block and base64 by 4/3, so a valid
+/// link is shorter than this.
+const MAX_LINK_CHARS: usize = MAX_JSON_BYTES / 3 * 4 + 1024;
+
+/// The fragment key of a scenario: `#s=`.
+const KEY: &str = "s=";
+
+/// DEFLATE level of links: the best compression (links are short).
+const LEVEL: u8 = 9;
+
+/// Why a link or a file could not be opened. Every message says what is
+/// wrong in words a user can act on.
+#[derive(Debug, Error, PartialEq)]
+pub enum ShareError {
+    /// No `s=` in the fragment.
+    #[error("this link holds no design: it should end in `#s=<version>.<data>`")]
+    NotALink,
+    /// The part before the dot is not a version number.
+    #[error("the link's format version `{0}` is not a number: the link is damaged")]
+    BadVersion(String),
+    /// Made by a newer ArchSim.
+    #[error("the link was made by a newer ArchSim (format {found}; this one reads up to {supported}): update ArchSim")]
+    NewerVersion {
+        /// Version in the link.
+        found: u64,
+        /// Newest this build reads.
+        supported: u32,
+    },
+    /// Not base64url text.
+    #[error("the link is damaged (not base64url data): {0}")]
+    Base64(String),
+    /// The data is not complete DEFLATE data.
+    #[error("the link is damaged or cut short: its data does not unpack ({0})")]
+    Inflate(&'static str),
+    /// Over [`MAX_JSON_BYTES`].
+    #[error("the design is over the 1 MiB limit (unpacked): not opened")]
+    TooLarge,
+    /// The unpacked data is not UTF-8 text.
+    #[error("the link's data is not text: the link is damaged")]
+    NotText,
+    /// Well-formed but not a valid scenario.
+    #[error("{0}")]
+    Scenario(ValidationError),
+}
+
+impl From<ValidationError> for ShareError {
+    fn from(e: ValidationError) -> Self {
+        ShareError::Scenario(e)
+    }
+}
+
+/// The link fragment of `scenario`, without the `#`:
+/// `s=<version>.<data>`.
+///
+/// Errors: a value JSON cannot hold (a non-finite number).
+pub fn to_fragment(scenario: &Scenario) -> Result<String, String> {
+    let json = scenario.to_json()?;
+    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), LEVEL);
+    Ok(format!("{KEY}{FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed)))
+}
+
+/// The scenario in a link: a whole URL, a fragment with or without `#`,
+/// or the `s=…` part. It is parsed, migrated to the current format and
+/// validated.
+///
+/// Errors: every [`ShareError`]; never panics, whatever the input.
+pub fn from_link(link: &str) -> Result<Scenario, ShareError> {
+    let fragment = link.rsplit_once('#').map_or(link, |(_, f)| f).trim();
+    let data = fragment.strip_prefix(KEY).ok_or(ShareError::NotALink)?;
+    let (version, encoded) = data.split_once('.').ok_or(ShareError::NotALink)?;
+    let version: u64 = version.parse().map_err(|_| ShareError::BadVersion(shorten(version)))?;
+    if version > u64::from(FORMAT_VERSION) {
+        return Err(ShareError::NewerVersion { found: version, supported: FORMAT_VERSION });
+    }
+    if encoded.len() > MAX_LINK_CHARS {
+        return Err(ShareError::TooLarge);
+    }
+    let packed = URL_SAFE_NO_PAD.decode(encoded).map_err(|e| ShareError::Base64(e.to_string()))?;
+    let json =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON_BYTES).map_err(|e| match e.status {
+            TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+            TINFLStatus::FailedCannotMakeProgress => ShareError::Inflate("it ends too early"),
+            TINFLStatus::Adler32Mismatch => ShareError::Inflate("checksum mismatch"),
+            _ => ShareError::Inflate("invalid DEFLATE data"),
+        })?;
+    let text = String::from_utf8(json).map_err(|_| ShareError::NotText)?;
+    from_json(&text)
+}
+
+/// The scenario in a `.json` file's text: size-checked, parsed, migrated
+/// and validated.
+///
+/// Errors: [`ShareError::TooLarge`] over 1 MiB, [`ShareError::Scenario`]
+/// for malformed JSON (with line and column) or an invalid scenario (every
+/// problem with its JSON path).
+pub fn from_file(text: &str) -> Result<Scenario, ShareError> {
+    if text.len() > MAX_JSON_BYTES {
+        return Err(ShareError::TooLarge);
+    }
+    from_json(text)
+}
+
+/// The text of a `.json` file for `scenario`: indented JSON.
+///
+/// Errors: a value JSON cannot hold (a non-finite number).
+pub fn to_file(scenario: &Scenario) -> Result<String, String> {
+    serde_json::to_value(scenario).and_then(|v| serde_json::to_string_pretty(&v)).map_err(|e| e.to_string())
+}
+
+fn from_json(text: &str) -> Result<Scenario, ShareError> {
+    let scenario = Scenario::from_json(text)?;
+    scenario.validate()?;
+    Ok(scenario)
+}
+
+/// At most 20 characters of untrusted text, for a message.
+fn shorten(text: &str) -> String {
+    let mut short: String = text.chars().take(20).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_round_trips_and_is_stable() {
+        let mut s = Scenario::empty();
+        s.title = "Round trip ✓".into();
+        let link = to_fragment(&s).unwrap();
+        assert!(link.starts_with(&format!("s={FORMAT_VERSION}.")));
+        assert_eq!(from_link(&format!("https://example.org/app/#{link}")), Ok(s.clone()));
+        assert_eq!(to_fragment(&s).unwrap(), link);
+    }
+
+    #[test]
+    fn damaged_links_say_what_is_wrong() {
+        let link = to_fragment(&Scenario::empty()).unwrap();
+        assert_eq!(from_link("https://example.org/#x=1"), Err(ShareError::NotALink));
+        assert_eq!(from_link("#s=two.abc"), Err(ShareError::BadVersion("two".into())));
+        assert!(matches!(from_link("#s=99.abc"), Err(ShareError::NewerVersion { found: 99, .. })));
+        assert!(matches!(from_link(&format!("{link}*")), Err(ShareError::Base64(_))));
+        let packed = URL_SAFE_NO_PAD.decode(&link[4..]).unwrap();
+        let cut = format!("s=2.{}", URL_SAFE_NO_PAD.encode(&packed[..packed.len() / 2]));
+        assert_eq!(from_link(&cut), Err(ShareError::Inflate("it ends too early")));
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_unpacked_only_to_the_limit() {
+        // 8 MiB of spaces deflate to a few KB.
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 8 << 20], 9);
+        assert!(bomb.len() < 20_000);
+        let link = format!("#s=2.{}", URL_SAFE_NO_PAD.encode(bomb));
+        assert_eq!(from_link(&link), Err(ShareError::TooLarge));
+    }
+}

@@ -1,0 +1,71 @@
+//! The preset gallery: every exercise with its title, first sentence and
+//! difficulty, and the designs recently pushed aside. Opened on a first
+//! visit and from the header; picking one opens a copy of it.
+
+use yew::prelude::*;
+
+use crate::model::Scenario;
+use crate::presets::PRESETS;
+
+use super::storage;
+
+/// Props of [`Gallery`].
+#[derive(Properties, PartialEq)]
+pub struct GalleryProps {
+    /// Open this design (a copy of a preset, or a recent design).
+    pub on_open: Callback<Scenario>,
+    /// Close without opening anything.
+    pub on_close: Callback<()>,
+}
+
+/// The first sentence of a story, for a one-line summary.
+fn first_sentence(text: &str) -> &str {
+    text.find(". ").map_or(text, |i| &text[..=i])
+}
+
+/// The gallery dialog (`data-testid="gallery"`), with `preset-<slug>` and
+/// `recent-<n>` buttons.
+#[component]
+pub fn Gallery(props: &GalleryProps) -> Html {
+    let presets = use_memo((), |()| {
+        PRESETS.iter().map(|p| (p.slug, p.scenario().map_err(|e| e.to_string()))).collect::<Vec<_>>()
+    });
+    let recent = use_memo((), |()| storage::recent());
+    let card = |slug: String, s: &Scenario, testid: String| {
+        let (on_open, s2) = (props.on_open.clone(), s.clone());
+        let difficulty = s.difficulty.map(|d| d.label());
+        html! {
+            <button class="preset" data-testid={testid} key={slug} onclick={move |_| on_open.emit(s2.clone())}>
+                <span class="preset-title">{ s.title.clone() }</span>
+                if let Some(d) = difficulty {
+                    <span class={classes!("difficulty", d)}>{ d }</span>
+                }
+                <span class="preset-story">{ first_sentence(&s.description).to_owned() }</span>
+            </button>
+        }
+    };
+    let on_close = props.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="gallery-backdrop">
+            <div class="gallery" data-testid="gallery" role="dialog" aria-label="Open an exercise">
+                <div class="gallery-head">
+                    <h2>{ "Exercises" }</h2>
+                    <span class="muted">{ "Open one, press Run, then change the design until every objective passes." }</span>
+                    <button data-testid="gallery-close" onclick={on_close}>{ "Close" }</button>
+                </div>
+                <div class="preset-grid">
+                    { for presets.iter().map(|(slug, s)| match s {
+                        Ok(s) => card((*slug).to_owned(), s, format!("preset-{slug}")),
+                        Err(e) => html! { <p class="error">{ format!("{slug}: {e}") }</p> },
+                    }) }
+                </div>
+                if !recent.is_empty() {
+                    <h3>{ "Recent designs" }</h3>
+                    <div class="preset-grid">
+                        { for recent.iter().enumerate().map(|(n, s)| card(format!("recent-{n}"), s, format!("recent-{n}"))) }
+                    </div>
+                }
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,91 @@
+//! The page's side of sharing: the link in the address bar, the
+//! clipboard, and files the user picks. The codec is `crate::share`.
+
+use wasm_bindgen::JsCast;
+
+use crate::model::Scenario;
+use crate::share::{self, ShareError};
+
+/// The scenario link in the address bar's fragment, if there is one.
+pub fn link_in_location() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.contains("s=").then_some(hash)
+}
+
+/// Removes the fragment from the address bar (without reloading or adding
+/// a history entry): the opened design lives on in the autosave, and a
+/// reload must not open the link again over later edits.
+pub fn clear_location_fragment() {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    let url = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The full share link of `scenario`: this page's address with
+/// `#s=<version>.<data>`.
+///
+/// Errors: a value JSON cannot hold.
+pub fn link_for(scenario: &Scenario) -> Result<String, String> {
+    let fragment = share::to_fragment(scenario)?;
+    let location = web_sys::window().map(|w| w.location());
+    let base = location
+        .map(|l| format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default()))
+        .unwrap_or_default();
+    Ok(format!("{base}#{fragment}"))
+}
+
+/// Puts `text` on the clipboard if the browser allows it (the link stays
+/// shown and selected for a manual copy otherwise).
+pub fn copy(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+/// The scenario in a file the user picked: read, size-checked, parsed and
+/// validated.
+///
+/// Errors: the file cannot be read, or any [`ShareError`] (as a message
+/// naming the file).
+pub async fn read_file(file: web_sys::File) -> Result<Scenario, String> {
+    let name = file.name();
+    if file.size() > share::MAX_JSON_BYTES as f64 {
+        return Err(format!("{name}: {}", ShareError::TooLarge));
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| format!("{name}: the file could not be read"))?;
+    share::from_file(&text).map_err(|e| format!("{name}: {e}"))
+}
+
+/// The drawing on the canvas as a standalone SVG document, with the page's
+/// style rules inlined so it looks the same outside the page.
+pub fn canvas_svg() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let svg = document.query_selector("svg[data-testid=canvas]").ok()??;
+    let sheets = document.style_sheets();
+    let mut css = String::new();
+    for i in 0..sheets.length() {
+        let Some(sheet) = sheets.item(i).and_then(|s| s.dyn_into::<web_sys::CssStyleSheet>().ok()) else { continue };
+        let Ok(rules) = sheet.css_rules() else { continue };
+        for j in 0..rules.length() {
+            if let Some(rule) = rules.item(j) {
+                css.push_str(&rule.css_text());
+                css.push('\n');
+            }
+        }
+    }
+    let body = svg.outer_html();
+    let open_end = body.find('>')?;
+    Some(format!(
+        "{} xmlns=\"http://www.w3.org/2000/svg\"><style>{}</style>{}",
+        &body[..open_end],
+        css.replace("]]>", ""),
+        &body[open_end + 1..]
+    ))
+}

@@ -1,0 +1,157 @@
+// Workshops: the first visit's gallery, presets with their objectives
+// graded live, share links (and damaged ones), files in and out, recent
+// designs, presentation mode.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { useBrowser, openApp, screenshot, readScenario, loadDesign } from './harness.mjs';
+
+const env = useBrowser();
+
+const finished = (page) => page.waitForFunction(
+  () => document.querySelector('.status').innerText.toLowerCase() === 'finished', null, { timeout: 120_000 });
+const status = (page, n) => page.getByTestId(`objective-${n}`).getAttribute('data-status');
+
+test('first visit: the gallery, one click on a preset, one on Run, objectives graded', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url, undefined, { closeGallery: false });
+  await page.getByTestId('gallery').waitFor();
+  assert.ok(await page.locator('[data-testid^=preset-]').count() >= 12);
+  assert.match(await page.getByTestId('preset-failover-lost-writes').innerText(), /intermediate/);
+  await screenshot(page, 'gallery');
+
+  // Two clicks from the page to a running simulation.
+  await page.getByTestId('preset-failover-lost-writes').click();
+  assert.equal(await page.getByTestId('gallery').count(), 0);
+  assert.match(await page.locator('.scenario-title').innerText(), /Synchronous vs asynchronous failover/);
+  assert.equal(await status(page, 0), 'pending');
+  assert.match(await page.getByTestId('exercise').innerText(), /at 60 s: db replica 0 crash/);
+  await page.getByTestId('run').click();
+  await page.getByTestId('speed').selectOption('0');
+  await finished(page);
+  // The asynchronous failover loses acknowledged writes: the objective
+  // fails and says so; latency before the crash passes.
+  assert.equal(await status(page, 0), 'fail');
+  assert.match(await page.getByTestId('objective-0').innerText(), /lost writes \d+ > 0/);
+  assert.equal(await status(page, 1), 'pass');
+  await screenshot(page, 'preset-graded');
+
+  // The preset itself is unchanged: editing the copy and reopening the
+  // preset gives the original back.
+  await page.getByTestId('node-db').click();
+  await page.getByTestId('param-label').fill('My DB');
+  await page.getByTestId('param-label').press('Enter');
+  await page.getByTestId('presets').click();
+  await page.getByTestId('preset-failover-lost-writes').click();
+  assert.match(await page.getByTestId('node-db').textContent(), /Orders DB/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a design that meets its objectives passes them all', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const answer = await readScenario('scenarios/failover-lost-writes.json');
+  answer.nodes.find((n) => n.id === 'db').params.replication = { mode: 'semi_sync', acks: 1 };
+  await loadDesign(page, answer, 'db');
+  await page.getByTestId('speed').selectOption('0');
+  await page.getByTestId('run').click();
+  await finished(page);
+  for (let n = 0; n < answer.objectives.length; n++) assert.equal(await status(page, n), 'pass', `objective ${n}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a share link opens the same design, and the same run, in another browser', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  await page.getByTestId('presets').click();
+  await page.getByTestId('preset-retry-storm').click();
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  assert.ok(url.startsWith(env.server.url) && /#s=2\.[A-Za-z0-9_-]+$/.test(url), url);
+  await page.getByTestId('speed').selectOption('0');
+  await page.getByTestId('run').click();
+  await finished(page);
+  const digest = await page.getByTestId('digest').innerText();
+
+  // A participant opens the link: no gallery, the same design and run.
+  const other = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await other.goto(url);
+  await other.getByTestId('node-inventory').waitFor();
+  assert.equal(await other.getByTestId('gallery').count(), 0);
+  assert.equal(new URL(other.url()).hash, '', 'the link is consumed: a reload shows the autosave');
+  await other.getByTestId('speed').selectOption('0');
+  await other.getByTestId('run').click();
+  await finished(other);
+  assert.equal(await other.getByTestId('digest').innerText(), digest);
+  await other.close();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('damaged, future and invalid links say what is wrong and keep the work', async () => {
+  const { page } = await openApp(env.browser, env.server.url);
+  const mine = await readScenario('scenarios/cache-aside.json');
+  await loadDesign(page, mine, 'cache');
+  const golden = (await readFile(new URL('../golden/v1-three-tier.link', import.meta.url), 'utf8')).trim();
+  const data = golden.split('#s=1.')[1];
+  const cases = [
+    [`#s=2.${data.slice(0, 40)}`, /damaged or cut short|not base64url/],
+    ['#s=7.abcdef', /newer ArchSim/],
+    ['#s=2.%%%', /damaged/],
+  ];
+  for (const [fragment, message] of cases) {
+    await page.goto(env.server.url + fragment);
+    await page.getByTestId('error-banner').waitFor();
+    assert.match(await page.getByTestId('error-banner').innerText(), message, fragment);
+    assert.equal(await page.getByTestId('node-cache').count(), 1, 'the current design stays');
+  }
+  // A link made by the first release still opens (migrated).
+  await page.goto(env.server.url + '#s=1.' + data);
+  await page.getByTestId('node-web').waitFor();
+  assert.equal(await page.getByTestId('error-banner').count(), 0);
+  // The design it replaced is in the recent designs.
+  await page.getByTestId('presets').click();
+  assert.match(await page.getByTestId('recent-0').innerText(), /Cache-aside/);
+  await page.getByTestId('recent-0').click();
+  await page.getByTestId('node-cache').waitFor();
+  await page.close();
+});
+
+test('export and import a design as a file; a bad file is refused', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+  assert.equal(download.suggestedFilename(), 'three-tier-web-application.json');
+  const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.equal(exported.title, 'Three-tier web application');
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  const text = await readFile(await svg.path(), 'utf8');
+  assert.match(text, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(text, /data-testid="node-web"/);
+
+  await page.getByTestId('import').setInputFiles({
+    name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 2, "nodes": [{"id": '),
+  });
+  await page.getByTestId('error-banner').waitFor();
+  assert.match(await page.getByTestId('error-banner').innerText(), /broken.json: .*line 1/);
+  assert.equal(await page.getByTestId('node-web').count(), 1, 'the current design stays');
+
+  const zone = await readFile(new URL('../../scenarios/zone-outage.json', import.meta.url));
+  await page.getByTestId('import').setInputFiles({ name: 'zone-outage.json', mimeType: 'application/json', buffer: zone });
+  await page.getByTestId('node-api-a').waitFor();
+  // Undo brings the previous design back.
+  await page.getByTestId('undo').click();
+  await page.getByTestId('node-web').waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('presentation mode: larger type', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url, { width: 1920, height: 1080 });
+  const size = () => page.locator('.app').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  const before = await size();
+  await page.getByTestId('presentation').click();
+  assert.ok(await size() >= before * 1.2, 'type grows');
+  assert.equal(await page.getByTestId('presentation').getAttribute('aria-pressed'), 'true');
+  await screenshot(page, 'presentation');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
