@@ -151,8 +151,9 @@ fn biggest_costs(scenario: &Scenario, report: &Report) -> String {
 }
 
 /// Why requests fail or wait: the shares of each failure in the window,
-/// the busiest node, and the crashes in the window, e.g. `4.1 % timed out;
-/// api at ρ = 0.97, queue growing (350 waiting now); db crash at 60 s`.
+/// the busiest node over the run (utilization is not kept per window), and
+/// the crashes in the window, e.g. `4.1 % timed out; api at ρ = 0.97 over
+/// the run, queue growing (350 waiting now); db crash at 60 s`.
 fn why_slow(sim: &Simulation, report: &Report, o: &Objective) -> String {
     let from_s = o.from_s.unwrap_or(report.warmup_s);
     let to_s = o.to_s.unwrap_or(f64::INFINITY);
@@ -176,7 +177,7 @@ fn why_slow(sim: &Simulation, report: &Report, o: &Objective) -> String {
         } else {
             format!("{:.1} waiting on average", n.mean_queue_len)
         };
-        parts.push(format!("{id} at ρ = {:.2}, {queue}", n.utilization));
+        parts.push(format!("{id} at ρ = {:.2} over the run, {queue}", n.utilization));
     }
     let mut crashed: Vec<&str> = Vec::new();
     for e in report.events.iter().filter(|e| e.what == "crash" && e.t_s >= from_s && e.t_s < to_s) {

@@ -2,6 +2,7 @@
 //! recent designs a newly opened design pushed aside.
 
 use crate::model::Scenario;
+use crate::presets;
 
 /// The `localStorage` key of the autosaved scenario.
 pub const KEY: &str = "archsim.scenario";
@@ -47,9 +48,15 @@ fn recent_texts() -> Vec<String> {
 }
 
 /// Keeps `scenario` at the head of the recent designs (once; the oldest
-/// fall off past eight). Empty designs are not kept.
+/// fall off past eight). Empty designs and unchanged presets (the gallery
+/// has those) are not kept.
 pub fn push_recent(scenario: &Scenario) -> Result<(), String> {
-    if scenario.nodes.is_empty() {
+    let preset = || {
+        let starter = Scenario::from_json(presets::STARTER).ok();
+        starter.as_ref() == Some(scenario)
+            || presets::PRESETS.iter().any(|p| p.scenario().ok().as_ref() == Some(scenario))
+    };
+    if scenario.nodes.is_empty() || preset() {
         return Ok(());
     }
     let text = scenario.to_json()?;

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { useBrowser, openApp, screenshot, readScenario, loadDesign } from './harness.mjs';
 
 const env = useBrowser();
@@ -71,6 +72,10 @@ test('a share link opens the same design, and the same run, in another browser',
   await page.getByTestId('run').click();
   await finished(page);
   const digest = await page.getByTestId('digest').innerText();
+  // The page ran the preset exactly as the native CLI does.
+  const cli = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--bin', 'archsim', '--', 'run',
+    'scenarios/retry-storm.json'], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' }));
+  assert.equal(digest, cli.digest);
 
   // A participant opens the link: no gallery, the same design and run.
   const other = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -90,6 +95,7 @@ test('a share link opens the same design, and the same run, in another browser',
 test('damaged, future and invalid links say what is wrong and keep the work', async () => {
   const { page } = await openApp(env.browser, env.server.url);
   const mine = await readScenario('scenarios/cache-aside.json');
+  mine.title = 'My cache design';
   await loadDesign(page, mine, 'cache');
   const golden = (await readFile(new URL('../golden/v1-three-tier.link', import.meta.url), 'utf8')).trim();
   const data = golden.split('#s=1.')[1];
@@ -110,9 +116,13 @@ test('damaged, future and invalid links say what is wrong and keep the work', as
   assert.equal(await page.getByTestId('error-banner').count(), 0);
   // The design it replaced is in the recent designs.
   await page.getByTestId('presets').click();
-  assert.match(await page.getByTestId('recent-0').innerText(), /Cache-aside/);
+  assert.match(await page.getByTestId('recent-0').innerText(), /My cache design/);
   await page.getByTestId('recent-0').click();
   await page.getByTestId('node-cache').waitFor();
+  // A link pasted into the address bar of the open page opens too.
+  await page.evaluate((link) => { location.hash = link; }, 's=1.' + data);
+  await page.getByTestId('node-web').waitFor();
+  assert.equal(await page.getByTestId('node-cache').count(), 0);
   await page.close();
 });
 
