@@ -6,12 +6,14 @@
 //! [`series::MAX_BUCKETS`] buckets, doubling their width when it would need
 //! more.
 
+mod history;
 mod integral;
 mod latency;
 mod node;
 mod points;
 mod series;
 
+pub use history::{LoadHistory, LoadSample, WindowLoad};
 pub use integral::TimeIntegral;
 pub use latency::{LatencyHistogram, LatencySummary};
 pub use node::NodeStats;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::metrics::{ClientMetrics, Counts};
+use crate::metrics::{ClientMetrics, Counts, LoadHistory, LoadSample, WindowLoad};
 use crate::model::{Arrivals, Fault, NodeKind, Scenario, Settings, Slo, ValidationError};
 
 use super::balancer::{BalancerSim, Pool};
@@ -78,7 +78,12 @@ pub struct Simulation {
     duration: SimTime,
     warmup: SimTime,
     events: u64,
+    /// Every node's load sampled over time (for windowed reasons).
+    history: LoadHistory,
 }
+
+/// Interval of the load history's samples (it doubles on long runs).
+const HISTORY_INTERVAL: SimTime = SimTime(1_000_000_000);
 
 /// What [`Simulation::update`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -264,6 +269,7 @@ impl Simulation {
             duration: SimTime::from_s(s.duration_s),
             warmup,
             events: 0,
+            history: LoadHistory::new(HISTORY_INTERVAL),
         };
         for c in &mut sim.components {
             c.behavior().start(&mut sim.ctx);
@@ -398,11 +404,57 @@ impl Simulation {
     /// clock at that time.
     pub fn run_until(&mut self, t: SimTime) {
         let end = t.min(self.duration);
-        while let Some(event) = self.ctx.queue.pop_until(end) {
-            self.events += 1;
-            self.dispatch(event);
+        // In stretches that end at the load history's samples (which sees
+        // the state after every event due by its time; the events run in
+        // the same order as without it).
+        loop {
+            let due = self.history.next_due();
+            let stretch = end.min(due);
+            while let Some(event) = self.ctx.queue.pop_until(stretch) {
+                self.events += 1;
+                self.dispatch(event);
+            }
+            self.ctx.queue.advance_to(stretch);
+            if stretch == due {
+                self.history.record(due, self.loads().map(|(load, _)| load).collect());
+            }
+            if stretch == end {
+                return;
+            }
         }
-        self.ctx.queue.advance_to(end);
+    }
+
+    /// Each node's load now: its integrals as a [`LoadSample`] and its
+    /// (busy, capacity, queued) levels; zero for nodes without workers.
+    fn loads(&self) -> impl Iterator<Item = (LoadSample, (u32, u32, usize))> + '_ {
+        let now = self.now();
+        self.components.iter().map(move |c| {
+            let (stats, capacity) = match c {
+                Component::Client(_) | Component::Cache(_) | Component::Dns(_) => {
+                    return (LoadSample::default(), (0, 0, 0))
+                }
+                Component::Balancer(b) => (&b.stats, b.cores()),
+                Component::Service(s) => (&s.stats, s.capacity()),
+                Component::Database(d) => (&d.stats, d.capacity()),
+                Component::Queue(q) => (&q.stats, q.capacity()),
+                Component::Partitioned(p) => (&p.stats, p.capacity()),
+            };
+            let (busy, queued) = stats.load();
+            let sample = LoadSample {
+                busy_area: stats.busy.area_until(now) as f64,
+                queued_area: stats.queued.area_until(now) as f64,
+                capacity,
+            };
+            (sample, (busy, capacity, queued))
+        })
+    }
+
+    /// Each node's utilization ρ and mean queue length over `[from, to]`,
+    /// in scenario order (from the load history: to within its sampling
+    /// interval, 1 s on runs up to 512 s); none for a window shorter than
+    /// that.
+    pub fn load_over(&self, from: SimTime, to: SimTime) -> Option<Vec<WindowLoad>> {
+        self.history.window(from, to)
     }
 
     /// Runs to the end of the duration.
@@ -521,21 +573,13 @@ impl Simulation {
 
     /// The instantaneous state, for the UI.
     pub fn snapshot(&self) -> Snapshot {
-        let with = |(busy, queued): (u32, usize), capacity: u32| (busy, capacity, queued);
         let nodes = self
             .components
             .iter()
             .zip(&self.ids)
             .zip(&self.ctx.up)
-            .map(|((c, id), up)| {
-                let (busy, capacity, queued) = match c {
-                    Component::Client(_) | Component::Cache(_) | Component::Dns(_) => (0, 0, 0),
-                    Component::Balancer(b) => (b.stats.busy.level() as u32, b.cores(), b.stats.queued.level() as usize),
-                    Component::Service(s) => with(s.stats.load(), s.capacity()),
-                    Component::Database(d) => with(d.stats.load(), d.capacity()),
-                    Component::Queue(q) => with(q.stats.load(), q.capacity()),
-                    Component::Partitioned(p) => with(p.stats.load(), p.capacity()),
-                };
+            .zip(self.loads())
+            .map(|(((c, id), up), (_, (busy, capacity, queued)))| {
                 let cache = match c {
                     Component::Cache(k) => Some(k.counts()),
                     Component::Service(s) => s.cache_counts(),

@@ -5,15 +5,12 @@
 //! drawing: a design that saturates fails its latency objective however
 //! well it is drawn.
 
-use serde::Serialize;
-
 use crate::model::{cost, Metric, NodeKind, Objective, Scenario};
 
 use super::{Report, SimTime, Simulation};
 
 /// Where an objective stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     /// Nothing measured yet (its window has not begun, or no request ended
     /// in it).
@@ -36,7 +33,7 @@ impl Status {
 }
 
 /// One objective measured.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
     /// The objective, for people (`p99 ≤ 200 ms`).
     pub objective: String,
@@ -45,7 +42,6 @@ pub struct Verdict {
     /// The measured value in the metric's unit; none while pending.
     pub measured: Option<f64>,
     /// Whether the value can no longer change (its window is over).
-    #[serde(rename = "final")]
     pub settled: bool,
     /// The measurement and, when missed, why, in the field's terms (e.g.
     /// `p99 412 ms > 200 ms: api at ρ = 0.97, 35 waiting on average`).
@@ -68,8 +64,7 @@ fn verdict(scenario: &Scenario, sim: &Simulation, report: &Report, o: &Objective
     let finished = sim.is_finished();
     let (measured, settled) = match o.metric {
         Metric::Availability | Metric::P99Ms => {
-            let from = SimTime::from_s(o.from_s.unwrap_or(report.warmup_s));
-            let to = o.to_s.map_or(sim.duration(), SimTime::from_s);
+            let (from, to) = window_of(o, sim, report);
             let window = sim.metrics().series.window(from, to.min(now));
             let c = window.counts;
             let measured = match o.metric {
@@ -113,6 +108,15 @@ fn verdict(scenario: &Scenario, sim: &Simulation, report: &Report, o: &Objective
     Verdict { objective: o.describe(), status, measured, settled, detail }
 }
 
+/// Utilization from which the busiest node is worth naming as a reason.
+const BUSY: f64 = 0.5;
+
+/// The window `[from, to)` of a windowed objective: by default from the
+/// end of the warm-up to the end of the run.
+fn window_of(o: &Objective, sim: &Simulation, report: &Report) -> (SimTime, SimTime) {
+    (SimTime::from_s(o.from_s.unwrap_or(report.warmup_s)), o.to_s.map_or(sim.duration(), SimTime::from_s))
+}
+
 /// The sum of a node figure over `o.node`, or over every node of `kind`.
 fn sum(report: &Report, o: &Objective, kind: &str, figure: &str) -> f64 {
     report
@@ -139,7 +143,7 @@ fn node_costs<'a>(scenario: &'a Scenario, report: &'a Report) -> impl Iterator<I
 }
 
 /// The design's monthly cost at the run's mean size and load, US dollars.
-pub fn monthly_cost(scenario: &Scenario, report: &Report) -> f64 {
+fn monthly_cost(scenario: &Scenario, report: &Report) -> f64 {
     node_costs(scenario, report).map(|(_, c)| c).sum()
 }
 
@@ -151,36 +155,45 @@ fn biggest_costs(scenario: &Scenario, report: &Report) -> String {
 }
 
 /// Why requests fail or wait: the shares of each failure in the window,
-/// the busiest node over the run (utilization is not kept per window), and
-/// the crashes in the window, e.g. `4.1 % timed out; api at ρ = 0.97 over
-/// the run, queue growing (350 waiting now); db crash at 60 s`.
+/// the busiest node in the window (its utilization ρ and queue), and the
+/// crashes in the window, e.g. `4.1 % timed out; api at ρ = 0.97, queue
+/// growing (350 waiting now); db crash at 60 s`.
 fn why_slow(sim: &Simulation, report: &Report, o: &Objective) -> String {
-    let from_s = o.from_s.unwrap_or(report.warmup_s);
-    let to_s = o.to_s.unwrap_or(f64::INFINITY);
-    let to = o.to_s.map_or(sim.duration(), SimTime::from_s).min(sim.now());
-    let c = sim.metrics().series.window(SimTime::from_s(from_s), to).counts;
+    let (from, to) = window_of(o, sim, report);
+    let c = sim.metrics().series.window(from, to.min(sim.now())).counts;
     let ended = c.ended().max(1) as f64;
     let mut parts: Vec<String> = [("timed out", c.timed_out), ("rejected", c.rejected), ("failed", c.failed)]
         .iter()
         .filter(|(_, n)| *n > 0)
         .map(|(what, n)| format!("{:.1} % {what}", *n as f64 * 100.0 / ended))
         .collect();
-    let busiest = report
-        .nodes
-        .iter()
-        .filter(|(_, n)| n.kind != "client")
-        .max_by(|a, b| a.1.utilization.total_cmp(&b.1.utilization));
-    if let Some((id, n)) = busiest {
-        let now = sim.snapshot().nodes.into_iter().find(|s| &s.id == id).map_or(0, |s| s.queued);
-        let queue = if now as f64 > 2.0 * n.mean_queue_len && now > 10 {
-            format!("queue growing ({now} waiting now)")
+    // The busiest node in the window, or over the run when the window is
+    // shorter than the load history's sampling interval.
+    let nodes = &sim.scenario().nodes;
+    let window = sim.load_over(from, to.min(sim.now()));
+    let (loads, span): (Vec<(f64, f64)>, &str) = match window {
+        Some(w) => (w.iter().map(|l| (l.utilization, l.mean_queue_len)).collect(), ""),
+        None => {
+            let run = |id: &str| report.nodes.get(id).map_or((0.0, 0.0), |r| (r.utilization, r.mean_queue_len));
+            (nodes.iter().map(|n| run(n.id.as_str())).collect(), " over the run")
+        }
+    };
+    let busiest = nodes.iter().zip(&loads).zip(sim.snapshot().nodes).max_by(|a, b| a.0 .1 .0.total_cmp(&b.0 .1 .0));
+    if let Some(((node, &(utilization, mean_queue)), now)) = busiest.filter(|b| b.0 .1 .0 >= BUSY) {
+        let queue = if now.queued as f64 > 2.0 * mean_queue && now.queued > 10 {
+            format!("queue growing ({} waiting now)", now.queued)
         } else {
-            format!("{:.1} waiting on average", n.mean_queue_len)
+            format!("{mean_queue:.1} waiting on average")
         };
-        parts.push(format!("{id} at ρ = {:.2} over the run, {queue}", n.utilization));
+        parts.push(format!("{} at ρ = {utilization:.2}{span}, {queue}", node.id));
     }
+    // Crashes in the window, or before it and not recovered by its start.
+    let (from_s, to_s) = (from.as_s(), to.as_s());
+    let recovered = |node: &str, after: f64| {
+        report.events.iter().any(|e| e.node == node && e.what == "recover" && e.t_s > after && e.t_s <= from_s)
+    };
     let mut crashed: Vec<&str> = Vec::new();
-    for e in report.events.iter().filter(|e| e.what == "crash" && e.t_s >= from_s && e.t_s < to_s) {
+    for e in report.events.iter().filter(|e| e.what == "crash" && e.t_s < to_s && !recovered(&e.node, e.t_s)) {
         if crashed.len() < 2 && !crashed.contains(&e.node.as_str()) {
             crashed.push(&e.node);
             parts.push(format!("{} crash at {:.0} s", e.node, e.t_s));

@@ -182,3 +182,16 @@ fn every_exercise_has_an_answer_that_meets_its_objectives() {
         assert!(verdicts.iter().all(|v| v.status == Status::Pass), "{slug}: {verdicts:#?}");
     }
 }
+
+/// A failing objective names the bottleneck in its window: at the peak of
+/// the single-server exercise λ = 900 req/s exceeds cμ = 8 / 10 ms = 800
+/// req/s, so the server is saturated (ρ = 1) there, although it idles
+/// enough earlier in the run to average less.
+#[test]
+fn a_failing_objective_names_the_saturated_node_of_its_window() {
+    let s = presets::find("single-server").unwrap().scenario().unwrap();
+    let verdicts = run_and_grade(&s);
+    let p99 = verdicts.iter().find(|v| v.objective.starts_with("p99")).unwrap();
+    assert_eq!(p99.status, Status::Fail);
+    assert!(p99.detail.contains("app at ρ = 1.00"), "{}", p99.detail);
+}
