@@ -28,19 +28,16 @@ fn initial_store() -> Store {
     let starter = || Scenario::from_json(presets::STARTER).unwrap_or_else(|_| Scenario::empty());
     let saved = storage::load();
     let mut error = None;
-    if let Some(link) = share::link_in_location() {
-        share::clear_location_fragment();
-        match crate::share::from_link(&link) {
-            Ok(linked) => {
-                if let Ok(Some(current)) = &saved {
-                    error = storage::push_recent(current).err();
-                }
-                let mut store = Store::new(linked);
-                store.error = error;
-                return store;
+    match share::take_link_in_location() {
+        Some(Ok(linked)) => {
+            let mut store = Store::new(linked);
+            if let Ok(Some(current)) = &saved {
+                store.error = storage::push_recent(current).err();
             }
-            Err(e) => error = Some(format!("The link could not be opened: {e}. Your design is unchanged.")),
+            return store;
         }
+        Some(Err(message)) => error = Some(message),
+        None => {}
     }
     let mut store = match saved {
         Ok(Some(saved)) => Store::new(saved),
@@ -77,7 +74,7 @@ fn file_stem(s: &Scenario) -> String {
 pub fn App() -> Html {
     // A first visit (nothing saved, no link) opens on the gallery; read
     // before the store consumes a link.
-    let gallery = use_state(|| matches!(storage::load(), Ok(None)) && share::link_in_location().is_none());
+    let gallery = use_state(|| matches!(storage::load(), Ok(None)) && !share::link_in_location());
     let store = use_reducer(initial_store);
     let presentation = use_state(|| false);
     let share_url = use_state(|| None::<String>);
@@ -233,15 +230,10 @@ pub fn App() -> Html {
         let store = store.dispatcher();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "hashchange", move |_| {
-                    let Some(link) = share::link_in_location() else { return };
-                    share::clear_location_fragment();
-                    match crate::share::from_link(&link) {
-                        Ok(s) => latest_open.borrow().emit(s),
-                        Err(e) => store.dispatch(Msg::Error(format!(
-                            "The link could not be opened: {e}. Your design is unchanged."
-                        ))),
-                    }
+                EventListener::new(&w, "hashchange", move |_| match share::take_link_in_location() {
+                    Some(Ok(s)) => latest_open.borrow().emit(s),
+                    Some(Err(message)) => store.dispatch(Msg::Error(message)),
+                    None => {}
                 })
             });
             move || drop(listener)

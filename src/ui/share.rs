@@ -6,16 +6,29 @@ use wasm_bindgen::JsCast;
 use crate::model::Scenario;
 use crate::share::{self, ShareError};
 
-/// The scenario link in the address bar's fragment, if there is one.
-pub fn link_in_location() -> Option<String> {
+/// Whether the address bar's fragment holds a scenario link.
+pub fn link_in_location() -> bool {
+    location_fragment().is_some()
+}
+
+fn location_fragment() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
     hash.contains("s=").then_some(hash)
+}
+
+/// Takes the scenario link out of the address bar, if there is one, and
+/// opens it: the scenario, or why it cannot be opened (a message for the
+/// error banner).
+pub fn take_link_in_location() -> Option<Result<Scenario, String>> {
+    let link = location_fragment()?;
+    clear_location_fragment();
+    Some(share::from_link(&link).map_err(|e| format!("The link could not be opened: {e}. Your design is unchanged.")))
 }
 
 /// Removes the fragment from the address bar (without reloading or adding
 /// a history entry): the opened design lives on in the autosave, and a
 /// reload must not open the link again over later edits.
-pub fn clear_location_fragment() {
+fn clear_location_fragment() {
     let Some(window) = web_sys::window() else { return };
     let location = window.location();
     let url = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
