@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use thiserror::Error;
 
-use crate::model::{Edge, Node, NodeId, NodeKind, Point, Problem, Scenario, Settings, KINDS};
+use crate::model::{Edge, Node, NodeId, NodeKind, Objective, Point, Problem, Scenario, Settings, KINDS};
 
 /// Most undo steps kept.
 const UNDO_LIMIT: usize = 500;
@@ -114,6 +114,8 @@ pub enum Action {
     /// Replace the run settings (seed, duration, warm-up, network
     /// defaults, SLO).
     SetSettings(Settings),
+    /// Replace the workshop objectives.
+    SetObjectives(Vec<Objective>),
     /// Arrange every node in layers from clients to storage.
     AutoLayout,
     /// Replace the whole scenario (open a file, a link or a preset).
@@ -293,9 +295,13 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
                     && !nodes.contains(&e.to)
                     && !edges.iter().any(|(f, t)| f == &e.from && t == &e.to)
             });
-            // Faults on what is gone (a node, a call, a zone) go too.
+            // Faults on what is gone (a node, a call, a zone) go too; an
+            // objective measured at a deleted node is measured system-wide.
             let kept = s.faults.iter().filter(|f| s.fault_problems(f).is_empty()).cloned().collect();
             s.faults = kept;
+            for o in &mut s.objectives {
+                o.node = o.node.take().filter(|id| !nodes.contains(id));
+            }
             Ok(Vec::new())
         }
         Action::SetParams { id, kind } => {
@@ -316,6 +322,10 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
         Action::SetSettings(settings) => {
             s.settings = settings;
             valid(s.settings_problems())
+        }
+        Action::SetObjectives(objectives) => {
+            s.objectives = objectives;
+            valid(s.objective_problems())
         }
         Action::AutoLayout => {
             let positions = layout::layered(s);
@@ -448,6 +458,24 @@ mod tests {
         }
         assert_eq!(e.scenario(), &before);
         assert_eq!(e.undo.len(), 2, "refused edits add no undo step");
+    }
+
+    #[test]
+    fn objectives_are_edited_checked_and_follow_deleted_nodes() {
+        use crate::model::Metric;
+        let mut e = empty();
+        let db = add(&mut e, "database", 0.0);
+        let lost =
+            Objective { metric: Metric::LostWrites, target: 0.0, from_s: None, to_s: None, node: Some(db.clone()) };
+        e.apply(Action::SetObjectives(vec![lost.clone()])).unwrap();
+        let over = Objective { metric: Metric::Availability, target: 1.5, node: None, ..lost.clone() };
+        match e.apply(Action::SetObjectives(vec![over])).unwrap_err() {
+            EditError::Invalid(p) => assert_eq!(p[0].path, "$.objectives[0].target"),
+            other => panic!("{other:?}"),
+        }
+        e.apply(Action::Delete { nodes: vec![db], edges: vec![], zones: vec![] }).unwrap();
+        assert_eq!(e.scenario().objectives, vec![Objective { node: None, ..lost }]);
+        assert!(e.scenario().validate().is_ok());
     }
 
     #[test]

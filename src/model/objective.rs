@@ -60,6 +60,28 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// Every metric, in the order the page offers them.
+    pub const ALL: [Metric; 7] = [
+        Metric::Availability,
+        Metric::P99Ms,
+        Metric::LostWrites,
+        Metric::StaleReads,
+        Metric::WriteConflicts,
+        Metric::ConsumerLag,
+        Metric::MonthlyCostUsd,
+    ];
+
+    /// A usual first target: three nines, 200 ms, none lost, stale or
+    /// conflicting, 1,000 messages behind, $1,000 a month.
+    pub fn default_target(self) -> f64 {
+        match self {
+            Metric::Availability => 0.999,
+            Metric::P99Ms => 200.0,
+            Metric::LostWrites | Metric::StaleReads | Metric::WriteConflicts => 0.0,
+            Metric::ConsumerLag | Metric::MonthlyCostUsd => 1_000.0,
+        }
+    }
+
     /// Whether the target is a lower bound (availability) rather than an
     /// upper bound.
     pub fn is_minimum(self) -> bool {

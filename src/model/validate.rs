@@ -81,7 +81,7 @@ impl Scenario {
         self.check_nodes(&mut c);
         self.check_edges(&mut c);
         self.check_faults(&mut c);
-        self.check_objectives(&mut c);
+        c.problems.extend(self.objective_problems());
         if c.problems.is_empty() {
             Ok(())
         } else {
@@ -222,7 +222,11 @@ impl Scenario {
         }
     }
 
-    fn check_objectives(&self, c: &mut Checker) {
+    /// The problems of the objectives, with paths like
+    /// `$.objectives[0].target`.
+    pub fn objective_problems(&self) -> Vec<Problem> {
+        let mut checker = Checker::default();
+        let c = &mut checker;
         for (i, o) in self.objectives.iter().enumerate() {
             let path = format!("$.objectives[{i}]");
             let max = if o.metric == Metric::Availability { 1.0 } else { 1e12 };
@@ -255,6 +259,7 @@ impl Scenario {
                 None => c.fail(format!("{path}.node"), format!("unknown node `{id}`")),
             }
         }
+        checker.problems
     }
 
     /// Every reason why `fault` cannot hit its target, as sentences: the

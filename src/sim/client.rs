@@ -213,9 +213,11 @@ impl Behavior for ClientSim {
     fn on_condition(&mut self, ctx: &mut Ctx, _replica: u32, condition: Condition) {
         if let Condition::Surge(factor) = condition {
             self.surge = factor;
-            let detail =
-                if factor == 1.0 { "traffic back to normal".to_owned() } else { format!("traffic × {factor}") };
-            ctx.log(self.index, "spike", detail);
+            if factor == 1.0 {
+                ctx.log(self.index, "calm", "traffic back to normal".to_owned());
+            } else {
+                ctx.log(self.index, "spike", format!("traffic × {factor}"));
+            }
         }
     }
 

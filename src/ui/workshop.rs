@@ -7,8 +7,11 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::model::{Objective, Scenario};
+use crate::editor::Action;
+use crate::model::{Metric, Objective, Scenario};
 use crate::sim::grade::{Status, Verdict};
+
+use super::store::Msg;
 
 /// The exercise: story, difficulty, hints (revealed on demand) and the
 /// fault script. Nothing for a design without a story.
@@ -37,6 +40,69 @@ pub fn exercise(s: &Scenario) -> Html {
                     <p>{ h.clone() }</p>
                 </details>
             }) }
+        </section>
+    }
+}
+
+/// The objectives as a form: each with its target (`objective-target-<n>`)
+/// and a remove button (`objective-remove-<n>`), and a choice to add one
+/// (`objective-add`). Edits go through the editor (checked, undoable);
+/// windows and nodes are set in the scenario file.
+pub fn objectives_form(s: &Scenario, on_msg: &Callback<Msg>) -> Html {
+    let set = |objectives: Vec<Objective>| Msg::Apply(Action::SetObjectives(objectives));
+    let on_add = {
+        let (on_msg, objectives) = (on_msg.clone(), s.objectives.clone());
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            let picked = select.selected_index() - 1;
+            select.set_selected_index(0);
+            if let Some(&metric) = usize::try_from(picked).ok().and_then(|i| Metric::ALL.get(i)) {
+                let mut next = objectives.clone();
+                next.push(Objective { metric, target: metric.default_target(), from_s: None, to_s: None, node: None });
+                on_msg.emit(set(next));
+            }
+        })
+    };
+    let row = |n: usize, o: &Objective| {
+        let on_target = {
+            let (on_msg, objectives) = (on_msg.clone(), s.objectives.clone());
+            Callback::from(move |e: Event| {
+                let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
+                match input.value().trim().parse::<f64>() {
+                    Ok(target) => {
+                        let mut next = objectives.clone();
+                        next[n].target = target;
+                        on_msg.emit(set(next));
+                    }
+                    Err(_) => on_msg.emit(Msg::Error(format!("objective {n}: the target must be a number"))),
+                }
+            })
+        };
+        let on_remove = {
+            let (on_msg, objectives) = (on_msg.clone(), s.objectives.clone());
+            Callback::from(move |_: MouseEvent| {
+                let mut next = objectives.clone();
+                next.remove(n);
+                on_msg.emit(set(next));
+            })
+        };
+        html! {
+            <div class="objective-edit">
+                <span class="field-name">{ o.describe() }</span>
+                <input data-testid={format!("objective-target-{n}")} type="number" step="any"
+                       aria-label={format!("Target of objective {n}")} value={o.target.to_string()} onchange={on_target} />
+                <button class="small danger" data-testid={format!("objective-remove-{n}")} onclick={on_remove}>{ "Remove" }</button>
+            </div>
+        }
+    };
+    html! {
+        <section class="objectives-form" aria-label="Objectives">
+            <p class="inspector-kind">{ "Objectives" }</p>
+            { for s.objectives.iter().enumerate().map(|(n, o)| row(n, o)) }
+            <select data-testid="objective-add" aria-label="Add an objective" onchange={on_add}>
+                <option selected=true>{ "Add an objective…" }</option>
+                { for Metric::ALL.iter().map(|m| html! { <option>{ m.label() }</option> }) }
+            </select>
         </section>
     }
 }

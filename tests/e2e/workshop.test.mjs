@@ -36,6 +36,20 @@ test('first visit: the gallery, one click on a preset, one on Run, objectives gr
   assert.equal(await status(page, 1), 'pass');
   await screenshot(page, 'preset-graded');
 
+  // The facilitator loosens the target: the finished run is graded anew.
+  await page.getByTestId('objective-target-0').fill('1000');
+  await page.getByTestId('objective-target-0').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=objective-0]').dataset.status === 'pass');
+  // An impossible target is refused with its path; one more objective can
+  // be added and removed.
+  await page.getByTestId('objective-target-1').fill('-5');
+  await page.getByTestId('objective-target-1').press('Enter');
+  assert.match(await page.getByTestId('error-banner').innerText(), /objectives\[1\]\.target/);
+  await page.getByTestId('objective-add').selectOption({ label: 'consumer lag' });
+  await page.getByTestId('objective-3').waitFor();
+  await page.getByTestId('objective-remove-3').click();
+  assert.equal(await page.getByTestId('objective-3').count(), 0);
+
   // The preset itself is unchanged: editing the copy and reopening the
   // preset gives the original back.
   await page.getByTestId('node-db').click();

@@ -117,7 +117,7 @@ fn a_slow_replica_passes_its_health_checks_and_slows_its_share_of_requests() {
     let slow = Fault { replica: Some(1), ..Fault::on_node("api", 15.0, Some(30.0), FaultKind::Slow { factor: 10.0 }) };
     let r = run(&behind_balancer(vec![slow]), 5);
     let what: Vec<&str> = r.events.iter().map(|e| e.what.as_str()).collect();
-    assert_eq!(what, ["slow", "slow"], "no health-check verdicts: {:?}", r.events);
+    assert_eq!(what, ["slow", "healed"], "no health-check verdicts: {:?}", r.events);
     let expected = (30.0 * 3.25 + 30.0 * 1.0) / 60.0;
     let got = r.nodes["api"].mean_response_ms;
     assert!((got - expected).abs() < 0.01 * expected, "{got} vs {expected}");

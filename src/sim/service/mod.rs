@@ -379,9 +379,17 @@ impl Behavior for ServiceSim {
     fn on_condition(&mut self, ctx: &mut Ctx, replica: u32, condition: Condition) {
         for r in fault_targets(replica, self.replicas.len()) {
             let (what, detail) = match condition {
+                Condition::Slowdown(1.0) => {
+                    self.grey[r].0 = 1.0;
+                    ("healed", format!("replica {r} serves at its normal speed again"))
+                }
                 Condition::Slowdown(factor) => {
                     self.grey[r].0 = factor;
                     ("slow", format!("replica {r} serves at {factor}× its service time"))
+                }
+                Condition::Errors(0.0) => {
+                    self.grey[r].1 = 0.0;
+                    ("healed", format!("replica {r} no longer fails requests"))
                 }
                 Condition::Errors(share) => {
                     self.grey[r].1 = share;

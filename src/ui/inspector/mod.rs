@@ -19,7 +19,7 @@ use crate::sim::{NodeSnapshot, TimelineEvent};
 
 use super::run::FaultCommand;
 use super::store::{Msg, Shared};
-use super::workshop::exercise;
+use super::workshop::{exercise, objectives_form};
 use faults::{event_log, fault_buttons, live_line, zone_fault_buttons};
 use fields::{edited, fields_form, Commit, Rejected};
 
@@ -388,6 +388,7 @@ fn settings_form(props: &InspectorProps, rejected: &UseStateHandle<Rejected>) ->
         <>
             <p class="muted">{ "Select a node, a call or a zone to see its parameters." }</p>
             { exercise(&props.scenario) }
+            { objectives_form(&props.scenario, &props.on_msg) }
             <p class="inspector-kind">{ "Run settings" }</p>
             { fields_form(&json, rejected, commit, &props.on_msg) }
         </>

@@ -198,13 +198,18 @@ pub fn use_run(scenario: Shared) -> RunControl {
     let notice = use_state(|| None::<String>);
     let speed = use_state(|| 1u32);
 
-    // Edits while a run exists apply from the current simulated time on.
+    // Edits while a run exists apply from the current simulated time on
+    // (and show at once, e.g. an edited objective graded anew).
     {
-        let (live, notice) = (live.clone(), notice.clone());
+        let (live, notice, readouts) = (live.clone(), notice.clone(), readouts.clone());
         use_effect_with(scenario.clone(), move |edited| {
             if let Some(l) = live.borrow_mut().as_mut() {
                 notice.set(match l.sim.update(edited) {
-                    Ok(Update::Applied) => None,
+                    Ok(Update::Applied) => {
+                        l.graded_at = f64::MIN;
+                        readouts.set(Shared(Rc::new(Readouts::of(l))));
+                        None
+                    }
                     Ok(Update::RestartNeeded(reasons)) => {
                         Some(format!("Reset the run to apply: {}.", reasons.join("; ")))
                     }
