@@ -3,14 +3,22 @@
 //!
 //! Each is a complete scenario with a title, a story (`description`), a
 //! difficulty, hints, a fault script and objectives. Opening one gives the
-//! user a copy; the preset itself never changes. [`STARTER`] is the
+//! user a copy; the preset itself never changes. [`starter`] is the
 //! sandbox design behind the gallery on a first visit, not an exercise.
 
 use crate::model::Scenario;
 use crate::share::{self, ShareError};
 
-/// The first visit's design: a three-tier web application to explore.
-pub const STARTER: &str = include_str!("../scenarios/three-tier.json");
+/// The first visit's design: a three-tier web application to explore (an
+/// empty design if the shipped file were broken: a test opens it).
+pub fn starter() -> Scenario {
+    share::from_file(include_str!("../scenarios/three-tier.json")).unwrap_or_else(|_| Scenario::empty())
+}
+
+/// Whether `scenario` is the starter or a preset, unchanged.
+pub fn is_shipped(scenario: &Scenario) -> bool {
+    &starter() == scenario || PRESETS.iter().any(|p| p.scenario().ok().as_ref() == Some(scenario))
+}
 
 /// One preset: its slug (file name without `.json`, and the page's
 /// `data-testid="preset-<slug>"`) and its JSON.

@@ -5,6 +5,7 @@
 //! drawing: a design that saturates fails its latency objective however
 //! well it is drawn.
 
+use crate::metrics::{Counts, WindowLoad};
 use crate::model::{cost, Metric, NodeKind, Objective, Scenario};
 
 use super::{Report, SimTime, Simulation};
@@ -55,32 +56,37 @@ pub fn grade(sim: &Simulation) -> Vec<Verdict> {
     if scenario.objectives.is_empty() {
         return Vec::new();
     }
-    let report = sim.report();
+    let report = sim.figures();
     scenario.objectives.iter().map(|o| verdict(scenario, sim, &report, o)).collect()
 }
 
 fn verdict(scenario: &Scenario, sim: &Simulation, report: &Report, o: &Objective) -> Verdict {
     let now = sim.now();
     let finished = sim.is_finished();
-    let (measured, settled) = match o.metric {
-        Metric::Availability | Metric::P99Ms => {
-            let (from, to) = window_of(o, sim, report);
-            let window = sim.metrics().series.window(from, to.min(now));
-            let c = window.counts;
+    // A windowed objective's window, clipped to now, and its counts.
+    let window = o.metric.has_window().then(|| {
+        let from = SimTime::from_s(o.from_s.unwrap_or(report.warmup_s));
+        let to = o.to_s.map_or(sim.duration(), SimTime::from_s);
+        (from, to, sim.metrics().series.window(from, to.min(now)))
+    });
+    let (measured, settled) = match (o.metric, &window) {
+        (Metric::Availability | Metric::P99Ms, Some((from, to, bucket))) => {
+            let c = bucket.counts;
             let measured = match o.metric {
-                _ if now <= from || c.ended() == 0 => None,
+                _ if now <= *from || c.ended() == 0 => None,
                 Metric::Availability => Some(c.completed as f64 / c.ended() as f64),
                 // No completion at all: the response time is unbounded.
-                _ if window.latency.is_empty() => Some(f64::INFINITY),
-                _ => Some(window.latency.quantile_ms(0.99)),
+                _ if bucket.latency.is_empty() => Some(f64::INFINITY),
+                _ => Some(bucket.latency.quantile_ms(0.99)),
             };
-            (measured, finished || now >= to)
+            (measured, finished || now >= *to)
         }
-        Metric::LostWrites => (Some(sum(report, o, "database", "lost_writes")), finished),
-        Metric::StaleReads => (Some(sum(report, o, "database", "stale_reads")), finished),
-        Metric::WriteConflicts => (Some(sum(report, o, "database", "write_conflicts")), finished),
-        Metric::ConsumerLag => (Some(sum(report, o, "queue", "consumer_lag")), finished),
-        Metric::MonthlyCostUsd => (Some(monthly_cost(scenario, report)), finished),
+        (Metric::LostWrites, _) => (Some(sum(report, o, "database", "lost_writes")), finished),
+        (Metric::StaleReads, _) => (Some(sum(report, o, "database", "stale_reads")), finished),
+        (Metric::WriteConflicts, _) => (Some(sum(report, o, "database", "write_conflicts")), finished),
+        (Metric::ConsumerLag, _) => (Some(sum(report, o, "queue", "consumer_lag")), finished),
+        (Metric::MonthlyCostUsd, _) => (Some(monthly_cost(scenario, report)), finished),
+        (Metric::Availability | Metric::P99Ms, None) => (None, false),
     };
     let status = match measured {
         None => Status::Pending,
@@ -98,9 +104,11 @@ fn verdict(scenario: &Scenario, sim: &Simulation, report: &Report, o: &Objective
             };
             let shown = if v.is_infinite() { "∞ (nothing completed)".to_owned() } else { o.metric.show(v) };
             let head = format!("{} {shown} {op} {}", o.metric.label(), o.metric.show(o.target));
-            match (status, o.metric) {
-                (Status::Fail, Metric::Availability | Metric::P99Ms) => format!("{head}: {}", why_slow(sim, report, o)),
-                (Status::Fail, Metric::MonthlyCostUsd) => format!("{head}: {}", biggest_costs(scenario, report)),
+            match (status, o.metric, &window) {
+                (Status::Fail, _, Some((from, to, bucket))) => {
+                    format!("{head}: {}", why_slow(sim, report, (*from, *to), bucket.counts))
+                }
+                (Status::Fail, Metric::MonthlyCostUsd, _) => format!("{head}: {}", biggest_costs(scenario, report)),
                 _ => head,
             }
         }
@@ -110,12 +118,6 @@ fn verdict(scenario: &Scenario, sim: &Simulation, report: &Report, o: &Objective
 
 /// Utilization from which the busiest node is worth naming as a reason.
 const BUSY: f64 = 0.5;
-
-/// The window `[from, to)` of a windowed objective: by default from the
-/// end of the warm-up to the end of the run.
-fn window_of(o: &Objective, sim: &Simulation, report: &Report) -> (SimTime, SimTime) {
-    (SimTime::from_s(o.from_s.unwrap_or(report.warmup_s)), o.to_s.map_or(sim.duration(), SimTime::from_s))
-}
 
 /// The sum of a node figure over `o.node`, or over every node of `kind`.
 fn sum(report: &Report, o: &Objective, kind: &str, figure: &str) -> f64 {
@@ -154,13 +156,13 @@ fn biggest_costs(scenario: &Scenario, report: &Report) -> String {
     costs.iter().take(3).map(|(id, c)| format!("{id} ${c:.0}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Why requests fail or wait: the shares of each failure in the window,
-/// the busiest node in the window (its utilization ρ and queue), and the
-/// crashes in the window, e.g. `4.1 % timed out; api at ρ = 0.97, queue
-/// growing (350 waiting now); db crash at 60 s`.
-fn why_slow(sim: &Simulation, report: &Report, o: &Objective) -> String {
-    let (from, to) = window_of(o, sim, report);
-    let c = sim.metrics().series.window(from, to.min(sim.now())).counts;
+/// Why requests fail or wait in the window `[from, to)` (by default from
+/// the end of the warm-up to the end of the run) whose outcomes are `c`:
+/// the shares of each failure, the busiest node in the window (its
+/// utilization ρ and queue), and the crashes in the window, e.g. `4.1 %
+/// timed out; api at ρ = 0.97, queue growing (350 waiting now); db crash at
+/// 60 s`.
+fn why_slow(sim: &Simulation, report: &Report, (from, to): (SimTime, SimTime), c: Counts) -> String {
     let ended = c.ended().max(1) as f64;
     let mut parts: Vec<String> = [("timed out", c.timed_out), ("rejected", c.rejected), ("failed", c.failed)]
         .iter()
@@ -170,22 +172,31 @@ fn why_slow(sim: &Simulation, report: &Report, o: &Objective) -> String {
     // The busiest node in the window, or over the run when the window is
     // shorter than the load history's sampling interval.
     let nodes = &sim.scenario().nodes;
-    let window = sim.load_over(from, to.min(sim.now()));
-    let (loads, span): (Vec<(f64, f64)>, &str) = match window {
-        Some(w) => (w.iter().map(|l| (l.utilization, l.mean_queue_len)).collect(), ""),
+    let (loads, span): (Vec<WindowLoad>, &str) = match sim.load_over(from, to.min(sim.now())) {
+        Some(window) => (window, ""),
         None => {
-            let run = |id: &str| report.nodes.get(id).map_or((0.0, 0.0), |r| (r.utilization, r.mean_queue_len));
+            let run = |id: &str| {
+                report.nodes.get(id).map_or(WindowLoad { utilization: 0.0, mean_queue_len: 0.0 }, |r| WindowLoad {
+                    utilization: r.utilization,
+                    mean_queue_len: r.mean_queue_len,
+                })
+            };
             (nodes.iter().map(|n| run(n.id.as_str())).collect(), " over the run")
         }
     };
-    let busiest = nodes.iter().zip(&loads).zip(sim.snapshot().nodes).max_by(|a, b| a.0 .1 .0.total_cmp(&b.0 .1 .0));
-    if let Some(((node, &(utilization, mean_queue)), now)) = busiest.filter(|b| b.0 .1 .0 >= BUSY) {
-        let queue = if now.queued as f64 > 2.0 * mean_queue && now.queued > 10 {
-            format!("queue growing ({} waiting now)", now.queued)
+    let busiest = nodes
+        .iter()
+        .zip(loads)
+        .zip(sim.levels().map(|(_, _, queued)| queued))
+        .filter(|((_, load), _)| load.utilization >= BUSY)
+        .max_by(|a, b| a.0 .1.utilization.total_cmp(&b.0 .1.utilization));
+    if let Some(((node, load), queued)) = busiest {
+        let queue = if queued as f64 > 2.0 * load.mean_queue_len && queued > 10 {
+            format!("queue growing ({queued} waiting now)")
         } else {
-            format!("{mean_queue:.1} waiting on average")
+            format!("{:.1} waiting on average", load.mean_queue_len)
         };
-        parts.push(format!("{} at ρ = {utilization:.2}{span}, {queue}", node.id));
+        parts.push(format!("{} at ρ = {:.2}{span}, {queue}", node.id, load.utilization));
     }
     // Crashes in the window, or before it and not recovered by its start.
     let (from_s, to_s) = (from.as_s(), to.as_s());

@@ -25,7 +25,6 @@ use super::{share, storage};
 /// starter preset; with the reason when a link or the autosave could not
 /// be opened.
 fn initial_store() -> Store {
-    let starter = || Scenario::from_json(presets::STARTER).unwrap_or_else(|_| Scenario::empty());
     let saved = storage::load();
     let mut error = None;
     match share::take_link_in_location() {
@@ -41,10 +40,10 @@ fn initial_store() -> Store {
     }
     let mut store = match saved {
         Ok(Some(saved)) => Store::new(saved),
-        Ok(None) => Store::new(starter()),
+        Ok(None) => Store::new(presets::starter()),
         Err(message) => {
             error.get_or_insert(message);
-            Store::new(starter())
+            Store::new(presets::starter())
         }
     };
     store.error = error;

@@ -51,12 +51,7 @@ fn recent_texts() -> Vec<String> {
 /// fall off past eight). Empty designs and unchanged presets (the gallery
 /// has those) are not kept.
 pub fn push_recent(scenario: &Scenario) -> Result<(), String> {
-    let preset = || {
-        let starter = Scenario::from_json(presets::STARTER).ok();
-        starter.as_ref() == Some(scenario)
-            || presets::PRESETS.iter().any(|p| p.scenario().ok().as_ref() == Some(scenario))
-    };
-    if scenario.nodes.is_empty() || preset() {
+    if scenario.nodes.is_empty() || presets::is_shipped(scenario) {
         return Ok(());
     }
     let text = scenario.to_json()?;

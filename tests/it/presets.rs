@@ -21,8 +21,7 @@ fn run_and_grade(s: &Scenario) -> Vec<Verdict> {
 /// (`three-tier`, which must open) is a preset.
 #[test]
 fn every_scenario_file_is_a_preset_and_the_presets_are_the_course() {
-    let starter = archsim::share::from_file(presets::STARTER).unwrap();
-    assert_eq!(starter.title, "Three-tier web application");
+    assert_eq!(presets::starter().title, "Three-tier web application");
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
