@@ -73,11 +73,18 @@ impl TimeSeries {
 
     /// The bucket containing `t`, created (and the series coarsened) as
     /// needed.
+    #[inline]
     pub fn bucket_mut(&mut self, t: SimTime) -> &mut Bucket {
         let (start, end, hot) = self.hot;
         if t.0 >= start && t.0 < end {
             return &mut self.buckets[hot];
         }
+        self.find_bucket(t)
+    }
+
+    /// [`TimeSeries::bucket_mut`] outside the hot bucket.
+    #[inline(never)]
+    fn find_bucket(&mut self, t: SimTime) -> &mut Bucket {
         let mut index = (t.0 / self.width.0) as usize;
         while index >= MAX_BUCKETS {
             self.coarsen();

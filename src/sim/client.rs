@@ -123,17 +123,18 @@ impl ClientSim {
             Keys::Uniform(n) => 1 + random::below(&mut self.draw_rng, *n),
             Keys::Zipf(z) => z.sample(&mut self.draw_rng),
         };
-        let template = Request {
+        let deadline = now.after(self.cfg.timeout);
+        let request = Request {
             client: self.index,
             class,
             key,
             session: random::below(&mut self.draw_rng, self.cfg.sessions),
-            deadline: now.after(self.cfg.timeout),
+            deadline,
             born: now,
             origin: Origin::Client,
             caller: self.index,
             edge: self.edge,
-            at: 0,
+            at: ctx.links[self.edge as usize].to,
             replica: ANY_REPLICA,
             arrived: now,
             next_call: 0,
@@ -143,16 +144,16 @@ impl ClientSim {
         };
         ctx.metrics.offered(now);
         self.stats.arrive(now);
-        let id = ctx.call(&template, Origin::Client, self.edge, ANY_REPLICA);
+        let id = ctx.open(request);
         // Forget answered requests at the front, so the list holds about
         // the requests in flight, not every request ever issued.
         while self.deadlines.front().is_some_and(|&(_, old)| ctx.requests.get(old).is_none()) {
             self.deadlines.pop_front();
         }
-        self.deadlines.push_back((template.deadline, id));
+        self.deadlines.push_back((deadline, id));
         if !self.deadline_timer {
             self.deadline_timer = true;
-            ctx.set_timer(self.index, Timer::Deadlines, template.deadline);
+            ctx.set_timer(self.index, Timer::Deadlines, deadline);
         }
     }
 

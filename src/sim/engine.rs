@@ -35,32 +35,21 @@ enum Component {
     Dns(DnsSim),
 }
 
-impl Component {
-    fn behavior(&mut self) -> &mut dyn Behavior {
-        match self {
-            Component::Client(c) => c,
-            Component::Balancer(b) => b,
-            Component::Service(s) => s,
-            Component::Cache(c) => c,
-            Component::Database(d) => d,
-            Component::Queue(q) => q,
-            Component::Partitioned(p) => p,
-            Component::Dns(d) => d,
+/// Calls a [`Behavior`] method on whatever kind `$component` is (a static
+/// call per kind, so the hot path needs no virtual call).
+macro_rules! each_kind {
+    ($component:expr, $c:ident => $call:expr) => {
+        match $component {
+            Component::Client($c) => $call,
+            Component::Balancer($c) => $call,
+            Component::Service($c) => $call,
+            Component::Cache($c) => $call,
+            Component::Database($c) => $call,
+            Component::Queue($c) => $call,
+            Component::Partitioned($c) => $call,
+            Component::Dns($c) => $call,
         }
-    }
-
-    fn view(&self) -> &dyn Behavior {
-        match self {
-            Component::Client(c) => c,
-            Component::Balancer(b) => b,
-            Component::Service(s) => s,
-            Component::Cache(c) => c,
-            Component::Database(d) => d,
-            Component::Queue(q) => q,
-            Component::Partitioned(p) => p,
-            Component::Dns(d) => d,
-        }
-    }
+    };
 }
 
 /// A running simulation of one scenario with one seed.
@@ -272,7 +261,7 @@ impl Simulation {
             history: LoadHistory::new(HISTORY_INTERVAL),
         };
         for c in &mut sim.components {
-            c.behavior().start(&mut sim.ctx);
+            each_kind!(c, k => k.start(&mut sim.ctx));
         }
         Ok(sim)
     }
@@ -471,15 +460,17 @@ impl Simulation {
     fn dispatch(&mut self, event: Event) {
         let ctx = &mut self.ctx;
         match event {
-            Event::Timer { node, timer } => self.components[node as usize].behavior().on_timer(ctx, timer),
+            Event::Timer { node, timer } => {
+                each_kind!(&mut self.components[node as usize], c => c.on_timer(ctx, timer))
+            }
             Event::Deliver(req) => {
                 if let Some(at) = ctx.requests.get(req).map(|r| r.at) {
-                    self.components[at as usize].behavior().on_deliver(ctx, req);
+                    each_kind!(&mut self.components[at as usize], c => c.on_deliver(ctx, req));
                 }
             }
             Event::Done(req) => {
                 if let Some(at) = ctx.requests.get(req).map(|r| r.at) {
-                    self.components[at as usize].behavior().on_done(ctx, req);
+                    each_kind!(&mut self.components[at as usize], c => c.on_done(ctx, req));
                 }
             }
             Event::Reply(req, result) => {
@@ -511,16 +502,16 @@ impl Simulation {
                     Origin::Detached => false,
                 };
                 if waiting {
-                    self.components[r.caller as usize].behavior().resend(ctx, req);
+                    each_kind!(&mut self.components[r.caller as usize], c => c.resend(ctx, req));
                 } else {
                     ctx.requests.remove(req);
                 }
             }
             Event::Fault { node, replica, fault, on } => {
-                let component = self.components[node as usize].behavior();
+                let component = &mut self.components[node as usize];
                 match Condition::of(ctx.faults[fault as usize], on) {
-                    Some(condition) => component.on_condition(ctx, replica, condition),
-                    None => component.on_fault(ctx, replica, !on),
+                    Some(condition) => each_kind!(component, c => c.on_condition(ctx, replica, condition)),
+                    None => each_kind!(component, c => c.on_fault(ctx, replica, !on)),
                 }
             }
             Event::LinkFault { edge, fault, on, ways } => {
@@ -549,13 +540,12 @@ impl Simulation {
                 // A new try: the callee's progress on the old one is not its.
                 let next = Request { attempt: child.attempt + 1, waited_ms: wait_ms as f32, next_call: 0, ..child };
                 let new = ctx.requests.insert(next);
-                let caller = self.components[child.caller as usize].behavior();
-                caller.retried(req, new);
+                each_kind!(&mut self.components[child.caller as usize], c => c.retried(req, new));
                 ctx.queue.schedule(now.after(SimTime::from_ms(wait_ms)), Event::Retry(new));
                 return;
             }
         }
-        self.components[child.caller as usize].behavior().on_reply(ctx, child, result);
+        each_kind!(&mut self.components[child.caller as usize], c => c.on_reply(ctx, child, result));
     }
 
     /// Starts (`on`) or ends `fault` (its target and kind; its times are
@@ -681,7 +671,12 @@ impl Simulation {
             throughput_rps: if measured_s > 0.0 { c.completed as f64 / measured_s } else { 0.0 },
             availability: if c.ended() == 0 { 1.0 } else { c.completed as f64 / c.ended() as f64 },
             latency_ms: self.ctx.metrics.latency.summary(),
-            nodes: self.ids.iter().cloned().zip(self.components.iter().map(|c| c.view().report(now))).collect(),
+            nodes: self
+                .ids
+                .iter()
+                .cloned()
+                .zip(self.components.iter().map(|c| each_kind!(c, k => k.report(now))))
+                .collect(),
             edges: self
                 .ctx
                 .links

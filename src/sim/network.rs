@@ -37,8 +37,9 @@ pub struct Link {
     pub guard: Option<Guard>,
     /// Network faults acting on it now: (kind, ways).
     active: Vec<(FaultKind, Ways)>,
-    /// Their effect on requests and on replies.
-    impaired: [Impairment; 2],
+    /// Their effect on requests and on replies (None: no fault acts on
+    /// that direction).
+    impaired: [Option<Impairment>; 2],
     loss_rng: Stream,
 }
 
@@ -80,7 +81,7 @@ impl Link {
             to_name: e.to.0.clone(),
             guard: Guard::new(e, seed),
             active: Vec::new(),
-            impaired: [Impairment::default(); 2],
+            impaired: [None; 2],
             loss_rng: random::stream(seed, &format!("{}->{}", e.from, e.to), "loss"),
         }
     }
@@ -93,7 +94,7 @@ impl Link {
     /// Sends one message of `way` ([`REQUESTS`] or [`REPLIES`]): its
     /// one-way latency, or None when a fault loses it.
     pub fn transit(&mut self, way: Ways) -> Option<SimTime> {
-        let i = self.impaired[usize::from(way == REPLIES)];
+        let Some(i) = self.impaired[usize::from(way == REPLIES)] else { return Some(self.latency()) };
         if i.cut || (i.loss > 0.0 && random::unit(&mut self.loss_rng) < i.loss) {
             return None;
         }
@@ -112,7 +113,9 @@ impl Link {
         }
         self.impaired = [REQUESTS, REPLIES].map(|way| {
             let (mut i, mut kept) = (Impairment::default(), 1.0);
-            for (kind, _) in self.active.iter().filter(|a| a.1 & way != 0) {
+            let mut acting = self.active.iter().filter(|a| a.1 & way != 0).peekable();
+            acting.peek()?;
+            for (kind, _) in acting {
                 match *kind {
                     FaultKind::Latency { extra_ms, jitter_ms } => {
                         i.extra_ms += extra_ms;
@@ -124,7 +127,7 @@ impl Link {
                 }
             }
             i.loss = 1.0 - kept;
-            i
+            Some(i)
         });
     }
 

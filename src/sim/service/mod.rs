@@ -289,6 +289,15 @@ impl ServiceSim {
     }
 }
 
+/// `i` in `0..2n` brought into `0..n` (without a division).
+fn wrap(i: usize, n: usize) -> usize {
+    if i >= n {
+        i - n
+    } else {
+        i
+    }
+}
+
 /// Whether `req` is a read.
 fn is_read(ctx: &Ctx, req: ReqId) -> bool {
     ctx.requests.get(req).is_some_and(|r| r.class == RequestClass::Read)
@@ -335,7 +344,7 @@ impl Behavior for ServiceSim {
         let chosen = if asked == ANY_REPLICA || asked as usize >= n {
             // Called directly (no balancer): round robin over the replicas
             // that are up and registered, as a service registry would.
-            let next = (1..=n).map(|k| (self.next_replica + k) % n).find(|&i| up[i] && registered[i]);
+            let next = (1..=n).map(|k| wrap(self.next_replica + k, n)).find(|&i| up[i] && registered[i]);
             if let Some(next) = next {
                 self.next_replica = next;
             }
