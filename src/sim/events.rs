@@ -15,8 +15,6 @@
 //! executed more (three compares per level in a heap of about a dozen
 //! entries).
 
-use std::collections::VecDeque;
-
 use super::SimTime;
 
 /// Children per heap node.
@@ -46,7 +44,10 @@ pub struct EventQueue<E> {
     /// The heap: `heap[i]` is due no later than its children
     /// `heap[ARITY·i + 1 ..= ARITY·i + ARITY]`.
     heap: Vec<Entry<E>>,
-    now_fifo: VecDeque<E>,
+    /// Zero-delay events: `now_fifo[now_next..]` are pending, in order
+    /// (a `Vec` emptied whenever it drains, cheaper than a ring buffer).
+    now_fifo: Vec<E>,
+    now_next: usize,
     now: SimTime,
     seq: u64,
 }
@@ -54,7 +55,7 @@ pub struct EventQueue<E> {
 impl<E: Copy> EventQueue<E> {
     /// An empty queue at time zero.
     pub fn new() -> Self {
-        EventQueue { heap: Vec::new(), now_fifo: VecDeque::new(), now: SimTime::ZERO, seq: 0 }
+        EventQueue { heap: Vec::new(), now_fifo: Vec::new(), now_next: 0, now: SimTime::ZERO, seq: 0 }
     }
 
     /// The time of the event last popped.
@@ -65,7 +66,7 @@ impl<E: Copy> EventQueue<E> {
     /// Schedules `event` at `time` (never before now).
     pub fn schedule(&mut self, time: SimTime, event: E) {
         if time <= self.now {
-            self.now_fifo.push_back(event);
+            self.now_fifo.push(event);
             return;
         }
         self.seq += 1;
@@ -95,8 +96,13 @@ impl<E: Copy> EventQueue<E> {
 
     /// Removes the next event if it is due by `end`, advancing the clock.
     pub fn pop_until(&mut self, end: SimTime) -> Option<E> {
-        if let Some(e) = self.now_fifo.pop_front() {
+        if let Some(&e) = self.now_fifo.get(self.now_next) {
+            self.now_next += 1;
             return Some(e);
+        }
+        if self.now_next > 0 {
+            self.now_fifo.clear();
+            self.now_next = 0;
         }
         let first = *self.heap.first()?;
         if first.time() > end {
