@@ -19,6 +19,7 @@ pub mod presets;
 pub mod share;
 pub mod sim;
 pub mod theory;
+pub mod words;
 
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub mod ui;

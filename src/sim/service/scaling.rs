@@ -4,6 +4,8 @@
 //! the requests they hold are done (connection draining). Every action is
 //! an event.
 
+use crate::words::count;
+
 use super::super::component::{Ctx, Timer};
 use super::super::report::NodeReport;
 use super::super::scaler::{Decision, Scaler, Slot};
@@ -46,7 +48,10 @@ impl ServiceSim {
                     s.set(k, Slot::Launching, now);
                     ctx.set_timer(self.node, Timer::Launched { replica: k as u32 }, now.after(s.provisioning()));
                 }
-                let detail = format!("scaling out: launching {} (in service {before}; {reason})", plural(off.len()));
+                let detail = format!(
+                    "scaling out: launching {} (in service {before}; {reason})",
+                    count(off.len() as u64, "replica")
+                );
                 ctx.log(self.node, "scale_out", detail);
             }
             Decision::In(n) => {
@@ -60,7 +65,10 @@ impl ServiceSim {
                     s.set(k, Slot::Draining, now);
                     ctx.register(self.node, k, false);
                 }
-                let detail = format!("scaling in: draining {} (in service {before}; {reason})", plural(serving.len()));
+                let detail = format!(
+                    "scaling in: draining {} (in service {before}; {reason})",
+                    count(serving.len() as u64, "replica")
+                );
                 ctx.log(self.node, "scale_in", detail);
                 for k in serving {
                     self.stop_if_drained(ctx, k);
@@ -100,14 +108,5 @@ impl ServiceSim {
         NodeReport { utilization, ..report }
             .with("mean_replicas", mean_replicas)
             .with("scaling_actions", f64::from(s.actions))
-    }
-}
-
-/// "1 replica", "3 replicas".
-fn plural(n: usize) -> String {
-    if n == 1 {
-        "1 replica".to_owned()
-    } else {
-        format!("{n} replicas")
     }
 }

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::model::{Arrivals, Fault, FaultKind, NodeKind};
 use crate::sim::TimelineEvent;
+use crate::words::count;
 
 use super::super::run::FaultCommand;
 use super::InspectorProps;
@@ -31,10 +32,10 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
         parts.push(format!("hit ratio {:.1}% since the warm-up", h * 100.0));
     }
     if v.ejected > 0 {
-        parts.push(format!("{} out of rotation (health checks)", plural(v.ejected, "backend")));
+        parts.push(format!("{} out of rotation (health checks)", count(v.ejected.into(), "backend")));
     }
     if v.degraded > 0 {
-        parts.push(format!("{} slow or failing (grey failure)", plural(v.degraded, "replica")));
+        parts.push(format!("{} slow or failing (grey failure)", count(v.degraded.into(), "replica")));
     }
     if let Some(lag) = v.replication_lag_ms {
         parts.push(format!("replication lag {lag:.1} ms on average"));
@@ -44,22 +45,13 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
         (_, NodeKind::Cache(_) | NodeKind::Cdn(_)) => parts.push("down (crashed)".to_owned()),
         (n, kind) => {
             let part = crashable(kind).map_or("replica", |c| c.part);
-            parts.push(format!("{} down", plural(n, part)));
+            parts.push(format!("{} down", count(n.into(), part)));
         }
     }
     if parts.is_empty() {
         return html! {};
     }
     html! { <p class="live" data-testid="node-live">{ format!("Now: {}", parts.join("; ")) }</p> }
-}
-
-/// "1 replica", "3 replicas".
-fn plural(n: u32, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// What failure injection offers for a kind: what its parts (which crash one
