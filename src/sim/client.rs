@@ -123,18 +123,17 @@ impl ClientSim {
             Keys::Uniform(n) => 1 + random::below(&mut self.draw_rng, *n),
             Keys::Zipf(z) => z.sample(&mut self.draw_rng),
         };
-        let deadline = now.after(self.cfg.timeout);
-        let request = Request {
+        let template = Request {
             client: self.index,
             class,
             key,
             session: random::below(&mut self.draw_rng, self.cfg.sessions),
-            deadline,
+            deadline: now.after(self.cfg.timeout),
             born: now,
             origin: Origin::Client,
             caller: self.index,
             edge: self.edge,
-            at: ctx.links[self.edge as usize].to,
+            at: 0,
             replica: ANY_REPLICA,
             arrived: now,
             next_call: 0,
@@ -144,16 +143,16 @@ impl ClientSim {
         };
         ctx.metrics.offered(now);
         self.stats.arrive(now);
-        let id = ctx.open(request);
+        let id = ctx.call(&template, Origin::Client, self.edge, ANY_REPLICA);
         // Forget answered requests at the front, so the list holds about
         // the requests in flight, not every request ever issued.
         while self.deadlines.front().is_some_and(|&(_, old)| ctx.requests.get(old).is_none()) {
             self.deadlines.pop_front();
         }
-        self.deadlines.push_back((deadline, id));
+        self.deadlines.push_back((template.deadline, id));
         if !self.deadline_timer {
             self.deadline_timer = true;
-            ctx.set_timer(self.index, Timer::Deadlines, deadline);
+            ctx.set_timer(self.index, Timer::Deadlines, template.deadline);
         }
     }
 

@@ -247,7 +247,7 @@ impl Ctx {
     /// (or [`ANY_REPLICA`]). Returns the child's id.
     pub fn call(&mut self, template: &Request, origin: Origin, edge: u32, replica: u32) -> ReqId {
         let link = &self.links[edge as usize];
-        self.open(Request {
+        let mut child = Request {
             origin,
             caller: link.from,
             edge,
@@ -258,20 +258,14 @@ impl Ctx {
             attempt: 0,
             waited_ms: 0.0,
             ..*template
-        })
-    }
-
-    /// Sends the first try of `request`, a new request or call over
-    /// `request.edge` to `request.at` (its other fields set by the caller).
-    /// Returns its id.
-    pub fn open(&mut self, mut request: Request) -> ReqId {
+        };
         // Planned before the request is stored, so the hot path touches
         // the slab once.
-        let plan = self.plan(&request);
+        let plan = self.plan(&child);
         if plan.refused.is_none() {
-            request.arrived = plan.arrive.unwrap_or(LOST);
+            child.arrived = plan.arrive.unwrap_or(LOST);
         }
-        let id = self.requests.insert(request);
+        let id = self.requests.insert(child);
         self.launch(id, plan);
         id
     }

@@ -113,8 +113,9 @@ impl Link {
         }
         self.impaired = [REQUESTS, REPLIES].map(|way| {
             let (mut i, mut kept) = (Impairment::default(), 1.0);
-            let mut acting = self.active.iter().filter(|a| a.1 & way != 0).peekable();
-            acting.peek()?;
+            let acting = self.active.iter().filter(|a| a.1 & way != 0);
+            // None when no fault acts on this direction.
+            acting.clone().next()?;
             for (kind, _) in acting {
                 match *kind {
                     FaultKind::Latency { extra_ms, jitter_ms } => {
