@@ -24,7 +24,15 @@ impl Calls {
     /// Makes the calls of `req` (whose value is `request`) from its
     /// `next_call` position on. Returns true when a synchronous call was
     /// sent (its reply resumes the request), false when no call is left.
+    #[inline]
     pub fn advance(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request) -> bool {
+        // Inline: a node without calls (or past its last) returns at once.
+        (request.next_call as usize) < self.edges.len() && self.call_next(ctx, req, request)
+    }
+
+    /// [`Calls::advance`] when a call is left (out of line).
+    #[inline(never)]
+    fn call_next(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request) -> bool {
         for position in request.next_call as usize..self.edges.len() {
             let edge = self.edges[position];
             let link = &ctx.links[edge as usize];

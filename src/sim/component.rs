@@ -343,6 +343,7 @@ impl Ctx {
     /// Sends the reply of `req` back over its link. A fire-and-forget call
     /// has nobody to reply to: it simply ends. A reply a network fault
     /// loses never arrives (the caller's timeout, if any, ends the call).
+    #[inline]
     pub fn reply(&mut self, req: ReqId, result: CallResult) {
         let Some(r) = self.requests.get_mut(req) else { return };
         if r.origin == Origin::Detached {

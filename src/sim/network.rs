@@ -93,8 +93,18 @@ impl Link {
 
     /// Sends one message of `way` ([`REQUESTS`] or [`REPLIES`]): its
     /// one-way latency, or None when a fault loses it.
+    #[inline]
     pub fn transit(&mut self, way: Ways) -> Option<SimTime> {
-        let Some(i) = self.impaired[usize::from(way == REPLIES)] else { return Some(self.latency()) };
+        match self.impaired[usize::from(way == REPLIES)] {
+            None => Some(self.latency()),
+            Some(i) => self.transit_impaired(i),
+        }
+    }
+
+    /// [`Link::transit`] while a fault acts on the direction (out of line:
+    /// the healthy case is inlined at every send).
+    #[inline(never)]
+    fn transit_impaired(&mut self, i: Impairment) -> Option<SimTime> {
         if i.cut || (i.loss > 0.0 && random::unit(&mut self.loss_rng) < i.loss) {
             return None;
         }
@@ -133,6 +143,7 @@ impl Link {
     }
 
     /// Draws one one-way latency.
+    #[inline]
     fn latency(&mut self) -> SimTime {
         let jitter_ms = match self.jitter {
             Jitter::None => return self.base,

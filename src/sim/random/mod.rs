@@ -50,6 +50,7 @@ pub fn below(rng: &mut Stream, n: u64) -> u64 {
 }
 
 /// Exponential with the given mean (any unit), by the ziggurat method.
+#[inline]
 pub fn exponential(rng: &mut Stream, mean: f64) -> f64 {
     mean * ziggurat::exp1(rng)
 }

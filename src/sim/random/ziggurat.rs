@@ -43,15 +43,28 @@ fn tables() -> &'static Tables {
 }
 
 /// A standard exponential variate (mean 1).
+#[inline]
 pub fn exp1<G: Rng + ?Sized>(rng: &mut G) -> f64 {
     let t = tables();
+    let (layer, u) = split(rng.next_u64());
+    if u < t.ratio[layer] {
+        u * t.x[layer]
+    } else {
+        outside_box(rng, t, layer, u)
+    }
+}
+
+/// A draw's layer (its low 8 bits) and uniform (its top 53 bits).
+fn split(bits: u64) -> (usize, f64) {
+    ((bits & 0xff) as usize, super::unit53(bits))
+}
+
+/// The rest of [`exp1`] for the ~1% of draws outside their layer's inner
+/// box: the tail, or the wedge test, drawing afresh when rejected (out of
+/// line, so the common case stays small where it is inlined).
+#[inline(never)]
+fn outside_box<G: Rng + ?Sized>(rng: &mut G, t: &Tables, mut layer: usize, mut u: f64) -> f64 {
     loop {
-        let bits = rng.next_u64();
-        let layer = (bits & 0xff) as usize;
-        let u = super::unit53(bits);
-        if u < t.ratio[layer] {
-            return u * t.x[layer];
-        }
         if layer == 0 {
             // The tail beyond r is again exponential, shifted by r.
             return R - libm::log(1.0 - super::unit53(rng.next_u64()));
@@ -60,6 +73,10 @@ pub fn exp1<G: Rng + ?Sized>(rng: &mut G) -> f64 {
         let y = t.f[layer] + super::unit53(rng.next_u64()) * (t.f[layer + 1] - t.f[layer]);
         if y < libm::exp(-z) {
             return z;
+        }
+        (layer, u) = split(rng.next_u64());
+        if u < t.ratio[layer] {
+            return u * t.x[layer];
         }
     }
 }

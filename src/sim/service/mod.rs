@@ -180,21 +180,20 @@ impl ServiceSim {
                 ctx.reply(next, Err(Failure::Rejected));
                 continue;
             }
-            self.begin(ctx, next, replica);
+            self.begin(ctx, next, replica, arrived);
         }
     }
 
-    /// `req` got a worker of `replica`: draws its service time.
-    fn begin(&mut self, ctx: &mut Ctx, req: ReqId, replica: usize) {
+    /// `req` (which arrived at `arrived`) got a worker of `replica`: draws
+    /// its service time.
+    fn begin(&mut self, ctx: &mut Ctx, req: ReqId, replica: usize, arrived: SimTime) {
         let now = ctx.now();
         let slowdown = self.usl.map_or(1.0, |u| u.slowdown(self.replicas[replica].busy())) * self.grey[replica].0;
         self.stats.busy.add(now, 1);
         if let Some(s) = self.scaler.as_mut() {
             s.busy_changed(replica, now, 1);
         }
-        if let Some(request) = ctx.requests.get(req) {
-            self.stats.start(request.arrived, now);
-        }
+        self.stats.start(arrived, now);
         let mut ms = self.sampler.draw_ms(&mut self.service_rng) * slowdown;
         if let Some(c) = self.cache.as_ref().filter(|_| is_read(ctx, req)) {
             ms += c.op_ms;
@@ -202,24 +201,24 @@ impl ServiceSim {
         ctx.queue.schedule(now.after(SimTime::from_ms(ms)), Event::Done(req));
     }
 
-    /// Makes the remaining calls of `req` in order; replies when none is
-    /// left to wait for. A read that hits the replica's cache makes none.
-    fn advance(&mut self, ctx: &mut Ctx, req: ReqId) {
-        let Some(request) = active(ctx, req) else { return };
+    /// Makes the remaining calls of `req` (whose value is `request`) in
+    /// order; replies when none is left to wait for. A read that hits the
+    /// replica's cache makes none.
+    fn advance(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request) {
         let now = ctx.now();
         let errors = self.grey[request.replica as usize].1;
         if request.next_call == 0 && errors > 0.0 && random::unit(&mut self.error_rng) < errors {
-            self.finish(ctx, req, Err(Failure::Error));
+            self.finish(ctx, req, request, Err(Failure::Error));
             return;
         }
         let cache = self.caches.get_mut(request.replica as usize);
         if let Some(cache) = cache.filter(|_| request.next_call == 0 && request.class == RequestClass::Read) {
             if cache.lookup(request.key, now) {
-                self.finish(ctx, req, Ok(()));
+                self.finish(ctx, req, request, Ok(()));
                 return;
             }
         }
-        if self.calls.advance(ctx, req, &request) {
+        if self.calls.advance(ctx, req, request) {
             return;
         }
         if let Some(cache) = self.caches.get_mut(request.replica as usize) {
@@ -229,12 +228,12 @@ impl ServiceSim {
                 RequestClass::Other => {}
             }
         }
-        self.finish(ctx, req, Ok(()));
+        self.finish(ctx, req, request, Ok(()));
     }
 
-    /// Replies to `req`, frees its worker and starts the next queued request.
-    fn finish(&mut self, ctx: &mut Ctx, req: ReqId, result: CallResult) {
-        let Some(request) = ctx.requests.get(req).copied() else { return };
+    /// Replies to `req` (whose value is `request`), frees its worker and
+    /// starts the next queued request.
+    fn finish(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request, result: CallResult) {
         let now = ctx.now();
         ctx.reply(req, result);
         self.stats.depart(request.arrived, now);
@@ -338,7 +337,7 @@ impl Behavior for ServiceSim {
             ctx.reply(req, Err(Failure::Rejected));
             return;
         }
-        let Some(asked) = ctx.requests.get(req).map(|r| r.replica) else { return };
+        let Some((asked, arrived)) = ctx.requests.get(req).map(|r| (r.replica, r.arrived)) else { return };
         let (n, up) = (self.replicas.len(), &ctx.up[self.node as usize]);
         let registered = &ctx.in_service[self.node as usize];
         let chosen = if asked == ANY_REPLICA || asked as usize >= n {
@@ -361,7 +360,7 @@ impl Behavior for ServiceSim {
             request.replica = replica as u32;
         }
         match self.replicas[replica].admit(req, self.workers, self.queue_capacity) {
-            Admission::Started => self.begin(ctx, req, replica),
+            Admission::Started => self.begin(ctx, req, replica, arrived),
             Admission::Queued => self.stats.queued.add(now, 1),
             Admission::Full => {
                 self.stats.drop_request(now, now);
@@ -371,17 +370,17 @@ impl Behavior for ServiceSim {
     }
 
     fn on_done(&mut self, ctx: &mut Ctx, req: ReqId) {
-        self.advance(ctx, req);
+        if let Some(request) = active(ctx, req) {
+            self.advance(ctx, req, &request);
+        }
     }
 
     fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
         let Origin::Call { parent } = child.origin else { return };
-        if active(ctx, parent).is_none() {
-            return;
-        }
+        let Some(request) = active(ctx, parent) else { return };
         match result {
-            Ok(()) => self.advance(ctx, parent),
-            Err(failure) => self.finish(ctx, parent, Err(failure)),
+            Ok(()) => self.advance(ctx, parent, &request),
+            Err(failure) => self.finish(ctx, parent, &request, Err(failure)),
         }
     }
 

@@ -88,8 +88,17 @@ impl ServiceSim {
     }
 
     /// A draining slot with nothing left to do stops.
+    #[inline]
     pub(super) fn stop_if_drained(&mut self, ctx: &mut Ctx, replica: usize) {
-        // Called after every request a pool finishes: the cheap test first.
+        // Called after every request a pool finishes: the cheap test inline.
+        if self.scaler.is_some() {
+            self.stop_if_drained_scaled(ctx, replica);
+        }
+    }
+
+    /// [`Self::stop_if_drained`] for an autoscaled pool (out of line).
+    #[inline(never)]
+    fn stop_if_drained_scaled(&mut self, ctx: &mut Ctx, replica: usize) {
         let Some(s) = self.scaler.as_mut().filter(|s| s.slots[replica] == Slot::Draining) else { return };
         if self.replicas[replica].busy() > 0 || self.replicas[replica].queued() > 0 {
             return;
