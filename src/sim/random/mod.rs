@@ -45,8 +45,15 @@ pub fn unit(rng: &mut Stream) -> f64 {
 }
 
 /// Uniform integer in `0..n` (n ≥ 1), without modulo bias.
+///
+/// Ranges that fit in 32 bits are drawn as `u32` (32 random bits, a
+/// 32 × 32 → 64-bit multiply): Wasm has no 64 × 64 → 128-bit multiply and
+/// calls a library routine for it, twice per request (key and session).
 pub fn below(rng: &mut Stream, n: u64) -> u64 {
-    rng.random_range(0..n.max(1))
+    match u32::try_from(n) {
+        Ok(small) => u64::from(rng.random_range(0..small.max(1))),
+        Err(_) => rng.random_range(0..n),
+    }
 }
 
 /// Exponential with the given mean (any unit), by the ziggurat method.
@@ -158,6 +165,24 @@ mod tests {
         let mean = xs.iter().sum::<f64>() / n as f64;
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
         (mean, var)
+    }
+
+    #[test]
+    fn below_is_uniform_on_32_and_64_bit_ranges() {
+        // 100,000 draws in 10 equal classes: each count is Binomial(1e5,
+        // 0.1), σ ≈ 95; 5σ bounds.
+        for n in [10u64, 10 << 32] {
+            let mut rng = stream(1, "keys", &n.to_string());
+            let mut counts = [0u32; 10];
+            for _ in 0..100_000 {
+                let x = below(&mut rng, n);
+                assert!(x < n);
+                counts[(x / (n / 10)) as usize] += 1;
+            }
+            assert!(counts.iter().all(|&c| c.abs_diff(10_000) < 475), "n = {n}: {counts:?}");
+        }
+        assert_eq!(below(&mut stream(1, "keys", "one"), 1), 0);
+        assert_eq!(below(&mut stream(1, "keys", "none"), 0), 0);
     }
 
     #[test]
