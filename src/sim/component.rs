@@ -284,6 +284,7 @@ impl Ctx {
 
     /// What sending try `r` comes to now: the guard's verdict (and a
     /// breaker change, logged), then the network's.
+    #[inline(always)]
     fn plan(&mut self, r: &Request) -> Plan {
         let now = self.queue.now();
         let mut timeout = None;
@@ -305,6 +306,7 @@ impl Ctx {
 
     /// Schedules what `plan` says for try `req`: a refusal now, or its
     /// timeout and its delivery (none when the network lost it).
+    #[inline(always)]
     fn launch(&mut self, req: ReqId, plan: Plan) {
         if let Some(refused) = plan.refused {
             self.queue.schedule(self.queue.now(), Event::Reply(req, Err(refused)));
@@ -343,7 +345,7 @@ impl Ctx {
     /// Sends the reply of `req` back over its link. A fire-and-forget call
     /// has nobody to reply to: it simply ends. A reply a network fault
     /// loses never arrives (the caller's timeout, if any, ends the call).
-    #[inline]
+    #[inline(always)]
     pub fn reply(&mut self, req: ReqId, result: CallResult) {
         let Some(r) = self.requests.get_mut(req) else { return };
         if r.origin == Origin::Detached {

@@ -33,7 +33,7 @@ impl Sampler {
     }
 
     /// One draw, ms.
-    #[inline]
+    #[inline(always)]
     pub fn draw_ms(&self, rng: &mut Stream) -> f64 {
         match self {
             Sampler::Constant(ms) => *ms,

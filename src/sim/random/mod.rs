@@ -49,6 +49,7 @@ pub fn unit(rng: &mut Stream) -> f64 {
 /// Ranges that fit in 32 bits are drawn as `u32` (32 random bits, a
 /// 32 × 32 → 64-bit multiply): Wasm has no 64 × 64 → 128-bit multiply and
 /// calls a library routine for it, twice per request (key and session).
+#[inline(always)]
 pub fn below(rng: &mut Stream, n: u64) -> u64 {
     match u32::try_from(n) {
         Ok(small) => u64::from(rng.random_range(0..small.max(1))),
