@@ -524,7 +524,6 @@ impl Simulation {
     /// Try `req` (whose value was `child`, now out of the slab or orphaned)
     /// ended with `result`: the link's guard counts it and may retry it
     /// after a backoff; otherwise the caller gets the result.
-    #[inline(always)]
     fn settle(&mut self, req: ReqId, child: Request, result: CallResult) {
         let ctx = &mut self.ctx;
         let now = ctx.now();
