@@ -7,6 +7,8 @@ use crate::sim::SimTime;
 #[derive(Clone, Debug)]
 pub struct TimeIntegral {
     level: u64,
+    /// Integrated up to here; never before `start`, so nothing in the
+    /// warm-up counts.
     since: SimTime,
     area: u128,
     start: SimTime,
@@ -15,7 +17,7 @@ pub struct TimeIntegral {
 impl TimeIntegral {
     /// A zero level, integrated from `start` (the end of the warm-up).
     pub fn new(start: SimTime) -> Self {
-        TimeIntegral { level: 0, since: SimTime::ZERO, area: 0, start }
+        TimeIntegral { level: 0, since: start, area: 0, start }
     }
 
     /// The current level.
@@ -36,11 +38,10 @@ impl TimeIntegral {
     }
 
     fn accumulate(&mut self, now: SimTime) {
-        let from = self.since.max(self.start);
-        if now > from {
-            self.area += product(self.level, now.0 - from.0);
+        if now > self.since {
+            self.area += product(self.level, now.0 - self.since.0);
+            self.since = now;
         }
-        self.since = now;
     }
 
     /// ∫ level dt over [start, now], in ns × level.
