@@ -94,6 +94,7 @@ impl ClientSim {
 
     /// Draws the gap to the next candidate arrival at rate λmax (times a
     /// traffic spike's factor: thinning then accepts the same share).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn next_candidate(&mut self, ctx: &mut Ctx) {
         if self.cfg.max_rate > 0.0 {
             let gap_s = random::exponential(&mut self.arrival_rng, 1.0 / (self.cfg.max_rate * self.surge));

@@ -524,6 +524,7 @@ impl Simulation {
     /// Try `req` (whose value was `child`, now out of the slab or orphaned)
     /// ended with `result`: the link's guard counts it and may retry it
     /// after a backoff; otherwise the caller gets the result.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn settle(&mut self, req: ReqId, child: Request, result: CallResult) {
         let ctx = &mut self.ctx;
         let now = ctx.now();

@@ -186,6 +186,7 @@ impl ServiceSim {
 
     /// `req` (which arrived at `arrived`) got a worker of `replica`: draws
     /// its service time.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn begin(&mut self, ctx: &mut Ctx, req: ReqId, replica: usize, arrived: SimTime) {
         let now = ctx.now();
         let slowdown = self.usl.map_or(1.0, |u| u.slowdown(self.replicas[replica].busy())) * self.grey[replica].0;
@@ -204,6 +205,7 @@ impl ServiceSim {
     /// Makes the remaining calls of `req` (whose value is `request`) in
     /// order; replies when none is left to wait for. A read that hits the
     /// replica's cache makes none.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn advance(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request) {
         let now = ctx.now();
         let errors = self.grey[request.replica as usize].1;
