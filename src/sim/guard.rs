@@ -224,6 +224,11 @@ impl Guard {
         })
     }
 
+    /// Whether each try has a timeout (which then ends a lost try).
+    pub fn times_out(&self) -> bool {
+        self.timeout.is_some()
+    }
+
     /// The breaker's state (None without a breaker).
     pub fn breaker_state(&self) -> Option<BreakerState> {
         self.breaker.as_ref().map(|b| b.state)
