@@ -7,8 +7,7 @@ use std::collections::VecDeque;
 use crate::metrics::{NodeStats, Outcome};
 use crate::model::{Arrivals, ClientParams, KeyDistribution, RateProfile, RequestClass};
 
-use super::component::{Behavior, CallResult, Condition, Ctx, Failure, Timer, ANY_REPLICA, LOST};
-use super::guard::Guard;
+use super::component::{Behavior, CallResult, Condition, Ctx, Failure, Timer, ANY_REPLICA};
 use super::random::{self, Stream, Zipf};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
@@ -169,14 +168,7 @@ impl ClientSim {
                 return;
             }
             self.deadlines.pop_front();
-            if let Some(r) = ctx.requests.get_mut(id).filter(|r| !r.abandoned) {
-                r.abandoned = true;
-                let (born, lost, edge) = (r.born, r.arrived == LOST, r.edge as usize);
-                // Its request or reply was lost and no try timeout will
-                // come for it (that would remove it): nothing will.
-                if lost && !ctx.links[edge].guard.as_ref().is_some_and(Guard::times_out) {
-                    ctx.requests.remove(id);
-                }
+            if let Some(born) = ctx.abandon(id) {
                 ctx.metrics.ended(born, now, Outcome::TimedOut);
                 self.stats.depart(born, now);
                 self.think(ctx);

@@ -5,7 +5,7 @@ use crate::metrics::ClientMetrics;
 use crate::model::FaultKind;
 
 use super::faults::{Ways, REPLIES, REQUESTS};
-use super::guard::{BreakerState, Transition};
+use super::guard::{BreakerState, Guard, Transition};
 use super::network::Link;
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request, Requests};
@@ -340,6 +340,22 @@ impl Ctx {
             BreakerState::Closed => "breaker_closed",
         };
         self.log(caller, what, detail);
+    }
+
+    /// The caller gives up on `req` (a client's deadline passed): a reply
+    /// that still comes is dropped. A try whose request or reply was lost
+    /// is forgotten at once, as nothing will come for it, unless its try
+    /// timeout is pending (that forgets it, and the guard counts it).
+    /// Returns when the request was born, or None when it was already
+    /// answered or given up on.
+    pub fn abandon(&mut self, req: ReqId) -> Option<SimTime> {
+        let r = self.requests.get_mut(req).filter(|r| !r.abandoned)?;
+        r.abandoned = true;
+        let (born, lost, edge) = (r.born, r.arrived == LOST, r.edge as usize);
+        if lost && !self.links[edge].guard.as_ref().is_some_and(Guard::times_out) {
+            self.requests.remove(req);
+        }
+        Some(born)
     }
 
     /// Sends the reply of `req` back over its link. A fire-and-forget call

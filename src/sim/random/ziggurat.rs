@@ -46,17 +46,22 @@ fn tables() -> &'static Tables {
 #[inline]
 pub fn exp1<G: Rng + ?Sized>(rng: &mut G) -> f64 {
     let t = tables();
-    let (layer, u) = split(rng.next_u64());
-    if u < t.ratio[layer] {
-        u * t.x[layer]
-    } else {
-        outside_box(rng, t, layer, u)
+    match in_box(t, rng.next_u64()) {
+        Ok(x) => x,
+        Err((layer, u)) => outside_box(rng, t, layer, u),
     }
 }
 
-/// A draw's layer (its low 8 bits) and uniform (its top 53 bits).
-fn split(bits: u64) -> (usize, f64) {
-    ((bits & 0xff) as usize, super::unit53(bits))
+/// The draw `bits` as a point of its layer (the low 8 bits) at `u` (the
+/// top 53 bits): the variate when it falls in the layer's inner box, else
+/// `(layer, u)`.
+fn in_box(t: &Tables, bits: u64) -> Result<f64, (usize, f64)> {
+    let (layer, u) = ((bits & 0xff) as usize, super::unit53(bits));
+    if u < t.ratio[layer] {
+        Ok(u * t.x[layer])
+    } else {
+        Err((layer, u))
+    }
 }
 
 /// The rest of [`exp1`] for the ~1% of draws outside their layer's inner
@@ -74,9 +79,9 @@ fn outside_box<G: Rng + ?Sized>(rng: &mut G, t: &Tables, mut layer: usize, mut u
         if y < libm::exp(-z) {
             return z;
         }
-        (layer, u) = split(rng.next_u64());
-        if u < t.ratio[layer] {
-            return u * t.x[layer];
+        match in_box(t, rng.next_u64()) {
+            Ok(x) => return x,
+            Err(point) => (layer, u) = point,
         }
     }
 }
