@@ -11,11 +11,14 @@
 //! the reference figures do; the engine's internal event count
 //! (deliveries, replies, timers) is printed beside it.
 //!
-//! Each case runs twice and the second run is timed: a Wasm engine (V8)
-//! first runs a function in its baseline compiler and uses the optimised
-//! code from the next call on (it does not replace a running loop), so a
-//! single call of a long loop would time the baseline compiler. The page
-//! calls the engine many times (a step per frame) and runs optimised code.
+//! Each case runs once untimed, then [`ROUNDS`] times timed; the line gives
+//! the median rate and the range. The first run warms up: a Wasm engine
+//! (V8) first runs a function in its baseline compiler and uses the
+//! optimised code from the next call on (it does not replace a running
+//! loop), so a single call of a long loop would time the baseline compiler.
+//! The page calls the engine many times (a step per frame) and runs
+//! optimised code. The rounds show the machine's noise: on a shared 2-core
+//! VM the same run can take 1.5 times as long from one second to the next.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -29,6 +32,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 const CUSTOMERS: u64 = 1_000_000;
 const SERVERS: u32 = 10;
 const RHO: f64 = 0.9;
+/// Timed runs per case.
+const ROUNDS: usize = 5;
 
 fn main() {
     let case = std::env::args().skip(1).find(|a| !a.starts_with('-'));
@@ -59,29 +64,43 @@ fn peak_memory() -> String {
         .map_or("n/a".to_owned(), |kb| format!("{:.1} MiB", kb / 1024.0))
 }
 
-fn print(case: &str, customers: u64, internal: u64, seconds: f64, digest: &str) {
+/// Prints a case's line: rates from the median run time (range from the
+/// fastest and slowest of `seconds`, sorted ascending), peak memory and the
+/// digest of the run's result.
+fn print(case: &str, customers: u64, internal: u64, seconds: &[f64], digest: &str) {
+    let rate = |events: u64, s: f64| events as f64 / s / 1e6;
+    let median = seconds[seconds.len() / 2];
+    let (fastest, slowest) = (seconds[0], seconds[seconds.len() - 1]);
     println!(
-        "{case:<9} {customers:>9} customers  {:>6.2} M events/s (arrivals+departures)  {:>6.2} M internal events/s  {:>7.1} ms  peak {:>9}  digest {digest}",
-        2.0 * customers as f64 / seconds / 1e6,
-        internal as f64 / seconds / 1e6,
-        seconds * 1e3,
+        "{case:<9} {customers:>9} customers  {:>6.2} M events/s (arrivals+departures; {:.2}–{:.2})  {:>6.2} M internal events/s  {:>7.1} ms  peak {:>9}  digest {digest}",
+        rate(2 * customers, median),
+        rate(2 * customers, slowest),
+        rate(2 * customers, fastest),
+        rate(internal, median),
+        median * 1e3,
         peak_memory()
     );
 }
 
-/// Runs `f` once to warm up, then again timed: its result and the seconds
-/// the second run took.
-fn timed<T>(f: impl Fn() -> T) -> (T, f64) {
-    drop(f());
-    let started = Instant::now();
-    let result = f();
-    (result, started.elapsed().as_secs_f64())
+/// Runs `f` once to warm up, then [`ROUNDS`] times timed: the last result
+/// and the run times, s, sorted ascending.
+fn timed<T>(f: impl Fn() -> T) -> (T, Vec<f64>) {
+    let mut result = f();
+    let mut seconds = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        drop(result);
+        let started = Instant::now();
+        result = f();
+        seconds.push(started.elapsed().as_secs_f64());
+    }
+    seconds.sort_by(f64::total_cmp);
+    (result, seconds)
 }
 
 fn baseline() {
     let ((arrivals, departures, wait_sum), seconds) = timed(minimal_loop);
     assert_eq!(departures, CUSTOMERS);
-    print("baseline", CUSTOMERS, arrivals + departures, seconds, &format!("{wait_sum:x}"));
+    print("baseline", CUSTOMERS, arrivals + departures, &seconds, &format!("{wait_sum:x}"));
 }
 
 /// The minimal M/M/c loop: events are (time, kind) in a binary heap.
@@ -128,7 +147,7 @@ fn run(case: &str, scenario: &Scenario) {
         sim
     });
     let report = sim.report();
-    print(case, report.requests.offered, sim.events_processed(), seconds, &report.digest);
+    print(case, report.requests.offered, sim.events_processed(), &seconds, &report.digest);
 }
 
 fn engine_mm10() {
