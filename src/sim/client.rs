@@ -136,6 +136,7 @@ impl ClientSim {
             edge: self.edge,
             at: 0,
             replica: ANY_REPLICA,
+            worker: 0,
             arrived: now,
             next_call: 0,
             abandoned: false,

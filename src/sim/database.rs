@@ -186,9 +186,9 @@ impl DatabaseSim {
     }
 
     fn start_queued(&mut self, ctx: &mut Ctx, i: usize) {
-        while let Some(next) = self.instances[i].workers.next_queued(self.p.connections) {
+        while let Some(next) = self.instances[i].workers.next_queued(&mut ctx.requests, self.p.connections) {
             self.stats.queued.add(ctx.now(), -1);
-            self.times.start(ctx, &mut self.stats, next);
+            self.times.start(ctx, &mut self.stats, next.req);
         }
     }
 
@@ -199,7 +199,7 @@ impl DatabaseSim {
         self.stats.depart(request.arrived, now);
         self.stats.busy.add(now, -1);
         let i = request.replica as usize;
-        self.instances[i].workers.release(req);
+        self.instances[i].workers.release(req, request.worker);
         self.start_queued(ctx, i);
     }
 
@@ -460,10 +460,9 @@ impl Behavior for DatabaseSim {
             ctx.reply(req, Err(Failure::Error));
             return;
         };
-        if let Some(request) = ctx.requests.get_mut(req) {
-            request.replica = i as u32;
-        }
-        match self.instances[i].workers.admit(req, self.p.connections, self.p.queue_capacity as usize) {
+        let Some(request) = ctx.requests.get_mut(req) else { return };
+        let capacity = self.p.queue_capacity as usize;
+        match self.instances[i].workers.admit(request, req, i, self.p.connections, capacity) {
             Admission::Started => self.times.start(ctx, &mut self.stats, req),
             Admission::Queued => self.stats.queued.add(now, 1),
             Admission::Full => {

@@ -96,9 +96,9 @@ impl PartitionedSim {
     }
 
     fn start_queued(&mut self, ctx: &mut Ctx, k: usize) {
-        while let Some(next) = self.parts[k].workers.next_queued(self.p.connections) {
+        while let Some(next) = self.parts[k].workers.next_queued(&mut ctx.requests, self.p.connections) {
             self.stats.queued.add(ctx.now(), -1);
-            self.begin(ctx, next, k);
+            self.begin(ctx, next.req, k);
         }
     }
 
@@ -174,10 +174,9 @@ impl Behavior for PartitionedSim {
             ctx.reply(req, Err(Failure::Error));
             return;
         }
-        if let Some(request) = ctx.requests.get_mut(req) {
-            request.replica = k as u32;
-        }
-        match self.parts[k].workers.admit(req, self.p.connections, self.p.queue_capacity as usize) {
+        let Some(request) = ctx.requests.get_mut(req) else { return };
+        let capacity = self.p.queue_capacity as usize;
+        match self.parts[k].workers.admit(request, req, k, self.p.connections, capacity) {
             Admission::Started => self.begin(ctx, req, k),
             Admission::Queued => self.stats.queued.add(now, 1),
             Admission::Full => {
@@ -194,7 +193,7 @@ impl Behavior for PartitionedSim {
         self.stats.depart(request.arrived, now);
         self.stats.busy.add(now, -1);
         self.parts[k].busy.add(now, -1);
-        self.parts[k].workers.release(req);
+        self.parts[k].workers.release(req, request.worker);
         self.start_queued(ctx, k);
     }
 

@@ -210,6 +210,7 @@ impl QueueSim {
             edge: 0,
             at: self.node,
             replica: c as u32,
+            worker: 0,
             arrived: now,
             next_call: 0,
             abandoned: false,

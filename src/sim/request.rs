@@ -55,6 +55,9 @@ pub struct Request {
     pub at: u32,
     /// Replica (of a pool) or backend slot now handling it.
     pub replica: u32,
+    /// The worker slot it holds at that instance, while it holds one (see
+    /// [`super::workers::Workers`]).
+    pub worker: u32,
     /// When it arrived at `at`.
     pub arrived: SimTime,
     /// Next outgoing edge (position in the node's call list) to consider.

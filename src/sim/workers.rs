@@ -8,7 +8,8 @@ use std::collections::VecDeque;
 use crate::metrics::NodeStats;
 
 use super::component::{Ctx, Failure};
-use super::request::{ReqId, Request};
+use super::request::{ReqId, Request, Requests};
+use super::SimTime;
 
 /// `Request::next_call` of a request whose instance crashed under it: its
 /// pending events are ignored.
@@ -17,7 +18,8 @@ const ABORTED: u32 = u32::MAX;
 /// What became of a request offered to an instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admission {
-    /// A worker was free: it holds the request now.
+    /// A worker was free: it holds the request now (its slot is in
+    /// `Request::worker`).
     Started,
     /// Every worker was busy: the request waits in the queue.
     Queued,
@@ -25,18 +27,41 @@ pub enum Admission {
     Full,
 }
 
+/// A queued request that got a worker.
+#[derive(Clone, Copy, Debug)]
+pub struct Dequeued {
+    /// The request.
+    pub req: ReqId,
+    /// When it arrived at the instance.
+    pub arrived: SimTime,
+    /// The worker slot it holds.
+    pub worker: u32,
+}
+
 /// Worker slots and the accept queue of one instance.
+///
+/// A request holding a worker records its slot (`Request::worker`), so
+/// freeing the worker takes constant time, whatever the number of workers
+/// (a search would also mispredict a branch per request: where the request
+/// sits among the busy workers is random). The hot methods are forced
+/// inline: out of line, saving and restoring registers cost more than
+/// their work.
 #[derive(Default)]
 pub struct Workers {
-    /// Requests holding a worker (in service or waiting on a call).
-    working: Vec<ReqId>,
+    /// The request each worker slot holds (in service or waiting on a
+    /// call); `None` for a free slot.
+    slots: Vec<Option<ReqId>>,
+    /// The free slots.
+    free: Vec<u32>,
+    /// Slots holding a request.
+    busy: u32,
     queue: VecDeque<ReqId>,
 }
 
 impl Workers {
     /// Workers busy now.
     pub fn busy(&self) -> u32 {
-        self.working.len() as u32
+        self.busy
     }
 
     /// Requests waiting in the queue now.
@@ -44,11 +69,21 @@ impl Workers {
         self.queue.len()
     }
 
-    /// Offers `req` to an instance of `workers` slots and a queue of
-    /// `queue_capacity`.
-    pub fn admit(&mut self, req: ReqId, workers: u32, queue_capacity: usize) -> Admission {
-        if self.busy() < workers {
-            self.working.push(req);
+    /// Offers `request` (`req`) to this instance, number `instance` of its
+    /// node, of `workers` slots and a queue of `queue_capacity`; the
+    /// request records the instance and the worker slot it gets.
+    #[inline(always)]
+    pub fn admit(
+        &mut self,
+        request: &mut Request,
+        req: ReqId,
+        instance: usize,
+        workers: u32,
+        queue_capacity: usize,
+    ) -> Admission {
+        request.replica = instance as u32;
+        if self.busy < workers {
+            request.worker = self.hold(req);
             Admission::Started
         } else if self.queue.len() < queue_capacity {
             self.queue.push_back(req);
@@ -58,20 +93,44 @@ impl Workers {
         }
     }
 
-    /// The next queued request if a worker is free; it holds the worker.
-    pub fn next_queued(&mut self, workers: u32) -> Option<ReqId> {
-        if self.busy() >= workers {
-            return None;
+    /// The next queued request (still live) if a worker is free; it holds
+    /// the worker now, and records its slot.
+    #[inline(always)]
+    pub fn next_queued(&mut self, requests: &mut Requests, workers: u32) -> Option<Dequeued> {
+        while self.busy < workers {
+            let req = self.queue.pop_front()?;
+            if let Some(request) = requests.get_mut(req) {
+                request.worker = self.hold(req);
+                return Some(Dequeued { req, arrived: request.arrived, worker: request.worker });
+            }
         }
-        let next = self.queue.pop_front()?;
-        self.working.push(next);
-        Some(next)
+        None
     }
 
-    /// `req` frees its worker.
-    pub fn release(&mut self, req: ReqId) {
-        if let Some(k) = self.working.iter().position(|w| *w == req) {
-            self.working.swap_remove(k);
+    /// A free worker slot holds `req` now: which.
+    #[inline(always)]
+    fn hold(&mut self, req: ReqId) -> u32 {
+        self.busy += 1;
+        match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some(req);
+                slot
+            }
+            None => {
+                self.slots.push(Some(req));
+                (self.slots.len() - 1) as u32
+            }
+        }
+    }
+
+    /// `req` frees worker slot `worker` (nothing if that slot does not hold
+    /// it).
+    #[inline(always)]
+    pub fn release(&mut self, req: ReqId, worker: u32) {
+        if let Some(slot) = self.slots.get_mut(worker as usize).filter(|s| **s == Some(req)) {
+            *slot = None;
+            self.free.push(worker);
+            self.busy -= 1;
         }
     }
 
@@ -81,7 +140,10 @@ impl Workers {
     /// were held and queued.
     pub fn fail_all(&mut self, ctx: &mut Ctx, stats: &mut NodeStats) -> (usize, usize) {
         let now = ctx.now();
-        let (working, queued) = (std::mem::take(&mut self.working), std::mem::take(&mut self.queue));
+        let working: Vec<ReqId> = self.slots.drain(..).flatten().collect();
+        let queued = std::mem::take(&mut self.queue);
+        self.free.clear();
+        self.busy = 0;
         for &req in &working {
             let Some(request) = ctx.requests.get_mut(req) else { continue };
             abort(request);

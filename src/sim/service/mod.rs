@@ -170,17 +170,17 @@ impl ServiceSim {
     /// with load shedding, those that waited too long are rejected instead.
     fn start_queued(&mut self, ctx: &mut Ctx, replica: usize) {
         let now = ctx.now();
-        while let Some(next) = self.replicas[replica].next_queued(self.workers) {
+        while let Some(next) = self.replicas[replica].next_queued(&mut ctx.requests, self.workers) {
             self.stats.queued.add(now, -1);
-            let arrived = ctx.requests.get(next).map_or(now, |r| r.arrived);
+            let (req, arrived) = (next.req, next.arrived);
             if self.shed_after.is_some_and(|limit| now.since(arrived) > limit) {
                 self.shed += u64::from(self.stats.counts(arrived));
-                self.replicas[replica].release(next);
+                self.replicas[replica].release(req, next.worker);
                 self.stats.drop_request(arrived, now);
-                ctx.reply(next, Err(Failure::Rejected));
+                ctx.reply(req, Err(Failure::Rejected));
                 continue;
             }
-            self.begin(ctx, next, replica, arrived);
+            self.begin(ctx, req, replica, arrived);
         }
     }
 
@@ -244,7 +244,7 @@ impl ServiceSim {
         if let Some(s) = self.scaler.as_mut() {
             s.busy_changed(replica, now, -1);
         }
-        self.replicas[replica].release(req);
+        self.replicas[replica].release(req, request.worker);
         self.start_queued(ctx, replica);
         self.stop_if_drained(ctx, replica);
     }
@@ -339,7 +339,7 @@ impl Behavior for ServiceSim {
             ctx.reply(req, Err(Failure::Rejected));
             return;
         }
-        let Some((asked, arrived)) = ctx.requests.get(req).map(|r| (r.replica, r.arrived)) else { return };
+        let Some(&Request { replica: asked, arrived, .. }) = ctx.requests.get(req) else { return };
         let (n, up) = (self.replicas.len(), &ctx.up[self.node as usize]);
         let registered = &ctx.in_service[self.node as usize];
         let chosen = if asked == ANY_REPLICA || asked as usize >= n {
@@ -358,10 +358,8 @@ impl Behavior for ServiceSim {
             self.refuse(ctx, req);
             return;
         };
-        if let Some(request) = ctx.requests.get_mut(req) {
-            request.replica = replica as u32;
-        }
-        match self.replicas[replica].admit(req, self.workers, self.queue_capacity) {
+        let Some(request) = ctx.requests.get_mut(req) else { return };
+        match self.replicas[replica].admit(request, req, replica, self.workers, self.queue_capacity) {
             Admission::Started => self.begin(ctx, req, replica, arrived),
             Admission::Queued => self.stats.queued.add(now, 1),
             Admission::Full => {
