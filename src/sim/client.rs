@@ -13,6 +13,10 @@ use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
 use super::SimTime;
 
+/// Fewest entries in a client's deadline list before answered requests are
+/// forgotten.
+const MIN_PRUNE: usize = 64;
+
 /// Key popularity, ready to draw.
 enum Keys {
     Uniform(u64),
@@ -60,6 +64,8 @@ pub struct ClientSim {
     draw_rng: Stream,
     /// Deadlines of issued requests, in issue order (so in deadline order).
     deadlines: VecDeque<(SimTime, ReqId)>,
+    /// Length of `deadlines` at which answered requests are next forgotten.
+    prune_at: usize,
     /// Whether a `Deadlines` timer is pending.
     deadline_timer: bool,
     /// Rate multiplier of a traffic-spike fault (1 without).
@@ -78,6 +84,7 @@ impl ClientSim {
             arrival_rng: random::stream(seed, name, "arrivals"),
             draw_rng: random::stream(seed, name, "requests"),
             deadlines: VecDeque::new(),
+            prune_at: MIN_PRUNE,
             deadline_timer: false,
             surge: 1.0,
             stats: NodeStats::new(warmup),
@@ -146,10 +153,14 @@ impl ClientSim {
         ctx.metrics.offered(now);
         self.stats.arrive(now);
         let id = ctx.call(&template, Origin::Client, self.edge, ANY_REPLICA);
-        // Forget answered requests at the front, so the list holds about
-        // the requests in flight, not every request ever issued.
-        while self.deadlines.front().is_some_and(|&(_, old)| ctx.requests.get(old).is_none()) {
-            self.deadlines.pop_front();
+        // Forget answered requests whenever the list doubled since last
+        // time, so it holds about the requests in flight, not every request
+        // ever issued. (Checking the oldest at every request would
+        // mispredict a branch per request: whether it is answered is
+        // random.)
+        if self.deadlines.len() >= self.prune_at {
+            self.deadlines.retain(|&(_, old)| ctx.requests.get(old).is_some());
+            self.prune_at = MIN_PRUNE.max(2 * self.deadlines.len());
         }
         self.deadlines.push_back((template.deadline, id));
         if !self.deadline_timer {
