@@ -5,6 +5,8 @@
 
 use std::collections::VecDeque;
 
+use slab::Slab;
+
 use crate::metrics::NodeStats;
 
 use super::component::{Ctx, Failure};
@@ -40,28 +42,24 @@ pub struct Dequeued {
 
 /// Worker slots and the accept queue of one instance.
 ///
-/// A request holding a worker records its slot (`Request::worker`), so
-/// freeing the worker takes constant time, whatever the number of workers
-/// (a search would also mispredict a branch per request: where the request
-/// sits among the busy workers is random). The hot methods are forced
-/// inline: out of line, saving and restoring registers cost more than
-/// their work.
+/// A request holding a worker records its slot (`Request::worker`, a key
+/// of the `slab` crate's free-list vector), so freeing the worker takes
+/// constant time, whatever the number of workers (a search would also
+/// mispredict a branch per request: where the request sits among the busy
+/// workers is random). The hot methods are forced inline: out of line,
+/// saving and restoring registers cost more than their work.
 #[derive(Default)]
 pub struct Workers {
-    /// The request each worker slot holds (in service or waiting on a
-    /// call); `None` for a free slot.
-    slots: Vec<Option<ReqId>>,
-    /// The free slots.
-    free: Vec<u32>,
-    /// Slots holding a request.
-    busy: u32,
+    /// The request each busy worker holds (in service or waiting on a
+    /// call), by worker slot.
+    held: Slab<ReqId>,
     queue: VecDeque<ReqId>,
 }
 
 impl Workers {
     /// Workers busy now.
     pub fn busy(&self) -> u32 {
-        self.busy
+        self.held.len() as u32
     }
 
     /// Requests waiting in the queue now.
@@ -82,8 +80,8 @@ impl Workers {
         queue_capacity: usize,
     ) -> Admission {
         request.replica = instance as u32;
-        if self.busy < workers {
-            request.worker = self.hold(req);
+        if self.busy() < workers {
+            request.worker = self.held.insert(req) as u32;
             Admission::Started
         } else if self.queue.len() < queue_capacity {
             self.queue.push_back(req);
@@ -97,40 +95,22 @@ impl Workers {
     /// the worker now, and records its slot.
     #[inline(always)]
     pub fn next_queued(&mut self, requests: &mut Requests, workers: u32) -> Option<Dequeued> {
-        while self.busy < workers {
+        while self.busy() < workers {
             let req = self.queue.pop_front()?;
             if let Some(request) = requests.get_mut(req) {
-                request.worker = self.hold(req);
+                request.worker = self.held.insert(req) as u32;
                 return Some(Dequeued { req, arrived: request.arrived, worker: request.worker });
             }
         }
         None
     }
 
-    /// A free worker slot holds `req` now: which.
-    #[inline(always)]
-    fn hold(&mut self, req: ReqId) -> u32 {
-        self.busy += 1;
-        match self.free.pop() {
-            Some(slot) => {
-                self.slots[slot as usize] = Some(req);
-                slot
-            }
-            None => {
-                self.slots.push(Some(req));
-                (self.slots.len() - 1) as u32
-            }
-        }
-    }
-
     /// `req` frees worker slot `worker` (nothing if that slot does not hold
     /// it).
     #[inline(always)]
     pub fn release(&mut self, req: ReqId, worker: u32) {
-        if let Some(slot) = self.slots.get_mut(worker as usize).filter(|s| **s == Some(req)) {
-            *slot = None;
-            self.free.push(worker);
-            self.busy -= 1;
+        if self.held.get(worker as usize) == Some(&req) {
+            self.held.remove(worker as usize);
         }
     }
 
@@ -140,10 +120,8 @@ impl Workers {
     /// were held and queued.
     pub fn fail_all(&mut self, ctx: &mut Ctx, stats: &mut NodeStats) -> (usize, usize) {
         let now = ctx.now();
-        let working: Vec<ReqId> = self.slots.drain(..).flatten().collect();
+        let working: Vec<ReqId> = self.held.drain().collect();
         let queued = std::mem::take(&mut self.queue);
-        self.free.clear();
-        self.busy = 0;
         for &req in &working {
             let Some(request) = ctx.requests.get_mut(req) else { continue };
             abort(request);

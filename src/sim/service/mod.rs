@@ -339,7 +339,9 @@ impl Behavior for ServiceSim {
             ctx.reply(req, Err(Failure::Rejected));
             return;
         }
-        let Some(&Request { replica: asked, arrived, .. }) = ctx.requests.get(req) else { return };
+        // One slab lookup: the request is read, then admitted, in place.
+        let Some(request) = ctx.requests.get_mut(req) else { return };
+        let (asked, arrived) = (request.replica, request.arrived);
         let (n, up) = (self.replicas.len(), &ctx.up[self.node as usize]);
         let registered = &ctx.in_service[self.node as usize];
         let chosen = if asked == ANY_REPLICA || asked as usize >= n {
@@ -358,7 +360,6 @@ impl Behavior for ServiceSim {
             self.refuse(ctx, req);
             return;
         };
-        let Some(request) = ctx.requests.get_mut(req) else { return };
         match self.replicas[replica].admit(request, req, replica, self.workers, self.queue_capacity) {
             Admission::Started => self.begin(ctx, req, replica, arrived),
             Admission::Queued => self.stats.queued.add(now, 1),
