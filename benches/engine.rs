@@ -2,8 +2,11 @@
 //! own process so peak memory is its own), or `-- <case>` for one.
 //!
 //! Cases:
-//! - `baseline`: a minimal hand-written M/M/10 event loop (binary heap,
-//!   Xoshiro256++, libm): the speed limit of any engine on this machine.
+//! - `baseline`: a minimal hand-written M/M/10 event loop (`std`'s binary
+//!   heap, a `VecDeque` queue, the engine's own Xoshiro256++ stream and
+//!   ziggurat exponential draws): the speed limit of any engine on this
+//!   machine. With the same draws as the engine, the difference between the
+//!   two is the engine's own work.
 //! - `mm10`: the full engine (metrics on) on M/M/10 at ρ = 0.9.
 //! - `tiers`: the full engine on a 10-node multi-tier scenario.
 //!
@@ -25,9 +28,7 @@ use std::collections::BinaryHeap;
 use std::time::Instant;
 
 use archsim::model::Scenario;
-use archsim::sim::Simulation;
-use rand::{RngExt, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
+use archsim::sim::{random, Simulation};
 
 const CUSTOMERS: u64 = 1_000_000;
 const SERVERS: u32 = 10;
@@ -106,9 +107,8 @@ fn baseline() {
 /// The minimal M/M/c loop: events are (time, kind) in a binary heap.
 /// Returns the arrivals, the departures and the sum of waits (ns).
 fn minimal_loop() -> (u64, u64, u64) {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-    // Inversion, as a minimal loop would draw.
-    let mut exp = |mean: f64| -mean * libm::log(1.0 - rng.random::<f64>());
+    let mut rng = random::stream(1, "baseline", "draws");
+    let mut exp = |mean: f64| random::exponential(&mut rng, mean);
     let (lambda, mu) = (RHO * f64::from(SERVERS), 1.0);
     let mut heap: BinaryHeap<Reverse<(u64, bool)>> = BinaryHeap::new();
     let ns = |t: f64| (t * 1e6) as u64;
