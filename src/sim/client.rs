@@ -10,7 +10,7 @@ use crate::model::{Arrivals, ClientParams, KeyDistribution, RateProfile, Request
 use super::component::{Behavior, CallResult, Condition, Ctx, Failure, Timer, ANY_REPLICA};
 use super::random::{self, Stream, Zipf};
 use super::report::NodeReport;
-use super::request::{Origin, ReqId, Request};
+use super::request::{Origin, ReqId, Request, Requests};
 use super::SimTime;
 
 /// Fewest entries in a client's deadline list before answered requests are
@@ -131,7 +131,7 @@ impl ClientSim {
             Keys::Uniform(n) => 1 + random::below(&mut self.draw_rng, *n),
             Keys::Zipf(z) => z.sample(&mut self.draw_rng),
         };
-        let template = Request {
+        let request = Request {
             client: self.index,
             class,
             key,
@@ -141,7 +141,7 @@ impl ClientSim {
             origin: Origin::Client,
             caller: self.index,
             edge: self.edge,
-            at: 0,
+            at: ctx.links[self.edge as usize].to,
             replica: ANY_REPLICA,
             worker: 0,
             arrived: now,
@@ -152,21 +152,33 @@ impl ClientSim {
         };
         ctx.metrics.offered(now);
         self.stats.arrive(now);
-        let id = ctx.call(&template, Origin::Client, self.edge, ANY_REPLICA);
-        // Forget answered requests whenever the list doubled since last
-        // time, so it holds about the requests in flight, not every request
-        // ever issued. (Checking the oldest at every request would
-        // mispredict a branch per request: whether it is answered is
-        // random.)
+        let id = ctx.send_new(request);
         if self.deadlines.len() >= self.prune_at {
-            self.deadlines.retain(|&(_, old)| ctx.requests.get(old).is_some());
-            self.prune_at = MIN_PRUNE.max(2 * self.deadlines.len());
+            self.forget_answered(&ctx.requests);
         }
-        self.deadlines.push_back((template.deadline, id));
+        self.deadlines.push_back((request.deadline, id));
         if !self.deadline_timer {
             self.deadline_timer = true;
-            ctx.set_timer(self.index, Timer::Deadlines, template.deadline);
+            ctx.set_timer(self.index, Timer::Deadlines, request.deadline);
         }
+    }
+
+    /// Forgets answered requests, run whenever the deadline list doubled
+    /// since last time, so that it holds about the requests in flight, not
+    /// every request ever issued. Checking the oldest at every request
+    /// would mispredict a branch per request (whether it is answered is
+    /// random), and so would `retain`: the list is compacted by writing
+    /// every entry and advancing past the live ones only.
+    fn forget_answered(&mut self, requests: &Requests) {
+        let list = self.deadlines.make_contiguous();
+        let mut kept = 0;
+        for i in 0..list.len() {
+            let entry = list[i];
+            list[kept] = entry;
+            kept += usize::from(requests.is_live(entry.1));
+        }
+        self.deadlines.truncate(kept);
+        self.prune_at = MIN_PRUNE.max(2 * kept);
     }
 
     /// Times out every live request whose deadline has passed, then sets the

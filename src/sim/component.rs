@@ -247,7 +247,7 @@ impl Ctx {
     /// (or [`ANY_REPLICA`]). Returns the child's id.
     pub fn call(&mut self, template: &Request, origin: Origin, edge: u32, replica: u32) -> ReqId {
         let link = &self.links[edge as usize];
-        let mut child = Request {
+        let child = Request {
             origin,
             caller: link.from,
             edge,
@@ -259,13 +259,21 @@ impl Ctx {
             waited_ms: 0.0,
             ..*template
         };
+        self.send_new(child)
+    }
+
+    /// Sends the first try of a new request, addressed already (its
+    /// `origin`, `caller`, `edge`, `at` and `replica` set, as
+    /// [`Ctx::call`] sets them). Returns its id.
+    #[inline(always)]
+    pub fn send_new(&mut self, mut request: Request) -> ReqId {
         // Planned before the request is stored, so the hot path touches
         // the slab once.
-        let plan = self.plan(&child);
+        let plan = self.plan(&request);
         if plan.refused.is_none() {
-            child.arrived = plan.arrive.unwrap_or(LOST);
+            request.arrived = plan.arrive.unwrap_or(LOST);
         }
-        let id = self.requests.insert(child);
+        let id = self.requests.insert(request);
         self.launch(id, plan);
         id
     }

@@ -109,6 +109,14 @@ impl Requests {
         }
     }
 
+    /// Whether `id` is still live (its slot has not been freed since),
+    /// without a branch on the answer: a slot's generation moves on when
+    /// it is freed.
+    #[inline(always)]
+    pub fn is_live(&self, id: ReqId) -> bool {
+        self.slots.get(id.index as usize).is_some_and(|slot| slot.generation == id.generation)
+    }
+
     /// The request, mutably, if `id` is still live.
     pub fn get_mut(&mut self, id: ReqId) -> Option<&mut Request> {
         let slot = self.slots.get_mut(id.index as usize)?;
