@@ -143,10 +143,20 @@ impl Link {
     }
 
     /// Draws one one-way latency.
-    #[inline]
+    #[inline(always)]
     fn latency(&mut self) -> SimTime {
-        let jitter_ms = match self.jitter {
-            Jitter::None => return self.base,
+        match self.jitter {
+            Jitter::None => self.base,
+            jitter => self.jittered(jitter),
+        }
+    }
+
+    /// [`Link::latency`] with `jitter` drawn (out of line: a link without
+    /// jitter returns its base latency where it is called).
+    #[inline(never)]
+    fn jittered(&mut self, jitter: Jitter) -> SimTime {
+        let jitter_ms = match jitter {
+            Jitter::None => 0.0,
             Jitter::Uniform { max_ms } => random::unit(&mut self.rng) * max_ms,
             Jitter::Exponential { mean_ms } => random::exponential(&mut self.rng, mean_ms),
         };
