@@ -27,12 +27,16 @@ impl Calls {
     #[inline]
     pub fn advance(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request) -> bool {
         // Inline: a node without calls (or past its last) returns at once.
-        (request.next_call as usize) < self.edges.len() && self.call_next(ctx, req, request)
+        (request.next_call as usize) < self.edges.len() && self.call_next(ctx, req)
     }
 
-    /// [`Calls::advance`] when a call is left (out of line).
+    /// [`Calls::advance`] when a call is left (out of line; it reads the
+    /// request itself, so that a caller with no call left needs only the
+    /// few fields it reads, not a copy of the request).
     #[inline(never)]
-    fn call_next(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request) -> bool {
+    fn call_next(&mut self, ctx: &mut Ctx, req: ReqId) -> bool {
+        let Some(request) = ctx.requests.get(req).copied() else { return false };
+        let request = &request;
         for position in request.next_call as usize..self.edges.len() {
             let edge = self.edges[position];
             let link = &ctx.links[edge as usize];

@@ -210,13 +210,13 @@ impl ServiceSim {
         let now = ctx.now();
         let errors = self.grey[request.replica as usize].1;
         if request.next_call == 0 && errors > 0.0 && random::unit(&mut self.error_rng) < errors {
-            self.finish(ctx, req, request, Err(Failure::Error));
+            self.finish(ctx, req, Held::of(request), Err(Failure::Error));
             return;
         }
         let cache = self.caches.get_mut(request.replica as usize);
         if let Some(cache) = cache.filter(|_| request.next_call == 0 && request.class == RequestClass::Read) {
             if cache.lookup(request.key, now) {
-                self.finish(ctx, req, request, Ok(()));
+                self.finish(ctx, req, Held::of(request), Ok(()));
                 return;
             }
         }
@@ -230,21 +230,21 @@ impl ServiceSim {
                 RequestClass::Other => {}
             }
         }
-        self.finish(ctx, req, request, Ok(()));
+        self.finish(ctx, req, Held::of(request), Ok(()));
     }
 
-    /// Replies to `req` (whose value is `request`), frees its worker and
-    /// starts the next queued request.
-    fn finish(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request, result: CallResult) {
+    /// Replies to `req` (held as `held`), frees its worker and starts the
+    /// next queued request.
+    fn finish(&mut self, ctx: &mut Ctx, req: ReqId, held: Held, result: CallResult) {
         let now = ctx.now();
         ctx.reply(req, result);
-        self.stats.depart(request.arrived, now);
+        self.stats.depart(held.arrived, now);
         self.stats.busy.add(now, -1);
-        let replica = request.replica as usize;
+        let replica = held.replica as usize;
         if let Some(s) = self.scaler.as_mut() {
             s.busy_changed(replica, now, -1);
         }
-        self.replicas[replica].release(req, request.worker);
+        self.replicas[replica].release(req, held.worker);
         self.start_queued(ctx, replica);
         self.stop_if_drained(ctx, replica);
     }
@@ -291,6 +291,22 @@ impl ServiceSim {
 }
 
 /// `i` in `0..2n` brought into `0..n` (without a division).
+/// What finishing a request needs of it: where it holds a worker, and
+/// since when it is at the pool (passed by value, so that a handler reads
+/// these fields of the request rather than copying all of it).
+#[derive(Clone, Copy)]
+struct Held {
+    arrived: SimTime,
+    replica: u32,
+    worker: u32,
+}
+
+impl Held {
+    fn of(request: &Request) -> Held {
+        Held { arrived: request.arrived, replica: request.replica, worker: request.worker }
+    }
+}
+
 fn wrap(i: usize, n: usize) -> usize {
     if i >= n {
         i - n
@@ -381,7 +397,7 @@ impl Behavior for ServiceSim {
         let Some(request) = active(ctx, parent) else { return };
         match result {
             Ok(()) => self.advance(ctx, parent, &request),
-            Err(failure) => self.finish(ctx, parent, &request, Err(failure)),
+            Err(failure) => self.finish(ctx, parent, Held::of(&request), Err(failure)),
         }
     }
 
