@@ -566,10 +566,10 @@ impl Behavior for BalancerSim {
         ctx.send(req);
     }
 
-    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
+    fn on_reply(&mut self, ctx: &mut Ctx, child: &Request, result: CallResult) {
         let Origin::Call { parent } = child.origin else { return };
         let Some(r) = active(ctx, parent) else { return };
-        if let Some(b) = self.backend_of(&child) {
+        if let Some(b) = self.backend_of(child) {
             self.backends[b].outstanding -= 1;
             self.judge(ctx, b, result);
         }

@@ -147,7 +147,7 @@ impl Behavior for CacheSim {
         }
     }
 
-    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
+    fn on_reply(&mut self, ctx: &mut Ctx, child: &Request, result: CallResult) {
         let Origin::Call { parent } = child.origin else { return };
         let Some(request) = ctx.requests.get(parent).copied() else { return };
         match result {

@@ -251,7 +251,7 @@ impl Behavior for ClientSim {
         }
     }
 
-    fn on_reply(&mut self, ctx: &mut Ctx, root: Request, result: CallResult) {
+    fn on_reply(&mut self, ctx: &mut Ctx, root: &Request, result: CallResult) {
         if root.abandoned {
             return;
         }

@@ -425,7 +425,7 @@ pub trait Behavior {
     /// The reply to a call this component made arrived. `child` is the call
     /// (already removed from the slab); its `origin` names the waiting
     /// request, or it is a client's own request.
-    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult);
+    fn on_reply(&mut self, ctx: &mut Ctx, child: &Request, result: CallResult);
 
     /// A failed call of this component is retried: `new` replaces `old` (the
     /// failed try, gone) and will be sent when its backoff ends.

@@ -491,7 +491,7 @@ impl Behavior for DatabaseSim {
         }
     }
 
-    fn on_reply(&mut self, _ctx: &mut Ctx, _child: Request, _result: CallResult) {}
+    fn on_reply(&mut self, _ctx: &mut Ctx, _child: &Request, _result: CallResult) {}
 
     fn on_fault(&mut self, ctx: &mut Ctx, instance: u32, up: bool) {
         for i in fault_targets(instance, self.instances.len()) {

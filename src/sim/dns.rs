@@ -257,7 +257,7 @@ impl Behavior for DnsSim {
         }
     }
 
-    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
+    fn on_reply(&mut self, ctx: &mut Ctx, child: &Request, result: CallResult) {
         let Origin::Call { parent } = child.origin else { return };
         let Some(request) = ctx.requests.get(parent).copied() else { return };
         self.stats.depart(request.arrived, ctx.now());

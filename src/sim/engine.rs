@@ -476,7 +476,7 @@ impl Simulation {
             Event::Reply(req, result) => {
                 if let Some(child) = ctx.requests.remove(req) {
                     if child.origin != Origin::Detached {
-                        self.settle(req, child, result);
+                        self.settle(req, &child, result);
                     }
                 }
             }
@@ -492,7 +492,7 @@ impl Simulation {
                     r.origin = Origin::Detached;
                     r.abandoned = true;
                 }
-                self.settle(req, child, Err(Failure::Timeout));
+                self.settle(req, &child, Err(Failure::Timeout));
             }
             Event::Retry(req) => {
                 let Some(r) = ctx.requests.get(req).copied() else { return };
@@ -525,7 +525,7 @@ impl Simulation {
     /// ended with `result`: the link's guard counts it and may retry it
     /// after a backoff; otherwise the caller gets the result.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn settle(&mut self, req: ReqId, child: Request, result: CallResult) {
+    fn settle(&mut self, req: ReqId, child: &Request, result: CallResult) {
         let ctx = &mut self.ctx;
         let now = ctx.now();
         if let Some(guard) = ctx.links[child.edge as usize].guard.as_mut() {
@@ -539,7 +539,7 @@ impl Simulation {
             }
             if let Some(wait_ms) = wait {
                 // A new try: the callee's progress on the old one is not its.
-                let next = Request { attempt: child.attempt + 1, waited_ms: wait_ms as f32, next_call: 0, ..child };
+                let next = Request { attempt: child.attempt + 1, waited_ms: wait_ms as f32, next_call: 0, ..*child };
                 let new = ctx.requests.insert(next);
                 each_kind!(&mut self.components[child.caller as usize], c => c.retried(req, new));
                 ctx.queue.schedule(now.after(SimTime::from_ms(wait_ms)), Event::Retry(new));

@@ -197,7 +197,7 @@ impl Behavior for PartitionedSim {
         self.start_queued(ctx, k);
     }
 
-    fn on_reply(&mut self, _ctx: &mut Ctx, _child: Request, _result: CallResult) {}
+    fn on_reply(&mut self, _ctx: &mut Ctx, _child: &Request, _result: CallResult) {}
 
     fn on_fault(&mut self, ctx: &mut Ctx, partition: u32, up: bool) {
         for k in fault_targets(partition, self.parts.len()) {

@@ -508,7 +508,7 @@ impl Behavior for QueueSim {
     /// A consumer's call answered. A failure rejects a work queue's message
     /// (redelivered); in a log it does not stop the message, which counts
     /// as processed.
-    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
+    fn on_reply(&mut self, ctx: &mut Ctx, child: &Request, result: CallResult) {
         let Origin::Call { parent } = child.origin else { return };
         match (self.p.style, result, self.consumer_of(ctx, parent)) {
             (QueueStyle::WorkQueue, Err(_), Some(c)) => self.processed(ctx, c, false),

@@ -392,7 +392,7 @@ impl Behavior for ServiceSim {
         }
     }
 
-    fn on_reply(&mut self, ctx: &mut Ctx, child: Request, result: CallResult) {
+    fn on_reply(&mut self, ctx: &mut Ctx, child: &Request, result: CallResult) {
         let Origin::Call { parent } = child.origin else { return };
         let Some(request) = active(ctx, parent) else { return };
         match result {
