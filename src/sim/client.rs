@@ -62,12 +62,13 @@ pub struct ClientSim {
     cfg: Config,
     arrival_rng: Stream,
     draw_rng: Stream,
-    /// Deadlines of issued requests, in issue order (so in deadline order).
+    /// Deadlines of issued requests, in deadline order (issue order, unless
+    /// the timeout was shortened during the run).
     deadlines: VecDeque<(SimTime, ReqId)>,
     /// Length of `deadlines` at which answered requests are next forgotten.
     prune_at: usize,
-    /// Whether a `Deadlines` timer is pending.
-    deadline_timer: bool,
+    /// When the earliest pending `Deadlines` timer fires (None: none is).
+    armed: Option<SimTime>,
     /// Rate multiplier of a traffic-spike fault (1 without).
     surge: f64,
     /// What the client saw (arrivals = issued, served = replies).
@@ -85,7 +86,7 @@ impl ClientSim {
             draw_rng: random::stream(seed, name, "requests"),
             deadlines: VecDeque::new(),
             prune_at: MIN_PRUNE,
-            deadline_timer: false,
+            armed: None,
             surge: 1.0,
             stats: NodeStats::new(warmup),
         }
@@ -156,10 +157,23 @@ impl ClientSim {
         if self.deadlines.len() >= self.prune_at {
             self.forget_answered(&ctx.requests);
         }
-        self.deadlines.push_back((request.deadline, id));
-        if !self.deadline_timer {
-            self.deadline_timer = true;
-            ctx.set_timer(self.index, Timer::Deadlines, request.deadline);
+        let deadline = request.deadline;
+        if self.deadlines.back().is_some_and(|&(last, _)| last > deadline) {
+            // The timeout was shortened during the run: the list stays in
+            // deadline order.
+            let at = self.deadlines.partition_point(|&(d, _)| d <= deadline);
+            self.deadlines.insert(at, (deadline, id));
+        } else {
+            self.deadlines.push_back((deadline, id));
+        }
+        self.arm(ctx, deadline);
+    }
+
+    /// Makes sure a `Deadlines` timer fires by `deadline`.
+    fn arm(&mut self, ctx: &mut Ctx, deadline: SimTime) {
+        if self.armed.is_none_or(|t| deadline < t) {
+            self.armed = Some(deadline);
+            ctx.set_timer(self.index, Timer::Deadlines, deadline);
         }
     }
 
@@ -185,10 +199,13 @@ impl ClientSim {
     /// timer for the oldest one still waiting.
     fn expire(&mut self, ctx: &mut Ctx) {
         let now = ctx.now();
+        if self.armed.is_some_and(|t| t <= now) {
+            self.armed = None;
+        }
         while let Some(&(deadline, id)) = self.deadlines.front() {
             let live = ctx.requests.get(id).is_some_and(|r| !r.abandoned);
             if live && deadline > now {
-                ctx.set_timer(self.index, Timer::Deadlines, deadline);
+                self.arm(ctx, deadline);
                 return;
             }
             self.deadlines.pop_front();
@@ -198,7 +215,6 @@ impl ClientSim {
                 self.think(ctx);
             }
         }
-        self.deadline_timer = false;
     }
 }
 

@@ -120,3 +120,34 @@ fn a_longer_duration_or_a_new_slo_applies_but_a_shorter_duration_than_now_does_n
     s.settings.seed += 1;
     assert!(matches!(sim.update(&s).unwrap(), Update::RestartNeeded(_)));
 }
+
+#[test]
+fn a_shortened_client_timeout_applies_to_requests_issued_from_now_on() {
+    // 10 req/s to one worker that holds every request for 100 s: nothing
+    // is answered, every request ends by its client timeout.
+    let mut s = scenario(
+        vec![poisson_client("c", 10.0), service("s", 1, 1, 1_000_000, ServiceTime::Constant { ms: 100_000.0 })],
+        vec![call("c", "s")],
+        60.0,
+        0.0,
+    );
+    let set_timeout = |s: &mut Scenario, ms: f64| {
+        if let NodeKind::Client(p) = &mut s.nodes[0].kind {
+            p.timeout_ms = ms;
+        }
+    };
+    set_timeout(&mut s, 10_000.0);
+    let mut sim = Simulation::new(&s, 3).unwrap();
+    sim.run_until(SimTime::from_s(2.0));
+    set_timeout(&mut s, 100.0);
+    assert_eq!(sim.update(&s).unwrap(), Update::Applied);
+    let offered_at_2 = sim.snapshot().counts.offered;
+    sim.run_until(SimTime::from_s(2.9));
+    let issued_by_2_9 = sim.snapshot().counts.offered;
+    sim.run_until(SimTime::from_s(3.0));
+    // The requests issued in (2 s, 2.9 s] had 100 ms: all timed out by 3 s,
+    // while those issued before 2 s still have until 10 s or later.
+    let counts = sim.snapshot().counts;
+    assert!(issued_by_2_9 - offered_at_2 >= 3, "too few arrivals to tell: {}", issued_by_2_9 - offered_at_2);
+    assert_eq!(counts.timed_out, issued_by_2_9 - offered_at_2);
+}
