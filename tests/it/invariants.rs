@@ -10,7 +10,7 @@ use archsim::model::{
 use archsim::sim::Report;
 use proptest::prelude::*;
 
-use crate::support::{balancer, call, client, node, poisson_client, run, scenario, service};
+use crate::support::{balancer, call, client, node, poisson_client, run, scenario, service, set_client_timeout};
 
 fn three_tier() -> Scenario {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/three-tier.json")).unwrap();
@@ -67,9 +67,7 @@ fn saturation_rejects_and_times_out_but_conserves() {
         20.0,
         2.0,
     );
-    if let NodeKind::Client(p) = &mut s.nodes[0].kind {
-        p.timeout_ms = 30.0;
-    }
+    set_client_timeout(&mut s, 30.0);
     let r = run(&s, 3);
     assert!(r.requests.rejected > 1000, "{:?}", r.requests);
     assert!(r.requests.timed_out > 100, "{:?}", r.requests);

@@ -4,7 +4,7 @@
 use archsim::model::{NodeKind, Scenario, ServiceTime};
 use archsim::sim::{SimTime, Simulation, Update};
 
-use crate::support::{call, poisson_client, scenario, service};
+use crate::support::{call, poisson_client, scenario, service, set_client_timeout};
 
 /// 1500 req/s offered to 10 workers of 10 ms (capacity 1000 req/s), 60 s.
 fn overloaded() -> Scenario {
@@ -131,15 +131,10 @@ fn a_shortened_client_timeout_applies_to_requests_issued_from_now_on() {
         60.0,
         0.0,
     );
-    let set_timeout = |s: &mut Scenario, ms: f64| {
-        if let NodeKind::Client(p) = &mut s.nodes[0].kind {
-            p.timeout_ms = ms;
-        }
-    };
-    set_timeout(&mut s, 10_000.0);
+    set_client_timeout(&mut s, 10_000.0);
     let mut sim = Simulation::new(&s, 3).unwrap();
     sim.run_until(SimTime::from_s(2.0));
-    set_timeout(&mut s, 100.0);
+    set_client_timeout(&mut s, 100.0);
     assert_eq!(sim.update(&s).unwrap(), Update::Applied);
     let offered_at_2 = sim.snapshot().counts.offered;
     sim.run_until(SimTime::from_s(2.9));

@@ -9,7 +9,7 @@ use archsim::model::{
 };
 use archsim::sim::{SimTime, Simulation};
 
-use crate::support::{balancer, call, node, poisson_client, run, scenario, service};
+use crate::support::{balancer, call, node, poisson_client, run, scenario, service, set_client_timeout};
 
 fn zone(id: &str, region: &str) -> Zone {
     Zone { id: id.into(), region: region.into(), label: String::new(), rect: Rect::default() }
@@ -195,8 +195,7 @@ fn lost_client_requests_are_forgotten_once_they_time_out() {
         call: Some(CallRef { from: "c".into(), to: "a".into() }),
         ..Fault::at(0.0, FaultKind::Loss { share: 0.1 })
     }]);
-    let NodeKind::Client(p) = &mut s.nodes[0].kind else { panic!("the first node is the client") };
-    p.timeout_ms = 100.0;
+    set_client_timeout(&mut s, 100.0);
     let mut sim = Simulation::new(&s, 8).unwrap();
     sim.run_to_end();
     let q = sim.report().requests;

@@ -10,7 +10,7 @@ use archsim::model::{
 };
 use archsim::sim::{EdgeReport, SimTime, Simulation};
 
-use crate::support::{call, client, poisson_client, run, scenario, service};
+use crate::support::{call, client, poisson_client, run, scenario, service, set_client_timeout};
 
 /// `client → a → b` at `rps`, `a` and `b` with 1 ms of work and room for
 /// everything; `edge` is the call from `a` to `b`.
@@ -258,9 +258,7 @@ fn pool(rps: f64, workers: u32, shape: impl Fn(&mut ServiceParams)) -> archsim::
         60.0,
         10.0,
     );
-    if let NodeKind::Client(p) = &mut s.nodes[0].kind {
-        p.timeout_ms = 1_000.0;
-    }
+    set_client_timeout(&mut s, 1_000.0);
     if let NodeKind::Service(p) = &mut s.nodes[1].kind {
         shape(p);
     }

@@ -26,6 +26,12 @@ pub fn client(id: &str, arrivals: Arrivals) -> Node {
     )
 }
 
+/// Sets the timeout of the scenario's first node, a client, to `ms`.
+pub fn set_client_timeout(s: &mut Scenario, ms: f64) {
+    let NodeKind::Client(p) = &mut s.nodes[0].kind else { panic!("the first node is the client") };
+    p.timeout_ms = ms;
+}
+
 /// A service pool.
 pub fn service(id: &str, replicas: u32, workers: u32, queue_capacity: u32, service_time: ServiceTime) -> Node {
     node(
