@@ -67,8 +67,11 @@ pub struct ClientSim {
     deadlines: VecDeque<(SimTime, ReqId)>,
     /// Length of `deadlines` at which answered requests are next forgotten.
     prune_at: usize,
-    /// When the earliest pending `Deadlines` timer fires (None: none is).
-    armed: Option<SimTime>,
+    /// The latest deadline issued so far.
+    latest: SimTime,
+    /// When the earliest pending `Deadlines` timer fires
+    /// ([`SimTime::MAX`]: none is pending).
+    armed: SimTime,
     /// Rate multiplier of a traffic-spike fault (1 without).
     surge: f64,
     /// What the client saw (arrivals = issued, served = replies).
@@ -86,7 +89,8 @@ impl ClientSim {
             draw_rng: random::stream(seed, name, "requests"),
             deadlines: VecDeque::new(),
             prune_at: MIN_PRUNE,
-            armed: None,
+            latest: SimTime::ZERO,
+            armed: SimTime::MAX,
             surge: 1.0,
             stats: NodeStats::new(warmup),
         }
@@ -158,12 +162,13 @@ impl ClientSim {
             self.forget_answered(&ctx.requests);
         }
         let deadline = request.deadline;
-        if self.deadlines.back().is_some_and(|&(last, _)| last > deadline) {
+        if deadline < self.latest {
             // The timeout was shortened during the run: the list stays in
             // deadline order.
             let at = self.deadlines.partition_point(|&(d, _)| d <= deadline);
             self.deadlines.insert(at, (deadline, id));
         } else {
+            self.latest = deadline;
             self.deadlines.push_back((deadline, id));
         }
         self.arm(ctx, deadline);
@@ -171,8 +176,8 @@ impl ClientSim {
 
     /// Makes sure a `Deadlines` timer fires by `deadline`.
     fn arm(&mut self, ctx: &mut Ctx, deadline: SimTime) {
-        if self.armed.is_none_or(|t| deadline < t) {
-            self.armed = Some(deadline);
+        if deadline < self.armed {
+            self.armed = deadline;
             ctx.set_timer(self.index, Timer::Deadlines, deadline);
         }
     }
@@ -199,8 +204,8 @@ impl ClientSim {
     /// timer for the oldest one still waiting.
     fn expire(&mut self, ctx: &mut Ctx) {
         let now = ctx.now();
-        if self.armed.is_some_and(|t| t <= now) {
-            self.armed = None;
+        if self.armed <= now {
+            self.armed = SimTime::MAX;
         }
         while let Some(&(deadline, id)) = self.deadlines.front() {
             let live = ctx.requests.get(id).is_some_and(|r| !r.abandoned);
