@@ -36,7 +36,6 @@ impl Calls {
     #[inline(never)]
     fn call_next(&mut self, ctx: &mut Ctx, req: ReqId) -> bool {
         let Some(request) = ctx.requests.get(req).copied() else { return false };
-        let request = &request;
         for position in request.next_call as usize..self.edges.len() {
             let edge = self.edges[position];
             let link = &ctx.links[edge as usize];
@@ -48,13 +47,13 @@ impl Calls {
             }
             match link.mode {
                 CallMode::Async => {
-                    ctx.call(request, Origin::Detached, edge, ANY_REPLICA);
+                    ctx.call(&request, Origin::Detached, edge, ANY_REPLICA);
                 }
                 CallMode::Sync => {
                     if let Some(r) = ctx.requests.get_mut(req) {
                         r.next_call = position as u32 + 1;
                     }
-                    ctx.call(request, Origin::Call { parent: req }, edge, ANY_REPLICA);
+                    ctx.call(&request, Origin::Call { parent: req }, edge, ANY_REPLICA);
                     return true;
                 }
             }

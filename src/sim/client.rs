@@ -67,7 +67,10 @@ pub struct ClientSim {
     deadlines: VecDeque<(SimTime, ReqId)>,
     /// Length of `deadlines` at which answered requests are next forgotten.
     prune_at: usize,
-    /// The latest deadline issued so far.
+    /// The latest deadline issued so far: a new deadline before it goes
+    /// in place, not at the back. (The back's deadline, where the list is
+    /// not empty; kept apart because reading a `VecDeque`'s back costs
+    /// more on every request than this compare.)
     latest: SimTime,
     /// When the earliest pending `Deadlines` timer fires
     /// ([`SimTime::MAX`]: none is pending).

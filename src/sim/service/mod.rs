@@ -290,7 +290,6 @@ impl ServiceSim {
     }
 }
 
-/// `i` in `0..2n` brought into `0..n` (without a division).
 /// What finishing a request needs of it: where it holds a worker, and
 /// since when it is at the pool (passed by value, so that a handler reads
 /// these fields of the request rather than copying all of it).
@@ -307,6 +306,7 @@ impl Held {
     }
 }
 
+/// `i` in `0..2n` brought into `0..n` (without a division).
 fn wrap(i: usize, n: usize) -> usize {
     if i >= n {
         i - n
