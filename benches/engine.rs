@@ -9,6 +9,16 @@
 //!   two is the engine's own work.
 //! - `mm10`: the full engine (metrics on) on M/M/10 at ρ = 0.9.
 //! - `tiers`: the full engine on a 10-node multi-tier scenario.
+//! - `alu`: not a simulation but the machine's speed at this moment: a fixed
+//!   run of integer operations in eight chains (no memory, no branch to
+//!   mispredict), work a core does four or more per cycle. The default run
+//!   times it first and last. On a VM whose core is shared with another
+//!   tenant, it and the engine (whose work is of the same kind) slow down
+//!   together by up to 1.8 times, while the baseline, bound by mispredicted
+//!   branches, slows by about 1.3: so compare the engine with the baseline
+//!   only between runs whose `alu` figures agree. (As Wasm, V8 runs this
+//!   loop at about 60% of the native speed: compare a target's figures
+//!   with its own.)
 //!
 //! Events per second count one arrival and one departure per customer, as
 //! the reference figures do; the engine's internal event count
@@ -42,10 +52,11 @@ fn main() {
         Some("baseline") => baseline(),
         Some("mm10") => engine_mm10(),
         Some("tiers") => engine_tiers(),
-        Some(other) => eprintln!("unknown case `{other}`: baseline, mm10 or tiers"),
+        Some("alu") => alu(),
+        Some(other) => eprintln!("unknown case `{other}`: baseline, mm10, tiers or alu"),
         None => {
             let me = std::env::current_exe().expect("own path");
-            for case in ["baseline", "mm10", "tiers"] {
+            for case in ["alu", "baseline", "mm10", "tiers", "alu"] {
                 let status = std::process::Command::new(&me).arg(case).status();
                 if !status.is_ok_and(|s| s.success()) {
                     eprintln!("case {case} failed");
@@ -138,6 +149,41 @@ fn minimal_loop() -> (u64, u64, u64) {
         }
     }
     (arrivals, departures, wait_sum)
+}
+
+/// Iterations of the `alu` loop.
+const ALU_ITERATIONS: u64 = 200_000_000;
+/// Integer operations per iteration of the `alu` loop.
+const ALU_OPS: u64 = 20;
+
+fn alu() {
+    let (checksum, seconds) = timed(alu_loop);
+    let rate = |s: f64| (ALU_ITERATIONS * ALU_OPS) as f64 / s / 1e9;
+    let median = seconds[seconds.len() / 2];
+    println!(
+        "alu       machine speed  {:>6.2} G integer ops/s ({:.2}–{:.2})  {:>7.1} ms  checksum {checksum:x}",
+        rate(median),
+        rate(seconds[seconds.len() - 1]),
+        rate(seconds[0]),
+        median * 1e3
+    );
+}
+
+/// Eight chains of adds, xors and shifts, each fed by another, so that
+/// the compiler can neither fold nor vectorise them.
+fn alu_loop() -> u64 {
+    let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = std::hint::black_box([1u64, 2, 3, 4, 5, 6, 7, 8]);
+    for i in 0..std::hint::black_box(ALU_ITERATIONS) {
+        a = a.wrapping_add(i ^ b);
+        b = b.wrapping_add(c >> 1);
+        c ^= d.wrapping_add(3);
+        d = d.wrapping_add(e);
+        e ^= f << 2;
+        f = f.wrapping_add(g);
+        g ^= h.wrapping_add(i);
+        h = h.wrapping_add(a);
+    }
+    [a, b, c, d, e, f, g, h].into_iter().fold(0, u64::wrapping_add)
 }
 
 fn run(case: &str, scenario: &Scenario) {

@@ -117,7 +117,10 @@ impl ClientSim {
         }
     }
 
-    /// A user starts thinking; it sends its next request when done.
+    /// A user starts thinking; it sends its next request when done. (Inline:
+    /// for an open-loop client, which calls it on every reply, it is one
+    /// compare.)
+    #[inline(always)]
     fn think(&mut self, ctx: &mut Ctx) {
         if let Arrivals::Closed { think_time_ms, .. } = self.cfg.arrivals {
             let think = random::exponential(&mut self.arrival_rng, think_time_ms);
