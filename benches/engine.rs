@@ -9,16 +9,14 @@
 //!   two is the engine's own work.
 //! - `mm10`: the full engine (metrics on) on M/M/10 at ρ = 0.9.
 //! - `tiers`: the full engine on a 10-node multi-tier scenario.
-//! - `alu`: not a simulation but the machine's speed at this moment: a fixed
-//!   run of integer operations in eight chains (no memory, no branch to
-//!   mispredict), work a core does four or more per cycle. The default run
-//!   times it first and last. On a VM whose core is shared with another
-//!   tenant, it and the engine (whose work is of the same kind) slow down
-//!   together by up to 1.8 times, while the baseline, bound by mispredicted
-//!   branches, slows by about 1.3: so compare the engine with the baseline
-//!   only between runs whose `alu` figures agree. (As Wasm, V8 runs this
-//!   loop at about 60% of the native speed: compare a target's figures
-//!   with its own.)
+//! - `alu`: not a simulation but the core's integer throughput at this
+//!   moment: a fixed run of integer operations in eight chains (no memory,
+//!   no branch to mispredict). The default run times it first and last. On
+//!   a shared VM it drops to half at times, and a section timed then is
+//!   slow whatever it runs; but the engine also has slow runs while `alu`
+//!   runs at full speed, so a fast `alu` does not prove a fair run, while a
+//!   slow one proves an unfair one. (As Wasm, V8 runs this loop at about
+//!   55–60% of the native speed: compare a target's figures with its own.)
 //!
 //! Events per second count one arrival and one departure per customer, as
 //! the reference figures do; the engine's internal event count
