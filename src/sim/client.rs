@@ -2,20 +2,15 @@
 //! Lewis & Shedler 1979), or closed-loop users with exponential think time;
 //! request class, key and session draws; the client timeout.
 
-use std::collections::VecDeque;
-
 use crate::metrics::{NodeStats, Outcome};
 use crate::model::{Arrivals, ClientParams, KeyDistribution, RateProfile, RequestClass};
 
 use super::component::{Behavior, CallResult, Condition, Ctx, Failure, Timer, ANY_REPLICA};
+use super::deadlines::Deadlines;
 use super::random::{self, Stream, Zipf};
 use super::report::NodeReport;
-use super::request::{Origin, ReqId, Request, Requests};
+use super::request::{Origin, ReqId, Request};
 use super::SimTime;
-
-/// Fewest entries in a client's deadline list before answered requests are
-/// forgotten.
-const MIN_PRUNE: usize = 64;
 
 /// Key popularity, ready to draw.
 enum Keys {
@@ -62,19 +57,9 @@ pub struct ClientSim {
     cfg: Config,
     arrival_rng: Stream,
     draw_rng: Stream,
-    /// Deadlines of issued requests, in deadline order (issue order, unless
-    /// the timeout was shortened during the run).
-    deadlines: VecDeque<(SimTime, ReqId)>,
-    /// Length of `deadlines` at which answered requests are next forgotten.
-    prune_at: usize,
-    /// The latest deadline issued so far: a new deadline before it goes
-    /// in place, not at the back. (The back's deadline, where the list is
-    /// not empty; kept apart because reading a `VecDeque`'s back costs
-    /// more on every request than this compare.)
-    latest: SimTime,
-    /// When the earliest pending `Deadlines` timer fires
-    /// ([`SimTime::MAX`]: none is pending).
-    armed: SimTime,
+    /// Deadlines of issued requests (issue order, unless the timeout was
+    /// shortened during the run).
+    deadlines: Deadlines,
     /// Rate multiplier of a traffic-spike fault (1 without).
     surge: f64,
     /// What the client saw (arrivals = issued, served = replies).
@@ -90,10 +75,7 @@ impl ClientSim {
             cfg: Config::new(p),
             arrival_rng: random::stream(seed, name, "arrivals"),
             draw_rng: random::stream(seed, name, "requests"),
-            deadlines: VecDeque::new(),
-            prune_at: MIN_PRUNE,
-            latest: SimTime::ZERO,
-            armed: SimTime::MAX,
+            deadlines: Deadlines::new(),
             surge: 1.0,
             stats: NodeStats::new(warmup),
         }
@@ -164,67 +146,25 @@ impl ClientSim {
         ctx.metrics.offered(now);
         self.stats.arrive(now);
         let id = ctx.send_new(request);
-        if self.deadlines.len() >= self.prune_at {
-            self.forget_answered(&ctx.requests);
+        if let Some(at) = self.deadlines.add(request.deadline, id, &ctx.requests) {
+            ctx.set_timer(self.index, Timer::Deadlines, at);
         }
-        let deadline = request.deadline;
-        if deadline < self.latest {
-            // The timeout was shortened during the run: the list stays in
-            // deadline order.
-            let at = self.deadlines.partition_point(|&(d, _)| d <= deadline);
-            self.deadlines.insert(at, (deadline, id));
-        } else {
-            self.latest = deadline;
-            self.deadlines.push_back((deadline, id));
-        }
-        self.arm(ctx, deadline);
-    }
-
-    /// Makes sure a `Deadlines` timer fires by `deadline`.
-    fn arm(&mut self, ctx: &mut Ctx, deadline: SimTime) {
-        if deadline < self.armed {
-            self.armed = deadline;
-            ctx.set_timer(self.index, Timer::Deadlines, deadline);
-        }
-    }
-
-    /// Forgets answered requests, run whenever the deadline list doubled
-    /// since last time, so that it holds about the requests in flight, not
-    /// every request ever issued. Checking the oldest at every request
-    /// would mispredict a branch per request (whether it is answered is
-    /// random), and so would `retain`: the list is compacted by writing
-    /// every entry and advancing past the live ones only.
-    fn forget_answered(&mut self, requests: &Requests) {
-        let list = self.deadlines.make_contiguous();
-        let mut kept = 0;
-        for i in 0..list.len() {
-            let entry = list[i];
-            list[kept] = entry;
-            kept += usize::from(requests.is_live(entry.1));
-        }
-        self.deadlines.truncate(kept);
-        self.prune_at = MIN_PRUNE.max(2 * kept);
     }
 
     /// Times out every live request whose deadline has passed, then sets the
     /// timer for the oldest one still waiting.
     fn expire(&mut self, ctx: &mut Ctx) {
         let now = ctx.now();
-        if self.armed <= now {
-            self.armed = SimTime::MAX;
-        }
-        while let Some(&(deadline, id)) = self.deadlines.front() {
-            let live = ctx.requests.get(id).is_some_and(|r| !r.abandoned);
-            if live && deadline > now {
-                self.arm(ctx, deadline);
-                return;
-            }
-            self.deadlines.pop_front();
+        self.deadlines.fired(now);
+        while let Some(id) = self.deadlines.pop_due(now, |id| ctx.requests.get(id).is_some_and(|r| !r.abandoned)) {
             if let Some(born) = ctx.abandon(id) {
                 ctx.metrics.ended(born, now, Outcome::TimedOut);
                 self.stats.depart(born, now);
                 self.think(ctx);
             }
+        }
+        if let Some(at) = self.deadlines.rearm() {
+            ctx.set_timer(self.index, Timer::Deadlines, at);
         }
     }
 }
@@ -273,9 +213,7 @@ impl Behavior for ClientSim {
 
     fn retried(&mut self, old: ReqId, new: ReqId) {
         // The retry carries the request's deadline on.
-        if let Some(entry) = self.deadlines.iter_mut().rev().find(|(_, id)| *id == old) {
-            entry.1 = new;
-        }
+        self.deadlines.replace(old, new);
     }
 
     fn on_reply(&mut self, ctx: &mut Ctx, root: &Request, result: CallResult) {

@@ -103,8 +103,9 @@ pub enum Event {
     Done(ReqId),
     /// A reply reaches the request's caller.
     Reply(ReqId, CallResult),
-    /// The caller's timeout of a try (the request) ran out.
-    Timeout(ReqId),
+    /// The earliest pending try timeout on link (edge) `.0` is due (see
+    /// [`super::deadlines::Deadlines`]).
+    Timeouts(u32),
     /// A retry's backoff ended: the caller sends it (the request is the
     /// new try).
     Retry(ReqId),
@@ -214,6 +215,8 @@ pub const LOST: SimTime = SimTime::MAX;
 
 /// What sending a try comes to.
 struct Plan {
+    /// The link it goes over.
+    edge: u32,
     /// Refused at once by the caller's breaker or bulkhead.
     refused: Option<Failure>,
     /// When its timeout runs out.
@@ -304,12 +307,12 @@ impl Ctx {
                 }
                 match admitted {
                     Ok(deadline) => timeout = deadline,
-                    Err(refused) => return Plan { refused: Some(refused), timeout: None, arrive: None },
+                    Err(refused) => return Plan { edge: r.edge, refused: Some(refused), timeout: None, arrive: None },
                 }
             }
         }
         let arrive = self.links[r.edge as usize].transit(REQUESTS).map(|t| now.after(t));
-        Plan { refused: None, timeout, arrive }
+        Plan { edge: r.edge, refused: None, timeout, arrive }
     }
 
     /// Schedules what `plan` says for try `req`: a refusal now, or its
@@ -321,10 +324,20 @@ impl Ctx {
             return;
         }
         if let Some(deadline) = plan.timeout {
-            self.queue.schedule(deadline, Event::Timeout(req));
+            self.watch(plan.edge, deadline, req);
         }
         if let Some(arrive) = plan.arrive {
             self.queue.schedule(arrive, Event::Deliver(req));
+        }
+    }
+
+    /// Try `req` on link `edge` times out at `deadline` unless answered
+    /// before (out of line: only links with a timeout come here).
+    #[inline(never)]
+    fn watch(&mut self, edge: u32, deadline: SimTime, req: ReqId) {
+        let Some(guard) = self.links[edge as usize].guard.as_mut() else { return };
+        if let Some(at) = guard.deadlines.add(deadline, req, &self.requests) {
+            self.queue.schedule(at, Event::Timeouts(edge));
         }
     }
 

@@ -480,20 +480,7 @@ impl Simulation {
                     }
                 }
             }
-            Event::Timeout(req) => {
-                let Some(r) = ctx.requests.get_mut(req).filter(|r| r.origin != Origin::Detached) else { return };
-                let child = *r;
-                if child.arrived == LOST {
-                    // Its request or reply was lost: nothing else will come.
-                    ctx.requests.remove(req);
-                } else {
-                    // The callee keeps working on the try, for nobody: its
-                    // reply will be dropped.
-                    r.origin = Origin::Detached;
-                    r.abandoned = true;
-                }
-                self.settle(req, &child, Err(Failure::Timeout));
-            }
+            Event::Timeouts(edge) => self.time_out_tries(edge),
             Event::Retry(req) => {
                 let Some(r) = ctx.requests.get(req).copied() else { return };
                 let waiting = match r.origin {
@@ -519,6 +506,41 @@ impl Simulation {
                 ctx.links[edge as usize].impair(kind, ways, on);
             }
         }
+    }
+
+    /// The earliest try timeout pending on link `edge` is due: every try
+    /// on it still waiting past its deadline times out.
+    fn time_out_tries(&mut self, edge: u32) {
+        let now = self.ctx.now();
+        loop {
+            let Ctx { links, requests, queue, .. } = &mut self.ctx;
+            let Some(guard) = links[edge as usize].guard.as_mut() else { return };
+            guard.deadlines.fired(now);
+            let waiting = |id| requests.get(id).is_some_and(|r| r.origin != Origin::Detached);
+            let Some(req) = guard.deadlines.pop_due(now, waiting) else {
+                if let Some(at) = guard.deadlines.rearm() {
+                    queue.schedule(at, Event::Timeouts(edge));
+                }
+                return;
+            };
+            self.time_out(req);
+        }
+    }
+
+    /// The caller gives up on try `req`, still waiting for its reply.
+    fn time_out(&mut self, req: ReqId) {
+        let Some(r) = self.ctx.requests.get_mut(req) else { return };
+        let child = *r;
+        if child.arrived == LOST {
+            // Its request or reply was lost: nothing else will come.
+            self.ctx.requests.remove(req);
+        } else {
+            // The callee keeps working on the try, for nobody: its reply
+            // will be dropped.
+            r.origin = Origin::Detached;
+            r.abandoned = true;
+        }
+        self.settle(req, &child, Err(Failure::Timeout));
     }
 
     /// Try `req` (whose value was `child`, now out of the slab or orphaned)

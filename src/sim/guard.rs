@@ -6,6 +6,7 @@
 use crate::model::{Backoff, BackoffJitter, Edge, Retry, RetryBudget};
 
 use super::component::{CallResult, Failure};
+use super::deadlines::Deadlines;
 use super::random::{self, Stream};
 use super::report::EdgeReport;
 use super::SimTime;
@@ -201,6 +202,9 @@ pub struct Guard {
     max_concurrent: u32,
     in_flight: u32,
     rng: Stream,
+    /// Deadlines of the tries in flight (with a timeout): one pending
+    /// `Event::Timeouts` of the link fires at the earliest.
+    pub deadlines: Deadlines,
     /// What happened.
     pub counts: GuardCounts,
 }
@@ -220,6 +224,7 @@ impl Guard {
             max_concurrent: e.bulkhead.map_or(u32::MAX, |b| b.max_concurrent),
             in_flight: 0,
             rng: random::stream(seed, &format!("{}->{}", e.from, e.to), "retry"),
+            deadlines: Deadlines::new(),
             counts: GuardCounts::default(),
         })
     }

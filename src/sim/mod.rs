@@ -11,6 +11,7 @@ mod calls;
 mod client;
 mod component;
 mod database;
+mod deadlines;
 mod dns;
 mod engine;
 mod events;

@@ -248,6 +248,35 @@ fn guards_keep_every_request_counted_once() {
     assert_eq!(g.tries, g.calls + g.retries - g.short_circuited - g.bulkhead_full);
 }
 
+#[test]
+fn a_try_timeout_costs_events_only_when_tries_run_late() {
+    // Every call of `a` to `b` is answered in about 1 ms, long before its
+    // 1 s timeout: the timeouts must not cost an event each (each request
+    // takes about 8: arrival, deliveries, work done, replies).
+    let events = |timeout_ms| {
+        let e = Edge { timeout_ms, ..call("a", "b") };
+        let mut sim = Simulation::new(&chain(1_000.0, e, vec![], 30.0), 4).unwrap();
+        sim.run_to_end();
+        assert_eq!(sim.report().edges.get("a->b").map_or(0, |e| e.counts.timeouts), 0);
+        sim.events_processed()
+    };
+    let (without, with) = (events(None), events(Some(1_000.0)));
+    assert!(with as f64 <= without as f64 * 1.002, "{without} events without the timeout, {with} with it");
+    // Late tries still time out, each at its own deadline: `b` takes 5 ms
+    // and the timeout is 2 ms, so every request spends exactly 1 ms of
+    // work plus 2 ms of waiting at `a`, then ends as timed out.
+    let e = Edge { timeout_ms: Some(2.0), ..call("a", "b") };
+    let mut s = chain(100.0, e, vec![], 10.0);
+    if let NodeKind::Service(p) = &mut s.nodes[2].kind {
+        p.service_time = ServiceTime::Constant { ms: 5.0 };
+    }
+    let r = run(&s, 4);
+    let g = r.edges["a->b"].counts;
+    assert!(g.tries > 900 && g.timeouts == g.tries, "{g:?}");
+    assert_eq!(r.requests.timed_out + r.requests.in_flight, r.requests.offered);
+    assert!((r.nodes["a"].mean_response_ms - 3.0).abs() < 1e-9, "{}", r.nodes["a"].mean_response_ms);
+}
+
 /// `c → a` at `rps` into one replica of `workers` workers of exponential
 /// 10 ms work and a long queue, for 60 s after 10 s of warm-up; `shape`
 /// adjusts the pool.
