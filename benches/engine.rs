@@ -78,18 +78,20 @@ fn peak_memory() -> String {
 /// fastest and slowest of `seconds`, sorted ascending), peak memory and the
 /// digest of the run's result.
 fn print(case: &str, customers: u64, internal: u64, seconds: &[f64], digest: &str) {
-    let rate = |events: u64, s: f64| events as f64 / s / 1e6;
-    let median = seconds[seconds.len() / 2];
-    let (fastest, slowest) = (seconds[0], seconds[seconds.len() - 1]);
+    let [median, slowest, fastest] = rates(seconds, (2 * customers) as f64 / 1e6);
+    let median_s = seconds[seconds.len() / 2];
     println!(
-        "{case:<9} {customers:>9} customers  {:>6.2} M events/s (arrivals+departures; {:.2}–{:.2})  {:>6.2} M internal events/s  {:>7.1} ms  peak {:>9}  digest {digest}",
-        rate(2 * customers, median),
-        rate(2 * customers, slowest),
-        rate(2 * customers, fastest),
-        rate(internal, median),
-        median * 1e3,
+        "{case:<9} {customers:>9} customers  {median:>6.2} M events/s (arrivals+departures; {slowest:.2}–{fastest:.2})  {:>6.2} M internal events/s  {:>7.1} ms  peak {:>9}  digest {digest}",
+        internal as f64 / median_s / 1e6,
+        median_s * 1e3,
         peak_memory()
     );
+}
+
+/// `work` per second at the median, slowest and fastest of `seconds`
+/// (sorted ascending).
+fn rates(seconds: &[f64], work: f64) -> [f64; 3] {
+    [seconds[seconds.len() / 2], seconds[seconds.len() - 1], seconds[0]].map(|s| work / s)
 }
 
 /// Runs `f` once to warm up, then [`ROUNDS`] times timed: the last result
@@ -156,14 +158,10 @@ const ALU_OPS: u64 = 20;
 
 fn alu() {
     let (checksum, seconds) = timed(alu_loop);
-    let rate = |s: f64| (ALU_ITERATIONS * ALU_OPS) as f64 / s / 1e9;
-    let median = seconds[seconds.len() / 2];
+    let [median, slowest, fastest] = rates(&seconds, (ALU_ITERATIONS * ALU_OPS) as f64 / 1e9);
     println!(
-        "alu       machine speed  {:>6.2} G integer ops/s ({:.2}–{:.2})  {:>7.1} ms  checksum {checksum:x}",
-        rate(median),
-        rate(seconds[seconds.len() - 1]),
-        rate(seconds[0]),
-        median * 1e3
+        "alu       machine speed  {median:>6.2} G integer ops/s ({slowest:.2}–{fastest:.2})  {:>7.1} ms  checksum {checksum:x}",
+        seconds[seconds.len() / 2] * 1e3
     );
 }
 

@@ -155,7 +155,6 @@ impl ClientSim {
     /// timer for the oldest one still waiting.
     fn expire(&mut self, ctx: &mut Ctx) {
         let now = ctx.now();
-        self.deadlines.fired(now);
         while let Some(id) = self.deadlines.pop_due(now, |id| ctx.requests.get(id).is_some_and(|r| !r.abandoned)) {
             if let Some(born) = ctx.abandon(id) {
                 ctx.metrics.ended(born, now, Outcome::TimedOut);

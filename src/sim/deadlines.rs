@@ -55,18 +55,15 @@ impl Deadlines {
         self.arm(deadline)
     }
 
-    /// The owner's timer fired at `now`: it is no longer pending.
-    pub fn fired(&mut self, now: SimTime) {
+    /// Called from the owner's timer, fired at `now` (so no longer
+    /// pending): removes and returns the next request due by `now` for
+    /// which `waiting` holds, forgetting the others before it; None when
+    /// the earliest one still waiting is not due yet (or none is left).
+    /// Then [`Deadlines::rearm`] says when to look again.
+    pub fn pop_due(&mut self, now: SimTime, waiting: impl Fn(ReqId) -> bool) -> Option<ReqId> {
         if self.armed <= now {
             self.armed = SimTime::MAX;
         }
-    }
-
-    /// Removes and returns the next request due by `now` for which
-    /// `waiting` holds, forgetting the others before it; None when the
-    /// earliest one still waiting is not due yet (or none is left). Then
-    /// [`Deadlines::rearm`] says when to look again.
-    pub fn pop_due(&mut self, now: SimTime, waiting: impl Fn(ReqId) -> bool) -> Option<ReqId> {
         while let Some(&(deadline, id)) = self.list.front() {
             let live = waiting(id);
             if live && deadline > now {
@@ -160,7 +157,6 @@ mod tests {
         assert_eq!(d.add(SimTime(20), ids[1], &requests), None);
         assert_eq!(d.add(SimTime(30), ids[2], &requests), None);
         requests.remove(ids[0]);
-        d.fired(SimTime(25));
         let live = |id| requests.is_live(id);
         assert_eq!(d.pop_due(SimTime(25), live), Some(ids[1]));
         assert_eq!(d.pop_due(SimTime(25), live), None);
@@ -176,7 +172,6 @@ mod tests {
         let mut d = Deadlines::new();
         assert_eq!(d.add(SimTime(100), a, &requests), Some(SimTime(100)));
         assert_eq!(d.add(SimTime(50), b, &requests), Some(SimTime(50)));
-        d.fired(SimTime(50));
         let live = |id| requests.is_live(id);
         assert_eq!(d.pop_due(SimTime(50), live), Some(b));
         assert_eq!(d.pop_due(SimTime(50), live), None);

@@ -515,7 +515,6 @@ impl Simulation {
         loop {
             let Ctx { links, requests, queue, .. } = &mut self.ctx;
             let Some(guard) = links[edge as usize].guard.as_mut() else { return };
-            guard.deadlines.fired(now);
             let waiting = |id| requests.get(id).is_some_and(|r| r.origin != Origin::Detached);
             let Some(req) = guard.deadlines.pop_due(now, waiting) else {
                 if let Some(at) = guard.deadlines.rearm() {
