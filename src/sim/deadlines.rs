@@ -12,8 +12,11 @@ use std::collections::VecDeque;
 use super::request::{ReqId, Requests};
 use super::SimTime;
 
-/// Fewest entries before answered requests are forgotten.
-const MIN_PRUNE: usize = 64;
+/// Fewest entries before answered requests are forgotten. With a few
+/// requests in flight, the list is scanned about once per 250 requests
+/// (256 rather than 64 saves 6.5 of the 1,619 instructions per M/M/10
+/// customer; the list stays within 4 KB).
+const MIN_PRUNE: usize = 256;
 
 /// Requests and their deadlines, in deadline order.
 pub struct Deadlines {
