@@ -79,7 +79,7 @@ fn peak_memory() -> String {
 /// digest of the run's result.
 fn print(case: &str, customers: u64, internal: u64, seconds: &[f64], digest: &str) {
     let [median, slowest, fastest] = rates(seconds, (2 * customers) as f64 / 1e6);
-    let median_s = seconds[seconds.len() / 2];
+    let median_s = median_of(seconds);
     println!(
         "{case:<9} {customers:>9} customers  {median:>6.2} M events/s (arrivals+departures; {slowest:.2}–{fastest:.2})  {:>6.2} M internal events/s  {:>7.1} ms  peak {:>9}  digest {digest}",
         internal as f64 / median_s / 1e6,
@@ -91,7 +91,13 @@ fn print(case: &str, customers: u64, internal: u64, seconds: &[f64], digest: &st
 /// `work` per second at the median, slowest and fastest of `seconds`
 /// (sorted ascending).
 fn rates(seconds: &[f64], work: f64) -> [f64; 3] {
-    [seconds[seconds.len() / 2], seconds[seconds.len() - 1], seconds[0]].map(|s| work / s)
+    [median_of(seconds), seconds[seconds.len() - 1], seconds[0]].map(|s| work / s)
+}
+
+/// The median of `seconds` (sorted ascending; the upper one of an even
+/// count).
+fn median_of(seconds: &[f64]) -> f64 {
+    seconds[seconds.len() / 2]
 }
 
 /// Runs `f` once to warm up, then [`ROUNDS`] times timed: the last result
@@ -161,7 +167,7 @@ fn alu() {
     let [median, slowest, fastest] = rates(&seconds, (ALU_ITERATIONS * ALU_OPS) as f64 / 1e9);
     println!(
         "alu       machine speed  {median:>6.2} G integer ops/s ({slowest:.2}–{fastest:.2})  {:>7.1} ms  checksum {checksum:x}",
-        seconds[seconds.len() / 2] * 1e3
+        median_of(&seconds) * 1e3
     );
 }
 
