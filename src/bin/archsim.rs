@@ -40,7 +40,9 @@ enum Command {
         #[arg(long)]
         warmup: Option<f64>,
     },
-    /// Check a scenario; print every problem (JSON path and reason) and exit 1 if any.
+    /// Check a scenario; print every problem (JSON path and reason) and
+    /// exit 1 if any; warnings (a worst-case memory over the run's budget)
+    /// go to stderr and do not fail it.
     Validate {
         /// Scenario file (JSON).
         scenario: PathBuf,
@@ -58,9 +60,14 @@ enum Command {
     /// passes.
     Check {
         /// Scenario files (JSON) or share links (`…#s=…`), e.g. one per
-        /// workshop participant.
-        #[arg(required = true)]
+        /// workshop participant; `-` reads more from stdin, one per line (a
+        /// link can be longer than a shell allows an argument to be).
+        #[arg(required_unless_present = "list")]
         scenarios: Vec<String>,
+        /// A text file of more files or links, one per line (`-`: stdin);
+        /// blank lines and lines starting with `#` are skipped.
+        #[arg(long)]
+        list: Option<PathBuf>,
         /// Seed of the random streams (default: each scenario's).
         #[arg(long)]
         seed: Option<u64>,
@@ -74,7 +81,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Validate { scenario } => match load(&scenario) {
-            Ok(_) => {
+            Ok(s) => {
+                for w in s.warnings() {
+                    eprintln!("{}: warning: {w}", scenario.display());
+                }
                 println!("{}: valid", scenario.display());
                 ExitCode::SUCCESS
             }
@@ -91,10 +101,25 @@ fn main() -> ExitCode {
             }
             Err(e) => report_invalid(&path, &e),
         },
-        Command::Check { scenarios, seed } => {
+        Command::Check { scenarios, list, seed } => {
+            let sources = match sources(scenarios, list) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("archsim check: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
             let mut all_pass = true;
-            for source in &scenarios {
-                all_pass &= check(source, seed);
+            for source in &sources {
+                // One design that cannot run never stops the others.
+                let graded = std::panic::catch_unwind(|| check(source, seed));
+                all_pass &= graded.unwrap_or_else(|_| {
+                    eprintln!(
+                        "{}: ArchSim failed on this design (a bug: please report it with the design)",
+                        name(source)
+                    );
+                    false
+                });
             }
             if all_pass {
                 ExitCode::SUCCESS
@@ -117,7 +142,13 @@ fn main() -> ExitCode {
             match serde_json::to_string_pretty(&report) {
                 Ok(json) => {
                     println!("{json}");
-                    ExitCode::SUCCESS
+                    match &report.stopped {
+                        None => ExitCode::SUCCESS,
+                        Some(stop) => {
+                            eprintln!("{}: the run {}", path.display(), stop.message);
+                            ExitCode::FAILURE
+                        }
+                    }
                 }
                 Err(e) => {
                     eprintln!("archsim run: cannot write the report: {e}");
@@ -151,11 +182,7 @@ fn check(source: &str, seed: Option<u64>) -> bool {
         let (sim, _) = simulate(&s, seed).map_err(|e| e.to_string())?;
         Ok(grade(&sim))
     });
-    // A link is long: its first 60 characters name it.
-    let mut name: String = source.chars().take(60).collect();
-    if name.len() < source.len() {
-        name.push('…');
-    }
+    let name = name(source);
     match verdicts {
         Err(e) => {
             eprintln!("{name}: {e}");
@@ -175,6 +202,43 @@ fn check(source: &str, seed: Option<u64>) -> bool {
             passed == verdicts.len()
         }
     }
+}
+
+/// How a source is named in messages: a link is long, its first 60
+/// characters name it.
+fn name(source: &str) -> String {
+    let mut name: String = source.chars().take(60).collect();
+    if name.len() < source.len() {
+        name.push('…');
+    }
+    name
+}
+
+/// The sources to check: the arguments, with `-` replaced by the lines of
+/// stdin, then the lines of the `--list` file (`-`: stdin).
+fn sources(arguments: Vec<String>, list: Option<PathBuf>) -> Result<Vec<String>, String> {
+    let read = |path: &Path| -> Result<String, String> {
+        if path == Path::new("-") {
+            std::io::read_to_string(std::io::stdin()).map_err(|e| format!("cannot read stdin: {e}"))
+        } else {
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        }
+    };
+    let lines = |text: String| -> Vec<String> {
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect()
+    };
+    let mut out = Vec::new();
+    for a in arguments {
+        if a == "-" {
+            out.extend(lines(read(Path::new("-"))?));
+        } else {
+            out.push(a);
+        }
+    }
+    if let Some(path) = list {
+        out.extend(lines(read(&path)?));
+    }
+    Ok(out)
 }
 
 /// Reads, parses and validates a scenario file.

@@ -440,7 +440,7 @@ mod tests {
         let s = add(&mut e, "service", 300.0);
         let before = e.scenario().clone();
         let refused = e.apply(Action::Connect { from: s.clone(), to: c.clone() }).unwrap_err();
-        assert_eq!(refused, EditError::Connection("nothing can call a client".into()));
+        assert_eq!(refused, EditError::Connection("nothing can call a client: requests start there".into()));
         let bad = NodeKind::Service(ServiceParams { workers: 0, ..ServiceParams::default() });
         match e.apply(Action::SetParams { id: s.clone(), kind: bad }).unwrap_err() {
             EditError::Invalid(p) => assert_eq!(p[0].path, "$.nodes[1].params.workers"),

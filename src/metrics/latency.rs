@@ -95,8 +95,8 @@ impl LatencyHistogram {
     }
 
     /// Mean, percentiles and max, ms.
-    pub fn summary(&self) -> LatencySummary {
-        LatencySummary {
+    pub fn summary(&self) -> Option<LatencySummary> {
+        (!self.is_empty()).then(|| LatencySummary {
             mean: self.mean_ms(),
             p50: self.quantile_ms(0.5),
             p90: self.quantile_ms(0.9),
@@ -104,7 +104,7 @@ impl LatencyHistogram {
             p99: self.quantile_ms(0.99),
             p999: self.quantile_ms(0.999),
             max: self.max_ns as f64 / 1e6,
-        }
+        })
     }
 
     /// The empirical CDF: for every recorded bucket, its upper value in ms
@@ -131,7 +131,7 @@ mod tests {
         for ms in 1..=1000u64 {
             h.record(SimTime::from_ms(ms as f64));
         }
-        let s = h.summary();
+        let s = h.summary().unwrap();
         assert!((s.p50 - 500.0).abs() <= 0.5, "{}", s.p50);
         assert!((s.p99 - 990.0).abs() <= 1.0, "{}", s.p99);
         assert_eq!(s.max, 1000.0);

@@ -36,11 +36,11 @@ impl Bucket {
 /// Headline figures of a window.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WindowSummary {
-    /// Completed / ended (1 when nothing ended), 0–1.
-    pub availability: f64,
+    /// Completed / ended, 0–1; None when nothing ended in the window.
+    pub availability: Option<f64>,
     /// 99th percentile response time of completions, ms (2 significant
-    /// digits).
-    pub p99_ms: f64,
+    /// digits); None when nothing completed in the window.
+    pub p99_ms: Option<f64>,
     /// Completions per second, req/s.
     pub throughput_rps: f64,
 }
@@ -130,8 +130,8 @@ impl TimeSeries {
         let c = w.counts;
         let span_s = to.since(from).as_s();
         WindowSummary {
-            availability: if c.ended() == 0 { 1.0 } else { c.completed as f64 / c.ended() as f64 },
-            p99_ms: w.latency.quantile_ms(0.99),
+            availability: (c.ended() > 0).then(|| c.completed as f64 / c.ended() as f64),
+            p99_ms: (!w.latency.is_empty()).then(|| w.latency.quantile_ms(0.99)),
             throughput_rps: if span_s > 0.0 { c.completed as f64 / span_s } else { 0.0 },
         }
     }
@@ -162,7 +162,10 @@ mod tests {
         let all = s.window(SimTime::ZERO, SimTime::from_s(2000.0)).counts;
         assert_eq!((all.offered, all.failed, all.completed), (2000, 200, 1800));
         let summary = s.summary(SimTime::ZERO, SimTime::from_s(2000.0));
-        assert!((summary.availability - 0.9).abs() < 1e-12);
+        assert!((summary.availability.unwrap() - 0.9).abs() < 1e-12);
+        // An empty window has no availability and no p99 (not 100 % and 0 ms).
+        let empty = s.summary(SimTime::from_s(5000.0), SimTime::from_s(5010.0));
+        assert_eq!((empty.availability, empty.p99_ms), (None, None));
         assert!((summary.throughput_rps - 0.9).abs() < 1e-12);
     }
 }

@@ -97,6 +97,18 @@ pub struct Latency {
     pub jitter: Jitter,
 }
 
+impl Latency {
+    /// Whether every message takes 0 ms: no base latency and no jitter.
+    pub fn can_be_zero(&self) -> bool {
+        self.base_ms == 0.0
+            && match self.jitter {
+                Jitter::None => true,
+                Jitter::Uniform { max_ms } => max_ms == 0.0,
+                Jitter::Exponential { mean_ms } => mean_ms == 0.0,
+            }
+    }
+}
+
 impl Default for Latency {
     fn default() -> Self {
         Latency { base_ms: 0.2, jitter: Jitter::None }

@@ -234,6 +234,21 @@ impl NodeKind {
         }
     }
 
+    /// Whether a request can pass through a node of this kind, to its
+    /// outgoing calls, in no simulated time (every time parameter on its
+    /// way 0 ms; a DNS name answers from its cache in no time).
+    pub fn can_take_no_time(&self) -> bool {
+        match self {
+            NodeKind::Service(p) => p.service_time.can_be_zero(),
+            NodeKind::Cache(p) => p.op_ms == 0.0,
+            NodeKind::Cdn(p) => p.edge_ms == 0.0,
+            NodeKind::LoadBalancer(p) => p.processing_time_ms == 0.0,
+            NodeKind::Queue(p) => p.append_ms == 0.0 && p.replication_ms == 0.0 && p.consumer_time.can_be_zero(),
+            NodeKind::Dns(_) => true,
+            NodeKind::Client(_) | NodeKind::Database(_) | NodeKind::PartitionedStore(_) => false,
+        }
+    }
+
     /// The palette entry of this kind.
     pub fn info(&self) -> &'static KindInfo {
         match self {

@@ -13,6 +13,7 @@ mod dns;
 mod edge;
 mod fault;
 mod kind;
+mod limits;
 mod objective;
 mod partitioned;
 mod queue;
@@ -22,6 +23,7 @@ mod spof;
 mod traffic;
 mod validate;
 pub mod variants;
+mod wiring;
 
 pub use balancer::{HashOn, LbAlgorithm, LbMode, LbPair, LoadBalancerParams, OutlierDetection, PairMode, Route};
 pub use cache::{CacheParams, CdnParams, Eviction, WritePolicy};
@@ -30,13 +32,15 @@ pub use dns::{DnsParams, DnsPolicy};
 pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use fault::{CallRef, Fault, FaultKind, HealthCheck};
 pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};
+pub use limits::{RunLimits, CACHE_ITEM_BYTES, MESSAGE_BYTES, REQUEST_BYTES};
 pub use objective::{Difficulty, Metric, Objective};
 pub use partitioned::{PartitionedParams, Partitioning};
 pub use queue::{Acks, Delivery, Partitioner, QueueParams, QueueStyle};
 pub use resilience::{Backoff, BackoffJitter, Bulkhead, CircuitBreaker, LoadShedding, RateLimit, Retry, RetryBudget};
 pub use service::{lognormal_fit, Autoscaling, ScalingMetric, ServiceParams, ServiceTime, Usl, Z99};
 pub use traffic::{Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix};
-pub use validate::{wiring_problem, Problem, ValidationError};
+pub use validate::{Problem, ValidationError};
+pub use wiring::{wiring, wiring_problem, Wiring};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -130,6 +134,9 @@ pub struct Settings {
     /// The service level objective the charts draw and the run panel
     /// measures the error budget against.
     pub slo: Slo,
+    /// The run guards: event and memory budgets (omitted when default).
+    #[serde(skip_serializing_if = "RunLimits::is_default")]
+    pub limits: RunLimits,
 }
 
 impl Default for Settings {
@@ -141,6 +148,7 @@ impl Default for Settings {
             cross_zone_ms: 0.5,
             cross_region_ms: 35.0,
             slo: Slo::default(),
+            limits: RunLimits::default(),
         }
     }
 }
@@ -308,6 +316,22 @@ impl Scenario {
     pub fn region_of(&self, node: &Node) -> Option<&str> {
         let zone = node.zone.as_deref()?;
         self.zones.iter().find(|z| z.id == zone).map(|z| z.region.as_str())
+    }
+
+    /// The one-way latency a call from `caller` to `callee` adds for
+    /// crossing zones (`settings.cross_zone_ms`) or regions
+    /// (`settings.cross_region_ms`), ms; 0 within a zone or without zones.
+    pub fn placement_extra_ms(&self, caller: &Node, callee: &Node) -> f64 {
+        match (caller.zone.as_ref(), callee.zone.as_ref()) {
+            (Some(a), Some(b)) if a != b => {
+                if self.region_of(caller) == self.region_of(callee) {
+                    self.settings.cross_zone_ms
+                } else {
+                    self.settings.cross_region_ms
+                }
+            }
+            _ => 0.0,
+        }
     }
 
     /// The JSON Schema of the scenario format (draft 2020-12), as JSON text.

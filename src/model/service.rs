@@ -102,6 +102,17 @@ pub enum ServiceTime {
     },
 }
 
+impl ServiceTime {
+    /// Whether a draw can be 0 ms: a constant 0, or an empirical sample of 0.
+    pub fn can_be_zero(&self) -> bool {
+        match self {
+            ServiceTime::Constant { ms } => *ms == 0.0,
+            ServiceTime::Empirical { samples_ms } => samples_ms.contains(&0.0),
+            ServiceTime::Exponential { .. } | ServiceTime::Lognormal { .. } => false,
+        }
+    }
+}
+
 /// Universal Scalability Law coefficients (N. J. Gunther, *Guerrilla
 /// Capacity Planning*, 2007, ch. 4): with n requests in service on a replica,
 /// each takes (1 + α(n − 1) + βn(n − 1)) times its base service time, so the

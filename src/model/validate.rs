@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use petgraph::graph::DiGraph;
 use thiserror::Error;
 
+use super::wiring::wiring_problem;
 use super::{
     Arrivals, CacheParams, CallMode, CdnParams, ClientParams, DatabaseParams, DnsParams, Fault, FaultKind, HealthCheck,
     KeyDistribution, LbMode, LoadBalancerParams, Metric, NodeId, NodeKind, PartitionedParams, QueueParams, RateProfile,
@@ -103,6 +104,8 @@ impl Scenario {
         c.range("$.settings.cross_region_ms", s.cross_region_ms, 0.0, 60_000.0);
         c.range("$.settings.slo.availability", s.slo.availability, f64::MIN_POSITIVE, 1.0);
         c.range("$.settings.slo.latency_p99_ms", s.slo.latency_p99_ms, f64::MIN_POSITIVE, 3_600_000.0);
+        c.range("$.settings.limits.max_events_per_s", s.limits.max_events_per_s, 1e3, 1e10);
+        c.range("$.settings.limits.max_memory_mb", s.limits.max_memory_mb, 1.0, 1e6);
         c.problems
     }
 
@@ -144,6 +147,7 @@ impl Scenario {
                 NodeKind::LoadBalancer(_) if outgoing == 0 => {
                     c.fail(path, format!("load balancer `{}` has no backend pool", n.id))
                 }
+                NodeKind::Dns(_) if outgoing == 0 => c.fail(path, format!("DNS name `{}` has no endpoint", n.id)),
                 _ => {}
             }
         }
@@ -243,6 +247,12 @@ impl Scenario {
                 if a >= b {
                     c.fail(format!("{path}.to_s"), "must be later than from_s");
                 }
+            }
+            // A window that starts after the run could never be measured; one
+            // that ends after it is measured up to the end.
+            let duration = self.settings.duration_s;
+            if o.from_s.is_some_and(|t| t >= duration) {
+                c.fail(format!("{path}.from_s"), format!("must be before the end of the run ({duration} s)"));
             }
             let Some(id) = &o.node else { continue };
             let wanted = match o.metric {
@@ -381,6 +391,8 @@ impl Scenario {
     fn check_edges(&self, c: &mut Checker) {
         let mut graph = DiGraph::<usize, ()>::new();
         let index: Vec<_> = (0..self.nodes.len()).map(|i| graph.add_node(i)).collect();
+        // Calls that take no simulated time into a node that takes none.
+        let mut instant = graph.clone();
         let position = |id: &NodeId| self.nodes.iter().position(|n| &n.id == id);
         for (i, e) in self.edges.iter().enumerate() {
             let path = format!("$.edges[{i}]");
@@ -401,8 +413,14 @@ impl Scenario {
             let (caller, callee) = (&self.nodes[f].kind, &self.nodes[t].kind);
             if let Some(reason) = wiring_problem(caller, callee, e.mode) {
                 c.fail(path, format!("`{}` → `{}`: {reason}", e.from, e.to));
-            } else if e.mode == CallMode::Sync {
+                continue;
+            }
+            if e.mode == CallMode::Sync {
                 graph.add_edge(index[f], index[t], ());
+            }
+            let no_time = e.latency.can_be_zero() && self.placement_extra_ms(&self.nodes[f], &self.nodes[t]) == 0.0;
+            if no_time && callee.can_take_no_time() {
+                instant.add_edge(index[f], index[t], ());
             }
         }
         for (i, n) in self.nodes.iter().enumerate() {
@@ -419,30 +437,28 @@ impl Scenario {
                 }
             }
         }
-        for scc in petgraph::algo::tarjan_scc(&graph) {
-            if scc.len() > 1 {
-                let mut names: Vec<_> = scc.iter().map(|&v| self.nodes[graph[v]].id.to_string()).collect();
-                names.sort();
-                c.fail(
-                    "$.edges",
-                    format!("synchronous calls form a cycle through {} (make one call async)", names.join(", ")),
-                );
-            }
+        let cycles = |g: &DiGraph<usize, ()>| -> Vec<String> {
+            let mut found: Vec<String> = (petgraph::algo::tarjan_scc(g).into_iter().filter(|scc| scc.len() > 1))
+                .map(|scc| {
+                    let mut names: Vec<_> = scc.iter().map(|&v| self.nodes[g[v]].id.to_string()).collect();
+                    names.sort();
+                    names.join(", ")
+                })
+                .collect();
+            found.sort();
+            found
+        };
+        for names in cycles(&graph) {
+            c.fail("$.edges", format!("synchronous calls form a cycle through {names} (make one call async)"));
         }
-    }
-}
-
-/// Why `caller` may not call `callee` this way, if it may not.
-pub fn wiring_problem(caller: &NodeKind, callee: &NodeKind, mode: CallMode) -> Option<&'static str> {
-    match (caller, callee) {
-        (_, NodeKind::Client(_)) => Some("nothing can call a client"),
-        (NodeKind::Client(_) | NodeKind::LoadBalancer(_) | NodeKind::Dns(_), _) if mode == CallMode::Async => {
-            Some("clients, load balancers and DNS wait for replies: the call must be sync")
+        // A request could go round such a cycle forever at one instant: the
+        // run would never advance its clock.
+        for names in cycles(&instant) {
+            c.fail(
+                "$.edges",
+                format!("calls form a cycle through {names} that takes no time (every hop 0 ms): give one call a latency or one node a service time"),
+            );
         }
-        (NodeKind::LoadBalancer(_), NodeKind::LoadBalancer(_)) => {
-            Some("a load balancer forwards to service pools, not to another balancer")
-        }
-        _ => None,
     }
 }
 

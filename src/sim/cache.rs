@@ -180,6 +180,10 @@ impl Behavior for CacheSim {
         }
     }
 
+    fn memory_bytes(&self) -> u64 {
+        self.store.memory_bytes()
+    }
+
     fn report(&self, now: SimTime) -> NodeReport {
         self.store.counts.report(NodeReport::from_stats(self.tier.name(), &self.stats, 0, now), self.store.len())
     }

@@ -461,4 +461,10 @@ pub trait Behavior {
 
     /// The node's figures for the report, measured up to `now`.
     fn report(&self, now: SimTime) -> NodeReport;
+
+    /// Bytes of state that grows during a run (cached keys, queued
+    /// messages), for the memory budget; requests are counted apart.
+    fn memory_bytes(&self) -> u64 {
+        0
+    }
 }

@@ -7,6 +7,7 @@ use crate::metrics::{ClientMetrics, Counts, LoadHistory, LoadSample, NodeStats, 
 use crate::model::{Arrivals, Fault, NodeKind, Scenario, Settings, Slo, ValidationError};
 
 use super::balancer::{BalancerSim, Pool};
+use super::budget::{Budget, Stopped};
 use super::cache::{CacheSim, Tier};
 use super::client::ClientSim;
 use super::component::{Behavior, CallResult, Condition, Ctx, Event, Failure, LOST};
@@ -69,6 +70,16 @@ pub struct Simulation {
     events: u64,
     /// Every node's load sampled over time (for windowed reasons).
     history: LoadHistory,
+    /// The run guards, and why they stopped the run, if they did.
+    budget: Budget,
+    stopped: Option<Stopped>,
+}
+
+/// Bytes of a run's state: requests in flight, pending events, and what
+/// components keep (cached keys, queued messages).
+fn state_bytes(components: &[Component], ctx: &Ctx) -> u64 {
+    let parts: u64 = components.iter().map(|c| each_kind!(c, k => k.memory_bytes())).sum();
+    ctx.requests.memory_bytes() + ctx.queue.memory_bytes() + parts
 }
 
 /// Interval of the load history's samples (it doubles on long runs).
@@ -259,6 +270,8 @@ impl Simulation {
             warmup,
             events: 0,
             history: LoadHistory::new(HISTORY_INTERVAL),
+            budget: Budget::new(&s.limits),
+            stopped: None,
         };
         for c in &mut sim.components {
             each_kind!(c, k => k.start(&mut sim.ctx));
@@ -374,9 +387,29 @@ impl Simulation {
         self.duration
     }
 
-    /// Whether the run reached its duration.
+    /// Whether the run reached its duration, or was stopped by a guard.
     pub fn is_finished(&self) -> bool {
-        self.now() >= self.duration
+        self.now() >= self.duration || self.stopped.is_some()
+    }
+
+    /// Why a run guard stopped the run before its duration, if one did
+    /// (see [`crate::model::RunLimits`]).
+    pub fn stopped(&self) -> Option<&Stopped> {
+        self.stopped.as_ref()
+    }
+
+    /// Bytes the run's state takes: requests in flight, pending events,
+    /// cached keys and queued messages.
+    pub fn memory_bytes(&self) -> u64 {
+        state_bytes(&self.components, &self.ctx)
+    }
+
+    /// Checks the run guards; true if the run must stop (then recorded).
+    #[cold]
+    fn over_budget(&mut self) -> bool {
+        let (components, ctx) = (&self.components, &self.ctx);
+        self.stopped = self.budget.check(ctx.queue.now(), self.events, || state_bytes(components, ctx));
+        self.stopped.is_some()
     }
 
     /// Events processed so far.
@@ -392,6 +425,9 @@ impl Simulation {
     /// Processes every event up to `t` (at most the duration) and leaves the
     /// clock at that time.
     pub fn run_until(&mut self, t: SimTime) {
+        if self.stopped.is_some() {
+            return;
+        }
         let end = t.min(self.duration);
         // In stretches that end at the load history's samples (which sees
         // the state after every event due by its time; the events run in
@@ -402,6 +438,9 @@ impl Simulation {
             while let Some(event) = self.ctx.queue.pop_until(stretch) {
                 self.events += 1;
                 self.dispatch(event);
+                if self.budget.due(self.events) && self.over_budget() {
+                    return;
+                }
             }
             self.ctx.queue.advance_to(stretch);
             if stretch == due {
@@ -691,8 +730,10 @@ impl Simulation {
                 in_flight: self.unanswered_client_requests(),
             },
             throughput_rps: if measured_s > 0.0 { c.completed as f64 / measured_s } else { 0.0 },
-            availability: if c.ended() == 0 { 1.0 } else { c.completed as f64 / c.ended() as f64 },
+            availability: (c.ended() > 0).then(|| c.completed as f64 / c.ended() as f64),
             latency_ms: self.ctx.metrics.latency.summary(),
+            undefined: undefined_figures(c),
+            stopped: self.stopped.clone(),
             nodes: self
                 .ids
                 .iter()
@@ -714,6 +755,23 @@ impl Simulation {
             engine: EngineStats { events: self.events, wall_ms: 0.0 },
         }
     }
+}
+
+/// Why the report's availability and latency are undefined, if they are:
+/// a share or percentile of no requests is no figure (not 100 % or 0 ms).
+fn undefined_figures(c: Counts) -> BTreeMap<&'static str, String> {
+    let mut why = BTreeMap::new();
+    let none = |what: &str| match c.offered {
+        0 => "no client request was sent after the warm-up".to_owned(),
+        n => format!("none of the {n} client requests sent after the warm-up {what}"),
+    };
+    if c.ended() == 0 {
+        why.insert("availability", none("has ended (answered, failed, timed out or rejected)"));
+    }
+    if c.completed == 0 {
+        why.insert("latency_ms", none("has completed"));
+    }
+    why
 }
 
 /// Whether two arrival models can replace each other live: both open, or

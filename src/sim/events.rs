@@ -84,6 +84,12 @@ impl<E: Copy> EventQueue<E> {
         self.now
     }
 
+    /// Bytes the pending events take.
+    pub fn memory_bytes(&self) -> u64 {
+        (self.heap.capacity() * std::mem::size_of::<Entry<E>>() + self.now_fifo.capacity() * std::mem::size_of::<E>())
+            as u64
+    }
+
     /// Schedules `event` at `time` (never before now).
     #[inline]
     pub fn schedule(&mut self, time: SimTime, event: E) {

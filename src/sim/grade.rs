@@ -88,12 +88,23 @@ fn verdict(scenario: &Scenario, sim: &Simulation, report: &Report, o: &Objective
         (Metric::MonthlyCostUsd, _) => (Some(monthly_cost(scenario, report)), finished),
         (Metric::Availability | Metric::P99Ms, None) => (None, false),
     };
+    // A run stopped by a guard, or a window over with nothing to measure,
+    // fails: an undefined figure meets no target.
+    let stop = sim.stopped().map(|s| s.message.clone());
     let status = match measured {
+        _ if stop.is_some() => Status::Fail,
+        None if settled => Status::Fail,
         None => Status::Pending,
         Some(v) if o.met_by(v) => Status::Pass,
         Some(_) => Status::Fail,
     };
     let detail = match measured {
+        _ if stop.is_some() => format!("the run did not finish: {}", stop.unwrap_or_default()),
+        None if settled => format!(
+            "{} undefined: no client request ended in the window ({} still in flight)",
+            o.metric.label(),
+            window.as_ref().map_or(0, |(_, _, b)| b.counts.offered - b.counts.ended())
+        ),
         None => "not measured yet".to_owned(),
         Some(v) => {
             let op = match (status, o.metric.is_minimum()) {

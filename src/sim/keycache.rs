@@ -114,6 +114,11 @@ impl KeyCache {
         self.items.len()
     }
 
+    /// Bytes the items take, about ([`crate::model::CACHE_ITEM_BYTES`] each).
+    pub fn memory_bytes(&self) -> u64 {
+        self.items.len() as u64 * crate::model::CACHE_ITEM_BYTES
+    }
+
     /// Looks `key` up at `now`: true on a hit (which counts as a use).
     pub fn lookup(&mut self, key: u64, now: SimTime) -> bool {
         let hit = match self.items.get(&key).copied() {

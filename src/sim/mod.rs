@@ -6,6 +6,7 @@
 //! scenario and seed give the same run, bit for bit, natively and in Wasm.
 
 mod balancer;
+mod budget;
 mod cache;
 mod calls;
 mod client;
@@ -35,6 +36,7 @@ mod service;
 mod time;
 mod workers;
 
+pub use budget::Stopped;
 pub use engine::{BreakerSnapshot, NodeSnapshot, Simulation, Snapshot, Update};
 pub use events::EventQueue;
 pub use guard::{BreakerState, GuardCounts};

@@ -58,16 +58,7 @@ impl Link {
     pub fn new(scenario: &Scenario, e: &Edge, from: u32, to: u32, seed: u64) -> Link {
         let caller = &scenario.nodes[from as usize];
         let callee = &scenario.nodes[to as usize];
-        let extra_ms = match (caller.zone.as_ref(), callee.zone.as_ref()) {
-            (Some(a), Some(b)) if a != b => {
-                if scenario.region_of(caller) == scenario.region_of(callee) {
-                    scenario.settings.cross_zone_ms
-                } else {
-                    scenario.settings.cross_region_ms
-                }
-            }
-            _ => 0.0,
-        };
+        let extra_ms = scenario.placement_extra_ms(caller, callee);
         Link {
             from,
             to,

@@ -538,6 +538,10 @@ impl Behavior for QueueSim {
         }
     }
 
+    fn memory_bytes(&self) -> u64 {
+        self.logs.iter().map(|log| log.len() as u64).sum::<u64>() * crate::model::MESSAGE_BYTES
+    }
+
     fn report(&self, now: SimTime) -> NodeReport {
         let c = &self.counters;
         let span = now.since(self.warmup).as_s();

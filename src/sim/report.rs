@@ -9,6 +9,7 @@ use siphasher::sip::SipHasher13;
 
 use crate::metrics::{LatencySummary, NodeStats};
 
+use super::budget::Stopped;
 use super::guard::GuardCounts;
 
 use super::SimTime;
@@ -26,10 +27,20 @@ pub struct Report {
     pub requests: RequestReport,
     /// Completed requests per second of the measured period, req/s.
     pub throughput_rps: f64,
-    /// Completed / ended (0–1); 1 when nothing ended.
-    pub availability: f64,
-    /// Response time of completed requests, ms.
-    pub latency_ms: LatencySummary,
+    /// Completed / ended (0–1); None (null) when no request ended: then
+    /// `undefined` says why.
+    pub availability: Option<f64>,
+    /// Response time of completed requests, ms; None (null) when none
+    /// completed: then `undefined` says why.
+    pub latency_ms: Option<LatencySummary>,
+    /// Why a figure above is null, by field name; absent when none is.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub undefined: BTreeMap<&'static str, String>,
+    /// Why a run guard stopped the run before its duration (then
+    /// `duration_s` is the time it stopped at); absent when it ran to the
+    /// end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<Stopped>,
     /// Per node, by id.
     pub nodes: BTreeMap<String, NodeReport>,
     /// Per edge with caller resilience (timeout, retries, breaker,

@@ -145,6 +145,11 @@ impl Requests {
         self.live
     }
 
+    /// Bytes the table takes (its slots, live or free).
+    pub fn memory_bytes(&self) -> u64 {
+        (self.slots.capacity() * std::mem::size_of::<Slot>() + self.free.capacity() * 4) as u64
+    }
+
     /// The ids of the live requests at node `node` that still have a
     /// caller waiting (not fire-and-forget, not orphaned), in slot order.
     pub fn held_at(&self, node: u32) -> Vec<ReqId> {
@@ -157,5 +162,18 @@ impl Requests {
     /// Every live request.
     pub fn iter(&self) -> impl Iterator<Item = &Request> {
         self.slots.iter().filter_map(|s| s.request.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_slot_fits_the_bytes_the_memory_estimates_assume() {
+        // `Scenario::warnings` and the memory budget count REQUEST_BYTES a
+        // request; a slot and its free-list entry must not take more.
+        let bytes = std::mem::size_of::<Slot>() + 4;
+        assert!(bytes as u64 <= crate::model::REQUEST_BYTES, "{bytes} bytes");
     }
 }

@@ -128,3 +128,61 @@ fn check_grades_files_and_links_and_link_makes_them() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"));
 }
+
+/// `archsim` with `stdin` piped in.
+fn archsim_with_stdin(args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_archsim"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("archsim runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn check_reads_links_from_stdin_and_grades_the_rest_when_one_is_broken() {
+    let preset = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/single-server.json");
+    let link = String::from_utf8(archsim(&["link", preset]).stdout).unwrap();
+    let link = format!("http://127.0.0.1:8080/{}", link.trim());
+    // A damaged link first, then a good one, then a comment and a blank line.
+    let broken = format!("{}AAAA", &link[..link.len() / 2]);
+    let out = archsim_with_stdin(&["check", "-"], &format!("{broken}\n{link}\n# a comment\n\n"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the exercise's objectives fail and one link is broken");
+    assert!(stderr.lines().count() == 1, "{stderr}");
+    assert!(stdout.contains("objectives met"), "the good link was graded after the broken one: {stdout}");
+}
+
+#[test]
+fn run_says_why_a_run_stopped_and_exits_1() {
+    let dir = std::env::temp_dir().join(format!("archsim-stop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("flood.json");
+    std::fs::write(
+        &file,
+        r#"{ "version": 2, "settings": { "duration_s": 3600, "warmup_s": 0, "limits": { "max_memory_mb": 5 } },
+            "nodes": [
+              { "id": "c", "kind": "client", "params": { "arrivals": { "model": "open", "rate": { "shape": "constant", "rps": 10000 } } } },
+              { "id": "slow", "kind": "service", "params": { "replicas": 1, "workers": 1, "queue_capacity": 1000000,
+                "service_time": { "dist": "constant", "ms": 1000 } } } ],
+            "edges": [ { "from": "c", "to": "slow" } ] }"#,
+    )
+    .unwrap();
+    let validate = archsim(&["validate", file.to_str().unwrap()]);
+    assert!(validate.status.success());
+    assert!(String::from_utf8_lossy(&validate.stderr).contains("warning: $.nodes[1].params: may need 160 MB"));
+    let out = archsim(&["run", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["stopped"]["budget"], "memory");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the run stopped at"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -190,9 +190,9 @@ fn random_failures_give_the_availability_of_one_node_and_of_a_redundant_pair() {
     // A = 1 − (1 − A₁)² (e.g. Trivedi, *Probability and Statistics with
     // Reliability, Queuing, and Computer Science Applications*, ch. 3).
     let down = 10.0 / 110.0;
-    let [single] = replicate_many(&flaky(1), |r| [1.0 - r.availability]);
+    let [single] = replicate_many(&flaky(1), |r| [1.0 - r.availability.unwrap()]);
     check("unavailability of one replica", single, down, 0.05);
-    let [pair] = replicate_many(&flaky(2), |r| [1.0 - r.availability]);
+    let [pair] = replicate_many(&flaky(2), |r| [1.0 - r.availability.unwrap()]);
     check("unavailability of a redundant pair", pair, down * down, 0.15);
 }
 

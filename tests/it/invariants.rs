@@ -10,16 +10,13 @@ use archsim::model::{
 use archsim::sim::Report;
 use proptest::prelude::*;
 
-use crate::support::{balancer, call, client, node, poisson_client, run, scenario, service, set_client_timeout};
+use crate::support::{
+    balancer, call, client, conserved, node, poisson_client, run, scenario, service, set_client_timeout,
+};
 
 fn three_tier() -> Scenario {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/three-tier.json")).unwrap();
     Scenario::from_json(&text).unwrap()
-}
-
-fn conserved(r: &Report) -> bool {
-    let q = &r.requests;
-    q.offered == q.completed + q.failed + q.timed_out + q.rejected + q.in_flight
 }
 
 #[test]
@@ -290,6 +287,6 @@ proptest! {
     fn every_request_ends_exactly_once(s in arb_scenario(), seed in any::<u64>()) {
         let r = run(&s, seed);
         prop_assert!(conserved(&r), "{:?}", r.requests);
-        prop_assert!((0.0..=1.0).contains(&r.availability));
+        prop_assert!(r.availability.is_some_and(|a| (0.0..=1.0).contains(&a)));
     }
 }

@@ -120,3 +120,10 @@ pub fn check(what: &str, est: Estimate, expected: f64, max_relative: f64) {
     assert!(rel <= max_relative, "{what}: interval ±{:.2}% is wider than {:.0}%", rel * 100.0, max_relative * 100.0);
     eprintln!("{what}: theory {expected:.5}, simulated {:.5} ± {:.5} ({:.2}%)", est.mean, est.half_width, rel * 100.0);
 }
+
+/// Whether every client request of the report ended exactly once:
+/// offered = completed + failed + timed out + rejected + in flight.
+pub fn conserved(r: &Report) -> bool {
+    let q = &r.requests;
+    q.offered == q.completed + q.failed + q.timed_out + q.rejected + q.in_flight
+}

@@ -62,7 +62,7 @@ fn mmc(c: u32, rho: f64) {
         n / (lambda_per_ms * 1000.0),
         20.0,
     );
-    let [wait, p_wait, p99] = replicate_many(&s, |r| [wait_of(r), p_wait_of(r), r.latency_ms.p99]);
+    let [wait, p_wait, p99] = replicate_many(&s, |r| [wait_of(r), p_wait_of(r), r.latency_ms.unwrap().p99]);
     let tol = tolerance(rho);
     check(&format!("M/M/{c} ρ={rho} W_q"), wait, theory::mmc_mean_wait(lambda_per_ms, 1.0, c), tol);
     check(&format!("M/M/{c} ρ={rho} P(W>0)"), p_wait, theory::erlang_c(c, lambda_per_ms), tol);
@@ -217,7 +217,7 @@ fn closed_network_matches_mean_value_analysis() {
         10,
         20.0,
     );
-    let [x, r] = replicate_many(&s, |rep| [rep.throughput_rps / 1000.0, rep.latency_ms.mean]);
+    let [x, r] = replicate_many(&s, |rep| [rep.throughput_rps / 1000.0, rep.latency_ms.unwrap().mean]);
     check("closed network X (per ms)", x, mva.throughput, 0.03);
     check("closed network R (ms)", r, mva.response, 0.03);
     // The interactive response-time law R = N/X − Z holds for the run itself.

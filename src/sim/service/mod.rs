@@ -437,6 +437,10 @@ impl Behavior for ServiceSim {
         }
     }
 
+    fn memory_bytes(&self) -> u64 {
+        self.caches.iter().map(KeyCache::memory_bytes).sum()
+    }
+
     fn report(&self, now: SimTime) -> NodeReport {
         let report = NodeReport::from_stats("service", &self.stats, self.capacity(), now)
             .with("replicas", f64::from(self.replica_count()))

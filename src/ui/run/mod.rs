@@ -56,10 +56,12 @@ pub struct Readouts {
     pub time_s: f64,
     /// The run's duration, s.
     pub duration_s: f64,
-    /// Availability over the last window, 0–1.
-    pub availability: f64,
-    /// p99 response time over the last window, ms.
-    pub p99_ms: f64,
+    /// Availability over the last window, 0–1; None when no request ended
+    /// in it.
+    pub availability: Option<f64>,
+    /// p99 response time over the last window, ms; None when no request
+    /// completed in it.
+    pub p99_ms: Option<f64>,
     /// Completions per second over the last window, req/s.
     pub throughput_rps: f64,
     /// Client request counts after the warm-up.
@@ -77,6 +79,8 @@ pub struct Readouts {
     /// The report's digest once the run is finished (equal to what
     /// `archsim run` prints for the same scenario and seed).
     pub digest: Option<String>,
+    /// Why a run guard stopped the run before its end, if one did.
+    pub stopped: Option<String>,
     /// The scenario's objectives measured so far (at most every
     /// [`GRADE_MS`], and at the end).
     pub verdicts: Rc<Vec<Verdict>>,
@@ -128,6 +132,7 @@ impl Readouts {
             series: live.view.clone(),
             cdf: if finished { metrics.latency.cdf() } else { Vec::new() },
             events: live.events.clone(),
+            stopped: sim.stopped().map(|s| format!("The run {}", s.message)),
             digest: finished.then(|| sim.report().digest),
             verdicts: live.verdicts.clone(),
         }

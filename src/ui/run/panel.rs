@@ -70,8 +70,9 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
         }
     };
     let progress = if duration_s > 0.0 { (r.time_s / duration_s * 100.0).min(100.0) } else { 0.0 };
-    let p99_over = !idle && r.p99_ms > slo.latency_p99_ms;
-    let availability_under = !idle && r.availability < slo.availability;
+    let p99_over = !idle && r.p99_ms.is_some_and(|p| p > slo.latency_p99_ms);
+    let availability_under = !idle && r.availability.is_some_and(|a| a < slo.availability);
+    let (availability, p99) = if idle { (None, None) } else { (r.availability, r.p99_ms) };
     let budget = r.counts.error_budget_left(slo.availability);
     html! {
         <section class="run-panel" aria-label="Run">
@@ -104,7 +105,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     </span>
                 }
             </div>
-            if let Some(e) = run.error.clone().map(AttrValue::from).or(props.edit_error.clone()) {
+            if let Some(e) = run.error.clone().or(r.stopped.clone()).map(AttrValue::from).or(props.edit_error.clone()) {
                 <div class="error-banner" data-testid="error-banner" role="alert">{ e }</div>
             }
             if let Some(n) = &run.notice {
@@ -113,9 +114,9 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
             <div class={classes!("run-body", (!props.objectives.is_empty()).then_some("graded"))}>
                 <div class="readouts">
                     { readout("sim-time", "Simulated time", format!("{:.1}", r.time_s), &format!("s of {duration_s:.0} s"), false) }
-                    { readout("metric-availability", "Availability (last 10 s)", shown(idle, format!("{:.3}", r.availability * 100.0)), "%", availability_under) }
-                    { readout("metric-p99", "p99 latency (last 10 s)", shown(idle, format!("{:.1}", r.p99_ms)), "ms", p99_over) }
-                    { readout("metric-throughput", "Throughput (last 10 s)", shown(idle, format!("{:.0}", r.throughput_rps)), "req/s", false) }
+                    { readout("metric-availability", "Availability (last 10 s)", shown(availability.map(|a| format!("{:.3}", a * 100.0)), idle, "no request ended in the last 10 s"), "%", availability_under) }
+                    { readout("metric-p99", "p99 latency (last 10 s)", shown(p99.map(|p| format!("{p:.1}")), idle, "no request completed in the last 10 s"), "ms", p99_over) }
+                    { readout("metric-throughput", "Throughput (last 10 s)", shown((!idle).then(|| format!("{:.0}", r.throughput_rps)), idle, ""), "req/s", false) }
                     { readout("metric-error-budget", &format!("Error budget left (SLO {}%)", slo.availability * 100.0),
                               budget.map_or_else(|| "–".to_owned(), |b| format!("{:.0}", (b * 100.0).max(-999.0))), "%",
                               budget.is_some_and(|b| b < 0.0)) }
@@ -137,22 +138,38 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
 }
 
 /// The figure, or a dash before any run.
-fn shown(idle: bool, figure: String) -> String {
-    if idle {
-        "–".to_owned()
-    } else {
-        figure
+fn shown(figure: Option<String>, idle: bool, undefined: &str) -> Readout {
+    match figure {
+        Some(text) => Readout { text, why_none: None },
+        None => Readout { text: "–".to_owned(), why_none: (!idle).then(|| undefined.to_owned()) },
+    }
+}
+
+/// A figure as shown, or a dash with the reason there is none (a share or
+/// a percentile of no requests is undefined, not 100 % or 0 ms).
+struct Readout {
+    text: String,
+    why_none: Option<String>,
+}
+
+impl From<String> for Readout {
+    fn from(text: String) -> Self {
+        Readout { text, why_none: None }
     }
 }
 
 /// One figure: a label, a plain number (`data-testid`) and its unit apart;
 /// `breach` marks it as missing the SLO.
-fn readout(testid: &'static str, label: &str, value: String, unit: &str, breach: bool) -> Html {
+fn readout(testid: &'static str, label: &str, value: impl Into<Readout>, unit: &str, breach: bool) -> Html {
+    let Readout { text, why_none } = value.into();
     html! {
-        <div class={classes!("readout", breach.then_some("breach"))}>
+        <div class={classes!("readout", breach.then_some("breach"))} title={why_none.clone()}>
             <span class="readout-label">{ label.to_owned() }</span>
-            <span class="readout-value"><span data-testid={testid}>{ value }</span>
+            <span class="readout-value"><span data-testid={testid}>{ text }</span>
                 <span class="unit">{ unit.to_owned() }</span></span>
+            if let Some(why) = why_none {
+                <span class="readout-why">{ why }</span>
+            }
         </div>
     }
 }

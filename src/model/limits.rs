@@ -1,0 +1,128 @@
+//! Run guards: the budgets a run may use before it is stopped with a
+//! reason instead of hanging or exhausting memory, and the worst-case
+//! memory of a design, which `validate` warns about before a run.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Arrivals, NodeKind, Problem, Scenario};
+
+/// Bytes a request in flight takes in a run (its slot in the request
+/// table, its place in a queue and its deadline); the engine's test keeps
+/// its real size under this.
+pub const REQUEST_BYTES: u64 = 160;
+/// Bytes a cached key takes (its entry in the table and in the eviction
+/// order).
+pub const CACHE_ITEM_BYTES: u64 = 96;
+/// Bytes a message waiting in a queue's log takes.
+pub const MESSAGE_BYTES: u64 = 48;
+
+/// How much a run may use. A run that goes over a budget stops with the
+/// reason (the report's `stopped`), keeping what it measured so far.
+/// Defaults are far above what any shipped scenario uses (the largest uses
+/// under 2 % of each).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunLimits {
+    /// Most events within one simulated second (default 20,000,000). A
+    /// zero-time cycle or a runaway retry loop piles events onto one
+    /// instant and trips it at once.
+    pub max_events_per_s: f64,
+    /// Most memory the run's state may take, MB (10⁶ bytes; default 1,000):
+    /// requests in flight, pending events, cached keys and queued messages.
+    pub max_memory_mb: f64,
+}
+
+impl Default for RunLimits {
+    fn default() -> Self {
+        RunLimits { max_events_per_s: 2e7, max_memory_mb: 1_000.0 }
+    }
+}
+
+impl RunLimits {
+    /// Whether these are the defaults (then they are not written out).
+    pub fn is_default(&self) -> bool {
+        *self == RunLimits::default()
+    }
+
+    /// The memory budget, bytes.
+    pub fn max_memory_bytes(&self) -> u64 {
+        (self.max_memory_mb * 1e6) as u64
+    }
+}
+
+impl Scenario {
+    /// The most memory each node's state could take in a run, bytes, with
+    /// the JSON path it comes from: requests queued and in service at
+    /// every replica (capacities × replicas), cached keys (capacity, per
+    /// replica for a pool's own cache), and a queue's backlog, which has
+    /// no retention limit, so at most every message the clients can send
+    /// over the run (their peak rates × the duration).
+    pub fn worst_case_memory(&self) -> Vec<(String, u64)> {
+        let mut sent = 0.0;
+        for n in &self.nodes {
+            if let NodeKind::Client(c) = &n.kind {
+                sent += match &c.arrivals {
+                    Arrivals::Open { rate } => rate.max_rate() * self.settings.duration_s,
+                    Arrivals::Closed { users, .. } => f64::from(*users),
+                };
+            }
+        }
+        let requests = |slots: u64, capacity: u32| slots * u64::from(capacity) * REQUEST_BYTES;
+        let items = |copies: u64, items: u64| copies.saturating_mul(items).saturating_mul(CACHE_ITEM_BYTES);
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let path = format!("$.nodes[{i}].params");
+                let bytes = match &n.kind {
+                    NodeKind::Service(p) => {
+                        let slots = u64::from(p.slots());
+                        requests(slots, p.workers.saturating_add(p.queue_capacity))
+                            + p.cache.as_ref().map_or(0, |c| items(slots, c.capacity_items))
+                    }
+                    NodeKind::Database(p) => {
+                        requests(u64::from(p.replicas) + 1, p.connections.saturating_add(p.queue_capacity))
+                    }
+                    NodeKind::PartitionedStore(p) => {
+                        requests(u64::from(p.partitions), p.connections.saturating_add(p.queue_capacity))
+                    }
+                    NodeKind::Cache(p) => items(1, p.capacity_items),
+                    NodeKind::Cdn(p) => items(1, p.capacity_items),
+                    NodeKind::Queue(_) => (sent.min(u64::MAX as f64) as u64).saturating_mul(MESSAGE_BYTES),
+                    NodeKind::Client(_) | NodeKind::LoadBalancer(_) | NodeKind::Dns(_) => 0,
+                };
+                (path, bytes)
+            })
+            .collect()
+    }
+
+    /// What may make a valid scenario fail to finish: a worst-case memory
+    /// (see [`Scenario::worst_case_memory`]) over the run's memory budget,
+    /// with the nodes that take the most. Not errors: most designs never
+    /// reach their worst case.
+    pub fn warnings(&self) -> Vec<Problem> {
+        let budget = self.settings.limits.max_memory_bytes();
+        let mut parts = self.worst_case_memory();
+        let total: u64 = parts.iter().map(|(_, b)| *b).fold(0, u64::saturating_add);
+        if total <= budget {
+            return Vec::new();
+        }
+        parts.sort_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
+        let mb = |b: u64| b as f64 / 1e6;
+        parts
+            .into_iter()
+            .enumerate()
+            .take_while(|(k, (_, bytes))| *k == 0 || *bytes > budget / 10)
+            .map(|(_, (path, bytes))| Problem {
+                path,
+                message: format!(
+                    "may need {:.0} MB in the worst case (the whole design {:.0} MB, over the run's memory budget of {:.0} MB): the run stops if it gets there",
+                    mb(bytes),
+                    mb(total),
+                    mb(budget)
+                ),
+            })
+            .collect()
+    }
+}
