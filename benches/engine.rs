@@ -9,6 +9,10 @@
 //!   two is the engine's own work.
 //! - `mm10`: the full engine (metrics on) on M/M/10 at ρ = 0.9.
 //! - `tiers`: the full engine on a 10-node multi-tier scenario.
+//! - `spof`: single-points-of-failure analysis of a 5,000-node design
+//!   (100 clients calling balancers, over 50 layers of 98 pools and
+//!   balancers calling two nodes of the next layer each): the page runs it
+//!   on every report and grading pass (target: under 100 ms).
 //! - `alu`: not a simulation but the core's integer throughput at this
 //!   moment: a fixed run of integer operations in eight chains (no memory,
 //!   no branch to mispredict). The default run times it first and last. On
@@ -51,10 +55,11 @@ fn main() {
         Some("mm10") => engine_mm10(),
         Some("tiers") => engine_tiers(),
         Some("alu") => alu(),
-        Some(other) => eprintln!("unknown case `{other}`: baseline, mm10, tiers or alu"),
+        Some("spof") => spof(),
+        Some(other) => eprintln!("unknown case `{other}`: baseline, mm10, tiers, spof or alu"),
         None => {
             let me = std::env::current_exe().expect("own path");
-            for case in ["alu", "baseline", "mm10", "tiers", "alu"] {
+            for case in ["alu", "baseline", "mm10", "tiers", "spof", "alu"] {
                 let status = std::process::Command::new(&me).arg(case).status();
                 if !status.is_ok_and(|s| s.success()) {
                     eprintln!("case {case} failed");
@@ -113,6 +118,64 @@ fn timed<T>(f: impl Fn() -> T) -> (T, Vec<f64>) {
     }
     seconds.sort_by(f64::total_cmp);
     (result, seconds)
+}
+
+/// Layers of the `spof` design after its clients, nodes in each, clients.
+const SPOF_LAYERS: usize = 50;
+const SPOF_WIDTH: usize = 98;
+const SPOF_CLIENTS: usize = 100;
+
+fn spof() {
+    let design = spof_design();
+    let (found, seconds) = timed(|| design.single_points_of_failure());
+    println!(
+        "spof      {:>5} nodes {:>5} edges  {:>7.2} ms median ({:.2}–{:.2})  {} single points of failure",
+        design.nodes.len(),
+        design.edges.len(),
+        median_of(&seconds) * 1e3,
+        seconds[0] * 1e3,
+        seconds[seconds.len() - 1] * 1e3,
+        found.len()
+    );
+}
+
+/// The `spof` case's design: clients calling balancers of the first layer;
+/// in every layer, node i is a balancer when i % 7 = 0 (forwarding to
+/// pools i + 1 and i + 2 of its layer's next), a pool of one replica when
+/// i % 7 is 1 or 2, of two otherwise; pools call nodes i and i + 37 of the
+/// next layer, a quarter of those calls optional (probability 0.5).
+fn spof_design() -> Scenario {
+    let id = |layer: usize, i: usize| format!("n{layer}-{}", i % SPOF_WIDTH);
+    let call = |from: String, to: String, probability: f64| {
+        format!(r#"{{"from":"{from}","to":"{to}","probability":{probability}}}"#)
+    };
+    let mut nodes = Vec::new();
+    let mut edges = Vec::new();
+    for c in 0..SPOF_CLIENTS {
+        let rate = r#"{"model":"open","rate":{"shape":"constant","rps":1}}"#;
+        nodes.push(format!(r#"{{"id":"c{c}","kind":"client","params":{{"arrivals":{rate}}}}}"#));
+        edges.push(call(format!("c{c}"), id(1, 7 * (c % 14)), 1.0));
+    }
+    for layer in 1..=SPOF_LAYERS {
+        for i in 0..SPOF_WIDTH {
+            let (kind, params) = match i % 7 {
+                0 => ("load_balancer", "{}"),
+                1 | 2 => ("service", r#"{"replicas":1}"#),
+                _ => ("service", r#"{"replicas":2}"#),
+            };
+            nodes.push(format!(r#"{{"id":"{}","kind":"{kind}","params":{params}}}"#, id(layer, i)));
+            if kind == "load_balancer" {
+                edges.extend([1, 2].map(|k| call(id(layer, i), id(layer, i + k), 1.0)));
+            } else if layer < SPOF_LAYERS {
+                let optional = |k: usize| if (i + k + layer) % 4 == 0 { 0.5 } else { 1.0 };
+                edges.extend([0, 37].map(|k| call(id(layer, i), id(layer + 1, i + k), optional(k))));
+            }
+        }
+    }
+    let text = format!(r#"{{"version":2,"nodes":[{}],"edges":[{}]}}"#, nodes.join(","), edges.join(","));
+    let design = Scenario::from_json(&text).expect("the spof design parses");
+    design.validate().expect("the spof design is valid");
+    design
 }
 
 fn baseline() {
