@@ -70,10 +70,12 @@ macro_rules! wire_kinds {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let WireIn { kind, params } = WireIn::deserialize(d)?;
                 let parsed = match kind.as_str() {
-                    $($name => serde_json::from_value(params).map(NodeKind::$variant),)*
+                    $($name => serde_path_to_error::deserialize(params).map(NodeKind::$variant),)*
                     other => return Err(serde::de::Error::unknown_variant(other, &[$($name),*])),
                 };
-                parsed.map_err(serde::de::Error::custom)
+                // The path inside the parameters, which the caller's path
+                // (the node) does not reach: `params.workers: …`.
+                parsed.map_err(|e| serde::de::Error::custom(format!("{}: {}", super::join_path("params", e.path()), e.inner())))
             }
         }
     };

@@ -230,6 +230,19 @@ pub struct Point {
 ///
 /// - 1 → 2: version 2 only added optional fields, so a version 1 scenario
 ///   reads as version 2 unchanged.
+/// `base` followed by `path` (`$.nodes[2]`), or `base` alone at the root.
+fn join_path(base: &str, path: &serde_path_to_error::Path) -> String {
+    match path.iter().next() {
+        None => base.to_owned(),
+        Some(_) => format!("{base}.{path}"),
+    }
+}
+
+/// A problem with `$.version`.
+fn version_problem(message: String) -> ValidationError {
+    ValidationError::Invalid(vec![Problem { path: "$.version".into(), message }])
+}
+
 fn migrate(mut value: serde_json::Value, version: u64) -> serde_json::Value {
     if version < u64::from(FORMAT_VERSION) {
         value["version"] = serde_json::Value::from(FORMAT_VERSION);
@@ -261,24 +274,46 @@ pub struct Node {
 }
 
 impl Scenario {
-    /// Parses a scenario from JSON, migrating older format versions.
+    /// Parses a scenario from JSON, migrating older format versions. A
+    /// leading UTF-8 byte order mark is skipped.
     ///
-    /// Errors: malformed JSON or fields (with line and column), or a version
-    /// newer than [`FORMAT_VERSION`]. The result is not yet validated: call
+    /// Errors: malformed JSON ([`ValidationError::Syntax`], with line and
+    /// column); a missing or non-numeric `version`, or a field of the wrong
+    /// type or shape ([`ValidationError::Invalid`], with its JSON path and,
+    /// for the current version, line and column); a version newer than
+    /// [`FORMAT_VERSION`]. The result is not yet validated: call
     /// [`Scenario::validate`].
     pub fn from_json(text: &str) -> Result<Scenario, ValidationError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ValidationError::Syntax(e.to_string()))?;
-        let version = value.get("version").and_then(serde_json::Value::as_u64);
+        let version = match value.get("version") {
+            None => {
+                return Err(version_problem(format!(
+                    "missing: the format version, a whole number such as {FORMAT_VERSION}"
+                )))
+            }
+            Some(v) => v
+                .as_u64()
+                .ok_or_else(|| version_problem(format!("must be a whole number such as {FORMAT_VERSION}, not {v}")))?,
+        };
         let value = match version {
-            Some(v) if v > u64::from(FORMAT_VERSION) => {
+            v if v > u64::from(FORMAT_VERSION) => {
                 return Err(ValidationError::NewerVersion { found: v, supported: FORMAT_VERSION })
             }
-            Some(0) => return Err(ValidationError::UnknownVersion(0)),
-            Some(v) => migrate(value, v),
-            None => return Err(ValidationError::Syntax("missing `version` (a whole number)".into())),
+            0 => return Err(ValidationError::UnknownVersion(0)),
+            v => migrate(value, v),
         };
-        serde_json::from_value(value).map_err(|e| ValidationError::Syntax(e.to_string()))
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = join_path("$", e.path());
+            // Where in the text: serde_json reports it when reading the text
+            // itself (a migrated older version may have no such place).
+            let place = match serde_json::from_str::<Scenario>(text) {
+                Err(e) if e.line() > 0 => format!(" (line {}, column {})", e.line(), e.column()),
+                _ => String::new(),
+            };
+            ValidationError::Invalid(vec![Problem { path, message: format!("{}{place}", e.inner()) }])
+        })
     }
 
     /// The scenario as compact JSON (what [`Scenario::from_json`] reads).

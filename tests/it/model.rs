@@ -101,9 +101,47 @@ fn versions_newer_than_the_app_or_unknown_are_refused() {
     let newer = format!(r#"{{"version": {}, "nodes": []}}"#, FORMAT_VERSION + 1);
     assert!(matches!(Scenario::from_json(&newer), Err(ValidationError::NewerVersion { .. })));
     assert!(matches!(Scenario::from_json(r#"{"version": 0, "nodes": []}"#), Err(ValidationError::UnknownVersion(0))));
-    assert!(matches!(Scenario::from_json(r#"{"nodes": []}"#), Err(ValidationError::Syntax(_))));
+    assert_eq!(only_problem(r#"{"nodes": []}"#).0, "$.version");
     let err = Scenario::from_json(r#"{"version": 1, "nodes": [], "bogus": 1}"#).unwrap_err();
     assert!(err.to_string().contains("bogus"), "{err}");
+}
+
+/// The one problem `text` has when parsed: (path, message).
+fn only_problem(text: &str) -> (String, String) {
+    match Scenario::from_json(text) {
+        Err(ValidationError::Invalid(p)) if p.len() == 1 => (p[0].path.clone(), p[0].message.clone()),
+        other => panic!("expected one problem, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_field_of_the_wrong_type_is_reported_at_its_path_and_place() {
+    // It was one message without a path ("invalid type … at line 1 column 230").
+    let text = "{ \"version\": 2,\n  \"nodes\": [ { \"id\": \"c\", \"kind\": \"client\", \"params\": {} } ],\n  \"edges\": [ { \"from\": \"c\", \"to\": \"c\", \"probability\": \"x\" } ] }";
+    let (path, message) = only_problem(text);
+    assert_eq!(path, "$.edges[0].probability");
+    assert!(message.starts_with("invalid type: string \"x\", expected f64 (line 3, column"), "{message}");
+    // Inside a kind's parameters, the node's path and the parameter's.
+    let text = r#"{"version": 2, "nodes": [{"id": "api", "kind": "service", "params": {"workers": "many"}}]}"#;
+    let (path, message) = only_problem(text);
+    assert_eq!(path, "$.nodes[0]");
+    assert!(message.starts_with("params.workers: invalid type: string \"many\", expected u32"), "{message}");
+}
+
+#[test]
+fn a_version_written_as_text_is_named_as_such() {
+    // It was reported as "missing `version`".
+    assert_eq!(
+        only_problem(r#"{"version": "2", "nodes": []}"#),
+        ("$.version".to_owned(), r#"must be a whole number such as 2, not "2""#.to_owned())
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    // Windows editors save one; it failed at "line 1 column 1".
+    let text = format!("\u{feff}{}", Scenario::empty().to_json().unwrap());
+    assert_eq!(Scenario::from_json(&text).unwrap(), Scenario::empty());
 }
 
 #[test]
