@@ -106,11 +106,22 @@ impl NodeStats {
         ratio(self.waited as f64, self.served)
     }
 
-    /// Accepted arrival rate λ over the measured period ending `now`, req/s.
+    /// Accepted arrival rate λ (arrivals not refused) over the measured
+    /// period ending `now`, req/s.
     pub fn accepted_rate_rps(&self, now: SimTime) -> f64 {
+        self.rate_rps(self.arrivals - self.dropped, now)
+    }
+
+    /// Offered arrival rate (every arrival, refused or not) over the
+    /// measured period ending `now`, req/s.
+    pub fn offered_rate_rps(&self, now: SimTime) -> f64 {
+        self.rate_rps(self.arrivals, now)
+    }
+
+    fn rate_rps(&self, n: u64, now: SimTime) -> f64 {
         let span = now.since(self.warmup).as_s();
         if span > 0.0 {
-            (self.arrivals - self.dropped) as f64 / span
+            n as f64 / span
         } else {
             0.0
         }

@@ -225,11 +225,6 @@ pub struct Point {
     pub y: f64,
 }
 
-/// Brings a scenario of format `version` (1 ≤ `version` ≤
-/// [`FORMAT_VERSION`]) to the current format, one version at a time.
-///
-/// - 1 → 2: version 2 only added optional fields, so a version 1 scenario
-///   reads as version 2 unchanged.
 /// `base` followed by `path` (`$.nodes[2]`), or `base` alone at the root.
 fn join_path(base: &str, path: &serde_path_to_error::Path) -> String {
     match path.iter().next() {
@@ -243,6 +238,11 @@ fn version_problem(message: String) -> ValidationError {
     ValidationError::Invalid(vec![Problem { path: "$.version".into(), message }])
 }
 
+/// Brings a scenario of format `version` (1 ≤ `version` ≤
+/// [`FORMAT_VERSION`]) to the current format, one version at a time.
+///
+/// - 1 → 2: version 2 only added optional fields, so a version 1 scenario
+///   reads as version 2 unchanged.
 fn migrate(mut value: serde_json::Value, version: u64) -> serde_json::Value {
     if version < u64::from(FORMAT_VERSION) {
         value["version"] = serde_json::Value::from(FORMAT_VERSION);

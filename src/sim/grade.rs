@@ -150,7 +150,7 @@ fn mean_instances(report: &Report, id: &str, kind: &NodeKind) -> f64 {
 fn node_costs<'a>(scenario: &'a Scenario, report: &'a Report) -> impl Iterator<Item = (&'a str, f64)> + 'a {
     scenario.nodes.iter().map(|n| {
         let id = n.id.as_str();
-        let rate = report.nodes.get(id).map_or(0.0, |r| r.arrival_rate_rps);
+        let rate = report.nodes.get(id).map_or(0.0, |r| r.accepted_rate_rps);
         (id, cost::monthly_usd(n, mean_instances(report, id, &n.kind), rate))
     })
 }

@@ -205,13 +205,15 @@ pub struct Guard {
     /// Deadlines of the tries in flight (with a timeout): one pending
     /// `Event::Timeouts` of the link fires at the earliest.
     pub deadlines: Deadlines,
-    /// What happened.
-    pub counts: GuardCounts,
+    /// What happened from the warm-up on.
+    counts: GuardCounts,
+    warmup: SimTime,
 }
 
 impl Guard {
-    /// The guard of edge `e`, or None when it has no resilience settings.
-    pub fn new(e: &Edge, seed: u64) -> Option<Guard> {
+    /// The guard of edge `e`, counting from `warmup`, or None when it has
+    /// no resilience settings.
+    pub fn new(e: &Edge, seed: u64, warmup: SimTime) -> Option<Guard> {
         if e.timeout_ms.is_none() && e.retry.is_none() && e.circuit_breaker.is_none() && e.bulkhead.is_none() {
             return None;
         }
@@ -226,6 +228,7 @@ impl Guard {
             rng: random::stream(seed, &format!("{}->{}", e.from, e.to), "retry"),
             deadlines: Deadlines::new(),
             counts: GuardCounts::default(),
+            warmup,
         })
     }
 
@@ -237,6 +240,14 @@ impl Guard {
     /// The breaker's state (None without a breaker).
     pub fn breaker_state(&self) -> Option<BreakerState> {
         self.breaker.as_ref().map(|b| b.state)
+    }
+
+    /// Counts what happened at `now` with `count`, from the warm-up on
+    /// (like every figure of the report).
+    fn tally(&mut self, now: SimTime, count: impl FnOnce(&mut GuardCounts)) {
+        if now >= self.warmup {
+            count(&mut self.counts);
+        }
     }
 
     /// The figures for the report.
@@ -254,20 +265,20 @@ impl Guard {
     /// bulkhead refuses it. Either way, a breaker change that happened.
     pub fn admit(&mut self, now: SimTime, attempt: u8) -> (Result<Option<SimTime>, Failure>, Option<Transition>) {
         if attempt == 0 {
-            self.counts.calls += 1;
+            self.tally(now, |c| c.calls += 1);
             if let Some((_, window)) = &mut self.budget {
                 window.add(now, 1, 0);
             }
         } else {
-            self.counts.retries += 1;
+            self.tally(now, |c| c.retries += 1);
         }
         let (go, change) = self.breaker.as_mut().map_or((true, None), |b| b.permit(now));
         if !go {
-            self.counts.short_circuited += 1;
+            self.tally(now, |c| c.short_circuited += 1);
             return (Err(Failure::Refused), change);
         }
         if self.in_flight >= self.max_concurrent {
-            self.counts.bulkhead_full += 1;
+            self.tally(now, |c| c.bulkhead_full += 1);
             // A probe the bulkhead refused gives its turn back.
             if let Some(b) = self.breaker.as_mut().filter(|b| b.state == BreakerState::HalfOpen) {
                 b.probes.0 -= 1;
@@ -275,7 +286,7 @@ impl Guard {
             return (Err(Failure::Refused), change);
         }
         self.in_flight += 1;
-        self.counts.tries += 1;
+        self.tally(now, |c| c.tries += 1);
         (Ok(self.timeout.map(|t| now.after(t))), change)
     }
 
@@ -284,7 +295,7 @@ impl Guard {
     pub fn settle(&mut self, now: SimTime, result: CallResult) -> Option<Transition> {
         self.in_flight = self.in_flight.saturating_sub(1);
         if result == Err(Failure::Timeout) {
-            self.counts.timeouts += 1;
+            self.tally(now, |c| c.timeouts += 1);
         }
         self.breaker.as_mut().and_then(|b| b.record(now, result.is_err()))
     }
@@ -305,7 +316,7 @@ impl Guard {
             let (calls, retries) = window.add(now, 0, 0);
             let allowed = budget.ratio * calls as f64 + budget.min_per_s * budget.ttl_s;
             if retries as f64 + 1.0 > allowed {
-                self.counts.over_budget += 1;
+                self.tally(now, |c| c.over_budget += 1);
                 return None;
             }
             window.add(now, 0, 1);

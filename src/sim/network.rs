@@ -70,7 +70,7 @@ impl Link {
             jitter: e.latency.jitter,
             rng: random::stream(seed, &format!("{}->{}", e.from, e.to), "latency"),
             to_name: e.to.0.clone(),
-            guard: Guard::new(e, seed),
+            guard: Guard::new(e, seed, SimTime::from_s(scenario.settings.warmup_s)),
             active: Vec::new(),
             impaired: [None; 2],
             loss_rng: random::stream(seed, &format!("{}->{}", e.from, e.to), "loss"),

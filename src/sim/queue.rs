@@ -228,9 +228,7 @@ impl QueueSim {
     fn commit(&mut self, ctx: &Ctx, p: usize) -> Option<Message> {
         let message = self.logs[p].pop_front()?;
         self.stats.queued.add(ctx.now(), -1);
-        if message.produced >= self.warmup {
-            self.counters.consumed += 1;
-        }
+        self.count_consumed(ctx.now());
         Some(message)
     }
 
@@ -254,9 +252,7 @@ impl QueueSim {
             }
             (QueueStyle::WorkQueue, Delivery::AtLeastOnce, Some(message)) if ok => {
                 self.stats.queued.add(ctx.now(), -1);
-                if message.produced >= self.warmup {
-                    self.counters.consumed += 1;
-                }
+                self.count_consumed(ctx.now());
                 self.count_duplicate(&message);
             }
             (QueueStyle::WorkQueue, Delivery::AtLeastOnce, Some(message)) => {
@@ -266,6 +262,15 @@ impl QueueSim {
             _ => {}
         }
         self.fetch(ctx, c);
+    }
+
+    /// A message was consumed at `now`: it counts towards the rate out
+    /// after the warm-up, whenever it was produced (a backlog drained after
+    /// the warm-up is throughput of the measured period).
+    fn count_consumed(&mut self, now: SimTime) {
+        if now >= self.warmup {
+            self.counters.consumed += 1;
+        }
     }
 
     /// A message processed after an earlier delivery was processed twice.

@@ -95,8 +95,11 @@ pub struct NodeReport {
     pub served: u64,
     /// Requests refused on arrival.
     pub dropped: u64,
-    /// Accepted arrival rate λ, req/s.
-    pub arrival_rate_rps: f64,
+    /// Arrival rate offered to the node (refused arrivals included), req/s.
+    pub offered_rate_rps: f64,
+    /// Accepted arrival rate λ (the offered rate less the refused), req/s:
+    /// the λ of Little's law L = λW.
+    pub accepted_rate_rps: f64,
     /// Time-average number of requests in the node, L (Little: L = λW).
     pub mean_in_system: f64,
     /// Kind-specific figures (e.g. `replicas`, `p_wait`).
@@ -119,7 +122,8 @@ impl NodeReport {
             mean_response_ms: stats.mean_response_ms(),
             served: stats.served,
             dropped: stats.dropped,
-            arrival_rate_rps: stats.accepted_rate_rps(now),
+            offered_rate_rps: stats.offered_rate_rps(now),
+            accepted_rate_rps: stats.accepted_rate_rps(now),
             mean_in_system: stats.in_system.mean(now),
             extra: BTreeMap::new(),
             lists: BTreeMap::new(),

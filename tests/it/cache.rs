@@ -81,7 +81,7 @@ fn the_store_behind_sees_the_miss_stream() {
     let (s, capacity) = (0.9, 300);
     let r = run(&cache_aside(KeyDistribution::Zipf { keys: KEYS, s }, 0.0, cache(capacity), 5.0), 2);
     let h = theory::che_lru_hit_ratio(&theory::zipf_popularity(KEYS, s), capacity as f64);
-    assert_close("store arrival rate", r.nodes["db"].arrival_rate_rps, 100_000.0 * (1.0 - h), 0.02);
+    assert_close("store arrival rate", r.nodes["db"].accepted_rate_rps, 100_000.0 * (1.0 - h), 0.02);
     assert_eq!(figure(&r, "cache", "misses"), r.nodes["db"].served as f64 + r.nodes["db"].dropped as f64);
 }
 
@@ -184,5 +184,5 @@ fn a_cdn_caches_the_static_class_for_its_ttl() {
     let r = run(&s, 7);
     assert_eq!(r.nodes["cache"].kind, "cdn");
     assert_close("CDN hit ratio", figure(&r, "cache", "hit_ratio"), 4.0 / 5.0, 0.02);
-    assert_close("origin arrival rate", r.nodes["db"].arrival_rate_rps, 1_000.0 + 1_000.0 / 5.0, 0.02);
+    assert_close("origin arrival rate", r.nodes["db"].accepted_rate_rps, 1_000.0 + 1_000.0 / 5.0, 0.02);
 }

@@ -63,7 +63,7 @@ fn answers(policy: DnsPolicy, ttl_s: f64) -> DnsParams {
 #[test]
 fn answers_follow_the_routing_policy() {
     let rate = |policy, pool: &str| {
-        run(&two_regions(answers(policy, 0.0), 100, 50.0, Vec::new()), 1).nodes[pool].arrival_rate_rps
+        run(&two_regions(answers(policy, 0.0), 100, 50.0, Vec::new()), 1).nodes[pool].accepted_rate_rps
     };
     let weighted = rate(DnsPolicy::Weighted, "a");
     assert!((weighted - 250.0).abs() < 250.0 * 0.03, "{weighted}");

@@ -23,7 +23,7 @@ fn three_tier() -> Scenario {
 fn littles_law_holds_at_every_node_of_a_three_tier_run() {
     let r = run(&three_tier(), 7);
     for (id, n) in &r.nodes {
-        let lambda_w = n.arrival_rate_rps * n.mean_response_ms / 1e3;
+        let lambda_w = n.accepted_rate_rps * n.mean_response_ms / 1e3;
         assert!(n.mean_in_system > 0.1, "{id}: a busy node");
         let gap = (n.mean_in_system - lambda_w).abs() / n.mean_in_system;
         assert!(gap < 0.01, "{id}: L = {} but λW = {lambda_w}", n.mean_in_system);

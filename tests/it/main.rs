@@ -3,6 +3,7 @@
 
 mod cache;
 mod cli;
+mod counters;
 mod database;
 mod dns;
 mod faults;
