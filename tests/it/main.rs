@@ -7,6 +7,7 @@ mod counters;
 mod database;
 mod dns;
 mod faults;
+mod fuzz;
 mod guards;
 mod invariants;
 mod live;
