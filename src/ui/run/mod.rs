@@ -227,11 +227,19 @@ pub fn use_run(scenario: Shared) -> RunControl {
     // Creates the simulation if there is none; false (with the reason
     // shown) when the scenario cannot run.
     let ensure = {
-        let (live, error, scenario) = (live.clone(), error.clone(), scenario.clone());
+        let (live, error, notice, scenario) = (live.clone(), error.clone(), notice.clone(), scenario.clone());
         move || -> bool {
             if live.borrow().is_none() {
                 match Simulation::new(&scenario, scenario.settings.seed) {
-                    Ok(sim) => *live.borrow_mut() = Some(Live::new(sim)),
+                    Ok(sim) => {
+                        *live.borrow_mut() = Some(Live::new(sim));
+                        // What may stop this run before its end, said first.
+                        let warnings = scenario.warnings();
+                        notice.set((!warnings.is_empty()).then(|| {
+                            let list: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+                            format!("Warning: {}", list.join("; "))
+                        }));
+                    }
                     Err(e) => {
                         error.set(Some(e.to_string()));
                         return false;
