@@ -70,12 +70,12 @@ macro_rules! wire_kinds {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let WireIn { kind, params } = WireIn::deserialize(d)?;
                 let parsed = match kind.as_str() {
-                    $($name => serde_path_to_error::deserialize(params).map(NodeKind::$variant),)*
+                    $($name => super::from_value_at(params).map(NodeKind::$variant),)*
                     other => return Err(serde::de::Error::unknown_variant(other, &[$($name),*])),
                 };
                 // The path inside the parameters, which the caller's path
                 // (the node) does not reach: `params.workers: …`.
-                parsed.map_err(|e| serde::de::Error::custom(format!("{}: {}", super::join_path("params", e.path()), e.inner())))
+                parsed.map_err(|(path, message)| serde::de::Error::custom(format!("{}: {message}", super::join_path("params", &path))))
             }
         }
     };

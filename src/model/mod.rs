@@ -225,12 +225,50 @@ pub struct Point {
     pub y: f64,
 }
 
-/// `base` followed by `path` (`$.nodes[2]`), or `base` alone at the root.
-fn join_path(base: &str, path: &serde_path_to_error::Path) -> String {
-    match path.iter().next() {
-        None => base.to_owned(),
-        Some(_) => format!("{base}.{path}"),
+/// `base` followed by `path` (`$.nodes[2]`), or `base` alone at the root
+/// (an empty `path`).
+fn join_path(base: &str, path: &str) -> String {
+    if path.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}.{path}")
     }
+}
+
+/// Reads a `T` from `value`; when it cannot, the path below `value` where
+/// it went wrong (`nodes[2].id`, "" at the top) and what is wrong.
+///
+/// The page's build reports no path: tracking it would double the size of
+/// every deserializer in the Wasm module (about 60 KB gzip, over the page
+/// budget), so there the error says what is wrong only.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+fn from_value_at<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = if e.path().iter().next().is_some() { e.path().to_string() } else { String::new() };
+        (path, e.into_inner().to_string())
+    })
+}
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+fn from_value_at<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, (String, String)> {
+    serde_json::from_value(value).map_err(|e| (String::new(), e.to_string()))
+}
+
+/// Where a scenario's text goes wrong, ` (line L, column C)`, as serde_json
+/// reports it when reading the text itself ("" where it does not, as for a
+/// migrated older version; and in the page's build, for its size, as
+/// above).
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+fn place_in(text: &str) -> String {
+    match serde_json::from_str::<Scenario>(text) {
+        Err(e) if e.line() > 0 => format!(" (line {}, column {})", e.line(), e.column()),
+        _ => String::new(),
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+fn place_in(_text: &str) -> String {
+    String::new()
 }
 
 /// A problem with `$.version`.
@@ -304,15 +342,12 @@ impl Scenario {
             0 => return Err(ValidationError::UnknownVersion(0)),
             v => migrate(value, v),
         };
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = join_path("$", e.path());
-            // Where in the text: serde_json reports it when reading the text
-            // itself (a migrated older version may have no such place).
-            let place = match serde_json::from_str::<Scenario>(text) {
-                Err(e) if e.line() > 0 => format!(" (line {}, column {})", e.line(), e.column()),
-                _ => String::new(),
-            };
-            ValidationError::Invalid(vec![Problem { path, message: format!("{}{place}", e.inner()) }])
+        from_value_at(value).map_err(|(path, message)| {
+            let place = place_in(text);
+            ValidationError::Invalid(vec![Problem {
+                path: join_path("$", &path),
+                message: format!("{message}{place}"),
+            }])
         })
     }
 

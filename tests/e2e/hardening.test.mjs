@@ -14,7 +14,7 @@ const design = (rps, serviceMs, queue, limits) => ({
   settings: { duration_s: 600, warmup_s: 0, ...(limits ? { limits } : {}) },
   nodes: [
     { id: 'users', kind: 'client', pos: { x: 80, y: 200 },
-      params: { arrivals: { model: 'open', rate: { shape: 'constant', rps } } } },
+      params: { arrivals: { model: 'open', rate: { shape: 'constant', rps } }, timeout_ms: 3600000 } },
     { id: 'slow', kind: 'service', pos: { x: 380, y: 200 },
       params: { replicas: 1, workers: 1, queue_capacity: queue, service_time: { dist: 'constant', ms: serviceMs } } },
   ],
@@ -54,16 +54,28 @@ test('nothing completed reads as no figure, not 100 % and 0 ms', async () => {
 
 test('a load balancer cannot be wired to a database', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);
-  // The starter design has a balancer `lb` and a database `db`.
-  const from = page.getByTestId('port-out-lb');
-  const to = page.getByTestId('node-db');
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
-  await page.mouse.up();
+  const centre = async (locator) => {
+    const b = await locator.boundingBox();
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  };
+  const drag = async (from, to) => {
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
+    await page.mouse.move(to.x, to.y, { steps: 5 });
+    await page.mouse.up();
+  };
+  // A database dropped under the starter design's balancer `lb`.
+  const ids = async () => page.locator('[data-testid^=node-]').evaluateAll((els) => els.map((e) => e.dataset.testid));
+  const before = await ids();
+  const lb = await centre(page.getByTestId('node-lb'));
+  await drag(await centre(page.getByTestId('palette-database')), { x: lb.x, y: lb.y + 120 });
+  const added = (await ids()).filter((id) => !before.includes(id));
+  assert.equal(added.length, 1, `one node dropped: ${added}`);
+  const db = added[0].slice('node-'.length);
+  await drag(await centre(page.getByTestId('port-out-lb')), await centre(page.getByTestId(`node-${db}`)));
   assert.match(await page.getByTestId('error-banner').innerText(), /a load balancer forwards to service pools, caches or CDN edges/);
-  assert.equal(await page.getByTestId('edge-lb-db').count(), 0);
+  assert.equal(await page.getByTestId(`edge-lb-${db}`).count(), 0);
+  await screenshot(page, 'balancer-to-database-refused');
   assert.deepEqual(problems, []);
 });
