@@ -1,9 +1,9 @@
 //! Every figure of a report counts from the warm-up on, and rates are
 //! named for what they count (offered or accepted).
 
-use archsim::model::{Edge, NodeKind, QueueParams, ServiceTime};
+use archsim::model::{Edge, ServiceTime};
 
-use crate::support::{call, node, poisson_client, run, scenario, service};
+use crate::support::{call, poisson_client, producer_and_consumer, run, scenario, service};
 
 /// Relative closeness.
 fn near(what: &str, got: f64, want: f64, tolerance: f64) {
@@ -37,23 +37,8 @@ fn a_queues_rate_out_counts_the_backlog_drained_after_the_warm_up() {
     // by 100 per second, so after a 10 s warm-up the consumer works on
     // messages produced before it, at 100 msg/s all the time. It read 0
     // (only messages produced after the warm-up counted).
-    let queue = QueueParams {
-        partitions: 1,
-        consumers: 1,
-        consumer_time: ServiceTime::Constant { ms: 10.0 },
-        ..QueueParams::default()
-    };
-    let s = scenario(
-        vec![
-            poisson_client("c", 200.0),
-            service("api", 2, 16, 100, ServiceTime::Constant { ms: 1.0 }),
-            node("orders", NodeKind::Queue(queue)),
-        ],
-        vec![call("c", "api"), call("api", "orders")],
-        10.0,
-        10.0,
-    );
-    let q = &run(&s, 5).nodes["orders"];
+    let s = producer_and_consumer(200.0, 10.0, 10.0, 10.0);
+    let q = &run(&s, 5).nodes["log"];
     near("rate out", q.extra["throughput_out_rps"], 100.0, 0.02);
     near("rate in", q.extra["throughput_in_rps"], 200.0, 0.06);
 }

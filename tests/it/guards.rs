@@ -2,14 +2,12 @@
 //! exhausts memory without a reason, or reads as perfect when nothing was
 //! measured.
 
-use archsim::model::{
-    CallMode, Edge, Latency, Metric, NodeKind, Objective, QueueParams, RunLimits, Scenario, ServiceTime,
-};
+use archsim::model::{CallMode, Edge, Latency, Metric, NodeKind, Objective, RunLimits, Scenario, ServiceTime};
 use archsim::presets::PRESETS;
 use archsim::sim::grade::{grade, Status};
 use archsim::sim::{SimTime, Simulation};
 
-use crate::support::{call, conserved, node, poisson_client, run, scenario, service};
+use crate::support::{call, conserved, poisson_client, producer_and_consumer, run, scenario, service};
 
 /// `c → a`, and `a` and `b` calling each other asynchronously: every
 /// request goes round for ever. `ms` is the latency of `b → a`.
@@ -90,22 +88,7 @@ fn requests_piling_up_stop_the_run_at_its_memory_budget() {
 
 #[test]
 fn a_queue_backlog_without_retention_stops_at_the_memory_budget() {
-    let queue = QueueParams {
-        consumer_time: ServiceTime::Constant { ms: 1000.0 },
-        consumers: 1,
-        partitions: 1,
-        ..QueueParams::default()
-    };
-    let mut s = scenario(
-        vec![
-            poisson_client("c", 20_000.0),
-            service("api", 4, 64, 1000, ServiceTime::Constant { ms: 0.1 }),
-            node("log", NodeKind::Queue(queue)),
-        ],
-        vec![call("c", "api"), call("api", "log")],
-        3600.0,
-        0.0,
-    );
+    let mut s = producer_and_consumer(20_000.0, 1000.0, 3600.0, 0.0);
     s.settings.limits = RunLimits { max_memory_mb: 5.0, ..RunLimits::default() };
     assert!(s.warnings().iter().any(|w| w.path == "$.nodes[2].params"), "{:?}", s.warnings());
     let mut sim = Simulation::new(&s, 1).unwrap();

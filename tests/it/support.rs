@@ -127,3 +127,25 @@ pub fn conserved(r: &Report) -> bool {
     let q = &r.requests;
     q.offered == q.completed + q.failed + q.timed_out + q.rejected + q.in_flight
 }
+
+/// `c` (Poisson, `rps` req/s) → pool `api` (4 × 64 workers, 0.1 ms) →
+/// queue `log` of one partition read by one consumer taking
+/// `consumer_ms` per message, run for `duration_s` after `warmup_s`.
+pub fn producer_and_consumer(rps: f64, consumer_ms: f64, duration_s: f64, warmup_s: f64) -> Scenario {
+    let queue = archsim::model::QueueParams {
+        partitions: 1,
+        consumers: 1,
+        consumer_time: ServiceTime::Constant { ms: consumer_ms },
+        ..Default::default()
+    };
+    scenario(
+        vec![
+            poisson_client("c", rps),
+            service("api", 4, 64, 1000, ServiceTime::Constant { ms: 0.1 }),
+            node("log", NodeKind::Queue(queue)),
+        ],
+        vec![call("c", "api"), call("api", "log")],
+        duration_s,
+        warmup_s,
+    )
+}
