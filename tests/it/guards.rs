@@ -62,6 +62,24 @@ fn a_runaway_design_stops_at_its_event_budget_with_the_reason() {
 }
 
 #[test]
+fn ten_million_requests_a_second_for_a_week_stop_at_the_default_event_budget() {
+    // It ran for hours. At 10⁷ req/s every request is at least two events
+    // (its arrival and its reply), more than the default 2·10⁷ within one
+    // simulated second: the run stops within the first second.
+    let s = scenario(
+        vec![poisson_client("c", 1e7), service("big", 1000, 100, 1000, ServiceTime::Constant { ms: 1.0 })],
+        vec![call("c", "big")],
+        7.0 * 24.0 * 3600.0 - 1.0,
+        1.0,
+    );
+    let mut sim = Simulation::new(&s, 1).unwrap();
+    sim.run_to_end();
+    let stop = sim.stopped().expect("stopped");
+    assert_eq!(stop.budget, "events_per_s");
+    assert!(stop.t_s < 1.0, "{stop:?}");
+}
+
+#[test]
 fn requests_piling_up_stop_the_run_at_its_memory_budget() {
     // 10,000 req/s into a pool that serves 1 req/s, with a queue of 10⁶:
     // the queue fills at ~10⁴ requests/s, each request ~100+ bytes, so a
