@@ -23,7 +23,12 @@ const design = (rps, serviceMs, queue, limits) => ({
 
 test('a run over its memory budget stops with the reason and keeps the design', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);
-  await loadDesign(page, design(10000, 1000, 1000000, { max_memory_mb: 5 }), 'slow');
+  await loadDesign(page, design(10000, 1000, 1000000), 'slow');
+  // The budget is set in the run settings (nothing selected).
+  assert.equal(Number(await page.getByTestId('param-limits.max_memory_mb').inputValue()), 1000);
+  await page.getByTestId('param-limits.max_memory_mb').fill('5');
+  await page.getByTestId('param-limits.max_memory_mb').press('Enter');
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('archsim.scenario')).settings.limits?.max_memory_mb === 5);
   await page.getByTestId('speed').selectOption('0');
   await page.getByTestId('run').click();
   // Warned before the run, stopped during it, with the reason.

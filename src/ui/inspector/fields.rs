@@ -218,9 +218,14 @@ fn display(v: &Value) -> String {
 fn humanize(path: &str) -> String {
     path.split('.')
         .map(|part| {
-            let part = ["_ms", "_s", "_rps"].iter().fold(part, |p, suffix| p.strip_suffix(suffix).unwrap_or(p));
+            let part = ["_ms", "_per_s", "_s", "_rps", "_mb"]
+                .iter()
+                .fold(part, |p, suffix| p.strip_suffix(suffix).unwrap_or(p));
             if ["slo", "mtbf", "mttr", "ttl"].contains(&part) {
                 return part.to_uppercase();
+            }
+            if part == "limits" {
+                return "Run guards".to_owned();
             }
             let words = part.replace('_', " ");
             let mut chars = words.chars();
@@ -236,6 +241,10 @@ fn unit(name: &str) -> &'static str {
         "ms"
     } else if name.ends_with("_rps") {
         "req/s"
+    } else if name.ends_with("_per_s") {
+        "/s"
+    } else if name.ends_with("_mb") {
+        "MB"
     } else if name.ends_with("_s") {
         "s"
     } else {
@@ -283,6 +292,8 @@ fn help(name: &str) -> &'static str {
         "cross_region_ms" => "Extra one-way latency of a call between regions",
         "availability" => "SLO: target share of requests answered successfully, 0–1",
         "latency_p99_ms" => "SLO: target p99 response time",
+        "max_events_per_s" => "Run guard: a run with more events within one simulated second stops, with the reason",
+        "max_memory_mb" => "Run guard: a run whose state (requests, events, cached keys, queued messages) takes more stops, with the reason",
         "capacity_items" => "Items the cache holds before it evicts",
         "eviction" => "Which item a full cache evicts: least recently (LRU) or least frequently (LFU) used",
         "ttl_s" => "Time to live: of a cached item or object from its fill, of a DNS answer in the resolvers (0: none); of a retry budget's counts",
@@ -350,7 +361,12 @@ pub fn edited<T: serde::Serialize + serde::de::DeserializeOwned>(
     under: &str,
     edit: Edit,
 ) -> Result<T, String> {
-    let mut json = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    edited_json(serde_json::to_value(value).map_err(|e| e.to_string())?, under, edit)
+}
+
+/// `json` (a value as the form shows it) with one field edit applied under
+/// the field `under`, read back through serde as a `T`.
+pub fn edited_json<T: serde::de::DeserializeOwned>(mut json: Value, under: &str, edit: Edit) -> Result<T, String> {
     let root = if under.is_empty() { &mut json } else { field_mut(&mut json, under)? };
     apply_edit(root, edit)?;
     serde_json::from_value(integerise(json)).map_err(friendly)

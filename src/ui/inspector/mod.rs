@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::editor::{self, Action, EditError};
 use crate::model::{
     Autoscaling, Bulkhead, CacheParams, CircuitBreaker, Edge, LbMode, LbPair, LoadBalancerParams, LoadShedding, NodeId,
-    NodeKind, OutlierDetection, RateLimit, RequestClass, Retry, RetryBudget, Route, Scenario, Usl,
+    NodeKind, OutlierDetection, RateLimit, RequestClass, Retry, RetryBudget, Route, Scenario, Settings, Usl,
 };
 use crate::sim::{NodeSnapshot, TimelineEvent};
 
@@ -21,7 +21,7 @@ use super::run::FaultCommand;
 use super::store::{Msg, Shared};
 use super::workshop::{exercise, objectives_form};
 use faults::{event_log, fault_buttons, live_line, zone_fault_buttons};
-use fields::{edited, fields_form, Commit, Rejected};
+use fields::{edited, edited_json, fields_form, Commit, Rejected};
 
 /// Props of [`Inspector`].
 #[derive(Properties, PartialEq)]
@@ -373,15 +373,24 @@ fn zone_form(props: &InspectorProps) -> Html {
 }
 
 /// With nothing selected: the run settings (duration, warm-up, network
-/// defaults, SLO); the seed is set in the run panel.
+/// defaults, SLO, run guards); the seed is set in the run panel.
 fn settings_form(props: &InspectorProps, rejected: &UseStateHandle<Rejected>) -> Html {
-    let mut json = serde_json::to_value(&props.scenario.settings).unwrap_or(Value::Null);
+    // The run guards are shown even at their defaults (which the file
+    // leaves out); the seed is not.
+    let shown = |s: &Settings| {
+        let mut json = serde_json::to_value(s).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut json {
+            map.insert("limits".into(), serde_json::to_value(s.limits).unwrap_or(Value::Null));
+        }
+        json
+    };
+    let mut json = shown(&props.scenario.settings);
     if let Value::Object(map) = &mut json {
         map.shift_remove("seed");
     }
     let scenario = props.scenario.clone();
     let commit: Commit = Rc::new(move |edit| {
-        let settings = edited(&scenario.settings, "", edit)?;
+        let settings = edited_json(shown(&scenario.settings), "", edit)?;
         checked(&scenario, Action::SetSettings(settings))
     });
     html! {
