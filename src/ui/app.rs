@@ -238,6 +238,16 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
+    // An open share link always holds the design as it is now: it is made
+    // anew on every change (and closes if it cannot be made).
+    {
+        let share_url = share_url.clone();
+        use_effect_with(scenario.clone(), move |s| {
+            if share_url.is_some() {
+                share_url.set(share::link_for(s).ok());
+            }
+        });
+    }
     let on_share = {
         let (scenario, share_url, store) = (scenario.clone(), share_url.clone(), store.dispatcher());
         Callback::from(move |()| match share::link_for(&scenario) {

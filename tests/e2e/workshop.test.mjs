@@ -75,6 +75,27 @@ test('a design that meets its objectives passes them all', async () => {
   await page.close();
 });
 
+test('an open share link follows every edit: a stale link cannot be handed in', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  await page.getByTestId('share').click();
+  const before = await page.getByTestId('share-url').inputValue();
+  // Edit after Share: delete the starter's database pool.
+  await page.getByTestId('node-db').click();
+  await page.keyboard.press('Delete');
+  await page.waitForFunction((old) => document.querySelector('[data-testid=share-url]').value !== old, before);
+  const after = await page.getByTestId('share-url').inputValue();
+  // The link now opens the edited design.
+  const other = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await other.goto(after);
+  await other.getByTestId('node-api').waitFor();
+  assert.equal(await other.getByTestId('node-db').count(), 0);
+  // Undo brings the first link back, exactly.
+  await page.getByTestId('undo').click();
+  await page.waitForFunction((old) => document.querySelector('[data-testid=share-url]').value === old, before);
+  await other.close();
+  assert.deepEqual(problems, []);
+});
+
 test('a share link opens the same design, and the same run, in another browser', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);
   await page.getByTestId('presets').click();
