@@ -194,3 +194,76 @@ fn a_failing_objective_names_the_saturated_node_of_its_window() {
     assert_eq!(p99.status, Status::Fail);
     assert!(p99.detail.contains("app at ρ = 1.00"), "{}", p99.detail);
 }
+
+/// The times a scenario's script makes something happen, s: each fault's
+/// start and end, and each client's rate changes.
+fn scripted_times(s: &Scenario) -> Vec<f64> {
+    use archsim::model::{Arrivals, NodeKind, RateProfile};
+    let mut times: Vec<f64> =
+        s.faults.iter().flat_map(|f| [Some(f.at_s), f.for_s.map(|d| f.at_s + d)]).flatten().collect();
+    for n in &s.nodes {
+        if let NodeKind::Client(p) = &n.kind {
+            if let Arrivals::Open { rate } = &p.arrivals {
+                times.extend(match rate {
+                    RateProfile::Constant { .. } | RateProfile::Sinusoidal { .. } => vec![],
+                    RateProfile::Step { at_s, .. } => vec![*at_s],
+                    RateProfile::Ramp { start_s, end_s, .. } => vec![*start_s, *end_s],
+                    RateProfile::Spike { at_s, duration_s, .. } => vec![*at_s, at_s + duration_s],
+                    RateProfile::Piecewise { points } => points.iter().map(|p| p.t_s).collect(),
+                });
+            }
+        }
+    }
+    times
+}
+
+/// The times a story names, s, each with whether it is "at N s" (when
+/// something happens) rather than a span ("for 10 s").
+fn story_times(story: &str) -> Vec<(f64, bool)> {
+    let words: Vec<&str> = story.split_whitespace().collect();
+    (1..words.len())
+        .filter(|&i| words[i].trim_end_matches([',', '.', ':', ';', ')']) == "s")
+        .filter_map(|i| {
+            let n: f64 = words[i - 1].replace(',', "").parse().ok()?;
+            let at = i >= 2 && words[i - 2].eq_ignore_ascii_case("at");
+            Some((n, at))
+        })
+        .collect()
+}
+
+/// A story tells what the fault script does: every "at N s" in it is when
+/// the script makes something happen, and every scripted fault's start is
+/// in the story (the bottleneck story once told of a slowdown at 60 s that
+/// its script did not have).
+#[test]
+fn every_story_matches_its_fault_script() {
+    for preset in PRESETS {
+        let s = preset.scenario().unwrap();
+        let scripted = scripted_times(&s);
+        let told = story_times(&s.description);
+        for (t, at) in &told {
+            assert!(
+                !at || scripted.contains(t),
+                "{}: the story says at {t} s, the script has {scripted:?}",
+                preset.slug
+            );
+        }
+        for f in &s.faults {
+            assert!(
+                told.iter().any(|(t, _)| *t == f.at_s),
+                "{}: the fault at {} s is not in the story: {}",
+                preset.slug,
+                f.at_s,
+                s.description
+            );
+        }
+    }
+}
+
+#[test]
+fn story_times_are_read_as_written() {
+    assert_eq!(
+        story_times("At 60 s traffic lifts; for 10 s, at 1,200 s: done (after 5 s.)"),
+        [(60.0, true), (10.0, false), (1200.0, true), (5.0, false)]
+    );
+}
