@@ -383,6 +383,7 @@ impl Scenario {
             Some(_) if matches!(fault, FaultKind::Spike { .. } | FaultKind::Flush) => {
                 Some(format!("a {} fault hits the whole node, not one replica", fault.name()))
             }
+            Some(_) if parts == 0 => Some(format!("`{node}` has no replicas")),
             Some(r) if r >= parts => Some(format!("`{node}` has replicas 0 to {}", parts - 1)),
             _ => None,
         }

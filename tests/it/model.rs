@@ -150,3 +150,17 @@ fn the_schema_describes_the_format() {
     assert_eq!(schema["title"], "Scenario");
     assert!(schema["properties"]["nodes"].is_object());
 }
+
+#[test]
+fn a_fault_on_a_replica_of_a_pool_without_replicas_is_a_problem_not_a_crash() {
+    // Found by the link fuzzer: `replicas 0 to {parts - 1}` underflowed.
+    let mut s = valid();
+    let archsim::model::NodeKind::Service(p) = &mut s.nodes[1].kind else { unreachable!() };
+    p.replicas = 0;
+    let mut f = archsim::model::Fault::at(2.0, archsim::model::FaultKind::Crash);
+    f.node = Some("api".into());
+    f.replica = Some(0);
+    s.faults.push(f);
+    let p = problems(&s);
+    assert!(p.iter().any(|p| p.path == "$.faults[0].node" && p.message.contains("`api` has no replicas")), "{p:?}");
+}
