@@ -69,6 +69,12 @@ impl Counts {
         self.completed + self.failed + self.timed_out + self.rejected
     }
 
+    /// Availability: completed / ended, 0–1; None when none ended (a share
+    /// of no requests is no figure, not 100 %).
+    pub fn availability(&self) -> Option<f64> {
+        (self.ended() > 0).then(|| self.completed as f64 / self.ended() as f64)
+    }
+
     /// The share of an availability SLO's error budget these requests
     /// leave, 0–1 (negative once overspent): 1 − failures / ((1 − `slo`) ×
     /// ended), the failures being every ended request that did not complete

@@ -56,7 +56,7 @@ impl SeriesPoint {
             offered_rps: c.offered as f64 / span_s,
             completed_rps: c.completed as f64 / span_s,
             errors_rps: (ended - c.completed) as f64 / span_s,
-            availability: (ended > 0).then(|| c.completed as f64 / ended as f64),
+            availability: c.availability(),
             latency_ms: (!l.is_empty()).then(|| Percentiles {
                 p50: l.quantile_ms(0.5),
                 p95: l.quantile_ms(0.95),

@@ -130,7 +130,7 @@ impl TimeSeries {
         let c = w.counts;
         let span_s = to.since(from).as_s();
         WindowSummary {
-            availability: (c.ended() > 0).then(|| c.completed as f64 / c.ended() as f64),
+            availability: c.availability(),
             p99_ms: (!w.latency.is_empty()).then(|| w.latency.quantile_ms(0.99)),
             throughput_rps: if span_s > 0.0 { c.completed as f64 / span_s } else { 0.0 },
         }

@@ -730,7 +730,7 @@ impl Simulation {
                 in_flight: self.unanswered_client_requests(),
             },
             throughput_rps: if measured_s > 0.0 { c.completed as f64 / measured_s } else { 0.0 },
-            availability: (c.ended() > 0).then(|| c.completed as f64 / c.ended() as f64),
+            availability: c.availability(),
             latency_ms: self.ctx.metrics.latency.summary(),
             undefined: undefined_figures(c),
             stopped: self.stopped.clone(),

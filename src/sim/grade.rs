@@ -74,7 +74,7 @@ fn verdict(scenario: &Scenario, sim: &Simulation, report: &Report, o: &Objective
             let c = bucket.counts;
             let measured = match o.metric {
                 _ if now <= *from || c.ended() == 0 => None,
-                Metric::Availability => Some(c.completed as f64 / c.ended() as f64),
+                Metric::Availability => c.availability(),
                 // No completion at all: the response time is unbounded.
                 _ if bucket.latency.is_empty() => Some(f64::INFINITY),
                 _ => Some(bucket.latency.quantile_ms(0.99)),
@@ -90,20 +90,21 @@ fn verdict(scenario: &Scenario, sim: &Simulation, report: &Report, o: &Objective
     };
     // A run stopped by a guard, or a window over with nothing to measure,
     // fails: an undefined figure meets no target.
-    let stop = sim.stopped().map(|s| s.message.clone());
+    if let Some(stop) = sim.stopped() {
+        let detail = format!("the run did not finish: {}", stop.message);
+        return Verdict { objective: o.describe(), status: Status::Fail, measured, settled: true, detail };
+    }
     let status = match measured {
-        _ if stop.is_some() => Status::Fail,
         None if settled => Status::Fail,
         None => Status::Pending,
         Some(v) if o.met_by(v) => Status::Pass,
         Some(_) => Status::Fail,
     };
     let detail = match measured {
-        _ if stop.is_some() => format!("the run did not finish: {}", stop.unwrap_or_default()),
         None if settled => format!(
             "{} undefined: no client request ended in the window ({} still in flight)",
             o.metric.label(),
-            window.as_ref().map_or(0, |(_, _, b)| b.counts.offered - b.counts.ended())
+            window.as_ref().map_or(0, |(_, _, b)| b.counts.offered.saturating_sub(b.counts.ended()))
         ),
         None => "not measured yet".to_owned(),
         Some(v) => {
