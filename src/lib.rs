@@ -15,11 +15,11 @@
 pub mod editor;
 pub mod metrics;
 pub mod model;
-pub mod presets;
 pub mod share;
 pub mod sim;
 pub mod theory;
 pub mod words;
+pub mod workshop;
 
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub mod ui;

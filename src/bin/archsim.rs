@@ -12,9 +12,10 @@ use std::time::Instant;
 
 use archsim::model::{Scenario, ValidationError};
 use archsim::share;
-use archsim::sim::grade::{grade, Status};
 use archsim::sim::{Report, Simulation};
+use archsim::workshop::verdict::{ExerciseVerdict, Grading};
 use clap::{Parser, Subcommand};
+use rayon::prelude::*;
 
 /// ArchSim: simulate an architecture scenario headlessly.
 #[derive(Parser)]
@@ -55,22 +56,34 @@ enum Command {
         /// Scenario file (JSON).
         scenario: PathBuf,
     },
-    /// Run scenarios and grade their objectives: print each with its
-    /// measured value; exit 0 only if every objective of every scenario
-    /// passes.
+    /// Grade designs (files or share links, e.g. one per workshop
+    /// participant): a design opened from an exercise is graded for the
+    /// exercise (its fault script, objectives, run settings and traffic,
+    /// whatever the design's copy says) over 5 seeds; any other by its own
+    /// objectives. Designs are graded in parallel over the cores; exit 0
+    /// only if every design passes in every seed.
     Check {
-        /// Scenario files (JSON) or share links (`…#s=…`), e.g. one per
-        /// workshop participant; `-` reads more from stdin, one per line (a
-        /// link can be longer than a shell allows an argument to be).
+        /// Scenario files (JSON) or share links (`…#s=…`, `…#x=<exercise>`);
+        /// `-` reads more from stdin, one per line (a link can be longer
+        /// than a shell allows an argument to be).
         #[arg(required_unless_present = "list")]
         scenarios: Vec<String>,
         /// A text file of more files or links, one per line (`-`: stdin);
         /// blank lines and lines starting with `#` are skipped.
         #[arg(long)]
         list: Option<PathBuf>,
-        /// Seed of the random streams (default: each scenario's).
+        /// Grade only this seed (default: the graded scenario's seed and
+        /// the next four).
         #[arg(long)]
         seed: Option<u64>,
+        /// Grade each design by its own objectives, fault script and
+        /// settings, even when it was opened from an exercise (practice).
+        #[arg(long)]
+        own: bool,
+        /// Print one CSV row per design (participant, exercise, verdict,
+        /// each objective's worst value over the seeds, …) instead of text.
+        #[arg(long)]
+        csv: bool,
     },
 }
 
@@ -101,7 +114,7 @@ fn main() -> ExitCode {
             }
             Err(e) => report_invalid(&path, &e),
         },
-        Command::Check { scenarios, list, seed } => {
+        Command::Check { scenarios, list, seed, own, csv } => {
             let sources = match sources(scenarios, list) {
                 Ok(s) => s,
                 Err(e) => {
@@ -109,19 +122,26 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let mut all_pass = true;
-            for source in &sources {
-                // One design that cannot run never stops the others.
-                let graded = std::panic::catch_unwind(|| check(source, seed));
-                all_pass &= graded.unwrap_or_else(|_| {
-                    eprintln!(
-                        "{}: ArchSim failed on this design (a bug: please report it with the design)",
-                        name(source)
-                    );
-                    false
-                });
+            let seeds = seed.map(|s| vec![s]);
+            let graded: Vec<Graded> = sources
+                .par_iter()
+                .map(|source| {
+                    // One design that cannot run never stops the others.
+                    std::panic::catch_unwind(|| grade_source(source, own, seeds.clone())).unwrap_or_else(|_| {
+                        Err("ArchSim failed on this design (a bug: please report it with the design)".to_owned())
+                    })
+                })
+                .collect();
+            let printed = if csv {
+                print_csv(&sources, &graded).map_err(|e| e.to_string())
+            } else {
+                print_text(&sources, &graded).map_err(|e| e.to_string())
+            };
+            if let Err(e) = printed {
+                eprintln!("archsim check: cannot write the table: {e}");
+                return ExitCode::FAILURE;
             }
-            if all_pass {
+            if graded.iter().all(|g| g.as_ref().is_ok_and(|(_, v)| v.passes())) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -136,7 +156,7 @@ fn main() -> ExitCode {
             settings.duration_s = duration.unwrap_or(settings.duration_s);
             settings.warmup_s = warmup.unwrap_or(settings.warmup_s);
             let report = match simulate(&scenario, seed) {
-                Ok((_, report)) => report,
+                Ok(report) => report,
                 Err(e) => return report_invalid(&path, &e),
             };
             match serde_json::to_string_pretty(&report) {
@@ -159,49 +179,93 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs `scenario` to its end with `seed` (default: the scenario's); the
-/// finished simulation and its report, with the wall time it took.
-fn simulate(scenario: &Scenario, seed: Option<u64>) -> Result<(Simulation, Report), ValidationError> {
+/// Runs `scenario` to its end with `seed` (default: the scenario's); its
+/// report, with the wall time it took.
+fn simulate(scenario: &Scenario, seed: Option<u64>) -> Result<Report, ValidationError> {
     let started = Instant::now();
     let mut sim = Simulation::new(scenario, seed.unwrap_or(scenario.settings.seed))?;
     sim.run_to_end();
     let mut report = sim.report();
     report.engine.wall_ms = started.elapsed().as_secs_f64() * 1e3;
-    Ok((sim, report))
+    Ok(report)
 }
 
-/// Grades one scenario (a file or a share link) and prints each objective
-/// on its own line; whether every objective passed.
-fn check(source: &str, seed: Option<u64>) -> bool {
-    let loaded = if source.contains("#s=") {
-        share::from_link(source).map_err(|e| e.to_string())
+/// A graded source: its participant's name and verdict, or why it could
+/// not be read.
+type Graded = Result<(String, ExerciseVerdict), String>;
+
+/// Reads one source (a file or a share link) and grades it.
+fn grade_source(source: &str, own: bool, seeds: Option<Vec<u64>>) -> Graded {
+    let design = if source.contains('#') {
+        share::from_link(source).map_err(|e| e.to_string())?
     } else {
-        load(Path::new(source)).map_err(|e| e.to_string())
+        load(Path::new(source)).map_err(|e| e.to_string())?
     };
-    let verdicts = loaded.and_then(|s| {
-        let (sim, _) = simulate(&s, seed).map_err(|e| e.to_string())?;
-        Ok(grade(&sim))
-    });
-    let name = name(source);
-    match verdicts {
-        Err(e) => {
-            eprintln!("{name}: {e}");
-            false
-        }
-        Ok(v) if v.is_empty() => {
-            eprintln!("{name}: the scenario has no objectives to check");
-            false
-        }
-        Ok(verdicts) => {
-            let passed = verdicts.iter().filter(|v| v.status == Status::Pass).count();
-            println!("{name}: {passed} of {} objectives met", verdicts.len());
-            for v in &verdicts {
-                let mark = if v.status == Status::Pass { "pass" } else { "FAIL" };
-                println!("  {mark}  {}  ({})", v.objective, v.detail);
+    Ok((design.participant.clone(), Grading::new(&design, own, seeds).run_to_end()))
+}
+
+/// Prints each design's verdict and each objective over the seeds; the
+/// sources that could not be read go to stderr.
+fn print_text(sources: &[String], graded: &[Graded]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for (source, g) in sources.iter().zip(graded) {
+        let name = name(source);
+        let (participant, v) = match g {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("{name}: {e}");
+                continue;
             }
-            passed == verdicts.len()
+        };
+        let who = if participant.is_empty() { String::new() } else { format!("{participant}, ") };
+        let mode = v.exercise.map_or_else(|| "own objectives".to_owned(), |slug| format!("exercise {slug}"));
+        writeln!(out, "{name} ({who}{mode}): {}", v.summary())?;
+        for change in &v.changes {
+            writeln!(out, "  changed (not graded): {change}")?;
+        }
+        for o in v.by_objective() {
+            let mark = if o.passed == v.runs.len() && !v.runs.is_empty() { "pass" } else { "FAIL" };
+            writeln!(out, "  {mark}  {}  ({} of {} seeds; worst: {})", o.objective, o.passed, v.runs.len(), o.detail)?;
         }
     }
+    out.flush()
+}
+
+/// Prints one CSV row per source: `source, participant, exercise, verdict,
+/// seeds_passed, seeds, digest` (of the first seed), then for each
+/// objective its text, worst value over the seeds and seeds passed.
+fn print_csv(sources: &[String], graded: &[Graded]) -> Result<(), csv::Error> {
+    let objectives = graded.iter().filter_map(|g| g.as_ref().ok()).map(|(_, v)| v.objectives.len()).max().unwrap_or(0);
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(std::io::stdout().lock());
+    let mut header: Vec<String> =
+        ["source", "participant", "exercise", "verdict", "seeds_passed", "seeds", "digest"].map(String::from).to_vec();
+    for n in 1..=objectives {
+        header.extend([format!("objective_{n}"), format!("worst_{n}"), format!("passed_{n}")]);
+    }
+    w.write_record(&header)?;
+    for (source, g) in sources.iter().zip(graded) {
+        let mut row = vec![name(source)];
+        match g {
+            Err(e) => row.extend([String::new(), String::new(), format!("fails: {e}")]),
+            Ok((participant, v)) => {
+                row.extend([
+                    participant.clone(),
+                    v.exercise.unwrap_or_default().to_owned(),
+                    v.summary(),
+                    v.passed_seeds().to_string(),
+                    v.runs.len().to_string(),
+                    v.runs.first().map(|r| r.digest.clone()).unwrap_or_default(),
+                ]);
+                for o in v.by_objective() {
+                    row.extend([o.objective, o.worst.map(|x| x.to_string()).unwrap_or_default(), o.passed.to_string()]);
+                }
+            }
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// How a source is named in messages: a link is long, its first 60

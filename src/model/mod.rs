@@ -33,7 +33,7 @@ pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use fault::{CallRef, Fault, FaultKind, HealthCheck};
 pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};
 pub use limits::{RunLimits, CACHE_ITEM_BYTES, MESSAGE_BYTES, REQUEST_BYTES};
-pub use objective::{Difficulty, Metric, Objective};
+pub use objective::{Difficulty, ExerciseRef, Metric, Objective};
 pub use partitioned::{PartitionedParams, Partitioning};
 pub use queue::{Acks, Delivery, Partitioner, QueueParams, QueueStyle};
 pub use resilience::{Backoff, BackoffJitter, Bulkhead, CircuitBreaker, LoadShedding, RateLimit, Retry, RetryBudget};
@@ -49,8 +49,10 @@ use serde::{Deserialize, Serialize};
 /// on load; newer ones are refused.
 ///
 /// History: 1, the first release; 2 added the workshop fields
-/// (`difficulty`, `hints`, `objectives`).
-pub const FORMAT_VERSION: u32 = 2;
+/// (`difficulty`, `hints`, `objectives`); 3 added `exercise` and
+/// `participant`, and links of version 3 carry a checksum
+/// (`share`).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A node's identifier: unique within a scenario, chosen by the user or the
 /// editor (e.g. `api`, `db-1`). Edges and faults refer to nodes by it.
@@ -86,6 +88,13 @@ pub struct Scenario {
     /// Short title shown in the header and the preset gallery.
     #[serde(default)]
     pub title: String,
+    /// The shipped exercise this design was opened from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exercise: Option<ExerciseRef>,
+    /// Who made this copy: a workshop participant's name, put in by the
+    /// page when it makes a share link (shown in the class view).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub participant: String,
     /// Free text: the story of the exercise.
     #[serde(default)]
     pub description: String,
@@ -279,8 +288,8 @@ fn version_problem(message: String) -> ValidationError {
 /// Brings a scenario of format `version` (1 ≤ `version` ≤
 /// [`FORMAT_VERSION`]) to the current format, one version at a time.
 ///
-/// - 1 → 2: version 2 only added optional fields, so a version 1 scenario
-///   reads as version 2 unchanged.
+/// - 1 → 2 and 2 → 3: each only added optional fields, so an older
+///   scenario reads as the newer version unchanged.
 fn migrate(mut value: serde_json::Value, version: u64) -> serde_json::Value {
     if version < u64::from(FORMAT_VERSION) {
         value["version"] = serde_json::Value::from(FORMAT_VERSION);
@@ -365,6 +374,8 @@ impl Scenario {
         Scenario {
             version: FORMAT_VERSION,
             title: String::new(),
+            exercise: None,
+            participant: String::new(),
             description: String::new(),
             difficulty: None,
             hints: Vec::new(),

@@ -167,6 +167,22 @@ impl Difficulty {
     }
 }
 
+/// The shipped exercise a design was opened from: grading *for the
+/// exercise* uses that exercise's fault script, objectives, run settings
+/// and client traffic, whatever the design's copy of them says
+/// (`workshop::canonical`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseRef {
+    /// The exercise's slug, its file name in `scenarios/` without `.json`,
+    /// e.g. `zone-outage`.
+    pub slug: String,
+    /// The exercise's version: raised whenever its fault script,
+    /// objectives, run settings or traffic change, so a verdict can say
+    /// that a design was made for another version.
+    pub version: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

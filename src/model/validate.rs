@@ -64,6 +64,8 @@ const MAX_PARTITIONS: u32 = 1_000;
 /// Most read replicas of a database.
 const MAX_DB_REPLICAS: u32 = 100;
 const MAX_USERS: u32 = 1_000_000;
+/// Most characters of a participant's name.
+const MAX_NAME_CHARS: usize = 80;
 const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
 
 impl Scenario {
@@ -77,6 +79,9 @@ impl Scenario {
         let mut c = Checker::default();
         if self.version != FORMAT_VERSION {
             c.fail("$.version", format!("must be {FORMAT_VERSION}"));
+        }
+        if self.participant.chars().count() > MAX_NAME_CHARS {
+            c.fail("$.participant", format!("a name of at most {MAX_NAME_CHARS} characters"));
         }
         self.check_settings(&mut c);
         self.check_nodes(&mut c);

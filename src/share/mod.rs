@@ -2,10 +2,16 @@
 //! clear errors: everything arriving this way is untrusted.
 //!
 //! A link keeps the scenario in the URL fragment (never sent to a server):
-//! `#s=<format version>.<base64url(deflate(canonical JSON))>`, raw DEFLATE
-//! (RFC 1951) by `miniz_oxide`, base64url without padding (RFC 4648 §5) by
-//! `base64`. The canonical JSON is [`Scenario::to_json`]: compact, fields
-//! in declaration order, so a scenario always gives the same link.
+//! `#s=<format version>.<base64url(zlib(canonical JSON))>`: zlib (RFC 1950:
+//! DEFLATE with an Adler-32 checksum, so a damaged link is refused rather
+//! than opened as another design) by `miniz_oxide`, base64url without
+//! padding (RFC 4648 §5) by `base64`. Links of versions 1 and 2 hold raw
+//! DEFLATE (RFC 1951) without a checksum and keep opening. The canonical
+//! JSON is [`Scenario::to_json`]: compact, fields in declaration order, so
+//! a scenario always gives the same link.
+//!
+//! `#x=<slug>` is the short link of a shipped exercise: it opens the
+//! exercise as this build ships it.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -13,6 +19,7 @@ use miniz_oxide::inflate::TINFLStatus;
 use thiserror::Error;
 
 use crate::model::{Scenario, ValidationError, FORMAT_VERSION};
+use crate::workshop::exercises;
 
 /// Most bytes of JSON a link or a file may hold, bytes (1 MiB): more is
 /// refused before it is parsed (a link's data is inflated at most this far,
@@ -27,6 +34,12 @@ const MAX_LINK_CHARS: usize = MAX_JSON_BYTES / 3 * 4 + 1024;
 /// The fragment key of a scenario: `#s=`.
 const KEY: &str = "s=";
 
+/// The fragment key of a shipped exercise: `#x=`.
+const EXERCISE_KEY: &str = "x=";
+
+/// The first link version with a checksum (zlib rather than raw DEFLATE).
+const CHECKSUM_SINCE: u64 = 3;
+
 /// DEFLATE level of links: the best compression (links are short).
 const LEVEL: u8 = 9;
 
@@ -34,9 +47,12 @@ const LEVEL: u8 = 9;
 /// wrong in words a user can act on.
 #[derive(Debug, Error, PartialEq)]
 pub enum ShareError {
-    /// No `s=` in the fragment.
-    #[error("this link holds no design: it should end in `#s=<version>.<data>`")]
+    /// No `s=` or `x=` in the fragment.
+    #[error("this link holds no design: it should end in `#s=<version>.<data>` or `#x=<exercise>`")]
     NotALink,
+    /// `#x=` names no shipped exercise.
+    #[error("this link names an exercise this ArchSim does not have (`{0}`)")]
+    UnknownExercise(String),
     /// The part before the dot is not a version number.
     #[error("the link's format version `{0}` is not a number: the link is damaged")]
     BadVersion(String),
@@ -51,7 +67,8 @@ pub enum ShareError {
     /// Not base64url text.
     #[error("the link is damaged (not base64url data): {0}")]
     Base64(String),
-    /// The data is not complete DEFLATE data.
+    /// The data is not complete DEFLATE data, or its checksum does not
+    /// match.
     #[error("the link is damaged or cut short: its data does not unpack ({0})")]
     Inflate(&'static str),
     /// Over [`MAX_JSON_BYTES`].
@@ -63,6 +80,23 @@ pub enum ShareError {
     /// Well-formed but not a valid scenario.
     #[error("{0}")]
     Scenario(ValidationError),
+}
+
+impl ShareError {
+    /// What went wrong in a user's words, without the details, e.g. `this
+    /// link is damaged or cut short`.
+    pub fn headline(&self) -> &'static str {
+        match self {
+            ShareError::NotALink => "this link holds no design",
+            ShareError::UnknownExercise(_) => "this link names an exercise this ArchSim does not have",
+            ShareError::NewerVersion { .. } => "this link was made by a newer ArchSim",
+            ShareError::BadVersion(_) | ShareError::Base64(_) | ShareError::Inflate(_) | ShareError::NotText => {
+                "this link is damaged or cut short"
+            }
+            ShareError::TooLarge => "this design is over the 1 MiB limit",
+            ShareError::Scenario(_) => "this link holds a design ArchSim cannot open",
+        }
+    }
 }
 
 impl From<ValidationError> for ShareError {
@@ -77,17 +111,21 @@ impl From<ValidationError> for ShareError {
 /// Errors: a value JSON cannot hold (a non-finite number).
 pub fn to_fragment(scenario: &Scenario) -> Result<String, String> {
     let json = scenario.to_json()?;
-    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), LEVEL);
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), LEVEL);
     Ok(format!("{KEY}{FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed)))
 }
 
 /// The scenario in a link: a whole URL, a fragment with or without `#`,
-/// or the `s=…` part. It is parsed, migrated to the current format and
-/// validated.
+/// or the `s=…` or `x=…` part. It is parsed, migrated to the current
+/// format and validated.
 ///
 /// Errors: every [`ShareError`]; never panics, whatever the input.
 pub fn from_link(link: &str) -> Result<Scenario, ShareError> {
     let fragment = link.rsplit_once('#').map_or(link, |(_, f)| f).trim();
+    if let Some(slug) = fragment.strip_prefix(EXERCISE_KEY) {
+        let exercise = exercises::find(slug).ok_or_else(|| ShareError::UnknownExercise(shorten(slug)))?;
+        return Ok(exercise.scenario()?);
+    }
     let data = fragment.strip_prefix(KEY).ok_or(ShareError::NotALink)?;
     let (version, encoded) = data.split_once('.').ok_or(ShareError::NotALink)?;
     let version: u64 = version.parse().map_err(|_| ShareError::BadVersion(shorten(version)))?;
@@ -98,13 +136,17 @@ pub fn from_link(link: &str) -> Result<Scenario, ShareError> {
         return Err(ShareError::TooLarge);
     }
     let packed = URL_SAFE_NO_PAD.decode(encoded).map_err(|e| ShareError::Base64(e.to_string()))?;
-    let json =
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON_BYTES).map_err(|e| match e.status {
-            TINFLStatus::HasMoreOutput => ShareError::TooLarge,
-            TINFLStatus::FailedCannotMakeProgress => ShareError::Inflate("it ends too early"),
-            TINFLStatus::Adler32Mismatch => ShareError::Inflate("checksum mismatch"),
-            _ => ShareError::Inflate("invalid DEFLATE data"),
-        })?;
+    let unpacked = if version >= CHECKSUM_SINCE {
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_JSON_BYTES)
+    } else {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON_BYTES)
+    };
+    let json = unpacked.map_err(|e| match e.status {
+        TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+        TINFLStatus::FailedCannotMakeProgress => ShareError::Inflate("it ends too early"),
+        TINFLStatus::Adler32Mismatch => ShareError::Inflate("its checksum does not match"),
+        _ => ShareError::Inflate("invalid DEFLATE data"),
+    })?;
     let text = String::from_utf8(json).map_err(|_| ShareError::NotText)?;
     from_json(&text)
 }
@@ -161,13 +203,43 @@ mod tests {
     #[test]
     fn damaged_links_say_what_is_wrong() {
         let link = to_fragment(&Scenario::empty()).unwrap();
-        assert_eq!(from_link("https://example.org/#x=1"), Err(ShareError::NotALink));
+        assert_eq!(from_link("https://example.org/#y=1"), Err(ShareError::NotALink));
         assert_eq!(from_link("#s=two.abc"), Err(ShareError::BadVersion("two".into())));
         assert!(matches!(from_link("#s=99.abc"), Err(ShareError::NewerVersion { found: 99, .. })));
         assert!(matches!(from_link(&format!("{link}*")), Err(ShareError::Base64(_))));
         let packed = URL_SAFE_NO_PAD.decode(&link[4..]).unwrap();
-        let cut = format!("s=2.{}", URL_SAFE_NO_PAD.encode(&packed[..packed.len() / 2]));
+        let cut = format!("s=3.{}", URL_SAFE_NO_PAD.encode(&packed[..packed.len() / 2]));
         assert_eq!(from_link(&cut), Err(ShareError::Inflate("it ends too early")));
+        assert!(matches!(from_link("#x=no-such-exercise"), Err(ShareError::UnknownExercise(_))));
+    }
+
+    /// With the checksum, changing any one character of a link's data
+    /// refuses the link; it never opens another design.
+    #[test]
+    fn a_damaged_link_never_opens_another_design() {
+        let s = exercises::find("zone-outage").unwrap().scenario().unwrap();
+        let link = to_fragment(&s).unwrap();
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut refused = 0;
+        for i in 4..link.len() {
+            let mut bytes = link.clone().into_bytes();
+            bytes[i] = *alphabet.iter().find(|&&c| c != bytes[i]).unwrap();
+            match from_link(std::str::from_utf8(&bytes).unwrap()) {
+                Ok(opened) => assert_eq!(opened, s, "position {i} opened another design"),
+                Err(e) => {
+                    assert_eq!(e.headline(), "this link is damaged or cut short", "{e}");
+                    refused += 1;
+                }
+            }
+        }
+        // Only the unused low bits of the last character may change freely.
+        assert!(refused >= link.len() - 5, "{refused} of {}", link.len() - 4);
+    }
+
+    #[test]
+    fn a_short_link_opens_the_shipped_exercise() {
+        let shipped = exercises::find("retry-storm").unwrap().scenario().unwrap();
+        assert_eq!(from_link("https://archsim.example/#x=retry-storm"), Ok(shipped));
     }
 
     #[test]
@@ -176,6 +248,9 @@ mod tests {
         let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 8 << 20], 9);
         assert!(bomb.len() < 20_000);
         let link = format!("#s=2.{}", URL_SAFE_NO_PAD.encode(bomb));
+        assert_eq!(from_link(&link), Err(ShareError::TooLarge));
+        let bomb = miniz_oxide::deflate::compress_to_vec_zlib(&vec![b' '; 8 << 20], 9);
+        let link = format!("#s=3.{}", URL_SAFE_NO_PAD.encode(bomb));
         assert_eq!(from_link(&link), Err(ShareError::TooLarge));
     }
 }

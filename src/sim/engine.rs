@@ -711,7 +711,7 @@ impl Simulation {
 
     /// The report's figures without its digest (which serializes the whole
     /// report): for readers of a few figures, such as grading.
-    pub(super) fn figures(&self) -> Report {
+    pub fn figures(&self) -> Report {
         let now = self.now();
         let c = self.ctx.metrics.counts;
         let measured_s = now.since(self.warmup).as_s();

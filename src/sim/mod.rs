@@ -17,7 +17,6 @@ mod dns;
 mod engine;
 mod events;
 mod faults;
-pub mod grade;
 mod guard;
 mod health;
 mod keycache;

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::editor::geometry::{Camera, GRID};
 use crate::editor::Action;
 use crate::model::{Scenario, Settings};
-use crate::presets;
+use crate::workshop::exercises;
 
 use super::canvas::{pointer_at, Canvas};
 use super::download::download_text;
@@ -40,10 +40,10 @@ fn initial_store() -> Store {
     }
     let mut store = match saved {
         Ok(Some(saved)) => Store::new(saved),
-        Ok(None) => Store::new(presets::starter()),
+        Ok(None) => Store::new(exercises::starter()),
         Err(message) => {
             error.get_or_insert(message);
-            Store::new(presets::starter())
+            Store::new(exercises::starter())
         }
     };
     store.error = error;

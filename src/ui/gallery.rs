@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::model::Scenario;
-use crate::presets::PRESETS;
+use crate::workshop::exercises::EXERCISES;
 
 use super::storage;
 
@@ -28,7 +28,7 @@ fn first_sentence(text: &str) -> &str {
 #[component]
 pub fn Gallery(props: &GalleryProps) -> Html {
     let presets = use_memo((), |()| {
-        PRESETS.iter().map(|p| (p.slug, p.scenario().map_err(|e| e.to_string()))).collect::<Vec<_>>()
+        EXERCISES.iter().map(|p| (p.slug, p.scenario().map_err(|e| e.to_string()))).collect::<Vec<_>>()
     });
     let recent = use_memo((), |()| storage::recent());
     let card = |slug: String, s: &Scenario, testid: String| {

@@ -2,7 +2,7 @@
 //! recent designs a newly opened design pushed aside.
 
 use crate::model::Scenario;
-use crate::presets;
+use crate::workshop::exercises;
 
 /// The `localStorage` key of the autosaved scenario.
 pub const KEY: &str = "archsim.scenario";
@@ -51,7 +51,7 @@ fn recent_texts() -> Vec<String> {
 /// fall off past eight). Empty designs and unchanged presets (the gallery
 /// has those) are not kept.
 pub fn push_recent(scenario: &Scenario) -> Result<(), String> {
-    if scenario.nodes.is_empty() || presets::is_shipped(scenario) {
+    if scenario.nodes.is_empty() || exercises::is_shipped(scenario) {
         return Ok(());
     }
     let text = scenario.to_json()?;

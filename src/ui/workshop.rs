@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::editor::Action;
 use crate::model::{Metric, Objective, Scenario};
-use crate::sim::grade::{Status, Verdict};
+use crate::workshop::grade::{Status, Verdict};
 
 use super::store::Msg;
 

@@ -13,9 +13,9 @@ use archsim::editor::{Action, Editor};
 use archsim::model::{
     wiring, CallMode, Edge, Fault, FaultKind, Node, NodeId, NodeKind, Point, Scenario, Wiring, KINDS,
 };
-use archsim::presets::PRESETS;
 use archsim::sim::random::{below, stream, unit, Stream};
 use archsim::sim::Simulation;
+use archsim::workshop::exercises::EXERCISES;
 use serde_json::{Map, Value};
 
 use crate::support::conserved;
@@ -41,7 +41,7 @@ impl Pools {
             let default = serde_json::to_value(NodeKind::default_for(info.name).unwrap()).unwrap();
             params.entry(info.name).or_default().push(object(default["params"].clone()));
         }
-        for preset in PRESETS {
+        for preset in EXERCISES {
             let s = serde_json::to_value(preset.scenario().unwrap()).unwrap();
             for n in s["nodes"].as_array().unwrap() {
                 let kind = KINDS.iter().find(|k| k.name == n["kind"]).unwrap().name;

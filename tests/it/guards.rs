@@ -3,9 +3,9 @@
 //! measured.
 
 use archsim::model::{CallMode, Edge, Latency, Metric, NodeKind, Objective, RunLimits, Scenario, ServiceTime};
-use archsim::presets::PRESETS;
-use archsim::sim::grade::{grade, Status};
 use archsim::sim::{SimTime, Simulation};
+use archsim::workshop::exercises::EXERCISES;
+use archsim::workshop::grade::{grade, Status};
 
 use crate::support::{call, conserved, poisson_client, producer_and_consumer, run, scenario, service};
 
@@ -116,7 +116,7 @@ fn a_queue_backlog_without_retention_stops_at_the_memory_budget() {
 
 #[test]
 fn huge_per_replica_caches_are_warned_about_before_the_run() {
-    let mut s: Scenario = archsim::presets::find("cache-aside").unwrap().scenario().unwrap();
+    let mut s: Scenario = archsim::workshop::exercises::find("cache-aside").unwrap().scenario().unwrap();
     let NodeKind::Service(p) = &mut s.nodes.iter_mut().find(|n| matches!(n.kind, NodeKind::Service(_))).unwrap().kind
     else {
         unreachable!()
@@ -133,7 +133,7 @@ fn no_shipped_scenario_comes_near_the_default_budgets() {
     // The defaults must never stop a design we ship: each uses under 2 % of
     // the event budget in every simulated second and of the memory budget.
     let limits = RunLimits::default();
-    for preset in PRESETS {
+    for preset in EXERCISES {
         let s = preset.scenario().unwrap();
         assert!(s.warnings().is_empty(), "{}: {:?}", preset.slug, s.warnings());
         let mut sim = Simulation::new(&s, s.settings.seed).unwrap();

@@ -133,7 +133,7 @@ fn a_version_written_as_text_is_named_as_such() {
     // It was reported as "missing `version`".
     assert_eq!(
         only_problem(r#"{"version": "2", "nodes": []}"#),
-        ("$.version".to_owned(), r#"must be a whole number such as 2, not "2""#.to_owned())
+        ("$.version".to_owned(), format!(r#"must be a whole number such as {FORMAT_VERSION}, not "2""#))
     );
 }
 

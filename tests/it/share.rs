@@ -2,8 +2,8 @@
 //! trips, and no input, however damaged, makes the decoder panic.
 
 use archsim::model::FORMAT_VERSION;
-use archsim::presets::PRESETS;
 use archsim::share::{self, ShareError};
+use archsim::workshop::exercises::EXERCISES;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand_core::{Rng, SeedableRng};
@@ -28,7 +28,7 @@ fn golden_links_keep_opening() {
 
 #[test]
 fn every_preset_round_trips_through_a_link_and_a_file() {
-    for p in PRESETS {
+    for p in EXERCISES {
         let s = p.scenario().unwrap();
         let link = share::to_fragment(&s).unwrap();
         assert_eq!(share::from_link(&format!("https://x.test/#{link}")).unwrap(), s, "{}", p.slug);
@@ -54,7 +54,7 @@ fn an_invalid_scenario_in_a_link_names_the_problem_and_its_path() {
 fn no_link_makes_the_decoder_panic() {
     let cases: usize = std::env::var("ARCHSIM_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(0x5eed);
-    let jsons: Vec<Vec<u8>> = PRESETS.iter().map(|p| p.scenario().unwrap().to_json().unwrap().into_bytes()).collect();
+    let jsons: Vec<Vec<u8>> = EXERCISES.iter().map(|p| p.scenario().unwrap().to_json().unwrap().into_bytes()).collect();
     let (mut opened, mut refused) = (0, 0);
     for i in 0..cases {
         let json = &jsons[i % jsons.len()];

@@ -16,8 +16,8 @@ use yew::prelude::*;
 
 use super::store::Shared;
 use crate::metrics::{Counts, SeriesView};
-use crate::sim::grade::{grade, Verdict};
 use crate::sim::{BreakerSnapshot, NodeSnapshot, SimTime, Simulation, TimelineEvent, Update};
+use crate::workshop::grade::{grade, Verdict};
 
 /// Wall time between steps, ms.
 const TICK_MS: u64 = 50;

@@ -8,7 +8,7 @@
 use crate::metrics::{Counts, WindowLoad};
 use crate::model::{cost, Metric, NodeKind, Objective, Scenario};
 
-use super::{Report, SimTime, Simulation};
+use crate::sim::{Report, SimTime, Simulation};
 
 /// Where an objective stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,101 @@
+//! The shipped exercises: the scenarios of `scenarios/`, embedded in the
+//! build, in the order a course meets them, each with its reference
+//! solution from `scenarios/solutions/`.
+//!
+//! Each is a complete scenario with a title, a story (`description`), a
+//! difficulty, hints, a fault script, objectives and its own identity
+//! (`exercise`: slug and version). Opening one gives the user a copy; the
+//! exercise itself never changes, and grading for the exercise always uses
+//! it ([`super::canonical`]). [`starter`] is the sandbox design behind the
+//! gallery on a first visit, not an exercise.
+
+use crate::model::{Scenario, ValidationError};
+
+/// The first visit's design: a three-tier web application to explore (an
+/// empty design if the shipped file were broken: a test opens it).
+pub fn starter() -> Scenario {
+    parse(include_str!("../../scenarios/three-tier.json")).unwrap_or_else(|_| Scenario::empty())
+}
+
+/// Whether `scenario` is the starter or an exercise, unchanged.
+pub fn is_shipped(scenario: &Scenario) -> bool {
+    &starter() == scenario || EXERCISES.iter().any(|p| p.scenario().ok().as_ref() == Some(scenario))
+}
+
+/// One exercise: its slug (file name without `.json`, and the page's
+/// `data-testid="preset-<slug>"`), its JSON and its reference solution's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Exercise {
+    /// File name without `.json`, e.g. `retry-storm`.
+    pub slug: &'static str,
+    json: &'static str,
+    solution: &'static str,
+}
+
+macro_rules! exercises {
+    ($($slug:literal),* $(,)?) => {
+        /// Every exercise, from the simplest.
+        pub const EXERCISES: &[Exercise] = &[
+            $(Exercise {
+                slug: $slug,
+                json: include_str!(concat!("../../scenarios/", $slug, ".json")),
+                solution: include_str!(concat!("../../scenarios/solutions/", $slug, ".json")),
+            },)*
+        ];
+    };
+}
+
+exercises!(
+    "single-server",
+    "load-balanced",
+    "bottleneck",
+    "sticky-sessions",
+    "cache-aside",
+    "read-replicas",
+    "failover-lost-writes",
+    "master-master",
+    "hot-partition",
+    "consumer-lag",
+    "zone-outage",
+    "retry-storm",
+    "global-shop",
+    "autoscaling",
+);
+
+impl Exercise {
+    /// The exercise's scenario (a fresh copy), parsed and validated like a
+    /// file.
+    ///
+    /// Errors: only if the shipped file is broken (a test opens every one).
+    pub fn scenario(&self) -> Result<Scenario, ValidationError> {
+        parse(self.json)
+    }
+
+    /// A reference solution: the exercise's design changed until every
+    /// objective passes in every graded seed (a test runs each), with the
+    /// exercise's rules unchanged and a story that says what was changed
+    /// and why.
+    ///
+    /// Errors: only if the shipped file is broken (a test opens every one).
+    pub fn solution(&self) -> Result<Scenario, ValidationError> {
+        parse(self.solution)
+    }
+
+    /// The exercise after this one in the course, if any.
+    pub fn next(&self) -> Option<&'static Exercise> {
+        let i = EXERCISES.iter().position(|e| e.slug == self.slug)?;
+        EXERCISES.get(i + 1)
+    }
+}
+
+/// A shipped file's scenario, parsed and validated.
+fn parse(json: &str) -> Result<Scenario, ValidationError> {
+    let scenario = Scenario::from_json(json)?;
+    scenario.validate()?;
+    Ok(scenario)
+}
+
+/// The exercise with this slug.
+pub fn find(slug: &str) -> Option<&'static Exercise> {
+    EXERCISES.iter().find(|p| p.slug == slug)
+}
