@@ -10,6 +10,7 @@ mod exercises;
 mod faults;
 mod fuzz;
 mod guards;
+mod hints;
 mod invariants;
 mod live;
 mod model;
