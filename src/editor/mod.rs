@@ -116,6 +116,14 @@ pub enum Action {
     SetSettings(Settings),
     /// Replace the workshop objectives.
     SetObjectives(Vec<Objective>),
+    /// Rename the design: its title and its story (a copy of an exercise
+    /// stays graded for the exercise).
+    SetStory {
+        /// The new title.
+        title: String,
+        /// The new story (`description`).
+        description: String,
+    },
     /// Arrange every node in layers from clients to storage.
     AutoLayout,
     /// Replace the whole scenario (open a file, a link or a preset).
@@ -326,6 +334,11 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
         Action::SetObjectives(objectives) => {
             s.objectives = objectives;
             valid(s.objective_problems())
+        }
+        Action::SetStory { title, description } => {
+            s.title = title;
+            s.description = description;
+            Ok(Vec::new())
         }
         Action::AutoLayout => {
             let positions = layout::layered(s);
@@ -589,5 +602,20 @@ mod tests {
         assert!(e.scenario().faults.is_empty(), "faults on the node and its call go with them");
         e.undo();
         assert_eq!((e.scenario().edges.len(), e.scenario().faults.len()), (1, 2));
+    }
+
+    #[test]
+    fn renaming_is_one_undoable_edit_and_keeps_the_exercise() {
+        let shipped = crate::workshop::exercises::find("zone-outage").unwrap().scenario().unwrap();
+        let mut e = Editor::new(shipped.clone());
+        let story = Action::SetStory { title: "Team 3's zones".into(), description: "Three zones.".into() };
+        e.apply(story).unwrap();
+        assert_eq!(
+            (e.scenario().title.as_str(), e.scenario().description.as_str()),
+            ("Team 3's zones", "Three zones.")
+        );
+        assert_eq!(e.scenario().exercise, shipped.exercise);
+        e.undo();
+        assert_eq!(e.scenario(), &shipped);
     }
 }

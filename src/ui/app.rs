@@ -13,11 +13,14 @@ use crate::workshop::exercises;
 use super::canvas::{pointer_at, Canvas};
 use super::download::download_text;
 use super::gallery::Gallery;
+use super::grading::{use_grading, ExerciseVerdictView};
 use super::header::Header;
 use super::inspector::Inspector;
 use super::palette::{Drop, Palette, ZONE};
-use super::run::{use_run, RunPanel};
+use super::run::{use_run, RunPanel, RunState};
+use super::storage::Progress;
 use super::store::{Msg, Shared, Store};
+use super::workshop::rule_changes;
 use super::{share, storage};
 
 /// The design to start with: the one in a share link (the autosaved design
@@ -81,6 +84,25 @@ pub fn App() -> Html {
     let camera = use_state(Camera::default);
     let surface = use_node_ref();
     let run = use_run(scenario.clone());
+    let grading = use_grading(scenario.clone());
+    let practice = use_memo(scenario.clone(), |s| !rule_changes(s).is_empty());
+    let participant = use_state(storage::participant);
+    // An exercise run counts as attempted; a finished one is graded for
+    // the exercise at once.
+    {
+        let (scenario, on_grade, graded) = (scenario.clone(), grading.on_grade.clone(), grading.verdict.is_some());
+        use_effect_with(run.state, move |state| {
+            if let Some(named) = &scenario.exercise {
+                match state {
+                    RunState::Running => {
+                        let _ = storage::mark(&named.slug, Progress::Attempted);
+                    }
+                    RunState::Finished if !graded => on_grade.emit(()),
+                    _ => {}
+                }
+            }
+        });
+    }
     let on_msg = {
         let store = store.dispatcher();
         Callback::from(move |m: Msg| store.dispatch(m))
@@ -242,15 +264,16 @@ pub fn App() -> Html {
     // anew on every change (and closes if it cannot be made).
     {
         let share_url = share_url.clone();
-        use_effect_with(scenario.clone(), move |s| {
+        use_effect_with((scenario.clone(), (*participant).clone()), move |(s, name)| {
             if share_url.is_some() {
-                share_url.set(share::link_for(s).ok());
+                share_url.set(share::link_for(&signed(s, name)).ok());
             }
         });
     }
     let on_share = {
-        let (scenario, share_url, store) = (scenario.clone(), share_url.clone(), store.dispatcher());
-        Callback::from(move |()| match share::link_for(&scenario) {
+        let (scenario, share_url, store, name) =
+            (scenario.clone(), share_url.clone(), store.dispatcher(), (*participant).clone());
+        Callback::from(move |()| match share::link_for(&signed(&scenario, &name)) {
             Ok(url) => {
                 share::copy(&url);
                 share_url.set(Some(url));
@@ -318,6 +341,25 @@ pub fn App() -> Html {
         })
     };
 
+    let on_name = {
+        let (participant, store) = (participant.clone(), store.dispatcher());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
+            let name: String = input.value().trim().chars().take(80).collect();
+            if let Err(message) = storage::set_participant(&name) {
+                store.dispatch(Msg::Error(message));
+            }
+            participant.set(name);
+        })
+    };
+    let on_new = {
+        let open_design = open_design.clone();
+        Callback::from(move |()| {
+            let mut s = Scenario::empty();
+            s.title = "Untitled design".to_owned();
+            open_design.emit(s);
+        })
+    };
     let on_copy_link = {
         let share_url = share_url.clone();
         Callback::from(move |_: MouseEvent| {
@@ -331,7 +373,7 @@ pub fn App() -> Html {
             <Header title={scenario.title.clone()} can_undo={store.editor.can_undo()} can_redo={store.editor.can_redo()}
                     on_undo={on_msg.reform(|()| Msg::Undo)} on_redo={on_msg.reform(|()| Msg::Redo)} on_fit={fit}
                     on_zoom={on_zoom} {on_layout}
-                    on_presets={Callback::from({ let gallery = gallery.clone(); move |()| gallery.set(true) })}
+                    on_presets={Callback::from({ let gallery = gallery.clone(); move |()| gallery.set(true) })} {on_new}
                     {on_share} {on_import} {on_export} {on_export_svg} presentation={*presentation}
                     on_presentation={Callback::from({ let p = presentation.clone(); move |()| p.set(!*p) })} />
             <Palette {on_drop} />
@@ -343,6 +385,9 @@ pub fn App() -> Html {
                                if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select() }
                            }} />
                     <button onclick={on_copy_link}>{ "Copy" }</button>
+                    <label class="participant">{ "Your name " }
+                        <input data-testid="participant" value={(*participant).clone()} maxlength="80"
+                               placeholder="for the class view" onchange={on_name} /></label>
                     <button data-testid="share-close" aria-label="Close"
                             onclick={{ let s = share_url.clone(); move |_| s.set(None) }}>{ "×" }</button>
                 </div>
@@ -369,9 +414,21 @@ pub fn App() -> Html {
                        events={run.readouts.events.clone()} />
             <RunPanel run={run} settings={scenario.settings.clone()} {on_seed}
                       edit_error={store.error.clone().map(AttrValue::from)}
-                      objectives={scenario.objectives.clone()} />
+                      objectives={scenario.objectives.clone()} practice={*practice}>
+                <ExerciseVerdictView scenario={scenario.clone()} grading={grading.clone()} on_open={open_design.clone()} />
+            </RunPanel>
         </div>
     }
+}
+
+/// The design as shared: signed with the participant's name, if one was
+/// typed in this browser.
+fn signed(s: &Scenario, name: &str) -> Scenario {
+    let mut s = s.clone();
+    if !name.is_empty() {
+        s.participant = name.to_owned();
+    }
+    s
 }
 
 /// Whether a key event comes from the focused canvas.

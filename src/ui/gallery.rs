@@ -34,11 +34,16 @@ pub fn Gallery(props: &GalleryProps) -> Html {
     let card = |slug: String, s: &Scenario, testid: String| {
         let (on_open, s2) = (props.on_open.clone(), s.clone());
         let difficulty = s.difficulty.map(|d| d.label());
+        // Progress shows on the exercises themselves, not on recent copies.
+        let progress = testid.starts_with("preset-").then(|| storage::progress(&slug)).flatten().map(|p| p.name());
         html! {
-            <button class="preset" data-testid={testid} key={slug} onclick={move |_| on_open.emit(s2.clone())}>
+            <button class="preset" data-testid={testid} key={slug.clone()} onclick={move |_| on_open.emit(s2.clone())}>
                 <span class="preset-title">{ s.title.clone() }</span>
                 if let Some(d) = difficulty {
                     <span class={classes!("difficulty", d)}>{ d }</span>
+                }
+                if let Some(p) = progress {
+                    <span class={classes!("progress-badge", p)} data-testid={format!("progress-{slug}")}>{ p }</span>
                 }
                 <span class="preset-story">{ first_sentence(&s.description).to_owned() }</span>
             </button>

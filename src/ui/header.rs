@@ -25,6 +25,8 @@ pub struct HeaderProps {
     pub on_layout: Callback<()>,
     /// Open the preset gallery.
     pub on_presets: Callback<()>,
+    /// Start a new, empty design (the current one joins the recent ones).
+    pub on_new: Callback<()>,
     /// Make and show the share link.
     pub on_share: Callback<()>,
     /// Open a `.json` file the user picked.
@@ -68,6 +70,8 @@ pub fn Header(props: &HeaderProps) -> Html {
             <span class="header-tools">
                 <button data-testid="presets" title="Open an exercise or a recent design"
                         onclick={props.on_presets.reform(|_| ())}>{ "Exercises" }</button>
+                <button data-testid="new-design" title="Start an empty design (this one goes to the recent designs)"
+                        onclick={props.on_new.reform(|_| ())}>{ "New" }</button>
                 <button data-testid="share" title="Make a link that opens this design anywhere"
                         onclick={props.on_share.reform(|_| ())}>{ "Share" }</button>
                 <label class="button" title="Open a design saved as .json">{ "Import" }

@@ -5,6 +5,7 @@ mod app;
 mod canvas;
 mod download;
 mod gallery;
+mod grading;
 mod header;
 mod icons;
 mod inspector;

@@ -13,7 +13,7 @@ pub fn link_in_location() -> bool {
 
 fn location_fragment() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
-    hash.contains("s=").then_some(hash)
+    (hash.contains("s=") || hash.contains("x=")).then_some(hash)
 }
 
 /// Takes the scenario link out of the address bar, if there is one, and
@@ -22,7 +22,12 @@ fn location_fragment() -> Option<String> {
 pub fn take_link_in_location() -> Option<Result<Scenario, String>> {
     let link = location_fragment()?;
     clear_location_fragment();
-    Some(share::from_link(&link).map_err(|e| format!("The link could not be opened: {e}. Your design is unchanged.")))
+    Some(share::from_link(&link).map_err(|e| {
+        let headline = e.headline();
+        let mut words = headline.chars();
+        let capital: String = words.next().map(|c| c.to_uppercase().chain(words).collect()).unwrap_or_default();
+        format!("{capital}: it was not opened, and your design is unchanged.\n{e}")
+    }))
 }
 
 /// Removes the fragment from the address bar (without reloading or adding

@@ -64,3 +64,67 @@ pub fn push_recent(scenario: &Scenario) -> Result<(), String> {
         .set_item(RECENT_KEY, &json)
         .map_err(|_| "could not keep the previous design in the recent list (storage full)".to_owned())
 }
+
+/// The `localStorage` key of the exercises' progress (a JSON object of
+/// slug → `attempted` or `solved`).
+const PROGRESS_KEY: &str = "archsim.progress";
+
+/// The `localStorage` key of the participant's name.
+const NAME_KEY: &str = "archsim.participant";
+
+/// How far this browser got with an exercise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Progress {
+    /// Run at least once.
+    Attempted,
+    /// Passed for the exercise in every graded seed.
+    Solved,
+}
+
+impl Progress {
+    /// `attempted` or `solved` (stored, and the badge's text).
+    pub fn name(self) -> &'static str {
+        match self {
+            Progress::Attempted => "attempted",
+            Progress::Solved => "solved",
+        }
+    }
+}
+
+fn progress_map() -> serde_json::Map<String, serde_json::Value> {
+    let text = storage().ok().and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten());
+    text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+}
+
+/// This browser's progress with the exercise `slug`, if any.
+pub fn progress(slug: &str) -> Option<Progress> {
+    match progress_map().get(slug)?.as_str()? {
+        "solved" => Some(Progress::Solved),
+        "attempted" => Some(Progress::Attempted),
+        _ => None,
+    }
+}
+
+/// Records progress with `slug`; never lowers it (solved stays solved).
+/// Errors: storage full or blocked.
+pub fn mark(slug: &str, reached: Progress) -> Result<(), String> {
+    if progress(slug).is_some_and(|p| p >= reached) {
+        return Ok(());
+    }
+    let mut map = progress_map();
+    map.insert(slug.to_owned(), reached.name().into());
+    storage()?
+        .set_item(PROGRESS_KEY, &serde_json::Value::Object(map).to_string())
+        .map_err(|_| "could not record the exercise's progress (storage full)".to_owned())
+}
+
+/// The participant's name, typed once in this browser ("" if never).
+pub fn participant() -> String {
+    storage().ok().and_then(|s| s.get_item(NAME_KEY).ok().flatten()).unwrap_or_default()
+}
+
+/// Keeps the participant's name for the next links. Errors: storage full
+/// or blocked.
+pub fn set_participant(name: &str) -> Result<(), String> {
+    storage()?.set_item(NAME_KEY, name).map_err(|_| "could not keep your name (storage full)".to_owned())
+}

@@ -9,16 +9,57 @@ use yew::prelude::*;
 
 use crate::editor::Action;
 use crate::model::{Metric, Objective, Scenario};
+use crate::workshop::canonical;
 use crate::workshop::grade::{Status, Verdict};
 
 use super::store::Msg;
 
+/// The design's title (`design-title`) and story (`design-story`), to
+/// rename it (one undoable edit each).
+pub fn design_form(s: &Scenario, on_msg: &Callback<Msg>) -> Html {
+    let set = |title: bool| {
+        let (on_msg, s) = (on_msg.clone(), s.clone());
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .map(|i| i.value())
+                .or_else(|| e.target_dyn_into::<web_sys::HtmlTextAreaElement>().map(|t| t.value()))
+                .unwrap_or_default();
+            let (title, description) =
+                if title { (value.trim().to_owned(), s.description.clone()) } else { (s.title.clone(), value) };
+            on_msg.emit(Msg::Apply(Action::SetStory { title, description }));
+        })
+    };
+    html! {
+        <section class="design-form" aria-label="Design">
+            <label class="field"><span class="field-name">{ "Title" }</span>
+                <input data-testid="design-title" value={s.title.clone()} onchange={set(true)}
+                       placeholder="Untitled design" /></label>
+            <label class="field"><span class="field-name">{ "Story" }</span>
+                <textarea data-testid="design-story" rows="3" value={s.description.clone()} onchange={set(false)}
+                          placeholder="What this design is for" /></label>
+        </section>
+    }
+}
+
+/// What the design's copy changed of its exercise's rules (fault script,
+/// objectives, run settings, traffic), for people; empty for a design
+/// without an exercise or one that follows it.
+pub fn rule_changes(s: &Scenario) -> Vec<String> {
+    match canonical::exercise_of(s) {
+        Some(Ok(e)) => e.scenario().map(|rules| canonical::changes(s, &rules)).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 /// The exercise: story, difficulty, hints (revealed on demand) and the
-/// fault script. Nothing for a design without a story.
+/// fault script, with what the copy changed of the exercise's rules.
+/// Nothing for a design without a story.
 pub fn exercise(s: &Scenario) -> Html {
     if s.description.is_empty() && s.hints.is_empty() && s.faults.is_empty() {
         return html! {};
     }
+    let changes = rule_changes(s);
     html! {
         <section class="exercise" data-testid="exercise" aria-label="Exercise">
             <p class="inspector-kind">
@@ -28,6 +69,12 @@ pub fn exercise(s: &Scenario) -> Html {
                 }
             </p>
             <p class="story">{ s.description.clone() }</p>
+            if !changes.is_empty() {
+                <div class="rule-changes" data-testid="rule-changes" role="note">
+                    <p>{ "Practice: you changed the exercise's rules. Grading for the exercise uses its own:" }</p>
+                    <ul>{ for changes.iter().map(|c| html! { <li>{ c.clone() }</li> }) }</ul>
+                </div>
+            }
             if !s.faults.is_empty() {
                 <p class="inspector-kind">{ "Fault script" }</p>
                 <ul class="fault-script">
@@ -114,6 +161,9 @@ pub struct ObjectivesProps {
     pub objectives: Vec<Objective>,
     /// The run's verdicts on them, in the same order (empty before a run).
     pub verdicts: Rc<Vec<Verdict>>,
+    /// Whether they are the design's edited copy of its exercise's
+    /// objectives or fault script (practice only).
+    pub practice: bool,
 }
 
 /// The objective checklist: each objective with its status, its measured
@@ -126,7 +176,12 @@ pub fn Objectives(props: &ObjectivesProps) -> Html {
     let graded = props.verdicts.len() == props.objectives.len();
     html! {
         <div class="objectives" aria-label="Objectives">
-            <h3>{ "Objectives" }</h3>
+            if props.practice {
+                <h3 data-testid="practice">{ "Practice" }
+                    <span class="muted">{ ": your copy's objectives and fault script, not the exercise's verdict" }</span></h3>
+            } else {
+                <h3>{ "Objectives" }<span class="muted">{ ": this run" }</span></h3>
+            }
             { for props.objectives.iter().enumerate().map(|(n, o)| {
                 let verdict = graded.then(|| &props.verdicts[n]);
                 let status = verdict.map_or(Status::Pending, |v| v.status);

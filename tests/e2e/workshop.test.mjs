@@ -102,7 +102,7 @@ test('a share link opens the same design, and the same run, in another browser',
   await page.getByTestId('preset-retry-storm').click();
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();
-  assert.ok(url.startsWith(env.server.url) && /#s=2\.[A-Za-z0-9_-]+$/.test(url), url);
+  assert.ok(url.startsWith(env.server.url) && /#s=3\.[A-Za-z0-9_-]+$/.test(url), url);
   await page.getByTestId('speed').selectOption('0');
   await page.getByTestId('run').click();
   await finished(page);

@@ -24,6 +24,8 @@ fn golden_links_keep_opening() {
     let v2 = share::from_link(&golden("v2-retry-storm.link")).unwrap();
     assert_eq!(v2.title, "Retry storm");
     assert_eq!(v2.objectives.len(), 2);
+    let v3 = share::from_link(&golden("v3-zone-outage-solution.link")).unwrap();
+    assert_eq!((v3.participant.as_str(), v3.exercise.unwrap().slug.as_str()), ("Ada Lovelace", "zone-outage"));
 }
 
 #[test]

@@ -19,7 +19,7 @@ use crate::sim::{NodeSnapshot, TimelineEvent};
 
 use super::run::FaultCommand;
 use super::store::{Msg, Shared};
-use super::workshop::{exercise, objectives_form};
+use super::workshop::{design_form, exercise, objectives_form};
 use faults::{event_log, fault_buttons, live_line, zone_fault_buttons};
 use fields::{edited, edited_json, fields_form, Commit, Rejected};
 
@@ -396,6 +396,7 @@ fn settings_form(props: &InspectorProps, rejected: &UseStateHandle<Rejected>) ->
     html! {
         <>
             <p class="muted">{ "Select a node, a call or a zone to see its parameters." }</p>
+            { design_form(&props.scenario, &props.on_msg) }
             { exercise(&props.scenario) }
             { objectives_form(&props.scenario, &props.on_msg) }
             <p class="inspector-kind">{ "Run settings" }</p>

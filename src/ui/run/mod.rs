@@ -180,7 +180,7 @@ pub struct RunControl {
 
 /// Milliseconds from the page's time origin (wall clock of the UI only; the
 /// engine never sees it).
-fn wall_ms() -> f64 {
+pub fn wall_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 

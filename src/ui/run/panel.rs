@@ -21,6 +21,12 @@ pub struct RunPanelProps {
     pub edit_error: Option<AttrValue>,
     /// The scenario's objectives, checked live.
     pub objectives: Vec<Objective>,
+    /// Whether the design's copy of its exercise's rules was changed (its
+    /// live verdicts are practice only).
+    pub practice: bool,
+    /// Shown before the objectives (the exercise verdict).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 const SPEEDS: [(u32, &str); 4] = [(1, "1×"), (10, "10×"), (100, "100×"), (MAX_SPEED, "max")];
@@ -106,7 +112,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                 }
             </div>
             if let Some(e) = run.error.clone().or(r.stopped.clone()).map(AttrValue::from).or(props.edit_error.clone()) {
-                <div class="error-banner" data-testid="error-banner" role="alert">{ e }</div>
+                { error_banner(&e) }
             }
             if let Some(n) = &run.notice {
                 <div class="notice" role="status">{ n.clone() }</div>
@@ -131,9 +137,26 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                         { chart(ChartKind::Cdf) }
                     }
                 </div>
-                <Objectives objectives={props.objectives.clone()} verdicts={r.verdicts.clone()} />
+                <div class="verdicts">
+                    { props.children.clone() }
+                    <Objectives objectives={props.objectives.clone()} verdicts={r.verdicts.clone()} practice={props.practice} />
+                </div>
             </div>
         </section>
+    }
+}
+
+/// The error banner: the message's first line, and the rest (the details)
+/// behind a toggle.
+fn error_banner(message: &str) -> Html {
+    let (headline, details) = message.split_once('\n').unwrap_or((message, ""));
+    html! {
+        <div class="error-banner" data-testid="error-banner" role="alert">
+            { headline.to_owned() }
+            if !details.is_empty() {
+                <details><summary>{ "Details" }</summary>{ details.to_owned() }</details>
+            }
+        </div>
     }
 }
 

@@ -1,0 +1,178 @@
+//! Grading for the exercise in the page: the design under its exercise's
+//! own rules over the graded seeds (`workshop::verdict`), stepped a few ms
+//! per tick so the page stays responsive, and its verdict: "passes in k of
+//! n seeds", each objective over the seeds, what the design's copy of the
+//! rules changed, and once it passes, the next exercise.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use yew::prelude::*;
+
+use crate::model::Scenario;
+use crate::sim::SimTime;
+use crate::workshop::exercises;
+use crate::workshop::verdict::{ExerciseVerdict, Grading};
+
+use super::run::wall_ms;
+use super::storage::{self, Progress};
+use super::store::Shared;
+
+/// Wall time between two grading steps, ms.
+const TICK_MS: u64 = 30;
+/// Wall time one step may spend simulating, ms (a frame stays under 50 ms).
+const BUDGET_MS: f64 = 12.0;
+/// Simulated time per engine call inside a step.
+const SLICE: SimTime = SimTime(20_000_000);
+
+/// Grading controls and state, from [`use_grading`].
+#[derive(Clone, PartialEq)]
+pub struct GradingControl {
+    /// The last verdict on the current design (none once it changes).
+    pub verdict: Option<Shared<ExerciseVerdict>>,
+    /// Share done, 0–1, while grading.
+    pub progress: Option<f64>,
+    /// Start grading the current design.
+    pub on_grade: Callback<()>,
+}
+
+/// Grades `scenario` for its exercise on demand; an edit drops the verdict
+/// (it said nothing of the new design) and stops a grading in progress.
+#[hook]
+pub fn use_grading(scenario: Shared) -> GradingControl {
+    let generation = use_mut_ref(|| 0u64);
+    let verdict = use_state(|| None::<Shared<ExerciseVerdict>>);
+    let progress = use_state(|| None::<f64>);
+    {
+        let (generation, verdict, progress) = (generation.clone(), verdict.clone(), progress.clone());
+        use_effect_with(scenario.clone(), move |_| {
+            *generation.borrow_mut() += 1;
+            verdict.set(None);
+            progress.set(None);
+        });
+    }
+    let on_grade = {
+        let (verdict, progress) = (verdict.clone(), progress.clone());
+        Callback::from(move |()| {
+            *generation.borrow_mut() += 1;
+            let mine = *generation.borrow();
+            let mut grading = Grading::new(&scenario, false, None);
+            let (generation, verdict, progress) = (generation.clone(), verdict.clone(), progress.clone());
+            progress.set(Some(0.0));
+            yew::platform::spawn_local(async move {
+                loop {
+                    yew::platform::time::sleep(Duration::from_millis(TICK_MS)).await;
+                    if *generation.borrow() != mine {
+                        return;
+                    }
+                    let started = wall_ms();
+                    while !grading.is_finished() && wall_ms() - started < BUDGET_MS {
+                        grading.step(SLICE);
+                    }
+                    if grading.is_finished() {
+                        let v = grading.verdict();
+                        if let (true, Some(slug)) = (v.passes(), v.exercise) {
+                            // Progress is a convenience: a full storage loses only it.
+                            let _ = storage::mark(slug, Progress::Solved);
+                        }
+                        verdict.set(Some(Shared(Rc::new(v))));
+                        progress.set(None);
+                        return;
+                    }
+                    progress.set(Some(grading.progress()));
+                }
+            });
+        })
+    };
+    GradingControl { verdict: (*verdict).clone(), progress: *progress, on_grade }
+}
+
+/// Props of [`ExerciseVerdictView`].
+#[derive(Properties, PartialEq)]
+pub struct ExerciseVerdictProps {
+    /// The design (its exercise, if any).
+    pub scenario: Shared,
+    /// The grading.
+    pub grading: GradingControl,
+    /// Open a design (a solution, the next exercise).
+    pub on_open: Callback<Scenario>,
+}
+
+/// The exercise verdict (`exercise-verdict`, `data-status` `pass`, `fail`
+/// or `pending`), with `grade-exercise`, `show-solution` and
+/// `next-exercise` buttons. Nothing for a design without an exercise.
+#[component]
+pub fn ExerciseVerdictView(props: &ExerciseVerdictProps) -> Html {
+    let Some(named) = &props.scenario.exercise else { return html! {} };
+    let Some(exercise) = exercises::find(&named.slug) else {
+        return html! {
+            <div class="exercise-verdict fail" data-testid="exercise-verdict" data-status="fail">
+                { format!("This design was made for an exercise this ArchSim does not have ({}).", named.slug) }
+            </div>
+        };
+    };
+    let g = &props.grading;
+    let status = match &g.verdict {
+        Some(v) if v.passes() => "pass",
+        Some(_) => "fail",
+        None => "pending",
+    };
+    let open = |s: Result<Scenario, crate::model::ValidationError>| {
+        let on_open = props.on_open.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Ok(s) = &s {
+                on_open.emit(s.clone());
+            }
+        })
+    };
+    let tried = storage::progress(exercise.slug).is_some() || g.verdict.is_some();
+    let next = exercise.next().and_then(|n| n.scenario().ok().map(|s| (s.title.clone(), open(Ok(s)))));
+    html! {
+        <div class={classes!("exercise-verdict", status)} data-testid="exercise-verdict" data-status={status}>
+            <h3>{ "For the exercise" }
+                <span class="muted">{ ": its own fault script, objectives and traffic, 5 seeds" }</span></h3>
+            if let Some(done) = g.progress {
+                <progress max="100" value={format!("{:.0}", done * 100.0)} aria-label="Grading progress"></progress>
+                <span class="muted">{ format!(" grading… {:.0} %", done * 100.0) }</span>
+            } else {
+                <button data-testid="grade-exercise" onclick={g.on_grade.reform(|_| ())}
+                        title="Run the design under the exercise's own rules with 5 seeds">
+                    { if g.verdict.is_some() { "Grade again" } else { "Grade for the exercise" } }
+                </button>
+            }
+            if tried {
+                <button data-testid="show-solution" onclick={open(exercise.solution())}
+                        title="Open a reference solution (your design goes to the recent designs)">{ "Show a solution" }</button>
+            }
+            if let Some(v) = &g.verdict {
+                <p class="verdict-summary" data-testid="exercise-summary">{ v.summary() }</p>
+                if !v.changes.is_empty() {
+                    <p class="muted">{ "Your copy changed the exercise's rules; this verdict uses the exercise's:" }</p>
+                    <ul class="rule-changes" data-testid="exercise-changes">
+                        { for v.changes.iter().map(|c| html! { <li>{ c.clone() }</li> }) }
+                    </ul>
+                }
+                { for v.by_objective().into_iter().map(|o| {
+                    let all = o.passed == v.runs.len() && !v.runs.is_empty();
+                    html! {
+                        <div class={classes!("objective", if all { "pass" } else { "fail" })}>
+                            <span class="objective-mark" aria-hidden="true">{ if all { "✓" } else { "✗" } }</span>
+                            <span class="objective-text">{ o.objective }</span>
+                            <span class="objective-detail">
+                                { format!("{} of {} seeds; worst: {}", o.passed, v.runs.len(), o.detail) }
+                            </span>
+                        </div>
+                    }
+                }) }
+                if v.passes() {
+                    <p class="solved" role="status">{ "Solved: every objective passes in every seed." }
+                        if let Some((title, on_next)) = next {
+                            { " Next: " }
+                            <button data-testid="next-exercise" onclick={on_next}>{ title }</button>
+                        }
+                    </p>
+                }
+            }
+        </div>
+    }
+}

@@ -1,0 +1,152 @@
+// Grading for the exercise: a copy whose rules were weakened may pass in
+// practice but never for the exercise (in the page and in `archsim
+// check`); a short link opens an exercise; a solution passes and the
+// gallery remembers it; New design and rename; the participant's name
+// travels in the link; a damaged link says so in plain words.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { useBrowser, openApp, screenshot, readScenario, loadDesign } from './harness.mjs';
+
+const env = useBrowser();
+
+const finished = (page) => page.waitForFunction(
+  () => document.querySelector('.status').innerText.toLowerCase() === 'finished', null, { timeout: 120_000 });
+const verdictStatus = (page) => page.getByTestId('exercise-verdict').getAttribute('data-status');
+const graded = (page) => page.waitForFunction(
+  () => document.querySelector('[data-testid=exercise-verdict]')?.dataset.status !== 'pending', null,
+  { timeout: 120_000 });
+
+/** `archsim check` on one link; its exit status and output. */
+function check(link, ...flags) {
+  const out = spawnSync('cargo', ['run', '--quiet', '--bin', 'archsim', '--', 'check', ...flags, link],
+    { encoding: 'utf8' });
+  return { status: out.status, text: out.stdout + out.stderr };
+}
+
+test('zone-outage without its zone and with a loose target: practice passes, the exercise fails', async () => {
+  // The short link opens the shipped exercise (pasted into the open page).
+  const { page, problems } = await openApp(env.browser, env.server.url, undefined, { closeGallery: false });
+  await page.goto(`${env.server.url}#x=zone-outage`);
+  await page.getByTestId('node-api-a').waitFor();
+  assert.match(await page.locator('.scenario-title').innerText(), /zone outage/i);
+
+  // Delete the zone (its outage goes with it) and loosen the p99 target.
+  const z = await page.getByTestId('zone-eu-west-1a').boundingBox();
+  await page.mouse.click(z.x + z.width - 12, z.y + 12);
+  await page.keyboard.press('Delete');
+  assert.equal(await page.getByTestId('zone-eu-west-1a').count(), 0);
+  await page.getByTestId('objective-target-1').fill('5000');
+  await page.getByTestId('objective-target-1').press('Enter');
+  // The copy says what it changed, in the exercise panel and the checklist.
+  assert.match(await page.getByTestId('rule-changes').innerText(), /removed from the fault script: at 40 s: zone eu-west-1a crash/);
+  assert.match(await page.getByTestId('rule-changes').innerText(), /target now 5000 ms/);
+  assert.equal(await page.getByTestId('practice').count(), 1);
+
+  await page.getByTestId('speed').selectOption('0');
+  await page.getByTestId('run').click();
+  await finished(page);
+  // Practice: no outage, a loose target: every objective of the copy passes.
+  for (let n = 0; n < 3; n++) {
+    assert.equal(await page.getByTestId(`objective-${n}`).getAttribute('data-status'), 'pass', `objective ${n}`);
+  }
+  // The exercise verdict is graded at the end of the run, and fails.
+  await graded(page);
+  assert.equal(await verdictStatus(page), 'fail');
+  const verdict = await page.getByTestId('exercise-verdict').innerText();
+  assert.match(verdict, /cannot run on this design/);
+  assert.match(verdict, /zone eu-west-1a/);
+  assert.match(await page.getByTestId('exercise-changes').innerText(), /removed from the fault script/);
+  await screenshot(page, 'exercise-verdict-weakened');
+
+  // The same design's link fails `archsim check` by default, passes with --own.
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-url').inputValue();
+  assert.match(link, /#s=3\./);
+  const strict = check(link);
+  assert.equal(strict.status, 1, strict.text);
+  assert.match(strict.text, /exercise zone-outage\): fails/);
+  assert.equal(check(link, '--own').status, 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a solution passes for the exercise in every seed; the gallery marks it solved and suggests the next', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const shipped = await readScenario('scenarios/load-balanced.json');
+  await loadDesign(page, shipped, 'api');
+  // A solution is offered once the exercise was tried: grade the copy first.
+  assert.equal(await page.getByTestId('show-solution').count(), 0);
+  await page.getByTestId('grade-exercise').click();
+  await graded(page);
+  assert.equal(await verdictStatus(page), 'fail');
+  assert.match(await page.getByTestId('exercise-summary').innerText(), /fails: passes in 0 of 5 seeds/);
+
+  await page.getByTestId('show-solution').click();
+  await page.getByTestId('grade-exercise').click();
+  // The page stays responsive while it grades: no frame over 50 ms.
+  await page.evaluate(() => {
+    window.longest_ = 0;
+    let last = performance.now();
+    const tick = (t) => { window.longest_ = Math.max(window.longest_, t - last); last = t; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  await graded(page);
+  const longest = await page.evaluate(() => window.longest_);
+  assert.ok(longest < 50, `a frame took ${longest.toFixed(1)} ms while grading`);
+  assert.equal(await verdictStatus(page), 'pass');
+  assert.match(await page.getByTestId('exercise-summary').innerText(), /passes in 5 of 5 seeds/);
+  assert.match(await page.getByTestId('next-exercise').innerText(), /.+/);
+  await screenshot(page, 'exercise-solved');
+
+  await page.getByTestId('presets').click();
+  assert.equal(await page.getByTestId('progress-load-balanced').innerText(), 'solved');
+  await page.getByTestId('gallery-close').click();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('New design, rename, and the participant\'s name in the link', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  await page.getByTestId('new-design').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid^=node-]').length === 0);
+  assert.equal(await page.getByTestId('exercise-verdict').count(), 0);
+  await page.getByTestId('design-title').fill('Team 3: checkout');
+  await page.getByTestId('design-title').press('Enter');
+  await page.getByTestId('design-story').fill('Our checkout, before the sale.');
+  await page.getByTestId('design-story').blur();
+  assert.equal(await page.locator('.scenario-title').innerText(), 'Team 3: checkout');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export').click();
+  assert.equal((await download).suggestedFilename(), 'team-3-checkout.json');
+
+  await page.getByTestId('share').click();
+  await page.getByTestId('participant').fill('Ada Lovelace');
+  await page.getByTestId('participant').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=share-url]').value.length > 0);
+  const link = await page.getByTestId('share-url').inputValue();
+  // The name is in the link (the check reads it back), and kept for next time.
+  const out = check(link, '--csv');
+  assert.match(out.text, /Ada Lovelace/);
+  await page.reload();
+  await page.getByTestId('share').click();
+  assert.equal(await page.getByTestId('participant').inputValue(), 'Ada Lovelace');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a damaged link says so in plain words, with the details behind a toggle', async () => {
+  const { page } = await openApp(env.browser, env.server.url);
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-url').inputValue();
+  const data = link.split('#s=3.')[1];
+  // One character changed in the middle: the checksum refuses it.
+  const i = Math.floor(data.length / 2);
+  const damaged = `${data.slice(0, i)}${data[i] === 'A' ? 'B' : 'A'}${data.slice(i + 1)}`;
+  await page.goto(`${env.server.url}#s=3.${damaged}`);
+  const banner = page.getByTestId('error-banner');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /^This link is damaged or cut short: it was not opened/);
+  assert.equal(await banner.locator('details').count(), 1);
+  await page.close();
+});
