@@ -6,6 +6,7 @@
 //! `archsim link` prints a scenario's share link; `archsim check` runs
 //! scenarios (files or share links) and grades their objectives.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -13,6 +14,7 @@ use std::time::Instant;
 use archsim::model::{Scenario, ValidationError};
 use archsim::share;
 use archsim::sim::{Report, Simulation};
+use archsim::workshop::class::{self, Entry};
 use archsim::workshop::verdict::{ExerciseVerdict, Grading};
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
@@ -123,25 +125,27 @@ fn main() -> ExitCode {
                 }
             };
             let seeds = seed.map(|s| vec![s]);
-            let graded: Vec<Graded> = sources
-                .par_iter()
+            let entries: Vec<Entry> = sources
+                .into_par_iter()
                 .map(|source| {
                     // One design that cannot run never stops the others.
-                    std::panic::catch_unwind(|| grade_source(source, own, seeds.clone())).unwrap_or_else(|_| {
-                        Err("ArchSim failed on this design (a bug: please report it with the design)".to_owned())
-                    })
+                    let graded =
+                        std::panic::catch_unwind(|| grade_source(&source, own, seeds.clone())).unwrap_or_else(|_| {
+                            Err("ArchSim failed on this design (a bug: please report it with the design)".to_owned())
+                        });
+                    Entry { source, graded }
                 })
                 .collect();
             let printed = if csv {
-                print_csv(&sources, &graded).map_err(|e| e.to_string())
+                std::io::stdout().write_all(class::to_csv(&class::table(&entries)).as_bytes())
             } else {
-                print_text(&sources, &graded).map_err(|e| e.to_string())
+                print_text(&entries)
             };
             if let Err(e) = printed {
                 eprintln!("archsim check: cannot write the table: {e}");
                 return ExitCode::FAILURE;
             }
-            if graded.iter().all(|g| g.as_ref().is_ok_and(|(_, v)| v.passes())) {
+            if entries.iter().all(|e| e.graded.as_ref().is_ok_and(|(_, v)| v.passes())) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -190,12 +194,9 @@ fn simulate(scenario: &Scenario, seed: Option<u64>) -> Result<Report, Validation
     Ok(report)
 }
 
-/// A graded source: its participant's name and verdict, or why it could
-/// not be read.
-type Graded = Result<(String, ExerciseVerdict), String>;
-
-/// Reads one source (a file or a share link) and grades it.
-fn grade_source(source: &str, own: bool, seeds: Option<Vec<u64>>) -> Graded {
+/// Reads one source (a file or a share link) and grades it: the
+/// participant's name and the verdict, or why it could not be read.
+fn grade_source(source: &str, own: bool, seeds: Option<Vec<u64>>) -> Result<(String, ExerciseVerdict), String> {
     let design = if source.contains('#') {
         share::from_link(source).map_err(|e| e.to_string())?
     } else {
@@ -206,12 +207,11 @@ fn grade_source(source: &str, own: bool, seeds: Option<Vec<u64>>) -> Graded {
 
 /// Prints each design's verdict and each objective over the seeds; the
 /// sources that could not be read go to stderr.
-fn print_text(sources: &[String], graded: &[Graded]) -> std::io::Result<()> {
-    use std::io::Write;
+fn print_text(entries: &[Entry]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    for (source, g) in sources.iter().zip(graded) {
-        let name = name(source);
-        let (participant, v) = match g {
+    for e in entries {
+        let name = class::short_source(&e.source);
+        let (participant, v) = match &e.graded {
             Ok(g) => g,
             Err(e) => {
                 eprintln!("{name}: {e}");
@@ -232,52 +232,6 @@ fn print_text(sources: &[String], graded: &[Graded]) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Prints one CSV row per source: `source, participant, exercise, verdict,
-/// seeds_passed, seeds, digest` (of the first seed), then for each
-/// objective its text, worst value over the seeds and seeds passed.
-fn print_csv(sources: &[String], graded: &[Graded]) -> Result<(), csv::Error> {
-    let objectives = graded.iter().filter_map(|g| g.as_ref().ok()).map(|(_, v)| v.objectives.len()).max().unwrap_or(0);
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(std::io::stdout().lock());
-    let mut header: Vec<String> =
-        ["source", "participant", "exercise", "verdict", "seeds_passed", "seeds", "digest"].map(String::from).to_vec();
-    for n in 1..=objectives {
-        header.extend([format!("objective_{n}"), format!("worst_{n}"), format!("passed_{n}")]);
-    }
-    w.write_record(&header)?;
-    for (source, g) in sources.iter().zip(graded) {
-        let mut row = vec![name(source)];
-        match g {
-            Err(e) => row.extend([String::new(), String::new(), format!("fails: {e}")]),
-            Ok((participant, v)) => {
-                row.extend([
-                    participant.clone(),
-                    v.exercise.unwrap_or_default().to_owned(),
-                    v.summary(),
-                    v.passed_seeds().to_string(),
-                    v.runs.len().to_string(),
-                    v.runs.first().map(|r| r.digest.clone()).unwrap_or_default(),
-                ]);
-                for o in v.by_objective() {
-                    row.extend([o.objective, o.worst.map(|x| x.to_string()).unwrap_or_default(), o.passed.to_string()]);
-                }
-            }
-        }
-        w.write_record(&row)?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-/// How a source is named in messages: a link is long, its first 60
-/// characters name it.
-fn name(source: &str) -> String {
-    let mut name: String = source.chars().take(60).collect();
-    if name.len() < source.len() {
-        name.push('…');
-    }
-    name
-}
-
 /// The sources to check: the arguments, with `-` replaced by the lines of
 /// stdin, then the lines of the `--list` file (`-`: stdin).
 fn sources(arguments: Vec<String>, list: Option<PathBuf>) -> Result<Vec<String>, String> {
@@ -288,19 +242,16 @@ fn sources(arguments: Vec<String>, list: Option<PathBuf>) -> Result<Vec<String>,
             std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
         }
     };
-    let lines = |text: String| -> Vec<String> {
-        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect()
-    };
     let mut out = Vec::new();
     for a in arguments {
         if a == "-" {
-            out.extend(lines(read(Path::new("-"))?));
+            out.extend(class::sources_in(&read(Path::new("-"))?));
         } else {
             out.push(a);
         }
     }
     if let Some(path) = list {
-        out.extend(lines(read(&path)?));
+        out.extend(class::sources_in(&read(&path)?));
     }
     Ok(out)
 }

@@ -11,6 +11,7 @@ use crate::model::{Scenario, Settings};
 use crate::workshop::exercises;
 
 use super::canvas::{pointer_at, Canvas};
+use super::class::ClassView;
 use super::download::download_text;
 use super::gallery::Gallery;
 use super::grading::{use_grading, ExerciseVerdictView};
@@ -79,6 +80,7 @@ pub fn App() -> Html {
     let gallery = use_state(|| matches!(storage::load(), Ok(None)) && !share::link_in_location());
     let store = use_reducer(initial_store);
     let presentation = use_state(|| false);
+    let class_view = use_state(|| false);
     let share_url = use_state(|| None::<String>);
     let scenario = Shared(store.editor.shared());
     let camera = use_state(Camera::default);
@@ -374,6 +376,7 @@ pub fn App() -> Html {
                     on_undo={on_msg.reform(|()| Msg::Undo)} on_redo={on_msg.reform(|()| Msg::Redo)} on_fit={fit}
                     on_zoom={on_zoom} {on_layout}
                     on_presets={Callback::from({ let gallery = gallery.clone(); move |()| gallery.set(true) })} {on_new}
+                    on_class={Callback::from({ let c = class_view.clone(); move |()| c.set(true) })}
                     {on_share} {on_import} {on_export} {on_export_svg} presentation={*presentation}
                     on_presentation={Callback::from({ let p = presentation.clone(); move |()| p.set(!*p) })} />
             <Palette {on_drop} />
@@ -395,6 +398,9 @@ pub fn App() -> Html {
             if *gallery {
                 <Gallery on_open={open_design.clone()}
                          on_close={Callback::from({ let gallery = gallery.clone(); move |()| gallery.set(false) })} />
+            }
+            if *class_view {
+                <ClassView on_close={Callback::from({ let c = class_view.clone(); move |()| c.set(false) })} />
             }
             if *conflict {
                 <div class="conflict" role="alertdialog" aria-label="Design changed in another tab">

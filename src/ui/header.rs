@@ -27,6 +27,8 @@ pub struct HeaderProps {
     pub on_presets: Callback<()>,
     /// Start a new, empty design (the current one joins the recent ones).
     pub on_new: Callback<()>,
+    /// Open the class view (grade many participants' links).
+    pub on_class: Callback<()>,
     /// Make and show the share link.
     pub on_share: Callback<()>,
     /// Open a `.json` file the user picked.
@@ -70,6 +72,8 @@ pub fn Header(props: &HeaderProps) -> Html {
             <span class="header-tools">
                 <button data-testid="presets" title="Open an exercise or a recent design"
                         onclick={props.on_presets.reform(|_| ())}>{ "Exercises" }</button>
+                <button data-testid="class-view" title="Grade the participants' links: the class table"
+                        onclick={props.on_class.reform(|_| ())}>{ "Class" }</button>
                 <button data-testid="new-design" title="Start an empty design (this one goes to the recent designs)"
                         onclick={props.on_new.reform(|_| ())}>{ "New" }</button>
                 <button data-testid="share" title="Make a link that opens this design anywhere"

@@ -3,6 +3,7 @@
 
 mod app;
 mod canvas;
+mod class;
 mod download;
 mod gallery;
 mod grading;

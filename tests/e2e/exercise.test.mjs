@@ -6,6 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { deflateSync } from 'node:zlib';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { useBrowser, openApp, screenshot, readScenario, loadDesign } from './harness.mjs';
 
 const env = useBrowser();
@@ -148,5 +152,51 @@ test('a damaged link says so in plain words, with the details behind a toggle', 
   await banner.waitFor();
   assert.match(await banner.innerText(), /^This link is damaged or cut short: it was not opened/);
   assert.equal(await banner.locator('details').count(), 1);
+  await page.close();
+});
+
+test('the class view grades 30 links without a frame over 50 ms; its CSV is `archsim check --csv`\'s', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  // 30 participants' designs: the solutions of six exercises and weakened
+  // copies, each signed with a name, as the page would link them.
+  const slugs = ['single-server', 'master-master', 'failover-lost-writes', 'consumer-lag', 'load-balanced', 'zone-outage'];
+  const links = [];
+  for (let n = 0; n < 30; n++) {
+    const slug = slugs[n % slugs.length];
+    const design = await readScenario(n % 4 === 3 ? `scenarios/${slug}.json` : `scenarios/solutions/${slug}.json`);
+    design.participant = `Participant ${n + 1}`;
+    links.push(`${env.server.url}#s=3.${deflateSync(JSON.stringify(design)).toString('base64url')}`);
+  }
+  await page.getByTestId('class-view').click();
+  await page.getByTestId('class-links').fill(links.join('\n'));
+  await page.evaluate(() => {
+    window.longest_ = 0;
+    let last = performance.now();
+    const tick = (t) => { window.longest_ = Math.max(window.longest_, t - last); last = t; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  await page.getByTestId('class-grade').click();
+  await page.waitForFunction(() => /^30 of 30 graded/.test(document.querySelector('[data-testid=class-progress]').innerText),
+    null, { timeout: 300_000 });
+  const longest = await page.evaluate(() => window.longest_);
+  assert.ok(longest < 50, `a frame took ${longest.toFixed(1)} ms while grading`);
+  assert.equal(await page.getByTestId('class-table').locator('tbody tr').count(), 30);
+  assert.match(await page.getByTestId('class-progress').innerText(), /23 pass/);
+
+  // The CSV equals the CLI's for the same list, digests and all.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('class-csv').click();
+  const csv = await readFile(await (await download).path(), 'utf8');
+  const dir = await mkdtemp(join(tmpdir(), 'archsim-class-'));
+  await writeFile(join(dir, 'links.txt'), links.join('\n'));
+  const cli = spawnSync('cargo', ['run', '--quiet', '--bin', 'archsim', '--', 'check', '--csv', '--list', join(dir, 'links.txt')],
+    { encoding: 'utf8' });
+  assert.equal(csv, cli.stdout);
+
+  // Sorting by participant puts Participant 1 … 30 in text order.
+  await page.getByTestId('class-sort-1').click();
+  assert.match(await page.getByTestId('class-table').locator('tbody tr').first().innerText(), /Participant 1\b/);
+  await screenshot(page, 'class-view');
+  assert.deepEqual(problems, []);
   await page.close();
 });

@@ -186,3 +186,30 @@ fn run_says_why_a_run_stopped_and_exits_1() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `check --csv` writes the class table: a header, one row per design with
+/// its participant, exercise, verdict and each objective's worst value
+/// over the seeds; `--own` grades a weakened copy by its own rules.
+#[test]
+fn check_writes_the_class_table_and_own_grades_the_copys_rules() {
+    let dir = std::env::temp_dir().join(format!("archsim-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let solution = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/solutions/master-master.json");
+    let mut weakened: serde_json::Value =
+        serde_json::from_str(include_str!("../../scenarios/master-master.json")).unwrap();
+    weakened["participant"] = "Grace Hopper".into();
+    weakened["objectives"] = serde_json::json!([{ "metric": "availability", "target": 0.5 }]);
+    let file = dir.join("weakened.json");
+    std::fs::write(&file, weakened.to_string()).unwrap();
+    let out = archsim(&["check", "--csv", solution, file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(rows[0].starts_with("source,participant,exercise,verdict,seeds_passed,seeds,digest,objective_1,worst_1"));
+    assert!(rows[1].contains(",,master-master,passes in 5 of 5 seeds,5,5,"), "{}", rows[1]);
+    assert!(rows[2].contains(",Grace Hopper,master-master,fails: passes in 0 of 5 seeds,0,5,"), "{}", rows[2]);
+    assert!(rows[2].contains(",write conflicts ≤ 0,"), "graded by the exercise's objectives: {}", rows[2]);
+    let own = archsim(&["check", "--own", file.to_str().unwrap()]);
+    assert_eq!(own.status.code(), Some(0), "{}", String::from_utf8_lossy(&own.stdout));
+}
