@@ -14,12 +14,11 @@ use super::canvas::{pointer_at, Canvas};
 use super::class::ClassView;
 use super::download::download_text;
 use super::gallery::Gallery;
-use super::grading::{use_grading, ExerciseVerdictView};
+use super::grading::ExerciseVerdictView;
 use super::header::Header;
 use super::inspector::Inspector;
 use super::palette::{Drop, Palette, ZONE};
-use super::run::{use_run, RunPanel, RunState};
-use super::storage::Progress;
+use super::run::{use_run, RunPanel};
 use super::store::{Msg, Shared, Store};
 use super::workshop::rule_changes;
 use super::{share, storage};
@@ -86,25 +85,9 @@ pub fn App() -> Html {
     let camera = use_state(Camera::default);
     let surface = use_node_ref();
     let run = use_run(scenario.clone());
-    let grading = use_grading(scenario.clone());
     let practice = use_memo(scenario.clone(), |s| !rule_changes(s).is_empty());
     let participant = use_state(storage::participant);
-    // An exercise run counts as attempted; a finished one is graded for
-    // the exercise at once.
-    {
-        let (scenario, on_grade, graded) = (scenario.clone(), grading.on_grade.clone(), grading.verdict.is_some());
-        use_effect_with(run.state, move |state| {
-            if let Some(named) = &scenario.exercise {
-                match state {
-                    RunState::Running => {
-                        let _ = storage::mark(&named.slug, Progress::Attempted);
-                    }
-                    RunState::Finished if !graded => on_grade.emit(()),
-                    _ => {}
-                }
-            }
-        });
-    }
+
     let on_msg = {
         let store = store.dispatcher();
         Callback::from(move |m: Msg| store.dispatch(m))
@@ -370,6 +353,7 @@ pub fn App() -> Html {
             }
         })
     };
+    let run_state = run.state;
     html! {
         <div class={classes!("app", presentation.then_some("presentation"))}>
             <Header title={scenario.title.clone()} can_undo={store.editor.can_undo()} can_redo={store.editor.can_redo()}
@@ -421,7 +405,7 @@ pub fn App() -> Html {
             <RunPanel run={run} settings={scenario.settings.clone()} {on_seed}
                       edit_error={store.error.clone().map(AttrValue::from)}
                       objectives={scenario.objectives.clone()} practice={*practice}>
-                <ExerciseVerdictView scenario={scenario.clone()} grading={grading.clone()} on_open={open_design.clone()} />
+                <ExerciseVerdictView scenario={scenario.clone()} run_state={run_state} on_open={open_design.clone()} />
             </RunPanel>
         </div>
     }

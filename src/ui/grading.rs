@@ -14,7 +14,7 @@ use crate::sim::SimTime;
 use crate::workshop::exercises;
 use crate::workshop::verdict::{ExerciseVerdict, Grading};
 
-use super::run::wall_ms;
+use super::run::{wall_ms, RunState};
 use super::storage::{self, Progress};
 use super::store::Shared;
 
@@ -27,19 +27,19 @@ const SLICE: SimTime = SimTime(20_000_000);
 
 /// Grading controls and state, from [`use_grading`].
 #[derive(Clone, PartialEq)]
-pub struct GradingControl {
+struct GradingControl {
     /// The last verdict on the current design (none once it changes).
-    pub verdict: Option<Shared<ExerciseVerdict>>,
+    verdict: Option<Shared<ExerciseVerdict>>,
     /// Share done, 0–1, while grading.
-    pub progress: Option<f64>,
+    progress: Option<f64>,
     /// Start grading the current design.
-    pub on_grade: Callback<()>,
+    on_grade: Callback<()>,
 }
 
 /// Grades `scenario` for its exercise on demand; an edit drops the verdict
 /// (it said nothing of the new design) and stops a grading in progress.
 #[hook]
-pub fn use_grading(scenario: Shared) -> GradingControl {
+fn use_grading(scenario: Shared) -> GradingControl {
     let generation = use_mut_ref(|| 0u64);
     let verdict = use_state(|| None::<Shared<ExerciseVerdict>>);
     let progress = use_state(|| None::<f64>);
@@ -92,17 +92,37 @@ pub fn use_grading(scenario: Shared) -> GradingControl {
 pub struct ExerciseVerdictProps {
     /// The design (its exercise, if any).
     pub scenario: Shared,
-    /// The grading.
-    pub grading: GradingControl,
+    /// Where the live run is: a run of an exercise's copy marks the
+    /// exercise attempted, and its end starts the grading.
+    pub run_state: RunState,
     /// Open a design (a solution, the next exercise).
     pub on_open: Callback<Scenario>,
 }
 
 /// The exercise verdict (`exercise-verdict`, `data-status` `pass`, `fail`
 /// or `pending`), with `grade-exercise`, `show-solution` and
-/// `next-exercise` buttons. Nothing for a design without an exercise.
+/// `next-exercise` buttons. Nothing for a design without an exercise. The
+/// grading lives here, so its progress redraws this panel only (a redraw
+/// of the whole page would reset a field the user is typing in).
 #[component]
 pub fn ExerciseVerdictView(props: &ExerciseVerdictProps) -> Html {
+    let grading = use_grading(props.scenario.clone());
+    {
+        let (scenario, on_grade, graded) =
+            (props.scenario.clone(), grading.on_grade.clone(), grading.verdict.is_some());
+        use_effect_with(props.run_state, move |state| {
+            if let Some(named) = &scenario.exercise {
+                match state {
+                    RunState::Running => {
+                        // Progress is a convenience: a full storage loses only it.
+                        let _ = storage::mark(&named.slug, Progress::Attempted);
+                    }
+                    RunState::Finished if !graded => on_grade.emit(()),
+                    _ => {}
+                }
+            }
+        });
+    }
     let Some(named) = &props.scenario.exercise else { return html! {} };
     let Some(exercise) = exercises::find(&named.slug) else {
         return html! {
@@ -111,7 +131,7 @@ pub fn ExerciseVerdictView(props: &ExerciseVerdictProps) -> Html {
             </div>
         };
     };
-    let g = &props.grading;
+    let g = &grading;
     let status = match &g.verdict {
         Some(v) if v.passes() => "pass",
         Some(_) => "fail",
