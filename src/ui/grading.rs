@@ -15,6 +15,7 @@ use crate::workshop::exercises;
 use crate::workshop::verdict::{ExerciseVerdict, Grading};
 
 use super::run::{wall_ms, RunState};
+use super::share;
 use super::storage::{self, Progress};
 use super::store::Shared;
 
@@ -107,6 +108,7 @@ pub struct ExerciseVerdictProps {
 #[component]
 pub fn ExerciseVerdictView(props: &ExerciseVerdictProps) -> Html {
     let grading = use_grading(props.scenario.clone());
+    let failure = use_state(|| None::<String>);
     {
         let (scenario, on_grade, graded) =
             (props.scenario.clone(), grading.on_grade.clone(), grading.verdict.is_some());
@@ -137,16 +139,23 @@ pub fn ExerciseVerdictView(props: &ExerciseVerdictProps) -> Html {
         Some(_) => "fail",
         None => "pending",
     };
-    let open = |s: Result<Scenario, crate::model::ValidationError>| {
-        let on_open = props.on_open.clone();
+    let tried = storage::progress(exercise.slug).is_some() || g.verdict.is_some();
+    let on_solution = {
+        let (on_open, path, failure) = (props.on_open.clone(), exercise.solution_path(), failure.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Ok(s) = &s {
-                on_open.emit(s.clone());
-            }
+            let (on_open, path, failure) = (on_open.clone(), path.clone(), failure.clone());
+            yew::platform::spawn_local(async move {
+                match share::fetch_shipped(&path).await {
+                    Ok(solution) => on_open.emit(solution),
+                    Err(message) => failure.set(Some(message)),
+                }
+            });
         })
     };
-    let tried = storage::progress(exercise.slug).is_some() || g.verdict.is_some();
-    let next = exercise.next().and_then(|n| n.scenario().ok().map(|s| (s.title.clone(), open(Ok(s)))));
+    let next = exercise.next().and_then(|n| n.scenario().ok()).map(|s| {
+        let on_open = props.on_open.clone();
+        (s.title.clone(), Callback::from(move |_: MouseEvent| on_open.emit(s.clone())))
+    });
     html! {
         <div class={classes!("exercise-verdict", status)} data-testid="exercise-verdict" data-status={status}>
             <h3>{ "For the exercise" }
@@ -161,8 +170,11 @@ pub fn ExerciseVerdictView(props: &ExerciseVerdictProps) -> Html {
                 </button>
             }
             if tried {
-                <button data-testid="show-solution" onclick={open(exercise.solution())}
+                <button data-testid="show-solution" onclick={on_solution}
                         title="Open a reference solution (your design goes to the recent designs)">{ "Show a solution" }</button>
+            }
+            if let Some(message) = (*failure).clone() {
+                <p class="error">{ message }</p>
             }
             if let Some(v) = &g.verdict {
                 <p class="verdict-summary" data-testid="exercise-summary">{ v.summary() }</p>

@@ -107,3 +107,23 @@ pub fn canvas_svg() -> Option<String> {
         &body[open_end + 1..]
     ))
 }
+
+/// A scenario file the build ships beside the page (an exercise's
+/// solution, `solutions/<slug>.json`), fetched from the page's own origin
+/// and opened.
+///
+/// Errors: the request fails or answers an HTTP error, or the file is not
+/// a valid scenario (a message naming the file).
+pub async fn fetch_shipped(path: &str) -> Result<Scenario, String> {
+    let failed = |what: &str| format!("{path} could not be loaded ({what})");
+    let window = web_sys::window().ok_or_else(|| failed("no window"))?;
+    let response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(path)).await.map_err(|_| failed("offline?"))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| failed("not a response"))?;
+    if !response.ok() {
+        return Err(failed(&format!("HTTP {}", response.status())));
+    }
+    let text = response.text().map_err(|_| failed("no body"))?;
+    let text = wasm_bindgen_futures::JsFuture::from(text).await.map_err(|_| failed("no body"))?;
+    crate::workshop::exercises::parse(&text.as_string().unwrap_or_default()).map_err(|e| format!("{path}: {e}"))
+}

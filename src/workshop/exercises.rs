@@ -23,12 +23,16 @@ pub fn is_shipped(scenario: &Scenario) -> bool {
 }
 
 /// One exercise: its slug (file name without `.json`, and the page's
-/// `data-testid="preset-<slug>"`), its JSON and its reference solution's.
+/// `data-testid="preset-<slug>"`), its JSON and, natively, its reference
+/// solution's. The page leaves the solutions out of its Wasm module (they
+/// would weigh on every first load) and fetches
+/// `solutions/<slug>.json`, which the build copies beside it, on demand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Exercise {
     /// File name without `.json`, e.g. `retry-storm`.
     pub slug: &'static str,
     json: &'static str,
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     solution: &'static str,
 }
 
@@ -39,6 +43,7 @@ macro_rules! exercises {
             $(Exercise {
                 slug: $slug,
                 json: include_str!(concat!("../../scenarios/", $slug, ".json")),
+                #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
                 solution: include_str!(concat!("../../scenarios/solutions/", $slug, ".json")),
             },)*
         ];
@@ -48,16 +53,22 @@ macro_rules! exercises {
 exercises!(
     "single-server",
     "load-balanced",
+    "uneven-service-times",
+    "grey-failure",
     "bottleneck",
+    "scale-out-not-up",
     "sticky-sessions",
     "cache-aside",
+    "cdn-ttl",
     "read-replicas",
     "failover-lost-writes",
     "master-master",
     "hot-partition",
     "consumer-lag",
     "zone-outage",
+    "async-calls",
     "retry-storm",
+    "bulkhead",
     "global-shop",
     "autoscaling",
 );
@@ -77,8 +88,14 @@ impl Exercise {
     /// and why.
     ///
     /// Errors: only if the shipped file is broken (a test opens every one).
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     pub fn solution(&self) -> Result<Scenario, ValidationError> {
         parse(self.solution)
+    }
+
+    /// Where the page finds the solution's file, relative to itself.
+    pub fn solution_path(&self) -> String {
+        format!("solutions/{}.json", self.slug)
     }
 
     /// The exercise after this one in the course, if any.
@@ -89,7 +106,7 @@ impl Exercise {
 }
 
 /// A shipped file's scenario, parsed and validated.
-fn parse(json: &str) -> Result<Scenario, ValidationError> {
+pub fn parse(json: &str) -> Result<Scenario, ValidationError> {
     let scenario = Scenario::from_json(json)?;
     scenario.validate()?;
     Ok(scenario)
