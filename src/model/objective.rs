@@ -112,8 +112,9 @@ impl Metric {
         match self {
             Metric::Availability => format!("{:.2} %", value * 100.0),
             Metric::P99Ms => format!("{value:.0} ms"),
+            // `+ 0.0` writes a negative zero (a sum of nothing) as 0.
             Metric::LostWrites | Metric::StaleReads | Metric::WriteConflicts | Metric::ConsumerLag => {
-                format!("{value:.0}")
+                format!("{:.0}", value + 0.0)
             }
             Metric::MonthlyCostUsd => format!("${value:.0}"),
         }

@@ -504,3 +504,83 @@ fn async_calls_do_not_wait_for_what_is_optional() {
     });
     assert!(graded(&fire_and_forget).passes());
 }
+
+/// Hints 2 and 3 (balancer-spof): the outage of an active–passive pair is
+/// detection + takeover (3 + 2 s of the 110 s measured: about 4.5 % of the
+/// requests fail); active–active with the same detection fails fewer.
+#[test]
+fn balancer_spof_a_pair_costs_detection_plus_takeover() {
+    let pair = |sharing: &str| {
+        remedied("balancer-spof", |v| {
+            params(v, "lb")["pair"] = json!({ "sharing": sharing, "detection_s": 3, "takeover_s": 2 })
+        })
+    };
+    let passive = report(&pair("active_passive"));
+    let failed = |r: &Report| r.requests.failed as f64 / r.requests.offered as f64;
+    assert!((failed(&passive) - 5.0 / 110.0).abs() < 0.01, "{}", failed(&passive));
+    assert!(failed(&report(&pair("active_active"))) < failed(&passive));
+}
+
+/// Hints 1–3 (failover-time): availability ≈ 1 − (30 + 40 s) / 170 s;
+/// 3 + 5 s passes; a second replica changes nothing.
+#[test]
+fn failover_time_is_detection_plus_promotion() {
+    let shipped_v = graded(&shipped("failover-time"));
+    let worst = |v: &ExerciseVerdict| v.by_objective()[0].worst.unwrap();
+    assert!((worst(&shipped_v) - (1.0 - 70.0 / 170.0)).abs() < 0.02, "{}", worst(&shipped_v));
+    let fast = remedied("failover-time", |v| {
+        params(v, "db")["detection_s"] = json!(3);
+        params(v, "db")["promotion_s"] = json!(5);
+    });
+    assert!(graded(&fast).passes());
+    let two = graded(&remedied("failover-time", |v| params(v, "db")["replicas"] = json!(2)));
+    assert!((worst(&two) - worst(&shipped_v)).abs() < 0.01, "{} vs {}", worst(&two), worst(&shipped_v));
+}
+
+/// A topic in front of fulfilment, with `partitions` and as many consumers.
+fn queued(partitions: u32) -> Scenario {
+    remedied("queue-buffer", |v| {
+        v["nodes"].as_array_mut().unwrap().push(json!({ "id": "orders", "kind": "queue", "params": {
+            "partitions": partitions, "consumers": partitions, "consumer_time": { "dist": "exponential", "mean_ms": 1 } } }));
+        v["edges"][1]["to"] = json!("orders");
+        v["edges"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "from": "orders", "to": "fulfil", "latency": { "base_ms": 1 } }));
+    })
+}
+
+/// Hints 1–3 (queue-buffer): a topic makes checkout available and fast in
+/// every seed (objectives 0, 1); 12 consumers (about 119 a second, against
+/// a backlog of some 3,600 after the sale) do not catch up; 16 (about 158)
+/// do.
+#[test]
+fn queue_buffer_absorbs_the_burst_and_needs_enough_consumers() {
+    let twelve = graded(&queued(12));
+    assert_eq!((passed(&twelve, 0), passed(&twelve, 1), passed(&twelve, 2).0), ((5, 5), (5, 5), 0));
+    assert!(graded(&queued(16)).passes());
+}
+
+/// Hints 1–3 (transient-errors): with independent errors at p = 5 %, one
+/// retry leaves about p² = 0.25 % failing (short of three nines), two pass;
+/// a 2 % retry budget leaves most errors unretried.
+#[test]
+fn transient_errors_retries_multiply_the_odds() {
+    let retried = |retries: u32, budget: Option<f64>| {
+        remedied("transient-errors", |v| {
+            let mut retry = json!({ "max_retries": retries, "backoff": "exponential", "base_ms": 10, "cap_ms": 100,
+                "jitter": "full" });
+            if let Some(ratio) = budget {
+                retry["budget"] = json!({ "ratio": ratio, "min_per_s": 1, "ttl_s": 10 });
+            }
+            call(v, "lb", "api")["retry"] = retry;
+        })
+    };
+    let once = graded(&retried(1, None));
+    let availability = |v: &ExerciseVerdict| v.by_objective()[0].worst.unwrap();
+    // p² of the requests after 20 s; the 10 s before have no errors.
+    assert!((1.0 - availability(&once) - 0.0025 * 100.0 / 110.0).abs() < 0.001, "{}", availability(&once));
+    assert_eq!(passed(&once, 0).0, 0);
+    assert!(graded(&retried(2, None)).passes());
+    assert!(1.0 - availability(&graded(&retried(2, Some(0.02)))) > 0.02);
+}
