@@ -132,7 +132,10 @@ impl Workers {
         }
         for &req in &queued {
             stats.queued.add(now, -1);
-            stats.drop_request(now, now);
+            // Counted as dropped only if its arrival was counted (it may
+            // have queued since before the end of the warm-up).
+            let arrived = ctx.requests.get(req).map_or(now, |r| r.arrived);
+            stats.drop_request(arrived, now);
             ctx.reply(req, Err(Failure::Error));
         }
         (working.len(), queued.len())
