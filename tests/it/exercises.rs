@@ -169,3 +169,51 @@ fn story_times_are_read_as_written() {
         [(60.0, true), (10.0, false), (1200.0, true), (5.0, false)]
     );
 }
+
+/// The rules of an exercise as grading for it uses them (its fault script,
+/// objectives, run settings and clients' traffic: `workshop::canonical`),
+/// hashed: SipHash-1-3 of their JSON.
+fn rules_hash(s: &Scenario) -> String {
+    use archsim::model::NodeKind;
+    use std::hash::Hasher;
+    let clients: Vec<_> =
+        s.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Client(_))).map(|n| (&n.id, &n.kind)).collect();
+    let json = serde_json::to_string(&(&s.faults, &s.objectives, &s.settings, clients)).unwrap();
+    let mut h = siphasher::sip::SipHasher13::new_with_keys(0, 0);
+    h.write(json.as_bytes());
+    format!("{:016x}", h.finish())
+}
+
+/// An exercise whose rules change must raise its version (a participant's
+/// link then says it was made for another version): each exercise's
+/// version and rules hash are recorded in `tests/golden/exercise-rules.txt`
+/// (`slug version hash` per line), and a changed hash needs a higher
+/// version and a new line there.
+#[test]
+fn changed_rules_raise_the_exercise_version() {
+    let recorded =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/exercise-rules.txt")).unwrap();
+    let recorded: Vec<(&str, u32, &str)> = recorded
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let mut f = l.split_whitespace();
+            (f.next().unwrap(), f.next().unwrap().parse().unwrap(), f.next().unwrap())
+        })
+        .collect();
+    for e in EXERCISES {
+        let s = e.scenario().unwrap();
+        let (version, hash) = (s.exercise.as_ref().unwrap().version, rules_hash(&s));
+        let line = format!("{} {version} {hash}", e.slug);
+        match recorded.iter().find(|(slug, ..)| *slug == e.slug) {
+            None => panic!("record the rules of {}: add `{line}` to tests/golden/exercise-rules.txt", e.slug),
+            Some((_, v, h)) if *h == hash => assert_eq!(*v, version, "{}: same rules, another version", e.slug),
+            Some((_, v, _)) => panic!(
+                "{0}: its rules changed: raise its version above {v} in scenarios/{0}.json and its solution, \
+                 then record `{0} {1} {hash}`",
+                e.slug,
+                v + 1
+            ),
+        }
+    }
+}
