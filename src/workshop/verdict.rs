@@ -6,7 +6,7 @@
 //! the page stays responsive; the CLI runs it to the end), and its
 //! [`ExerciseVerdict`] says "passes in k of n seeds", per objective too.
 
-use crate::model::{Scenario, ValidationError};
+use crate::model::{Objective, Scenario};
 use crate::sim::{SimTime, Simulation};
 
 use super::canonical::{self, changes, under_rules};
@@ -52,8 +52,8 @@ pub struct ExerciseVerdict {
     pub changes: Vec<String>,
     /// Why the design could not be graded, if it could not (it fails).
     pub refusal: Option<String>,
-    /// The objectives graded, for people, in order.
-    pub objectives: Vec<String>,
+    /// The objectives graded, in order.
+    pub objectives: Vec<Objective>,
     /// Each graded seed's run, in seed order.
     pub runs: Vec<SeedRun>,
 }
@@ -107,7 +107,7 @@ impl ExerciseVerdict {
             .iter()
             .enumerate()
             .map(|(i, objective)| {
-                let minimum = objective.starts_with("availability");
+                let minimum = objective.metric.is_minimum();
                 let of_seed: Vec<&Verdict> = self.runs.iter().filter_map(|r| r.verdicts.get(i)).collect();
                 let passed = of_seed.iter().filter(|v| v.status == Status::Pass).count();
                 // The worst seed: a failing one first, then the worst value.
@@ -120,7 +120,7 @@ impl ExerciseVerdict {
                     }
                 });
                 ObjectiveOverSeeds {
-                    objective: objective.clone(),
+                    objective: objective.describe(),
                     passed,
                     worst: worst.and_then(|v| v.measured),
                     detail: worst.map(|v| v.detail.clone()).unwrap_or_default(),
@@ -170,11 +170,6 @@ impl Grading {
         Grading { scenario, exercise, changes, seeds, current: None, runs: Vec::new(), refusal }
     }
 
-    /// The scenario graded (the design under its exercise's rules).
-    pub fn scenario(&self) -> &Scenario {
-        &self.scenario
-    }
-
     /// Whether every seed is graded (or the design cannot be).
     pub fn is_finished(&self) -> bool {
         self.refusal.is_some() || self.runs.len() == self.seeds.len()
@@ -190,7 +185,8 @@ impl Grading {
     }
 
     /// Simulates up to `slice` more of the current seed's run (starting
-    /// the next seed's when one ends).
+    /// the next seed's when one ends). A run a guard stops ends there and
+    /// fails every objective (`grade`).
     pub fn step(&mut self, slice: SimTime) {
         if self.is_finished() {
             return;
@@ -201,7 +197,7 @@ impl Grading {
             None => Simulation::new(&self.scenario, seed),
         };
         match sim {
-            Err(e) => self.refusal = Some(cannot_run(&e)),
+            Err(e) => self.refusal = Some(format!("the design cannot run: {e}")),
             Ok(mut sim) => {
                 sim.run_until(sim.now().after(slice).min(sim.duration()));
                 if sim.is_finished() {
@@ -227,14 +223,10 @@ impl Grading {
             exercise: self.exercise,
             changes: self.changes.clone(),
             refusal: self.refusal.clone(),
-            objectives: self.scenario.objectives.iter().map(|o| o.describe()).collect(),
+            objectives: self.scenario.objectives.clone(),
             runs: self.runs.clone(),
         }
     }
-}
-
-fn cannot_run(e: &ValidationError) -> String {
-    format!("the design cannot run: {e}")
 }
 
 #[cfg(test)]
