@@ -225,8 +225,8 @@ fn print_text(entries: &[Entry]) -> std::io::Result<()> {
             writeln!(out, "  changed (not graded): {change}")?;
         }
         for o in v.by_objective() {
-            let mark = if o.passed == v.runs.len() && !v.runs.is_empty() { "pass" } else { "FAIL" };
-            writeln!(out, "  {mark}  {}  ({} of {} seeds; worst: {})", o.objective, o.passed, v.runs.len(), o.detail)?;
+            let mark = if o.passes() { "pass" } else { "FAIL" };
+            writeln!(out, "  {mark}  {}  ({} of {} seeds; worst: {})", o.objective, o.passed, o.seeds, o.detail)?;
         }
     }
     out.flush()

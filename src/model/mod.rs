@@ -39,7 +39,7 @@ pub use queue::{Acks, Delivery, Partitioner, QueueParams, QueueStyle};
 pub use resilience::{Backoff, BackoffJitter, Bulkhead, CircuitBreaker, LoadShedding, RateLimit, Retry, RetryBudget};
 pub use service::{lognormal_fit, Autoscaling, ScalingMetric, ServiceParams, ServiceTime, Usl, Z99};
 pub use traffic::{Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix};
-pub use validate::{Problem, ValidationError};
+pub use validate::{Problem, ValidationError, MAX_NAME_CHARS};
 pub use wiring::{wiring, wiring_problem, Wiring};
 
 use schemars::JsonSchema;

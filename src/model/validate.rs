@@ -65,7 +65,7 @@ const MAX_PARTITIONS: u32 = 1_000;
 const MAX_DB_REPLICAS: u32 = 100;
 const MAX_USERS: u32 = 1_000_000;
 /// Most characters of a participant's name.
-const MAX_NAME_CHARS: usize = 80;
+pub const MAX_NAME_CHARS: usize = 80;
 const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
 
 impl Scenario {

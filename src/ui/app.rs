@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::editor::geometry::{Camera, GRID};
 use crate::editor::Action;
-use crate::model::{Scenario, Settings};
+use crate::model::{Scenario, Settings, MAX_NAME_CHARS};
 use crate::workshop::exercises;
 
 use super::canvas::{pointer_at, Canvas};
@@ -20,8 +20,8 @@ use super::inspector::Inspector;
 use super::palette::{Drop, Palette, ZONE};
 use super::run::{use_run, RunPanel};
 use super::store::{Msg, Shared, Store};
-use super::workshop::rule_changes;
 use super::{share, storage};
+use crate::workshop::canonical::changes_of;
 
 /// The design to start with: the one in a share link (the autosaved design
 /// then joins the recent designs), else the autosaved one, else the
@@ -85,7 +85,8 @@ pub fn App() -> Html {
     let camera = use_state(Camera::default);
     let surface = use_node_ref();
     let run = use_run(scenario.clone());
-    let practice = use_memo(scenario.clone(), |s| !rule_changes(s).is_empty());
+    // Parses the exercise's rules: once per edit, not once per frame.
+    let rule_changes = use_memo(scenario.clone(), |s| changes_of(s));
     let participant = use_state(storage::participant);
 
     let on_msg = {
@@ -330,7 +331,7 @@ pub fn App() -> Html {
         let (participant, store) = (participant.clone(), store.dispatcher());
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
-            let name: String = input.value().trim().chars().take(80).collect();
+            let name: String = input.value().trim().chars().take(MAX_NAME_CHARS).collect();
             if let Err(message) = storage::set_participant(&name) {
                 store.dispatch(Msg::Error(message));
             }
@@ -373,7 +374,7 @@ pub fn App() -> Html {
                            }} />
                     <button onclick={on_copy_link}>{ "Copy" }</button>
                     <label class="participant">{ "Your name " }
-                        <input data-testid="participant" value={(*participant).clone()} maxlength="80"
+                        <input data-testid="participant" value={(*participant).clone()} maxlength={MAX_NAME_CHARS.to_string()}
                                placeholder="for the class view" onchange={on_name} /></label>
                     <button data-testid="share-close" aria-label="Close"
                             onclick={{ let s = share_url.clone(); move |_| s.set(None) }}>{ "×" }</button>
@@ -401,10 +402,10 @@ pub fn App() -> Html {
             <Inspector scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
                        zone={store.zone.clone()} load={run.readouts.nodes.clone()}
                        on_msg={on_msg.clone()} on_fault={run.on_fault.clone()}
-                       events={run.readouts.events.clone()} />
+                       events={run.readouts.events.clone()} rule_changes={rule_changes.clone()} />
             <RunPanel run={run} settings={scenario.settings.clone()} {on_seed}
                       edit_error={store.error.clone().map(AttrValue::from)}
-                      objectives={scenario.objectives.clone()} practice={*practice}>
+                      objectives={scenario.objectives.clone()} practice={!rule_changes.is_empty()}>
                 <ExerciseVerdictView scenario={scenario.clone()} run_state={run_state} on_open={open_design.clone()} />
             </RunPanel>
         </div>

@@ -4,40 +4,27 @@
 //! responsive, and the class table (`workshop::class`, the same as
 //! `archsim check --csv`) is shown sortable and saved as CSV.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::time::Duration;
-
 use yew::prelude::*;
 
 use crate::share;
-use crate::sim::SimTime;
 use crate::workshop::class::{self, Entry};
 use crate::workshop::verdict::Grading;
 
 use super::download::download_text;
+use super::grading::{in_background, SLICE};
 use super::run::wall_ms;
 
-/// Wall time between two grading steps, ms.
-const TICK_MS: u64 = 30;
-/// Wall time one step may spend simulating, ms (a frame stays under 50 ms).
-const BUDGET_MS: f64 = 12.0;
-/// Simulated time per engine call inside a step.
-const SLICE: SimTime = SimTime(20_000_000);
-
 /// The designs still to grade, and the one being graded.
-#[derive(Default)]
 struct Queue {
     waiting: Vec<String>,
     current: Option<(String, String, Grading)>,
 }
 
 impl Queue {
-    /// Grades for at most `budget_ms` of wall time; the entries finished.
-    fn step(&mut self, budget_ms: f64) -> Vec<Entry> {
-        let started = wall_ms();
+    /// Grades until `deadline` (`wall_ms` time); the entries finished.
+    fn step(&mut self, deadline: f64) -> Vec<Entry> {
         let mut done = Vec::new();
-        while wall_ms() - started < budget_ms {
+        while wall_ms() < deadline {
             let Some((source, participant, grading)) = self.current.as_mut() else {
                 let Some(source) = self.waiting.pop() else { break };
                 match share::from_link(&source) {
@@ -76,7 +63,6 @@ pub fn ClassView(props: &ClassViewProps) -> Html {
     let entries = use_state(Vec::<Entry>::new);
     let total = use_state(|| 0usize);
     let sort = use_state(|| None::<(usize, bool)>);
-    let queue = use_mut_ref(Queue::default);
     let generation = use_mut_ref(|| 0u64);
     // Closing the dialog stops the grading.
     {
@@ -108,33 +94,23 @@ pub fn ClassView(props: &ClassViewProps) -> Html {
         })
     };
     let on_grade = {
-        let (text, entries, total, queue) = (text.clone(), entries.clone(), total.clone(), queue.clone());
+        let (text, entries, total) = (text.clone(), entries.clone(), total.clone());
         Callback::from(move |_: MouseEvent| {
             let mut sources = class::sources_in(&text);
             total.set(sources.len());
             sources.reverse();
-            *queue.borrow_mut() = Queue { waiting: sources, current: None };
+            let mut queue = Queue { waiting: sources, current: None };
             *generation.borrow_mut() += 1;
-            let mine = *generation.borrow();
-            let (generation, queue, entries) = (generation.clone(), queue.clone(), entries.clone());
-            let graded: Rc<RefCell<Vec<Entry>>> = Rc::default();
+            let entries = entries.clone();
+            let mut graded: Vec<Entry> = Vec::new();
             entries.set(Vec::new());
-            yew::platform::spawn_local(async move {
-                loop {
-                    yew::platform::time::sleep(Duration::from_millis(TICK_MS)).await;
-                    if *generation.borrow() != mine {
-                        return;
-                    }
-                    let done = queue.borrow_mut().step(BUDGET_MS);
-                    if !done.is_empty() {
-                        graded.borrow_mut().extend(done);
-                        entries.set(graded.borrow().clone());
-                    }
-                    let q = queue.borrow();
-                    if q.waiting.is_empty() && q.current.is_none() {
-                        return;
-                    }
+            in_background(generation.clone(), move |deadline| {
+                let done = queue.step(deadline);
+                if !done.is_empty() {
+                    graded.extend(done);
+                    entries.set(graded.clone());
                 }
+                queue.waiting.is_empty() && queue.current.is_none()
             });
         })
     };

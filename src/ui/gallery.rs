@@ -31,11 +31,12 @@ pub fn Gallery(props: &GalleryProps) -> Html {
         EXERCISES.iter().map(|p| (p.slug, p.scenario().map_err(|e| e.to_string()))).collect::<Vec<_>>()
     });
     let recent = use_memo((), |()| storage::recent());
+    let book = use_memo((), |()| storage::ProgressBook::load());
     let card = |slug: String, s: &Scenario, testid: String| {
         let (on_open, s2) = (props.on_open.clone(), s.clone());
         let difficulty = s.difficulty.map(|d| d.label());
         // Progress shows on the exercises themselves, not on recent copies.
-        let progress = testid.starts_with("preset-").then(|| storage::progress(&slug)).flatten().map(|p| p.name());
+        let progress = testid.starts_with("preset-").then(|| book.get(&slug)).flatten().map(|p| p.name());
         html! {
             <button class="preset" data-testid={testid} key={slug.clone()} onclick={move |_| on_open.emit(s2.clone())}>
                 <span class="preset-title">{ s.title.clone() }</span>

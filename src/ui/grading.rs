@@ -4,6 +4,7 @@
 //! n seeds", each objective over the seeds, what the design's copy of the
 //! rules changed, and once it passes, the next exercise.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -24,7 +25,23 @@ const TICK_MS: u64 = 30;
 /// Wall time one step may spend simulating, ms (a frame stays under 50 ms).
 const BUDGET_MS: f64 = 12.0;
 /// Simulated time per engine call inside a step.
-const SLICE: SimTime = SimTime(20_000_000);
+pub const SLICE: SimTime = SimTime(20_000_000);
+
+/// Runs `work` every [`TICK_MS`] with a budget of [`BUDGET_MS`] of wall
+/// time (its deadline, in `wall_ms` time) until it says it is done (true)
+/// or `generation` moves on from its value now (an edit, a new grading, a
+/// closed dialog): grading that leaves the page responsive.
+pub fn in_background(generation: Rc<RefCell<u64>>, mut work: impl FnMut(f64) -> bool + 'static) {
+    let mine = *generation.borrow();
+    yew::platform::spawn_local(async move {
+        loop {
+            yew::platform::time::sleep(Duration::from_millis(TICK_MS)).await;
+            if *generation.borrow() != mine || work(wall_ms() + BUDGET_MS) {
+                return;
+            }
+        }
+    });
+}
 
 /// Grading controls and state, from [`use_grading`].
 #[derive(Clone, PartialEq)]
@@ -56,32 +73,25 @@ fn use_grading(scenario: Shared) -> GradingControl {
         let (verdict, progress) = (verdict.clone(), progress.clone());
         Callback::from(move |()| {
             *generation.borrow_mut() += 1;
-            let mine = *generation.borrow();
             let mut grading = Grading::new(&scenario, false, None);
-            let (generation, verdict, progress) = (generation.clone(), verdict.clone(), progress.clone());
+            let (verdict, progress) = (verdict.clone(), progress.clone());
             progress.set(Some(0.0));
-            yew::platform::spawn_local(async move {
-                loop {
-                    yew::platform::time::sleep(Duration::from_millis(TICK_MS)).await;
-                    if *generation.borrow() != mine {
-                        return;
-                    }
-                    let started = wall_ms();
-                    while !grading.is_finished() && wall_ms() - started < BUDGET_MS {
-                        grading.step(SLICE);
-                    }
-                    if grading.is_finished() {
-                        let v = grading.verdict();
-                        if let (true, Some(slug)) = (v.passes(), v.exercise) {
-                            // Progress is a convenience: a full storage loses only it.
-                            let _ = storage::mark(slug, Progress::Solved);
-                        }
-                        verdict.set(Some(Shared(Rc::new(v))));
-                        progress.set(None);
-                        return;
-                    }
-                    progress.set(Some(grading.progress()));
+            in_background(generation.clone(), move |deadline| {
+                while !grading.is_finished() && wall_ms() < deadline {
+                    grading.step(SLICE);
                 }
+                if !grading.is_finished() {
+                    progress.set(Some(grading.progress()));
+                    return false;
+                }
+                let v = grading.verdict();
+                if let (true, Some(slug)) = (v.passes(), v.exercise) {
+                    // Progress is a convenience: a full storage loses only it.
+                    let _ = storage::mark(slug, Progress::Solved);
+                }
+                verdict.set(Some(Shared(Rc::new(v))));
+                progress.set(None);
+                true
             });
         })
     };
@@ -152,7 +162,9 @@ pub fn ExerciseVerdictView(props: &ExerciseVerdictProps) -> Html {
             });
         })
     };
-    let next = exercise.next().and_then(|n| n.scenario().ok()).map(|s| {
+    // The next exercise is offered (and its file parsed) only once solved.
+    let solved = g.verdict.as_ref().is_some_and(|v| v.passes());
+    let next = exercise.next().filter(|_| solved).and_then(|n| n.scenario().ok()).map(|s| {
         let on_open = props.on_open.clone();
         (s.title.clone(), Callback::from(move |_: MouseEvent| on_open.emit(s.clone())))
     });
@@ -185,13 +197,13 @@ pub fn ExerciseVerdictView(props: &ExerciseVerdictProps) -> Html {
                     </ul>
                 }
                 { for v.by_objective().into_iter().map(|o| {
-                    let all = o.passed == v.runs.len() && !v.runs.is_empty();
+                    let all = o.passes();
                     html! {
                         <div class={classes!("objective", if all { "pass" } else { "fail" })}>
                             <span class="objective-mark" aria-hidden="true">{ if all { "✓" } else { "✗" } }</span>
                             <span class="objective-text">{ o.objective }</span>
                             <span class="objective-detail">
-                                { format!("{} of {} seeds; worst: {}", o.passed, v.runs.len(), o.detail) }
+                                { format!("{} of {} seeds; worst: {}", o.passed, o.seeds, o.detail) }
                             </span>
                         </div>
                     }

@@ -96,13 +96,28 @@ fn progress_map() -> serde_json::Map<String, serde_json::Value> {
     text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
 }
 
+/// This browser's progress with every exercise, read once.
+pub struct ProgressBook(serde_json::Map<String, serde_json::Value>);
+
+impl ProgressBook {
+    /// The stored progress (none when storage is unavailable).
+    pub fn load() -> ProgressBook {
+        ProgressBook(progress_map())
+    }
+
+    /// The progress with the exercise `slug`, if any.
+    pub fn get(&self, slug: &str) -> Option<Progress> {
+        match self.0.get(slug)?.as_str()? {
+            "solved" => Some(Progress::Solved),
+            "attempted" => Some(Progress::Attempted),
+            _ => None,
+        }
+    }
+}
+
 /// This browser's progress with the exercise `slug`, if any.
 pub fn progress(slug: &str) -> Option<Progress> {
-    match progress_map().get(slug)?.as_str()? {
-        "solved" => Some(Progress::Solved),
-        "attempted" => Some(Progress::Attempted),
-        _ => None,
-    }
+    ProgressBook::load().get(slug)
 }
 
 /// Records progress with `slug`; never lowers it (solved stays solved).

@@ -9,7 +9,6 @@ use yew::prelude::*;
 
 use crate::editor::Action;
 use crate::model::{Metric, Objective, Scenario};
-use crate::workshop::canonical;
 use crate::workshop::grade::{Status, Verdict};
 
 use super::store::Msg;
@@ -42,24 +41,14 @@ pub fn design_form(s: &Scenario, on_msg: &Callback<Msg>) -> Html {
     }
 }
 
-/// What the design's copy changed of its exercise's rules (fault script,
-/// objectives, run settings, traffic), for people; empty for a design
-/// without an exercise or one that follows it.
-pub fn rule_changes(s: &Scenario) -> Vec<String> {
-    match canonical::exercise_of(s) {
-        Some(Ok(e)) => e.scenario().map(|rules| canonical::changes(s, &rules)).unwrap_or_default(),
-        _ => Vec::new(),
-    }
-}
-
 /// The exercise: story, difficulty, hints (revealed on demand) and the
-/// fault script, with what the copy changed of the exercise's rules.
+/// fault script, with `changes`, what the copy changed of the exercise's
+/// rules (`canonical::changes_of`, computed once per edit by the app).
 /// Nothing for a design without a story.
-pub fn exercise(s: &Scenario) -> Html {
+pub fn exercise(s: &Scenario, changes: &[String]) -> Html {
     if s.description.is_empty() && s.hints.is_empty() && s.faults.is_empty() {
         return html! {};
     }
-    let changes = rule_changes(s);
     html! {
         <section class="exercise" data-testid="exercise" aria-label="Exercise">
             <p class="inspector-kind">

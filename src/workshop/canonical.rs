@@ -71,6 +71,16 @@ pub fn changes(design: &Scenario, exercise: &Scenario) -> Vec<String> {
     out
 }
 
+/// What the design's copy changed of its exercise's rules (see
+/// [`changes`]); empty for a design without an exercise or one this build
+/// does not ship.
+pub fn changes_of(design: &Scenario) -> Vec<String> {
+    match exercise_of(design) {
+        Some(Ok(e)) => e.scenario().map(|rules| changes(design, &rules)).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 fn faults_changed(mine: &[Fault], theirs: &[Fault], out: &mut Vec<String>) {
     for f in theirs.iter().filter(|f| !mine.contains(f)) {
         out.push(format!("removed from the fault script: {}", f.describe()));

@@ -65,11 +65,20 @@ pub struct ObjectiveOverSeeds {
     pub objective: String,
     /// In how many seeds it passed.
     pub passed: usize,
+    /// Of how many seeds graded.
+    pub seeds: usize,
     /// Its worst measured value over the seeds (lowest availability,
     /// highest of the rest), in the metric's unit; none if never measured.
     pub worst: Option<f64>,
     /// The detail of the worst seed (why it failed, when it did).
     pub detail: String,
+}
+
+impl ObjectiveOverSeeds {
+    /// Whether it passed in every graded seed (and some were graded).
+    pub fn passes(&self) -> bool {
+        self.seeds > 0 && self.passed == self.seeds
+    }
 }
 
 impl ExerciseVerdict {
@@ -122,6 +131,7 @@ impl ExerciseVerdict {
                 ObjectiveOverSeeds {
                     objective: objective.describe(),
                     passed,
+                    seeds: self.runs.len(),
                     worst: worst.and_then(|v| v.measured),
                     detail: worst.map(|v| v.detail.clone()).unwrap_or_default(),
                 }

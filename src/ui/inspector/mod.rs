@@ -42,6 +42,9 @@ pub struct InspectorProps {
     pub on_fault: Callback<FaultCommand>,
     /// What happened in the run so far.
     pub events: Rc<Vec<TimelineEvent>>,
+    /// What the design changed of its exercise's rules
+    /// (`canonical::changes_of`).
+    pub rule_changes: Rc<Vec<String>>,
 }
 
 /// Parameters of the selection (`data-testid="inspector"`).
@@ -397,7 +400,7 @@ fn settings_form(props: &InspectorProps, rejected: &UseStateHandle<Rejected>) ->
         <>
             <p class="muted">{ "Select a node, a call or a zone to see its parameters." }</p>
             { design_form(&props.scenario, &props.on_msg) }
-            { exercise(&props.scenario) }
+            { exercise(&props.scenario, &props.rule_changes) }
             { objectives_form(&props.scenario, &props.on_msg) }
             <p class="inspector-kind">{ "Run settings" }</p>
             { fields_form(&json, rejected, commit, &props.on_msg) }
