@@ -6,7 +6,20 @@
 
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 fn main() {
-    yew::Renderer::<archsim::ui::App>::new().render();
+    // A grading worker instantiates this same module: it has no window and
+    // mounts nothing.
+    if web_sys::window().is_some() {
+        yew::Renderer::<archsim::ui::App>::new().render();
+    }
+}
+
+/// Grades one class-view link, in a grading worker (`grade-worker.js`):
+/// its class-table row as `{cells: string[], passes: bool, objectives:
+/// number}` (`archsim::ui::grade_for_class`).
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn grade_for_class(link: &str) -> wasm_bindgen::JsValue {
+    archsim::ui::grade_for_class(link)
 }
 
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]

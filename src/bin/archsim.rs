@@ -14,7 +14,7 @@ use std::time::Instant;
 use archsim::model::{Scenario, ValidationError};
 use archsim::share;
 use archsim::sim::{Report, Simulation};
-use archsim::workshop::class::{self, Entry};
+use archsim::workshop::class::{self, Entry, Row};
 use archsim::workshop::verdict::{ExerciseVerdict, Grading};
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
@@ -137,7 +137,9 @@ fn main() -> ExitCode {
                 })
                 .collect();
             let printed = if csv {
-                std::io::stdout().write_all(class::to_csv(&class::table(&entries)).as_bytes())
+                std::io::stdout().write_all(
+                    class::to_csv(&class::table(&entries.iter().map(Row::of).collect::<Vec<_>>())).as_bytes(),
+                )
             } else {
                 print_text(&entries)
             };

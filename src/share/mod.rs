@@ -115,6 +115,15 @@ pub fn to_fragment(scenario: &Scenario) -> Result<String, String> {
     Ok(format!("{KEY}{FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed)))
 }
 
+/// The short link fragment of `scenario`, without the `#`: `x=<slug>`,
+/// when the design is its exercise exactly as this build ships it (a copy
+/// just opened, and no participant name); `None` otherwise.
+pub fn short_fragment(scenario: &Scenario) -> Option<String> {
+    let slug = &scenario.exercise.as_ref()?.slug;
+    let shipped = exercises::find(slug)?.scenario().ok()?;
+    (shipped == *scenario).then(|| format!("{EXERCISE_KEY}{slug}"))
+}
+
 /// The scenario in a link: a whole URL, a fragment with or without `#`,
 /// or the `s=…` or `x=…` part. It is parsed, migrated to the current
 /// format and validated.
@@ -239,7 +248,19 @@ mod tests {
     #[test]
     fn a_short_link_opens_the_shipped_exercise() {
         let shipped = exercises::find("retry-storm").unwrap().scenario().unwrap();
-        assert_eq!(from_link("https://archsim.example/#x=retry-storm"), Ok(shipped));
+        assert_eq!(from_link("https://archsim.example/#x=retry-storm"), Ok(shipped.clone()));
+        assert_eq!(short_fragment(&shipped).as_deref(), Some("x=retry-storm"));
+    }
+
+    #[test]
+    fn only_an_unchanged_exercise_has_a_short_link() {
+        let shipped = exercises::find("zone-outage").unwrap().scenario().unwrap();
+        let mut named = shipped.clone();
+        named.participant = "Ada".into();
+        let mut edited = shipped.clone();
+        edited.nodes.pop();
+        assert_eq!((short_fragment(&named), short_fragment(&edited)), (None, None));
+        assert_eq!(short_fragment(&Scenario::empty()), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::editor::geometry::{Camera, GRID};
 use crate::editor::Action;
-use crate::model::{Scenario, Settings, MAX_NAME_CHARS};
+use crate::model::{Scenario, Settings};
 use crate::workshop::exercises;
 
 use super::canvas::{pointer_at, Canvas};
@@ -19,6 +19,7 @@ use super::header::Header;
 use super::inspector::Inspector;
 use super::palette::{Drop, Palette, ZONE};
 use super::run::{use_run, RunPanel};
+use super::share_bar::ShareBar;
 use super::store::{Msg, Shared, Store};
 use super::{share, storage};
 use crate::workshop::canonical::changes_of;
@@ -80,14 +81,13 @@ pub fn App() -> Html {
     let store = use_reducer(initial_store);
     let presentation = use_state(|| false);
     let class_view = use_state(|| false);
-    let share_url = use_state(|| None::<String>);
+    let sharing = use_state(|| false);
     let scenario = Shared(store.editor.shared());
     let camera = use_state(Camera::default);
     let surface = use_node_ref();
     let run = use_run(scenario.clone());
     // Parses the exercise's rules: once per edit, not once per frame.
     let rule_changes = use_memo(scenario.clone(), |s| changes_of(s));
-    let participant = use_state(storage::participant);
 
     let on_msg = {
         let store = store.dispatcher();
@@ -246,26 +246,9 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
-    // An open share link always holds the design as it is now: it is made
-    // anew on every change (and closes if it cannot be made).
-    {
-        let share_url = share_url.clone();
-        use_effect_with((scenario.clone(), (*participant).clone()), move |(s, name)| {
-            if share_url.is_some() {
-                share_url.set(share::link_for(&signed(s, name)).ok());
-            }
-        });
-    }
     let on_share = {
-        let (scenario, share_url, store, name) =
-            (scenario.clone(), share_url.clone(), store.dispatcher(), (*participant).clone());
-        Callback::from(move |()| match share::link_for(&signed(&scenario, &name)) {
-            Ok(url) => {
-                share::copy(&url);
-                share_url.set(Some(url));
-            }
-            Err(e) => store.dispatch(Msg::Error(format!("No link: {e}"))),
-        })
+        let sharing = sharing.clone();
+        Callback::from(move |()| sharing.set(true))
     };
     let on_import = {
         let (open_design, store) = (open_design.clone(), store.dispatcher());
@@ -327,31 +310,12 @@ pub fn App() -> Html {
         })
     };
 
-    let on_name = {
-        let (participant, store) = (participant.clone(), store.dispatcher());
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
-            let name: String = input.value().trim().chars().take(MAX_NAME_CHARS).collect();
-            if let Err(message) = storage::set_participant(&name) {
-                store.dispatch(Msg::Error(message));
-            }
-            participant.set(name);
-        })
-    };
     let on_new = {
         let open_design = open_design.clone();
         Callback::from(move |()| {
             let mut s = Scenario::empty();
             s.title = "Untitled design".to_owned();
             open_design.emit(s);
-        })
-    };
-    let on_copy_link = {
-        let share_url = share_url.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(url) = share_url.as_ref() {
-                share::copy(url);
-            }
         })
     };
     let run_state = run.state;
@@ -365,20 +329,9 @@ pub fn App() -> Html {
                     {on_share} {on_import} {on_export} {on_export_svg} presentation={*presentation}
                     on_presentation={Callback::from({ let p = presentation.clone(); move |()| p.set(!*p) })} />
             <Palette {on_drop} />
-            if let Some(url) = (*share_url).clone() {
-                <div class="share-bar" role="status">
-                    <span>{ "Anyone who opens this link gets a copy of this design and the same run:" }</span>
-                    <input data-testid="share-url" readonly=true value={url} aria-label="Share link"
-                           onfocus={|e: FocusEvent| {
-                               if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select() }
-                           }} />
-                    <button onclick={on_copy_link}>{ "Copy" }</button>
-                    <label class="participant">{ "Your name " }
-                        <input data-testid="participant" value={(*participant).clone()} maxlength={MAX_NAME_CHARS.to_string()}
-                               placeholder="for the class view" onchange={on_name} /></label>
-                    <button data-testid="share-close" aria-label="Close"
-                            onclick={{ let s = share_url.clone(); move |_| s.set(None) }}>{ "×" }</button>
-                </div>
+            if *sharing {
+                <ShareBar scenario={scenario.clone()} on_close={{ let s = sharing.clone(); move |()| s.set(false) }}
+                          on_error={on_msg.reform(Msg::Error)} />
             }
             if *gallery {
                 <Gallery on_open={open_design.clone()}
@@ -410,16 +363,6 @@ pub fn App() -> Html {
             </RunPanel>
         </div>
     }
-}
-
-/// The design as shared: signed with the participant's name, if one was
-/// typed in this browser.
-fn signed(s: &Scenario, name: &str) -> Scenario {
-    let mut s = s.clone();
-    if !name.is_empty() {
-        s.participant = name.to_owned();
-    }
-    s
 }
 
 /// Whether a key event comes from the focused canvas.

@@ -1,51 +1,18 @@
 //! The class view (`class-dialog`): a facilitator pastes the participants'
 //! links (or picks a text file of them), every design is graded for its
-//! exercise over the graded seeds, a few ms per tick so the page stays
-//! responsive, and the class table (`workshop::class`, the same as
-//! `archsim check --csv`) is shown sortable and saved as CSV.
+//! exercise over the graded seeds on a pool of Web Workers (`workers`), so
+//! the page stays responsive, and the class table (`workshop::class`, the
+//! same as `archsim check --csv`) is shown sortable and saved as CSV.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::share;
-use crate::workshop::class::{self, Entry};
-use crate::workshop::verdict::Grading;
+use crate::workshop::class::{self, Row};
 
 use super::download::download_text;
-use super::grading::{in_background, SLICE};
-use super::run::wall_ms;
-
-/// The designs still to grade, and the one being graded.
-struct Queue {
-    waiting: Vec<String>,
-    current: Option<(String, String, Grading)>,
-}
-
-impl Queue {
-    /// Grades until `deadline` (`wall_ms` time); the entries finished.
-    fn step(&mut self, deadline: f64) -> Vec<Entry> {
-        let mut done = Vec::new();
-        while wall_ms() < deadline {
-            let Some((source, participant, grading)) = self.current.as_mut() else {
-                let Some(source) = self.waiting.pop() else { break };
-                match share::from_link(&source) {
-                    Ok(design) => {
-                        let grading = Grading::new(&design, false, None);
-                        self.current = Some((source, design.participant, grading));
-                    }
-                    Err(e) => done.push(Entry { source, graded: Err(e.to_string()) }),
-                }
-                continue;
-            };
-            grading.step(SLICE);
-            if grading.is_finished() {
-                let verdict = grading.verdict();
-                done.push(Entry { source: std::mem::take(source), graded: Ok((std::mem::take(participant), verdict)) });
-                self.current = None;
-            }
-        }
-        done
-    }
-}
+use super::workers::{pool_size, Pool};
 
 /// Props of [`ClassView`].
 #[derive(Properties, PartialEq)]
@@ -60,15 +27,13 @@ pub struct ClassViewProps {
 #[component]
 pub fn ClassView(props: &ClassViewProps) -> Html {
     let text = use_state(String::new);
-    let entries = use_state(Vec::<Entry>::new);
-    let total = use_state(|| 0usize);
+    // Each design's row by its place in the list, once graded.
+    let rows = use_state(Vec::<Option<Row>>::new);
+    let failure = use_state(|| None::<String>);
     let sort = use_state(|| None::<(usize, bool)>);
-    let generation = use_mut_ref(|| 0u64);
-    // Closing the dialog stops the grading.
-    {
-        let generation = generation.clone();
-        use_effect_with((), move |_| move || *generation.borrow_mut() += 1);
-    }
+    // The running pool: replaced by a new grading, dropped (its workers
+    // terminated) with the dialog.
+    let pool = use_mut_ref(|| None::<Pool>);
     let on_input = {
         let text = text.clone();
         Callback::from(move |e: InputEvent| {
@@ -94,38 +59,43 @@ pub fn ClassView(props: &ClassViewProps) -> Html {
         })
     };
     let on_grade = {
-        let (text, entries, total) = (text.clone(), entries.clone(), total.clone());
+        let (text, rows, failure) = (text.clone(), rows.clone(), failure.clone());
         Callback::from(move |_: MouseEvent| {
-            let mut sources = class::sources_in(&text);
-            total.set(sources.len());
-            sources.reverse();
-            let mut queue = Queue { waiting: sources, current: None };
-            *generation.borrow_mut() += 1;
-            let entries = entries.clone();
-            let mut graded: Vec<Entry> = Vec::new();
-            entries.set(Vec::new());
-            in_background(generation.clone(), move |deadline| {
-                let done = queue.step(deadline);
-                if !done.is_empty() {
-                    graded.extend(done);
-                    entries.set(graded.clone());
-                }
-                queue.waiting.is_empty() && queue.current.is_none()
-            });
+            let sources = class::sources_in(&text);
+            let graded = Rc::new(RefCell::new(vec![None; sources.len()]));
+            rows.set((*graded.borrow()).clone());
+            failure.set(None);
+            let on_graded = {
+                let rows = rows.clone();
+                Callback::from(move |(n, row): (usize, Row)| {
+                    if let Some(slot) = graded.borrow_mut().get_mut(n) {
+                        *slot = Some(row);
+                    }
+                    rows.set(graded.borrow().clone());
+                })
+            };
+            let size = pool_size(sources.len());
+            let on_failure = {
+                let failure = failure.clone();
+                Callback::from(move |message: String| failure.set(Some(format!("Cannot grade here: {message}"))))
+            };
+            let started = Pool::grade(sources, size, on_graded, on_failure.clone());
+            *pool.borrow_mut() = started.map_err(|e| on_failure.emit(e)).ok();
         })
     };
-    let mut table = class::table(&entries);
+    let finished: Vec<Row> = rows.iter().flatten().cloned().collect();
+    let mut table = class::table(&finished);
     if let Some((column, ascending)) = *sort {
         class::sort(&mut table, column, ascending);
     }
     let on_csv = {
-        let entries = entries.clone();
+        let finished = finished.clone();
         Callback::from(move |_: MouseEvent| {
-            download_text(&class::to_csv(&class::table(&entries)), "archsim-class.csv", "text/csv");
+            download_text(&class::to_csv(&class::table(&finished)), "archsim-class.csv", "text/csv");
         })
     };
-    let grading = entries.len() < *total;
-    let passed = entries.iter().filter(|e| e.graded.as_ref().is_ok_and(|(_, v)| v.passes())).count();
+    let grading = finished.len() < rows.len() && failure.is_none();
+    let passed = finished.iter().filter(|r| r.passes).count();
     let header = table.first().cloned().unwrap_or_default();
     html! {
         <div class="gallery-backdrop">
@@ -133,7 +103,7 @@ pub fn ClassView(props: &ClassViewProps) -> Html {
                 <div class="gallery-head">
                     <h2>{ "Class view" }</h2>
                     <span class="muted">{ "Paste the participants' links, one per line, or pick a text file of them: \
-                                          each design is graded for its exercise over 5 seeds, in this page." }</span>
+                                          each design is graded for its exercise over 5 seeds, on background workers." }</span>
                     <button data-testid="class-close" onclick={props.on_close.reform(|_| ())}>{ "Close" }</button>
                 </div>
                 <textarea data-testid="class-links" rows="4" value={(*text).clone()} oninput={on_input}
@@ -143,15 +113,18 @@ pub fn ClassView(props: &ClassViewProps) -> Html {
                         <input data-testid="class-file" type="file" accept=".txt,text/plain" class="hidden-file"
                                onchange={on_file} /></label>
                     <button data-testid="class-grade" onclick={on_grade} disabled={grading}>{ "Grade all" }</button>
-                    <button data-testid="class-csv" onclick={on_csv} disabled={entries.is_empty() || grading}>
+                    <button data-testid="class-csv" onclick={on_csv} disabled={finished.is_empty() || grading}>
                         { "Export CSV" }</button>
                     <span class="muted" data-testid="class-progress">
-                        { if *total == 0 { String::new() } else {
-                            format!("{} of {} graded; {passed} pass", entries.len(), *total)
+                        { if rows.is_empty() { String::new() } else {
+                            format!("{} of {} graded; {passed} pass", finished.len(), rows.len())
                         } }
                     </span>
                 </div>
-                if !entries.is_empty() {
+                if let Some(message) = (*failure).clone() {
+                    <p class="error" role="alert">{ message }</p>
+                }
+                if !finished.is_empty() {
                     <div class="class-table-wrap">
                         <table class="class-table" data-testid="class-table">
                             <thead><tr>

@@ -25,13 +25,13 @@ const TICK_MS: u64 = 30;
 /// Wall time one step may spend simulating, ms (a frame stays under 50 ms).
 const BUDGET_MS: f64 = 12.0;
 /// Simulated time per engine call inside a step.
-pub const SLICE: SimTime = SimTime(20_000_000);
+const SLICE: SimTime = SimTime(20_000_000);
 
 /// Runs `work` every [`TICK_MS`] with a budget of [`BUDGET_MS`] of wall
 /// time (its deadline, in `wall_ms` time) until it says it is done (true)
-/// or `generation` moves on from its value now (an edit, a new grading, a
-/// closed dialog): grading that leaves the page responsive.
-pub fn in_background(generation: Rc<RefCell<u64>>, mut work: impl FnMut(f64) -> bool + 'static) {
+/// or `generation` moves on from its value now (an edit, a new grading):
+/// grading that leaves the page responsive.
+fn in_background(generation: Rc<RefCell<u64>>, mut work: impl FnMut(f64) -> bool + 'static) {
     let mine = *generation.borrow();
     yew::platform::spawn_local(async move {
         loop {

@@ -11,10 +11,14 @@ mod header;
 mod icons;
 mod inspector;
 mod palette;
+mod qr;
 mod run;
 mod share;
+mod share_bar;
 mod storage;
 mod store;
+mod workers;
 mod workshop;
 
 pub use app::App;
+pub use workers::grade_for_class;

@@ -47,12 +47,21 @@ fn clear_location_fragment() {
 ///
 /// Errors: a value JSON cannot hold.
 pub fn link_for(scenario: &Scenario) -> Result<String, String> {
-    let fragment = share::to_fragment(scenario)?;
+    Ok(format!("{}#{}", page_address(), share::to_fragment(scenario)?))
+}
+
+/// The short link of `scenario` (`#x=<slug>`), if it is an exercise as
+/// shipped (`share::short_fragment`).
+pub fn short_link_for(scenario: &Scenario) -> Option<String> {
+    Some(format!("{}#{}", page_address(), share::short_fragment(scenario)?))
+}
+
+/// This page's address without query or fragment.
+fn page_address() -> String {
     let location = web_sys::window().map(|w| w.location());
-    let base = location
+    location
         .map(|l| format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default()))
-        .unwrap_or_default();
-    Ok(format!("{base}#{fragment}"))
+        .unwrap_or_default()
 }
 
 /// Puts `text` on the clipboard if the browser allows it (the link stays

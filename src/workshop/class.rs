@@ -2,7 +2,8 @@
 //! each, as the page's class view shows it and `archsim check --csv`
 //! writes it.
 
-use super::verdict::ExerciseVerdict;
+use super::verdict::{ExerciseVerdict, Grading};
+use crate::share;
 
 /// Characters of a source (a link, a file name) that name it in the table
 /// and in messages: a link's first 60.
@@ -44,39 +45,66 @@ fn number(x: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-/// The table: a header row, then one row per entry: `source, participant,
+/// One design's row of the class table, as the page's grading workers
+/// hand it back: its cells (`source, participant, exercise, verdict,
+/// seeds_passed, seeds, digest`, then three per objective, see [`table`]),
+/// whether it passes, and how many objectives it has.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The cells, in the order of [`table`]'s header.
+    pub cells: Vec<String>,
+    /// Every objective passes in every graded seed.
+    pub passes: bool,
+    /// Objectives graded (0 when the design could not be read).
+    pub objectives: usize,
+}
+
+impl Row {
+    /// The row of one graded design.
+    pub fn of(entry: &Entry) -> Row {
+        let mut cells = vec![short_source(&entry.source)];
+        let Ok((participant, v)) = &entry.graded else {
+            let why = entry.graded.as_ref().err().cloned().unwrap_or_default();
+            cells.extend([String::new(), String::new(), format!("fails: {why}")]);
+            return Row { cells, passes: false, objectives: 0 };
+        };
+        cells.extend([
+            participant.clone(),
+            v.exercise.unwrap_or_default().to_owned(),
+            v.summary(),
+            v.passed_seeds().to_string(),
+            v.runs.len().to_string(),
+            v.runs.first().map(|r| r.digest.clone()).unwrap_or_default(),
+        ]);
+        for o in v.by_objective() {
+            cells.extend([o.objective, o.worst.map(number).unwrap_or_default(), o.passed.to_string()]);
+        }
+        Row { cells, passes: v.passes(), objectives: v.objectives.len() }
+    }
+}
+
+/// A link graded for its exercise over the graded seeds (by its own
+/// objectives if it names no exercise), as the page's class view does it.
+pub fn grade_link(link: &str) -> Entry {
+    let graded = share::from_link(link)
+        .map(|design| (design.participant.clone(), Grading::new(&design, false, None).run_to_end()))
+        .map_err(|e| e.to_string());
+    Entry { source: link.to_owned(), graded }
+}
+
+/// The table: a header row, then the rows: `source, participant,
 /// exercise, verdict, seeds_passed, seeds, digest` (of the first graded
 /// seed), then for each objective its text, its worst value over the seeds
 /// (`worst_<n>`, in the metric's unit: availability 0–1, ms, $, counts)
-/// and the seeds it passed in, up to the most objectives of any entry.
-pub fn table(entries: &[Entry]) -> Vec<Vec<String>> {
-    let objectives = entries.iter().filter_map(|e| e.graded.as_ref().ok()).map(|(_, v)| v.objectives.len()).max();
+/// and the seeds it passed in, up to the most objectives of any row.
+pub fn table(rows: &[Row]) -> Vec<Vec<String>> {
+    let objectives = rows.iter().map(|r| r.objectives).max().unwrap_or(0);
     let mut header: Vec<String> =
         ["source", "participant", "exercise", "verdict", "seeds_passed", "seeds", "digest"].map(String::from).to_vec();
-    for n in 1..=objectives.unwrap_or(0) {
+    for n in 1..=objectives {
         header.extend([format!("objective_{n}"), format!("worst_{n}"), format!("passed_{n}")]);
     }
-    let rows = entries.iter().map(|e| {
-        let mut row = vec![short_source(&e.source)];
-        match &e.graded {
-            Err(why) => row.extend([String::new(), String::new(), format!("fails: {why}")]),
-            Ok((participant, v)) => {
-                row.extend([
-                    participant.clone(),
-                    v.exercise.unwrap_or_default().to_owned(),
-                    v.summary(),
-                    v.passed_seeds().to_string(),
-                    v.runs.len().to_string(),
-                    v.runs.first().map(|r| r.digest.clone()).unwrap_or_default(),
-                ]);
-                for o in v.by_objective() {
-                    row.extend([o.objective, o.worst.map(number).unwrap_or_default(), o.passed.to_string()]);
-                }
-            }
-        }
-        row
-    });
-    std::iter::once(header).chain(rows).collect()
+    std::iter::once(header).chain(rows.iter().map(|r| r.cells.clone())).collect()
 }
 
 /// The table as CSV (RFC 4180 quoting, by the `csv` crate); rows may be
@@ -118,7 +146,6 @@ pub fn sort(table: &mut [Vec<String>], column: usize, ascending: bool) {
 mod tests {
     use super::*;
     use crate::workshop::exercises;
-    use crate::workshop::verdict::Grading;
 
     #[test]
     fn a_row_per_design_with_its_objectives_quoted_where_needed() {
@@ -129,7 +156,9 @@ mod tests {
             Entry { source: "a.json".into(), graded: Ok((design.participant.clone(), v)) },
             Entry { source: "x".repeat(70), graded: Err("the link is damaged".into()) },
         ];
-        let t = table(&entries);
+        let rows: Vec<Row> = entries.iter().map(Row::of).collect();
+        assert_eq!((rows[0].passes, rows[0].objectives, rows[1].passes, rows[1].objectives), (true, 3, false, 0));
+        let t = table(&rows);
         assert_eq!(t[0].len(), 7 + 3 * 3);
         assert_eq!(&t[1][..6], ["a.json", "Lovelace, Ada", "master-master", "passes in 1 of 1 seeds", "1", "1"]);
         assert_eq!(t[1][7], "write conflicts ≤ 0");

