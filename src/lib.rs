@@ -7,9 +7,9 @@
 //! The same core runs natively (the `archsim` CLI, tests, benchmarks) and in the
 //! browser (the Yew front end in `ui`, compiled for `wasm32` only).
 //!
-//! Layering (see `docs/architecture.md`): `model` ← `sim` ← `metrics`, with
-//! `theory` holding closed forms used by tests and overlays. None of them
-//! touches the DOM or the wall clock.
+//! Layering (see `docs/architecture.md`): `time` (simulated time, a leaf)
+//! ← `metrics` ← `sim`, and `model` ← `sim`, with `theory` holding closed
+//! forms. None of them touches the DOM or the wall clock.
 #![warn(missing_docs)]
 
 pub mod editor;
@@ -18,6 +18,7 @@ pub mod model;
 pub mod share;
 pub mod sim;
 pub mod theory;
+pub mod time;
 pub mod words;
 pub mod workshop;
 

@@ -5,7 +5,7 @@
 //! Memory is bounded: past [`MAX_SAMPLES`] samples, every other one is
 //! dropped and the interval doubles, as [`super::TimeSeries`] does.
 
-use crate::sim::SimTime;
+use crate::time::SimTime;
 
 /// Most samples kept.
 pub const MAX_SAMPLES: usize = 512;

@@ -1,7 +1,7 @@
 //! Time averages of a level that changes at events (busy workers, queue
 //! length), counted only after the warm-up.
 
-use crate::sim::SimTime;
+use crate::time::SimTime;
 
 /// ∫ level dt from the warm-up on, kept exactly in integer ns × level.
 #[derive(Clone, Debug)]

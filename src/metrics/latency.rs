@@ -4,7 +4,7 @@
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
-use crate::sim::SimTime;
+use crate::time::SimTime;
 
 /// Largest recordable latency, µs (one hour); larger values are clamped.
 const MAX_US: u64 = 3_600_000_000;

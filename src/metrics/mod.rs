@@ -22,7 +22,7 @@ pub use series::{Bucket, TimeSeries, WindowSummary, MAX_BUCKETS};
 
 use serde::Serialize;
 
-use crate::sim::SimTime;
+use crate::time::SimTime;
 
 /// How one client request ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

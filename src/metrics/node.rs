@@ -1,6 +1,6 @@
 //! Per-node statistics: counts, waits, responses and time averages.
 
-use crate::sim::SimTime;
+use crate::time::SimTime;
 
 use super::TimeIntegral;
 

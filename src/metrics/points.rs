@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::sim::SimTime;
+use crate::time::SimTime;
 
 use super::{Bucket, TimeSeries};
 

@@ -4,7 +4,7 @@
 //! neighbours are merged and the width doubles, so an hour-long run keeps
 //! 8 s buckets, and memory never exceeds `MAX_BUCKETS` histograms.
 
-use crate::sim::SimTime;
+use crate::time::SimTime;
 
 use super::{Counts, LatencyHistogram};
 

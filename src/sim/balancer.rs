@@ -13,7 +13,8 @@ use siphasher::sip::SipHasher13;
 use crate::metrics::NodeStats;
 use crate::model::{HashOn, HealthCheck, LbAlgorithm, LbMode, LoadBalancerParams, NodeId, RequestClass};
 
-use super::component::{fault_targets, Behavior, CallResult, Ctx, Event, Failure, Timer};
+use super::component::{Behavior, Ctx};
+use super::event::{fault_targets, CallResult, Event, Failure, Timer};
 use super::health::{schedule_probes, Verdict};
 use super::limiter::TokenBucket;
 use super::outlier::Outliers;

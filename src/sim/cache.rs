@@ -21,7 +21,8 @@ use crate::metrics::NodeStats;
 use crate::model::{CacheParams, RequestClass};
 
 use super::calls::Calls;
-use super::component::{Behavior, CallResult, Condition, Ctx, Event};
+use super::component::{Behavior, Condition, Ctx};
+use super::event::{CallResult, Event};
 use super::keycache::{CacheCounts, KeyCache};
 use super::random;
 use super::report::NodeReport;

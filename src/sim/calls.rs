@@ -4,7 +4,8 @@
 
 use crate::model::CallMode;
 
-use super::component::{Ctx, ANY_REPLICA};
+use super::component::Ctx;
+use super::event::ANY_REPLICA;
 use super::random::{self, Stream};
 use super::request::{Origin, ReqId, Request};
 

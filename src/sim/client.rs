@@ -5,8 +5,9 @@
 use crate::metrics::{NodeStats, Outcome};
 use crate::model::{Arrivals, ClientParams, KeyDistribution, RateProfile, RequestClass};
 
-use super::component::{Behavior, CallResult, Condition, Ctx, Failure, Timer, ANY_REPLICA};
+use super::component::{Behavior, Condition, Ctx};
 use super::deadlines::Deadlines;
+use super::event::{CallResult, Failure, Timer, ANY_REPLICA};
 use super::random::{self, Stream, Zipf};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};

@@ -27,7 +27,8 @@ use std::hash::BuildHasherDefault;
 use crate::metrics::NodeStats;
 use crate::model::{DatabaseParams, ReadFrom, Replication, RequestClass};
 
-use super::component::{fault_targets, Behavior, CallResult, Ctx, Failure, ReplicationStep, Timer};
+use super::component::{Behavior, Ctx};
+use super::event::{fault_targets, CallResult, Failure, ReplicationStep, Timer};
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{ReqId, Request};

@@ -17,7 +17,8 @@ use std::hash::BuildHasherDefault;
 use crate::metrics::NodeStats;
 use crate::model::{DnsParams, DnsPolicy};
 
-use super::component::{Behavior, CallResult, Ctx, Event, Failure, Timer, ANY_REPLICA};
+use super::component::{Behavior, Ctx};
+use super::event::{CallResult, Event, Failure, Timer, ANY_REPLICA};
 use super::health::{schedule_probes, Verdict};
 use super::random::{self, Stream};
 use super::report::NodeReport;

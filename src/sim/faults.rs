@@ -6,7 +6,7 @@
 
 use crate::model::{Fault, FaultKind, Node, Scenario};
 
-use super::component::{Event, ANY_REPLICA};
+use super::event::{Event, ANY_REPLICA};
 
 /// The messages of a link a fault acts on (bit set).
 pub type Ways = u8;

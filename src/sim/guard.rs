@@ -5,8 +5,8 @@
 
 use crate::model::{Backoff, BackoffJitter, Edge, Retry, RetryBudget};
 
-use super::component::{CallResult, Failure};
 use super::deadlines::Deadlines;
+use super::event::{CallResult, Failure};
 use super::random::{self, Stream};
 use super::report::EdgeReport;
 use super::SimTime;

@@ -4,7 +4,8 @@
 
 use crate::model::HealthCheck;
 
-use super::component::{Ctx, Timer};
+use super::component::Ctx;
+use super::event::Timer;
 use super::SimTime;
 
 /// Schedules `node`'s next round of probes one interval from now (the

@@ -11,7 +11,8 @@
 use crate::metrics::{NodeStats, TimeIntegral};
 use crate::model::{PartitionedParams, Partitioning};
 
-use super::component::{fault_targets, Behavior, CallResult, Ctx, Failure, Timer};
+use super::component::{Behavior, Ctx};
+use super::event::{fault_targets, CallResult, Failure, Timer};
 use super::random;
 use super::report::NodeReport;
 use super::request::{ReqId, Request};

@@ -34,7 +34,8 @@ use crate::metrics::NodeStats;
 use crate::model::{Acks, Delivery, Partitioner, QueueParams, QueueStyle, RequestClass};
 
 use super::calls::Calls;
-use super::component::{fault_targets, Behavior, CallResult, Condition, Ctx, Event, Failure, Timer, ANY_REPLICA};
+use super::component::{Behavior, Condition, Ctx};
+use super::event::{fault_targets, CallResult, Event, Failure, Timer, ANY_REPLICA};
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};

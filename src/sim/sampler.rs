@@ -4,7 +4,8 @@
 use crate::metrics::NodeStats;
 use crate::model::{RequestClass, ServiceTime};
 
-use super::component::{Ctx, Event};
+use super::component::Ctx;
+use super::event::Event;
 use super::random::{self, Stream};
 use super::request::ReqId;
 use super::SimTime;

@@ -9,7 +9,8 @@ use slab::Slab;
 
 use crate::metrics::NodeStats;
 
-use super::component::{Ctx, Failure};
+use super::component::Ctx;
+use super::event::Failure;
 use super::request::{ReqId, Request, Requests};
 use super::SimTime;
 

@@ -19,7 +19,8 @@ use crate::metrics::NodeStats;
 use crate::model::{CacheParams, RequestClass, ServiceParams, Usl};
 
 use super::calls::Calls;
-use super::component::{fault_targets, Behavior, CallResult, Condition, Ctx, Event, Failure, Timer, ANY_REPLICA};
+use super::component::{Behavior, Condition, Ctx};
+use super::event::{fault_targets, CallResult, Event, Failure, Timer, ANY_REPLICA};
 use super::keycache::{CacheCounts, KeyCache};
 use super::limiter::TokenBucket;
 use super::random::{self, Stream};

@@ -6,7 +6,8 @@
 
 use crate::words::count;
 
-use super::super::component::{Ctx, Timer};
+use super::super::component::Ctx;
+use super::super::event::Timer;
 use super::super::report::NodeReport;
 use super::super::scaler::{Decision, Scaler, Slot};
 use super::super::SimTime;
