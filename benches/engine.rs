@@ -7,7 +7,9 @@
 //!   ziggurat exponential draws): the speed limit of any engine on this
 //!   machine. With the same draws as the engine, the difference between the
 //!   two is the engine's own work.
-//! - `mm10`: the full engine (metrics on) on M/M/10 at ρ = 0.9.
+//! - `mm10`: the full engine (metrics on) on M/M/10 at ρ = 0.9
+//!   (`mm10.json`, which `scripts/bench` also runs cold through `archsim
+//!   run`).
 //! - `tiers`: the full engine on a 10-node multi-tier scenario.
 //! - `spof`: single-points-of-failure analysis of a 5,000-node design
 //!   (100 clients calling balancers, over 50 layers of 98 pools and
@@ -262,17 +264,8 @@ fn run(case: &str, scenario: &Scenario) {
 }
 
 fn engine_mm10() {
-    let rate = RHO * f64::from(SERVERS) * 1000.0;
-    let text = format!(
-        r#"{{ "version": 1, "settings": {{ "duration_s": {duration}, "warmup_s": 0 }},
-          "nodes": [
-            {{ "id": "c", "kind": "client", "params": {{ "arrivals": {{ "model": "open", "rate": {{ "shape": "constant", "rps": {rate} }} }}, "timeout_ms": 3600000 }} }},
-            {{ "id": "s", "kind": "service", "params": {{ "replicas": 1, "workers": {SERVERS}, "queue_capacity": 1000000,
-              "service_time": {{ "dist": "exponential", "mean_ms": 1 }} }} }} ],
-          "edges": [ {{ "from": "c", "to": "s", "latency": {{ "base_ms": 0 }} }} ] }}"#,
-        duration = CUSTOMERS as f64 / rate,
-    );
-    run("mm10", &Scenario::from_json(&text).expect("benchmark scenario parses"));
+    let text = include_str!("mm10.json");
+    run("mm10", &Scenario::from_json(text).expect("benchmark scenario parses"));
 }
 
 fn engine_tiers() {
