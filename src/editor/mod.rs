@@ -1,11 +1,13 @@
 //! The headless editor: user intents as [`Action`]s applied to a
-//! [`Scenario`] by a reducer with an undo stack, and the pointer
-//! [`gesture`] state machine that turns presses and moves into actions.
+//! [`Scenario`] by a reducer with an undo stack, the pointer [`gesture`]
+//! state machine that turns presses and moves into actions, and the
+//! editing [`session`] (selection, clipboard, the key map) around them.
 //! Pure Rust, tested natively; `ui` only translates DOM events.
 
 pub mod geometry;
 pub mod gesture;
 pub mod layout;
+pub mod session;
 pub mod zones;
 
 use std::rc::Rc;

@@ -5,7 +5,7 @@ use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::editor::geometry::{Camera, GRID};
+use crate::editor::geometry::Camera;
 use crate::editor::Action;
 use crate::model::{Scenario, Settings};
 use crate::workshop::exercises;
@@ -22,6 +22,7 @@ use super::run::{use_run, RunPanel};
 use super::share_bar::ShareBar;
 use super::store::{Msg, Shared, Store};
 use super::{share, storage};
+use crate::editor::session::{key_command, KeyPress};
 use crate::workshop::canonical::changes_of;
 
 /// The design to start with: the one in a share link (the autosaved design
@@ -30,27 +31,19 @@ use crate::workshop::canonical::changes_of;
 /// be opened.
 fn initial_store() -> Store {
     let saved = storage::load();
-    let mut error = None;
-    match share::take_link_in_location() {
-        Some(Ok(linked)) => {
-            let mut store = Store::new(linked);
-            if let Ok(Some(current)) = &saved {
-                store.error = storage::push_recent(current).err();
-            }
-            return store;
-        }
-        Some(Err(message)) => error = Some(message),
-        None => {}
-    }
-    let mut store = match saved {
-        Ok(Some(saved)) => Store::new(saved),
-        Ok(None) => Store::new(exercises::starter()),
-        Err(message) => {
-            error.get_or_insert(message);
-            Store::new(exercises::starter())
-        }
+    let (scenario, error) = match (share::take_link_in_location(), saved) {
+        (Some(Ok(linked)), Ok(Some(current))) => (linked, storage::push_recent(&current).err()),
+        (Some(Ok(linked)), _) => (linked, None),
+        (Some(Err(message)), Ok(Some(saved))) => (saved, Some(message)),
+        (Some(Err(message)), _) => (exercises::starter(), Some(message)),
+        (None, Ok(Some(saved))) => (saved, None),
+        (None, Ok(None)) => (exercises::starter(), None),
+        (None, Err(message)) => (exercises::starter(), Some(message)),
     };
-    store.error = error;
+    let mut store = Store::new(scenario);
+    if let Some(message) = error {
+        store = store.with_error(message);
+    }
     store
 }
 
@@ -180,31 +173,17 @@ pub fn App() -> Html {
                     if typing {
                         return;
                     }
-                    let command = e.ctrl_key() || e.meta_key();
-                    // One grid step, or one unit with shift.
-                    let step = if e.shift_key() { 1.0 } else { GRID };
-                    let msg = match e.key().as_str() {
-                        "Delete" | "Backspace" => Some(Msg::DeleteSelection),
-                        "z" | "Z" if command && e.shift_key() => Some(Msg::Redo),
-                        "z" if command => Some(Msg::Undo),
-                        "y" if command => Some(Msg::Redo),
-                        "a" if command => Some(Msg::SelectAll),
-                        "c" if command => Some(Msg::Copy),
-                        "v" if command => Some(Msg::Paste),
-                        "d" if command => Some(Msg::Duplicate),
-                        "Escape" => Some(Msg::Select(Vec::new())),
-                        "ArrowLeft" => Some(Msg::Nudge(-step, 0.0)),
-                        "ArrowRight" => Some(Msg::Nudge(step, 0.0)),
-                        "ArrowUp" => Some(Msg::Nudge(0.0, -step)),
-                        "ArrowDown" => Some(Msg::Nudge(0.0, step)),
-                        "Tab" if on_canvas(e) => Some(Msg::Cycle { forward: !e.shift_key() }),
-                        "Enter" if on_canvas(e) => {
-                            focus_first_parameter();
-                            None
-                        }
-                        _ => None,
+                    if e.key() == "Enter" && on_canvas(e) {
+                        focus_first_parameter();
+                        return;
+                    }
+                    let press = KeyPress {
+                        key: &e.key(),
+                        command: e.ctrl_key() || e.meta_key(),
+                        shift: e.shift_key(),
+                        on_canvas: on_canvas(e),
                     };
-                    if let Some(msg) = msg {
+                    if let Some(msg) = key_command(press) {
                         e.prevent_default();
                         store.dispatch(msg);
                     }
