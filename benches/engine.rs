@@ -265,6 +265,13 @@ fn run(case: &str, scenario: &Scenario) {
 
 fn engine_mm10() {
     let text = include_str!("mm10.json");
+    // The file and the baseline's constants describe the same queue.
+    let v: serde_json::Value = serde_json::from_str(text).expect("mm10.json is JSON");
+    let rate = RHO * f64::from(SERVERS) * 1000.0;
+    assert_eq!(v["nodes"][0]["params"]["arrivals"]["rate"]["rps"].as_f64(), Some(rate));
+    assert_eq!(v["nodes"][1]["params"]["workers"].as_u64(), Some(u64::from(SERVERS)));
+    assert_eq!(v["nodes"][1]["params"]["service_time"]["mean_ms"].as_f64(), Some(1.0));
+    assert_eq!(v["settings"]["duration_s"].as_f64(), Some(CUSTOMERS as f64 / rate));
     run("mm10", &Scenario::from_json(text).expect("benchmark scenario parses"));
 }
 

@@ -15,7 +15,7 @@ use archsim::model::{Scenario, ValidationError};
 use archsim::share;
 use archsim::sim::{Report, Simulation};
 use archsim::workshop::class::{self, Entry, Row};
-use archsim::workshop::verdict::{ExerciseVerdict, Grading};
+use archsim::workshop::verdict::ExerciseVerdict;
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
 
@@ -199,12 +199,11 @@ fn simulate(scenario: &Scenario, seed: Option<u64>) -> Result<Report, Validation
 /// Reads one source (a file or a share link) and grades it: the
 /// participant's name and the verdict, or why it could not be read.
 fn grade_source(source: &str, own: bool, seeds: Option<Vec<u64>>) -> Result<(String, ExerciseVerdict), String> {
-    let design = if source.contains('#') {
-        share::from_link(source).map_err(|e| e.to_string())?
-    } else {
-        load(Path::new(source)).map_err(|e| e.to_string())?
-    };
-    Ok((design.participant.clone(), Grading::new(&design, own, seeds).run_to_end()))
+    if source.contains('#') {
+        return class::grade_link(source, own, seeds);
+    }
+    let design = load(Path::new(source)).map_err(|e| e.to_string())?;
+    Ok(class::grade(&design, own, seeds))
 }
 
 /// Prints each design's verdict and each objective over the seeds; the

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::workshop::class::{self, Row};
 
 use super::download::download_text;
-use super::workers::{pool_size, Pool};
+use super::workers::Pool;
 
 /// Props of [`ClassView`].
 #[derive(Properties, PartialEq)]
@@ -74,12 +74,11 @@ pub fn ClassView(props: &ClassViewProps) -> Html {
                     rows.set(graded.borrow().clone());
                 })
             };
-            let size = pool_size(sources.len());
             let on_failure = {
                 let failure = failure.clone();
                 Callback::from(move |message: String| failure.set(Some(format!("Cannot grade here: {message}"))))
             };
-            let started = Pool::grade(sources, size, on_graded, on_failure.clone());
+            let started = Pool::grade(sources, on_graded, on_failure.clone());
             *pool.borrow_mut() = started.map_err(|e| on_failure.emit(e)).ok();
         })
     };

@@ -119,6 +119,13 @@ pub struct ExerciseVerdictProps {
 pub fn ExerciseVerdictView(props: &ExerciseVerdictProps) -> Html {
     let grading = use_grading(props.scenario.clone());
     let failure = use_state(|| None::<String>);
+    // Read from storage when the exercise or the run's state changes (a
+    // run marks it attempted), not on every redraw: the panel redraws with
+    // every frame of a run.
+    let slug = props.scenario.exercise.as_ref().map(|e| e.slug.clone());
+    let attempted = use_memo((slug, props.run_state), |(slug, _)| {
+        slug.as_deref().is_some_and(|slug| storage::progress(slug).is_some())
+    });
     {
         let (scenario, on_grade, graded) =
             (props.scenario.clone(), grading.on_grade.clone(), grading.verdict.is_some());
@@ -149,7 +156,7 @@ pub fn ExerciseVerdictView(props: &ExerciseVerdictProps) -> Html {
         Some(_) => "fail",
         None => "pending",
     };
-    let tried = storage::progress(exercise.slug).is_some() || g.verdict.is_some();
+    let tried = *attempted || g.verdict.is_some();
     let on_solution = {
         let (on_open, path, failure) = (props.on_open.clone(), exercise.solution_path(), failure.clone());
         Callback::from(move |_: MouseEvent| {

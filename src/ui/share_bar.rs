@@ -34,7 +34,9 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
     let qr = use_state(|| false);
     let link =
         use_memo((props.scenario.clone(), (*participant).clone()), |(s, name)| share::link_for(&signed(s, name)));
-    let short = use_memo(props.scenario.clone(), |s| share::short_link_for(s));
+    // Compares the design with its shipped exercise: only while the QR
+    // code shows (the bar redraws with every frame of a run).
+    let short = use_memo((props.scenario.clone(), *qr), |(s, open)| open.then(|| share::short_link_for(s)).flatten());
     // The link goes to the clipboard once, when the bar opens.
     {
         let link = link.clone();
@@ -70,8 +72,8 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
         Callback::from(move |_: MouseEvent| share::copy(&url))
     };
     // The QR code shows the shortest link that opens this design.
-    let (qr_link, caption) = match &*short {
-        Some(short) => (short.clone(), "The exercise, as shipped (its short link)"),
+    let (qr_link, caption) = match (*short).clone() {
+        Some(short) => (short, "The exercise, as shipped (its short link)"),
         None => (url.clone(), "A copy of this design and the same run"),
     };
     // The dialog sits outside the bar: a fixed backdrop inside the bar's

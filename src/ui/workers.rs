@@ -44,7 +44,7 @@ extern "C" {
 /// Grades one link (the worker's side): its row as a plain object
 /// `{cells: string[], passes: bool, objectives: number}`.
 pub fn grade_for_class(link: &str) -> JsValue {
-    row_to_js(&Row::of(&grade_link(link)))
+    row_to_js(&Row::of(&Entry { source: link.to_owned(), graded: grade_link(link, false, None) }))
 }
 
 /// A row as a plain object that survives `postMessage`.
@@ -69,7 +69,7 @@ fn row_from_js(value: &JsValue) -> Option<Row> {
 /// core to draw on: with every core grading, frames slow to 50–130 ms on
 /// a 2-core machine), 1 to [`MAX_WORKERS`], and never more than there are
 /// designs.
-pub fn pool_size(designs: usize) -> usize {
+fn pool_size(designs: usize) -> usize {
     let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency()) as usize;
     cores.saturating_sub(1).clamp(1, MAX_WORKERS).min(designs.max(1))
 }
@@ -101,8 +101,8 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// Starts `size` workers grading `links`, one design at a time each;
-    /// `on_graded` gets each design's index in `links` and its row, in the
+    /// Starts [`pool_size`] workers grading `links`, one design at a time
+    /// each; `on_graded` gets each design's index in `links` and its row, in the
     /// order they finish (a design that made its worker fail gets a failing
     /// row saying so), and `on_failure` a message if a worker cannot
     /// start.
@@ -110,7 +110,6 @@ impl Pool {
     /// Errors: the browser refused to start a worker (no module workers).
     pub fn grade(
         links: Vec<String>,
-        size: usize,
         on_graded: Callback<(usize, Row)>,
         on_failure: Callback<String>,
     ) -> Result<Pool, String> {
@@ -118,6 +117,7 @@ impl Pool {
         let script = web_sys::Url::new_with_base(WORKER_SCRIPT, &glue).map_err(describe)?.href();
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
+        let size = pool_size(links.len());
         let jobs = Rc::new(RefCell::new(Jobs { links, next: 0 }));
         let start = Object::new();
         let _ = Reflect::set(&start, &"glue".into(), &JsValue::from_str(&glue));

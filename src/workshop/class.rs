@@ -3,6 +3,7 @@
 //! writes it.
 
 use super::verdict::{ExerciseVerdict, Grading};
+use crate::model::Scenario;
 use crate::share;
 
 /// Characters of a source (a link, a file name) that name it in the table
@@ -63,10 +64,12 @@ impl Row {
     /// The row of one graded design.
     pub fn of(entry: &Entry) -> Row {
         let mut cells = vec![short_source(&entry.source)];
-        let Ok((participant, v)) = &entry.graded else {
-            let why = entry.graded.as_ref().err().cloned().unwrap_or_default();
-            cells.extend([String::new(), String::new(), format!("fails: {why}")]);
-            return Row { cells, passes: false, objectives: 0 };
+        let (participant, v) = match &entry.graded {
+            Ok(graded) => graded,
+            Err(why) => {
+                cells.extend([String::new(), String::new(), format!("fails: {why}")]);
+                return Row { cells, passes: false, objectives: 0 };
+            }
         };
         cells.extend([
             participant.clone(),
@@ -83,13 +86,18 @@ impl Row {
     }
 }
 
-/// A link graded for its exercise over the graded seeds (by its own
-/// objectives if it names no exercise), as the page's class view does it.
-pub fn grade_link(link: &str) -> Entry {
-    let graded = share::from_link(link)
-        .map(|design| (design.participant.clone(), Grading::new(&design, false, None).run_to_end()))
-        .map_err(|e| e.to_string());
-    Entry { source: link.to_owned(), graded }
+/// A design graded (`Grading` run to its end): its participant's name
+/// and its verdict, for its exercise unless `own` (see [`Grading::new`]),
+/// over `seeds` or the graded seeds.
+pub fn grade(design: &Scenario, own: bool, seeds: Option<Vec<u64>>) -> (String, ExerciseVerdict) {
+    (design.participant.clone(), Grading::new(design, own, seeds).run_to_end())
+}
+
+/// The design in a share link, graded as [`grade`] does it.
+///
+/// Errors: the link cannot be opened (the `ShareError`, in words).
+pub fn grade_link(link: &str, own: bool, seeds: Option<Vec<u64>>) -> Result<(String, ExerciseVerdict), String> {
+    share::from_link(link).map(|design| grade(&design, own, seeds)).map_err(|e| e.to_string())
 }
 
 /// The table: a header row, then the rows: `source, participant,
