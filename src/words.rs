@@ -10,6 +10,15 @@ pub fn count(n: u64, noun: &str) -> String {
     }
 }
 
+/// Items joined as a sentence says them: "a", "a and b", "a, b and c".
+pub fn list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -19,5 +28,13 @@ mod tests {
         assert_eq!(count(1, "replica"), "1 replica");
         assert_eq!(count(0, "backend"), "0 backends");
         assert_eq!(count(3, "replica"), "3 replicas");
+    }
+
+    #[test]
+    fn a_list_reads_as_a_sentence() {
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["pools"]), "pools");
+        assert_eq!(list(&["pools", "caches"]), "pools and caches");
+        assert_eq!(list(&["pools", "caches", "queues"]), "pools, caches and queues");
     }
 }

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use thiserror::Error;
 
-use crate::model::{Edge, Node, NodeId, NodeKind, Objective, Point, Problem, Scenario, Settings, KINDS};
+use crate::model::{Edge, KindInfo, Node, NodeId, NodeKind, Objective, Point, Problem, Scenario, Settings, KINDS};
 
 /// Most undo steps kept.
 const UNDO_LIMIT: usize = 500;
@@ -237,8 +237,8 @@ pub fn check(s: &Scenario, action: Action) -> Result<(), EditError> {
 }
 
 /// The first free id `<prefix>-<n>` and its number.
-fn fresh_id(s: &Scenario, kind: &str) -> (NodeId, u32) {
-    let prefix = id_prefix(kind);
+fn fresh_id(s: &Scenario, kind: &KindInfo) -> (NodeId, u32) {
+    let prefix = kind.id_prefix;
     let n = (1..).find(|n| s.node(&NodeId(format!("{prefix}-{n}"))).is_none()).unwrap_or(1);
     (NodeId(format!("{prefix}-{n}")), n)
 }
@@ -249,7 +249,7 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
         Action::AddNode { kind, at } => {
             let info = KINDS.iter().find(|k| k.name == kind).ok_or_else(|| EditError::UnknownKind(kind.clone()))?;
             let params = NodeKind::default_for(info.name).ok_or(EditError::UnknownKind(kind))?;
-            let (id, n) = fresh_id(s, info.name);
+            let (id, n) = fresh_id(s, info);
             let (w, h) = (geometry::NODE_W, geometry::NODE_H);
             s.nodes.push(Node {
                 id: id.clone(),
@@ -264,7 +264,7 @@ fn reduce(s: &mut Scenario, action: Action) -> Result<Vec<NodeId>, EditError> {
         Action::Insert { nodes, edges, dx, dy } => {
             let mut renamed = Vec::new();
             for node in nodes {
-                let (id, _) = fresh_id(s, node.kind.info().name);
+                let (id, _) = fresh_id(s, node.kind.info());
                 renamed.push((node.id.clone(), id.clone()));
                 let pos = Point { x: node.pos.x + dx, y: node.pos.y + dy };
                 s.nodes.push(Node { id, pos, ..node });
@@ -392,17 +392,6 @@ fn valid(problems: Vec<Problem>) -> Result<Vec<NodeId>, EditError> {
         Ok(Vec::new())
     } else {
         Err(EditError::Invalid(problems))
-    }
-}
-
-/// The id prefix of new nodes of a kind.
-fn id_prefix(kind: &str) -> &str {
-    match kind {
-        "client" => "clients",
-        "load_balancer" => "lb",
-        "database" => "db",
-        "partitioned_store" => "store",
-        other => other,
     }
 }
 

@@ -3,6 +3,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cost::{hourly, Price, ALB_HOUR};
+use super::validate::{check_health, check_rate_limit, Checker};
+use super::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Optional, RateLimit, Wiring};
+
 use super::{HealthCheck, NodeId, RequestClass};
 
 /// A load balancer. Its backends are the replicas of the service pools it
@@ -165,4 +169,115 @@ pub struct Route {
     pub class: RequestClass,
     /// Pools (node ids this balancer has edges to) serving that class.
     pub targets: Vec<NodeId>,
+}
+
+/// The load balancer kind.
+impl Kind for LoadBalancerParams {
+    const INFO: &'static KindInfo = &KindInfo {
+        name: "load_balancer",
+        title: "Load balancer",
+        plural: "load balancers",
+        summary: "L4/L7 balancer: round robin, least outstanding, power of two choices, consistent hashing",
+        group: ComponentGroup::Edge,
+        id_prefix: "lb",
+        icon: "M9 5a3 3 0 1 0 6 0a3 3 0 1 0 -6 0M12 8V12M5 19L12 12L19 19M12 12V19",
+        slots: "cores",
+        backlog: ("queued", "q"),
+        onward: Onward::OneOf,
+        backend: false,
+        crash: Some(Crashable {
+            part: "balancer",
+            whole: "Crash balancer",
+            help: "A single balancer is a single point of failure: while it is down every request through it fails",
+        }),
+    };
+
+    fn check(&self, c: &mut Checker, path: &str) {
+        if self.max_connections == 0 {
+            c.fail(format!("{path}.max_connections"), "must be at least 1");
+        }
+        if self.cores == 0 || self.cores > 1_024 {
+            c.fail(format!("{path}.cores"), "must be 1 to 1024");
+        }
+        c.range(&format!("{path}.processing_time_ms"), self.processing_time_ms, 0.0, 60_000.0);
+        check_health(c, &format!("{path}.health_check"), &self.health_check);
+        check_rate_limit(c, path, self.rate_limit.as_ref());
+        if let Some(pair) = &self.pair {
+            c.range(&format!("{path}.pair.detection_s"), pair.detection_s, 0.0, 3600.0);
+            c.range(&format!("{path}.pair.takeover_s"), pair.takeover_s, 0.0, 3600.0);
+        }
+        if let Some(o) = &self.outlier_detection {
+            let at = format!("{path}.outlier_detection");
+            if o.consecutive_errors == 0 {
+                c.fail(format!("{at}.consecutive_errors"), "must be at least 1");
+            }
+            c.range(&format!("{at}.base_ejection_s"), o.base_ejection_s, f64::MIN_POSITIVE, 3600.0);
+            c.range(&format!("{at}.max_ejection_percent"), o.max_ejection_percent, 0.0, 100.0);
+        }
+    }
+
+    /// One instance, or two for a pair.
+    fn crash_parts(&self) -> Option<u32> {
+        Some(if self.pair.is_some() { 2 } else { 1 })
+    }
+
+    fn can_take_no_time(&self) -> bool {
+        self.processing_time_ms == 0.0
+    }
+
+    fn may_call(callee: &KindInfo) -> Wiring {
+        if callee.backend {
+            Wiring::Sync
+        } else if callee.name == Self::INFO.name {
+            Wiring::Refused("a load balancer forwards to service pools, not to another balancer")
+        } else {
+            Wiring::Refused(
+                "a load balancer forwards to service pools, caches or CDN edges; call databases, stores, queues and DNS from a service pool",
+            )
+        }
+    }
+
+    fn calls_problem(&self, id: &crate::model::NodeId, outgoing: usize) -> Option<String> {
+        (outgoing == 0).then(|| format!("load balancer `{id}` has no backend pool"))
+    }
+
+    /// An Application Load Balancer's hourly charge, per instance.
+    fn price(&self) -> Price {
+        hourly(ALB_HOUR)
+    }
+
+    fn instances(&self) -> f64 {
+        1.0 + f64::from(u8::from(self.pair.is_some()))
+    }
+
+    fn single_instance(&self) -> bool {
+        self.pair.is_none()
+    }
+
+    /// L4 and L7 (with routes) balancers are built differently.
+    fn restart_reason(&self, running: &Self) -> Option<&'static str> {
+        (self.mode != running.mode).then_some("mode")
+    }
+
+    const OPTIONAL: &'static [Optional<Self>] = &[
+        Optional {
+            key: "rate-limit",
+            label: "rate limiter",
+            is_on: |p| p.rate_limit.is_some(),
+            set: |p, on| p.rate_limit = on.then(RateLimit::default),
+        },
+        Optional {
+            key: "outlier-detection",
+            label: "outlier detection",
+            is_on: |p| p.outlier_detection.is_some(),
+            set: |p, on| p.outlier_detection = on.then(OutlierDetection::default),
+        },
+        Optional {
+            key: "pair",
+            label: "second instance (pair)",
+            is_on: |p| p.pair.is_some(),
+            set: |p, on| p.pair = on.then(LbPair::default),
+        },
+    ];
+    const OPTIONAL_HELP: &'static str = "A token bucket (an API gateway's limit) rejects requests over its rate with 429; outlier detection ejects a backend whose replies keep failing, which health checks miss when it stays up; a pair removes the balancer as a single point of failure";
 }

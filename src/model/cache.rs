@@ -4,6 +4,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cost::{hourly, Price, ELASTICACHE_M5_LARGE};
+use super::limits::items_bytes;
+use super::validate::{check_store, Checker};
+use super::{ComponentGroup, Crashable, FaultKind, Kind, KindInfo, Onward, Wiring};
+
 /// A key–value cache in front of a backing store, read cache-aside: a read
 /// looks the key up; a miss reads the store behind and fills the cache with
 /// the answer. The hit ratio is measured, never set: it follows from the
@@ -96,5 +101,106 @@ impl CdnParams {
             write_policy: WritePolicy::Invalidate,
             op_ms: self.edge_ms,
         }
+    }
+}
+
+/// The cache kind.
+impl Kind for CacheParams {
+    const INFO: &'static KindInfo = &KindInfo {
+        name: "cache",
+        title: "Cache",
+        plural: "caches",
+        summary: "Shared key–value cache (Memcached/Redis), cache-aside: LRU or LFU, TTL, hit ratio measured",
+        group: ComponentGroup::Data,
+        id_prefix: "cache",
+        icon: "M13 2L5 13H11L10 22L19 10H13Z",
+        slots: "",
+        backlog: ("queued", "q"),
+        onward: Onward::Each,
+        backend: true,
+        crash: Some(Crashable {
+            part: "cache",
+            whole: "Crash cache",
+            help: "A crash loses every item: reads fall back to the store behind, and the cache comes back empty (cold)",
+        }),
+    };
+
+    fn check(&self, c: &mut Checker, path: &str) {
+        check_store(c, path, self.capacity_items, self.ttl_s);
+        c.range(&format!("{path}.op_ms"), self.op_ms, 0.0, 60_000.0);
+    }
+
+    /// Besides a crash, a flush: every item dropped, the node up.
+    fn takes(&self, fault: FaultKind) -> bool {
+        matches!(fault, FaultKind::Crash | FaultKind::Flush)
+    }
+
+    fn can_take_no_time(&self) -> bool {
+        self.op_ms == 0.0
+    }
+
+    fn may_call(_callee: &KindInfo) -> Wiring {
+        Wiring::SyncOrAsync
+    }
+
+    /// An ElastiCache `cache.m5.large` node.
+    fn price(&self) -> Price {
+        hourly(ELASTICACHE_M5_LARGE)
+    }
+
+    fn instances(&self) -> f64 {
+        1.0
+    }
+
+    fn worst_case_bytes(&self, _sent: f64) -> u64 {
+        items_bytes(1, self.capacity_items)
+    }
+}
+
+/// The CDN edge kind.
+impl Kind for CdnParams {
+    const INFO: &'static KindInfo = &KindInfo {
+        name: "cdn",
+        title: "CDN",
+        plural: "CDN edges",
+        summary: "CDN edge: caches static requests by key for a TTL, fetches misses from the origin",
+        group: ComponentGroup::Edge,
+        id_prefix: "cdn",
+        icon: "M3 12a9 9 0 1 0 18 0a9 9 0 1 0 -18 0M3 12H21M12 3C8 7 8 17 12 21C16 17 16 7 12 3",
+        slots: "",
+        backlog: ("queued", "q"),
+        onward: Onward::Each,
+        backend: true,
+        crash: Some(Crashable {
+            part: "edge",
+            whole: "Crash edge",
+            help: "A crashed edge loses its objects: requests go to the origin, and it comes back empty (cold)",
+        }),
+    };
+
+    fn check(&self, c: &mut Checker, path: &str) {
+        check_store(c, path, self.capacity_items, self.ttl_s);
+        c.range(&format!("{path}.edge_ms"), self.edge_ms, 0.0, 60_000.0);
+    }
+
+    fn takes(&self, fault: FaultKind) -> bool {
+        matches!(fault, FaultKind::Crash | FaultKind::Flush)
+    }
+
+    fn can_take_no_time(&self) -> bool {
+        self.edge_ms == 0.0
+    }
+
+    fn may_call(_callee: &KindInfo) -> Wiring {
+        Wiring::SyncOrAsync
+    }
+
+    /// CloudFront: $0.0075 per 10,000 requests.
+    fn price(&self) -> Price {
+        Price { instance_hour_usd: 0.0, million_requests_usd: 0.75, monthly_usd: 0.0 }
+    }
+
+    fn worst_case_bytes(&self, _sent: f64) -> u64 {
+        items_bytes(1, self.capacity_items)
     }
 }

@@ -23,7 +23,7 @@
 //!   standard queries.
 //! - Clients are the users: free.
 
-use super::{Node, NodeKind};
+use super::Node;
 
 /// Hours in a billing month, h.
 pub const HOURS_PER_MONTH: f64 = 730.0;
@@ -45,67 +45,34 @@ pub struct Price {
     pub monthly_usd: f64,
 }
 
-const EC2_M5_LARGE: f64 = 0.096;
-const ELASTICACHE_M5_LARGE: f64 = 0.156;
-const RDS_M5_LARGE: f64 = 0.171;
-const MSK_M5_LARGE: f64 = 0.21;
-const ALB_HOUR: f64 = 0.0225;
+/// Hourly prices of the instances kinds run on, US dollars (see the
+/// module docs for the source).
+pub(super) const EC2_M5_LARGE: f64 = 0.096;
+pub(super) const ELASTICACHE_M5_LARGE: f64 = 0.156;
+pub(super) const RDS_M5_LARGE: f64 = 0.171;
+pub(super) const MSK_M5_LARGE: f64 = 0.21;
+pub(super) const ALB_HOUR: f64 = 0.0225;
 
-const fn hourly(instance_hour_usd: f64) -> Price {
+/// A price per instance-hour only.
+pub(super) const fn hourly(instance_hour_usd: f64) -> Price {
     Price { instance_hour_usd, million_requests_usd: 0.0, monthly_usd: 0.0 }
-}
-
-/// The price of a kind (see the module docs for the source).
-pub fn price(kind: &NodeKind) -> Price {
-    match kind {
-        NodeKind::Client(_) => hourly(0.0),
-        NodeKind::LoadBalancer(_) => hourly(ALB_HOUR),
-        NodeKind::Service(_) => hourly(EC2_M5_LARGE),
-        NodeKind::Cache(_) => hourly(ELASTICACHE_M5_LARGE),
-        NodeKind::Database(_) | NodeKind::PartitionedStore(_) => hourly(RDS_M5_LARGE),
-        NodeKind::Queue(_) => hourly(MSK_M5_LARGE),
-        // $0.0075 per 10,000 requests.
-        NodeKind::Cdn(_) => Price { instance_hour_usd: 0.0, million_requests_usd: 0.75, monthly_usd: 0.0 },
-        NodeKind::Dns(_) => Price { instance_hour_usd: 0.0, million_requests_usd: 0.40, monthly_usd: 0.50 },
-    }
-}
-
-/// Instances a node runs as drawn: replicas of a pool, instances of a
-/// database (primary + replicas), copies of every partition, brokers of a
-/// queue, instances of a load balancer (2 for a pair), 1 cache node. A
-/// queue's consumers run on their own instances, priced apart
-/// ([`monthly_usd`]).
-pub fn instances(kind: &NodeKind) -> f64 {
-    match kind {
-        NodeKind::Service(p) => f64::from(p.replicas),
-        NodeKind::Database(p) => f64::from(p.replicas) + 1.0,
-        NodeKind::PartitionedStore(p) => f64::from(p.partitions) * f64::from(p.replication_factor),
-        NodeKind::Queue(_) => QUEUE_BROKERS,
-        NodeKind::LoadBalancer(p) => 1.0 + f64::from(u8::from(p.pair.is_some())),
-        NodeKind::Cache(_) => 1.0,
-        NodeKind::Client(_) | NodeKind::Cdn(_) | NodeKind::Dns(_) => 0.0,
-    }
 }
 
 /// Monthly cost of `node`, US dollars, with `instances` running on average
 /// (from the run: an autoscaled pool's mean size) and `rate_rps` requests
 /// per second reaching it.
 pub fn monthly_usd(node: &Node, instances: f64, rate_rps: f64) -> f64 {
-    let p = price(&node.kind);
-    let consumers = match &node.kind {
-        NodeKind::Queue(q) => f64::from(q.consumers) * EC2_M5_LARGE * HOURS_PER_MONTH,
-        _ => 0.0,
-    };
+    let p = node.kind.price();
     p.monthly_usd
         + instances * p.instance_hour_usd * HOURS_PER_MONTH
         + rate_rps * SECONDS_PER_MONTH / 1e6 * p.million_requests_usd
-        + consumers
+        + node.kind.extra_monthly_usd()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{NodeId, Point, ServiceParams};
+    use crate::model::{NodeId, NodeKind, Point, ServiceParams};
 
     #[test]
     fn a_replica_costs_an_m5_large_month() {
@@ -117,7 +84,7 @@ mod tests {
             kind: NodeKind::Service(ServiceParams { replicas: 3, ..ServiceParams::default() }),
         };
         // 3 × $0.096/h × 730 h = $210.24.
-        assert!((monthly_usd(&node, instances(&node.kind), 0.0) - 210.24).abs() < 1e-9);
+        assert!((monthly_usd(&node, node.kind.instances(), 0.0) - 210.24).abs() < 1e-9);
     }
 
     #[test]

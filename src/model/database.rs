@@ -4,6 +4,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cost::{hourly, Price, RDS_M5_LARGE};
+use super::limits::requests_bytes;
+use super::validate::{check_service_time, check_slots, Checker, MAX_DB_REPLICAS, MAX_DURATION_S};
+use super::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Wiring};
+
 use super::ServiceTime;
 
 /// A replicated database (MySQL / PostgreSQL style): one primary takes the
@@ -97,4 +102,75 @@ pub enum Replication {
     /// two writes to one key on different primaries, each made before the
     /// other arrived, conflict (resolved last writer wins).
     MultiPrimary,
+}
+
+/// The database kind.
+impl Kind for DatabaseParams {
+    const INFO: &'static KindInfo = &KindInfo {
+        name: "database",
+        title: "Database",
+        plural: "databases",
+        summary: "Primary + read replicas: async, semi-sync or sync replication, replication lag, stale reads, failover",
+        group: ComponentGroup::Data,
+        id_prefix: "db",
+        icon: "M4 5a8 3 0 1 0 16 0a8 3 0 1 0 -16 0M4 5V19C4 21 20 21 20 19V5M4 12C4 14 20 14 20 12",
+        slots: "connections",
+        backlog: ("queued", "q"),
+        onward: Onward::Each,
+        backend: false,
+        crash: Some(Crashable {
+            part: "instance",
+            whole: "Crash all",
+            help: "Instance 0 is the first primary: crash it and writes fail until a replica is promoted (failover); with async replication the writes still in flight are lost",
+        }),
+    };
+
+    fn check(&self, c: &mut Checker, path: &str) {
+        if self.replicas > MAX_DB_REPLICAS {
+            c.fail(format!("{path}.replicas"), format!("must be at most {MAX_DB_REPLICAS}"));
+        }
+        check_slots(c, path, "connections", self.connections, self.queue_capacity);
+        check_service_time(c, &format!("{path}.read_time"), &self.read_time);
+        check_service_time(c, &format!("{path}.write_time"), &self.write_time);
+        c.range(&format!("{path}.ship_ms"), self.ship_ms, 0.0, 60_000.0);
+        c.range(&format!("{path}.apply_ms"), self.apply_ms, 0.0, 3.6e6);
+        c.range(&format!("{path}.detection_s"), self.detection_s, 0.0, MAX_DURATION_S);
+        c.range(&format!("{path}.promotion_s"), self.promotion_s, 0.0, MAX_DURATION_S);
+        if let Replication::SemiSync { acks } = self.replication {
+            if acks == 0 || acks > self.replicas {
+                c.fail(format!("{path}.replication.acks"), format!("must be 1 to the number of replicas ({})", self.replicas));
+            }
+        }
+    }
+
+    /// The primary and every replica.
+    fn crash_parts(&self) -> Option<u32> {
+        Some(self.replicas + 1)
+    }
+
+    fn may_call(_callee: &KindInfo) -> Wiring {
+        Wiring::Refused("a database calls no other node: its replicas are part of it (call it from a service pool)")
+    }
+
+    /// An RDS `db.m5.large` per instance.
+    fn price(&self) -> Price {
+        hourly(RDS_M5_LARGE)
+    }
+
+    fn instances(&self) -> f64 {
+        f64::from(self.replicas) + 1.0
+    }
+
+    fn single_instance(&self) -> bool {
+        self.replicas == 0
+    }
+
+    fn worst_case_bytes(&self, _sent: f64) -> u64 {
+        requests_bytes(u64::from(self.replicas) + 1, self.connections.saturating_add(self.queue_capacity))
+    }
+
+    /// Instances are made when a run starts.
+    fn restart_reason(&self, running: &Self) -> Option<&'static str> {
+        (self.replicas != running.replicas).then_some("replicas")
+    }
 }

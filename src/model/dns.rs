@@ -3,6 +3,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cost::Price;
+use super::validate::{check_health, Checker, MAX_DURATION_S};
+use super::{ComponentGroup, Kind, KindInfo, NodeId, Onward, Wiring};
+
 use super::HealthCheck;
 
 /// A DNS name whose records point at the endpoints the node calls (e.g. the
@@ -48,4 +52,51 @@ pub enum DnsPolicy {
     Latency,
     /// An endpoint in the client's region, else weighted among the others.
     Geolocation,
+}
+
+/// The DNS kind.
+impl Kind for DnsParams {
+    const INFO: &'static KindInfo = &KindInfo {
+        name: "dns",
+        title: "DNS",
+        plural: "DNS names",
+        summary: "DNS routing: weighted, latency or geolocation answers cached for a TTL, health-checked endpoints",
+        group: ComponentGroup::Edge,
+        id_prefix: "dns",
+        icon: "M4 6H20M4 12H14M4 18H10M16 14L20 18L16 22",
+        slots: "",
+        backlog: ("queued", "q"),
+        onward: Onward::OneOf,
+        backend: false,
+        crash: None,
+    };
+
+    fn check(&self, c: &mut Checker, path: &str) {
+        c.range(&format!("{path}.ttl_s"), self.ttl_s, 0.0, MAX_DURATION_S);
+        c.range(&format!("{path}.resolve_ms"), self.resolve_ms, 0.0, 60_000.0);
+        check_health(c, &format!("{path}.health_check"), &self.health_check);
+    }
+
+    /// A cached answer takes no time.
+    fn can_take_no_time(&self) -> bool {
+        true
+    }
+
+    fn may_call(callee: &KindInfo) -> Wiring {
+        if callee.name == Self::INFO.name {
+            Wiring::Refused("a DNS name answers with endpoints, not with another DNS name")
+        } else {
+            Wiring::Sync
+        }
+    }
+
+    fn calls_problem(&self, id: &NodeId, outgoing: usize) -> Option<String> {
+        (outgoing == 0).then(|| format!("DNS name `{id}` has no endpoint"))
+    }
+
+    /// A Route 53 hosted zone, $0.50 a month, plus $0.40 per million
+    /// standard queries.
+    fn price(&self) -> Price {
+        Price { instance_hour_usd: 0.0, million_requests_usd: 0.40, monthly_usd: 0.50 }
+    }
 }

@@ -1,97 +1,20 @@
-//! The closed set of component kinds and what the palette shows of them.
+//! The closed set of component kinds, and the [`Kind`] descriptor each
+//! kind's parameters implement in the kind's own file: what the palette,
+//! the canvas and the docs say of it ([`KindInfo`]), its range checks,
+//! price, crashable parts, wiring and worst-case memory. Everything else
+//! asks a node's kind through [`NodeKind`], so a new kind is its
+//! parameters file, one line in [`kinds!`] here, its simulation file and
+//! one line in the engine's registry.
+
+use std::any::Any;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    CacheParams, CdnParams, ClientParams, DatabaseParams, DnsParams, LoadBalancerParams, PartitionedParams,
-    QueueParams, ServiceParams,
-};
-
-/// A component kind with its parameters. Serialized as
-/// `"kind": "<name>", "params": { … }` inside a node (the `serde`
-/// attribute describes that form to the JSON Schema; the (de)serializers
-/// are written below).
-#[derive(Clone, Debug, PartialEq, JsonSchema)]
-#[serde(tag = "kind", content = "params", rename_all = "snake_case")]
-pub enum NodeKind {
-    /// A traffic source: open-loop arrivals or closed-loop users.
-    Client(ClientParams),
-    /// A load balancer (L4 or L7) spreading requests over backends.
-    LoadBalancer(LoadBalancerParams),
-    /// A pool of identical service replicas, each with a thread pool.
-    Service(ServiceParams),
-    /// A shared key–value cache (Memcached / Redis) read cache-aside in
-    /// front of the nodes it calls.
-    Cache(CacheParams),
-    /// A replicated database: a primary for writes, read replicas, failover.
-    Database(DatabaseParams),
-    /// A Kafka-style topic with partitions and a consumer group.
-    Queue(QueueParams),
-    /// A store sharded over partitions, each with a leader and followers.
-    PartitionedStore(PartitionedParams),
-    /// A CDN edge caching the static class in front of an origin.
-    Cdn(CdnParams),
-    /// A DNS name routing client sessions to endpoints, with cached answers.
-    Dns(DnsParams),
-}
-
-/// A kind on the wire, when written.
-#[derive(Serialize)]
-struct WireOut<'a> {
-    kind: &'a str,
-    params: serde_json::Value,
-}
-
-/// A kind on the wire, when read.
-#[derive(Deserialize)]
-struct WireIn {
-    kind: String,
-    params: serde_json::Value,
-}
-
-/// The (de)serializers of [`NodeKind`] go through its parameters as a JSON
-/// value, so each kind's parameter (de)serializer exists once in the Wasm
-/// build: serde's derived adjacently tagged form made one copy per
-/// (de)serializer in use (about 50 KB).
-macro_rules! wire_kinds {
-    ($($variant:ident => $name:literal),* $(,)?) => {
-        impl Serialize for NodeKind {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let params = match self {
-                    $(NodeKind::$variant(p) => serde_json::to_value(p),)*
-                };
-                let params = params.map_err(serde::ser::Error::custom)?;
-                WireOut { kind: self.info().name, params }.serialize(s)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for NodeKind {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let WireIn { kind, params } = WireIn::deserialize(d)?;
-                let parsed = match kind.as_str() {
-                    $($name => super::from_value_at(params).map(NodeKind::$variant),)*
-                    other => return Err(serde::de::Error::unknown_variant(other, &[$($name),*])),
-                };
-                // The path inside the parameters, which the caller's path
-                // (the node) does not reach: `params.workers: …`.
-                parsed.map_err(|(path, message)| serde::de::Error::custom(format!("{}: {message}", super::join_path("params", &path))))
-            }
-        }
-    };
-}
-
-wire_kinds! {
-    Client => "client",
-    LoadBalancer => "load_balancer",
-    Service => "service",
-    Cache => "cache",
-    Database => "database",
-    Queue => "queue",
-    PartitionedStore => "partitioned_store",
-    Cdn => "cdn",
-    Dns => "dns",
-}
+use super::cost::Price;
+use super::validate::Checker;
+use super::wiring::Wiring;
+use super::{FaultKind, NodeId};
 
 /// Palette groups, in the order a request usually meets them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -122,7 +45,34 @@ impl ComponentGroup {
     }
 }
 
-/// What the palette and the docs say about a kind.
+/// How a request goes on from a node to the nodes it calls (what a crash
+/// downstream does to it: `spof`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Onward {
+    /// It makes each of its calls (those of its class, with their
+    /// probabilities): a call that fails fails it.
+    Each,
+    /// It goes to one of its targets: a balancer's backends, a DNS name's
+    /// endpoints; it fails only when every target is down.
+    OneOf,
+    /// It is acknowledged before the calls are made (a queue's consumers
+    /// make them later): a crash downstream never fails it.
+    Decoupled,
+}
+
+/// What a kind's crashable parts are called in the inspector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Crashable {
+    /// One part that crashes by itself: `replica`, `instance`, `consumer`.
+    pub part: &'static str,
+    /// The button that crashes the whole node: `Crash pool`.
+    pub whole: &'static str,
+    /// What a crash does, in a user's words.
+    pub help: &'static str,
+}
+
+/// What the palette, the canvas, the inspector and the docs say about a
+/// kind; each kind's file has one ([`Kind::INFO`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KindInfo {
     /// Serialized kind name (`client`, `load_balancer`, …); also the suffix
@@ -130,140 +80,394 @@ pub struct KindInfo {
     pub name: &'static str,
     /// Human title.
     pub title: &'static str,
+    /// The title in the plural, lower case, for sentences ("service pools").
+    pub plural: &'static str,
     /// One-line description for tooltips.
     pub summary: &'static str,
     /// Palette group.
     pub group: ComponentGroup,
+    /// Prefix of a new node's id (`lb` makes `lb-1`).
+    pub id_prefix: &'static str,
+    /// The icon: SVG path data on a 24 × 24 grid, drawn stroked.
+    pub icon: &'static str,
+    /// What its worker slots are called in the live readout (`workers`,
+    /// `cores`, `connections`, `consumers`); "" for kinds without slots.
+    pub slots: &'static str,
+    /// What waits in it, long and short (`queued`/`q`; a queue's
+    /// `messages of lag`/`lag`).
+    pub backlog: (&'static str, &'static str),
+    /// How a request goes on to the nodes it calls.
+    pub onward: Onward,
+    /// A balancer may forward to it (a backend: pools, caches, CDN edges).
+    pub backend: bool,
+    /// Its crashable parts; None for kinds that do not crash.
+    pub crash: Option<Crashable>,
 }
 
-const CLIENT: KindInfo = KindInfo {
-    name: "client",
-    title: "Clients",
-    summary: "Traffic source: Poisson arrivals at a rate profile, or N users with think time",
-    group: ComponentGroup::Traffic,
-};
+/// An optional part of a kind's parameters that the inspector switches on
+/// and off (a pool's autoscaling, a balancer's pair): an `Option` field.
+pub struct Optional<P> {
+    /// Stable key, the suffix of the switch's `data-testid="part-<key>"`.
+    pub key: &'static str,
+    /// What the switch says ("autoscaling").
+    pub label: &'static str,
+    /// Whether the part is on in `P`.
+    pub is_on: fn(&P) -> bool,
+    /// Turns it on (with its defaults) or off.
+    pub set: fn(&mut P, bool),
+}
 
-const LOAD_BALANCER: KindInfo = KindInfo {
-    name: "load_balancer",
-    title: "Load balancer",
-    summary: "L4/L7 balancer: round robin, least outstanding, power of two choices, consistent hashing",
-    group: ComponentGroup::Edge,
-};
+/// The descriptor of a component kind, implemented by the kind's
+/// parameters type in its own file.
+pub trait Kind: Clone + Default + PartialEq + Serialize + 'static {
+    /// What the palette, canvas and docs say of the kind.
+    const INFO: &'static KindInfo;
 
-const DNS: KindInfo = KindInfo {
-    name: "dns",
-    title: "DNS",
-    summary: "DNS routing: weighted, latency or geolocation answers cached for a TTL, health-checked endpoints",
-    group: ComponentGroup::Edge,
-};
+    /// Adds the problems of these parameters to `c`, with JSON paths under
+    /// `path` (e.g. `$.nodes[2].params`).
+    fn check(&self, c: &mut Checker, path: &str);
 
-const CDN: KindInfo = KindInfo {
-    name: "cdn",
-    title: "CDN",
-    summary: "CDN edge: caches static requests by key for a TTL, fetches misses from the origin",
-    group: ComponentGroup::Edge,
-};
+    /// How many parts crash one by one (a fault's `replica` 0 to n − 1);
+    /// None when [`KindInfo::crash`] is None.
+    fn crash_parts(&self) -> Option<u32> {
+        Self::INFO.crash.map(|_| 1)
+    }
 
-const SERVICE: KindInfo = KindInfo {
-    name: "service",
-    title: "Service pool",
-    summary: "Replicas × workers with a bounded accept queue and downstream calls",
-    group: ComponentGroup::Compute,
-};
+    /// Whether a fault of this kind applies to such a node. A crash applies
+    /// to kinds that crash; other faults only where a kind says so.
+    fn takes(&self, fault: FaultKind) -> bool {
+        fault == FaultKind::Crash && Self::INFO.crash.is_some()
+    }
 
-const CACHE: KindInfo = KindInfo {
-    name: "cache",
-    title: "Cache",
-    summary: "Shared key–value cache (Memcached/Redis), cache-aside: LRU or LFU, TTL, hit ratio measured",
-    group: ComponentGroup::Data,
-};
+    /// Whether a request can pass through it to its outgoing calls in no
+    /// simulated time (every time parameter on its way 0 ms).
+    fn can_take_no_time(&self) -> bool {
+        false
+    }
 
-const DATABASE: KindInfo = KindInfo {
-    name: "database",
-    title: "Database",
-    summary: "Primary + read replicas: async, semi-sync or sync replication, replication lag, stale reads, failover",
-    group: ComponentGroup::Data,
-};
+    /// Whether, as a caller, it may call a node of kind `callee` (a client
+    /// is never called: [`super::wiring`] says so before asking).
+    fn may_call(callee: &KindInfo) -> Wiring;
 
-const PARTITIONED_STORE: KindInfo = KindInfo {
-    name: "partitioned_store",
-    title: "Partitioned store",
-    summary: "Sharded store: hash or range partitioning, hot partitions under Zipf, leader election",
-    group: ComponentGroup::Data,
-};
+    /// Why a node of it with `outgoing` calls cannot run, if it cannot
+    /// (a balancer needs a backend).
+    fn calls_problem(&self, _id: &NodeId, _outgoing: usize) -> Option<String> {
+        None
+    }
 
-const QUEUE: KindInfo = KindInfo {
-    name: "queue",
-    title: "Message queue",
-    summary: "Kafka-style topic: partitions, acks 0/1/all, a consumer group, consumer lag",
-    group: ComponentGroup::Messaging,
-};
+    /// Its price (see [`super::cost`] for the source).
+    fn price(&self) -> Price;
 
-/// Every kind, in palette order.
-pub const KINDS: &[KindInfo] = &[CLIENT, DNS, CDN, LOAD_BALANCER, SERVICE, CACHE, DATABASE, PARTITIONED_STORE, QUEUE];
+    /// Instances it runs as drawn (priced per hour).
+    fn instances(&self) -> f64 {
+        0.0
+    }
+
+    /// What it costs a month besides its instances and requests, US dollars
+    /// (a queue's consumers).
+    fn extra_monthly_usd(&self) -> f64 {
+        0.0
+    }
+
+    /// Whether it runs as one instance with nothing to take over when that
+    /// crashes.
+    fn single_instance(&self) -> bool {
+        false
+    }
+
+    /// The most memory its state could take in a run, bytes, when the
+    /// clients send at most `sent` requests over the run.
+    fn worst_case_bytes(&self, _sent: f64) -> u64 {
+        0
+    }
+
+    /// What changed from `running` that a run cannot take from its current
+    /// time on (e.g. "replicas"), if anything.
+    fn restart_reason(&self, _running: &Self) -> Option<&'static str> {
+        None
+    }
+
+    /// The parts the inspector switches on and off.
+    const OPTIONAL: &'static [Optional<Self>] = &[];
+    /// What those parts do, in a user's words.
+    const OPTIONAL_HELP: &'static str = "";
+}
+
+/// [`Kind`] as a trait object: what [`NodeKind`] asks of the parameters it
+/// holds, whatever their kind.
+trait AnyKind {
+    fn info(&self) -> &'static KindInfo;
+    fn check(&self, c: &mut Checker, path: &str);
+    fn crash_parts(&self) -> Option<u32>;
+    fn takes(&self, fault: FaultKind) -> bool;
+    fn can_take_no_time(&self) -> bool;
+    fn may_call(&self, callee: &KindInfo) -> Wiring;
+    fn calls_problem(&self, id: &NodeId, outgoing: usize) -> Option<String>;
+    fn price(&self) -> Price;
+    fn instances(&self) -> f64;
+    fn extra_monthly_usd(&self) -> f64;
+    fn single_instance(&self) -> bool;
+    fn worst_case_bytes(&self, sent: f64) -> u64;
+    fn restart_reason(&self, running: &dyn Any) -> Option<&'static str>;
+    fn optional(&self) -> (Vec<(&'static str, &'static str, bool)>, &'static str);
+    fn set_optional(&mut self, key: &str, on: bool);
+    fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<K: Kind> AnyKind for K {
+    fn info(&self) -> &'static KindInfo {
+        K::INFO
+    }
+    fn check(&self, c: &mut Checker, path: &str) {
+        Kind::check(self, c, path);
+    }
+    fn crash_parts(&self) -> Option<u32> {
+        Kind::crash_parts(self)
+    }
+    fn takes(&self, fault: FaultKind) -> bool {
+        Kind::takes(self, fault)
+    }
+    fn can_take_no_time(&self) -> bool {
+        Kind::can_take_no_time(self)
+    }
+    fn may_call(&self, callee: &KindInfo) -> Wiring {
+        K::may_call(callee)
+    }
+    fn calls_problem(&self, id: &NodeId, outgoing: usize) -> Option<String> {
+        Kind::calls_problem(self, id, outgoing)
+    }
+    fn price(&self) -> Price {
+        Kind::price(self)
+    }
+    fn instances(&self) -> f64 {
+        Kind::instances(self)
+    }
+    fn extra_monthly_usd(&self) -> f64 {
+        Kind::extra_monthly_usd(self)
+    }
+    fn single_instance(&self) -> bool {
+        Kind::single_instance(self)
+    }
+    fn worst_case_bytes(&self, sent: f64) -> u64 {
+        Kind::worst_case_bytes(self, sent)
+    }
+    fn restart_reason(&self, running: &dyn Any) -> Option<&'static str> {
+        running.downcast_ref::<K>().and_then(|old| Kind::restart_reason(self, old))
+    }
+    fn optional(&self) -> (Vec<(&'static str, &'static str, bool)>, &'static str) {
+        (K::OPTIONAL.iter().map(|o| (o.key, o.label, (o.is_on)(self))).collect(), K::OPTIONAL_HELP)
+    }
+    fn set_optional(&mut self, key: &str, on: bool) {
+        if let Some(o) = K::OPTIONAL.iter().find(|o| o.key == key) {
+            (o.set)(self, on);
+        }
+    }
+    fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Declares [`NodeKind`], [`KINDS`] and the node's (de)serializers from one
+/// list of kinds, in palette order.
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $variant:ident($params:ty),)*) => {
+        /// A component kind with its parameters. Serialized as
+        /// `"kind": "<name>", "params": { … }` inside a node (the `serde`
+        /// attribute describes that form to the JSON Schema; the
+        /// (de)serializers are written below).
+        #[derive(Clone, Debug, PartialEq, JsonSchema)]
+        #[serde(tag = "kind", content = "params", rename_all = "snake_case")]
+        pub enum NodeKind {
+            $($(#[$doc])* $variant($params),)*
+        }
+
+        /// Every kind, in palette order.
+        pub const KINDS: &[&KindInfo] = &[$(<$params as Kind>::INFO),*];
+
+        impl NodeKind {
+            /// The parameters, as a descriptor.
+            fn params(&self) -> &dyn AnyKind {
+                match self {
+                    $(NodeKind::$variant(p) => p,)*
+                }
+            }
+
+            fn params_mut(&mut self) -> &mut dyn AnyKind {
+                match self {
+                    $(NodeKind::$variant(p) => p,)*
+                }
+            }
+
+            /// A new component of the kind named `name` (see [`KINDS`])
+            /// with its default parameters, or None for an unknown name.
+            pub fn default_for(name: &str) -> Option<NodeKind> {
+                $(if name == <$params as Kind>::INFO.name {
+                    return Some(NodeKind::$variant(<$params>::default()));
+                })*
+                None
+            }
+        }
+
+        impl<'de> Deserialize<'de> for NodeKind {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let WireIn { kind, params } = WireIn::deserialize(d)?;
+                let parsed = $(if kind == <$params as Kind>::INFO.name {
+                    super::from_value_at(params).map(NodeKind::$variant)
+                } else)* {
+                    const NAMES: &[&str] = &[$(<$params as Kind>::INFO.name),*];
+                    return Err(serde::de::Error::unknown_variant(&kind, NAMES));
+                };
+                // The path inside the parameters, which the caller's path
+                // (the node) does not reach: `params.workers: …`.
+                parsed.map_err(|(path, message)| {
+                    serde::de::Error::custom(format!("{}: {message}", super::join_path("params", &path)))
+                })
+            }
+        }
+    };
+}
+
+kinds! {
+    /// A traffic source: open-loop arrivals or closed-loop users.
+    Client(super::ClientParams),
+    /// A DNS name routing client sessions to endpoints, with cached answers.
+    Dns(super::DnsParams),
+    /// A CDN edge caching the static class in front of an origin.
+    Cdn(super::CdnParams),
+    /// A load balancer (L4 or L7) spreading requests over backends.
+    LoadBalancer(super::LoadBalancerParams),
+    /// A pool of identical service replicas, each with a thread pool.
+    Service(super::ServiceParams),
+    /// A shared key–value cache (Memcached / Redis) read cache-aside in
+    /// front of the nodes it calls.
+    Cache(super::CacheParams),
+    /// A replicated database: a primary for writes, read replicas, failover.
+    Database(super::DatabaseParams),
+    /// A store sharded over partitions, each with a leader and followers.
+    PartitionedStore(super::PartitionedParams),
+    /// A Kafka-style topic with partitions and a consumer group.
+    Queue(super::QueueParams),
+}
+
+/// A kind on the wire, when written.
+#[derive(Serialize)]
+struct WireOut<'a> {
+    kind: &'a str,
+    params: serde_json::Value,
+}
+
+/// A kind on the wire, when read.
+#[derive(Deserialize)]
+struct WireIn {
+    kind: String,
+    params: serde_json::Value,
+}
+
+/// Written through the parameters as a JSON value, and read the same way
+/// (above), so that each kind's parameter (de)serializer exists once in the
+/// Wasm build: serde's derived adjacently tagged form made one copy per
+/// (de)serializer in use (about 50 KB).
+impl Serialize for NodeKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let params = self.params().to_json().map_err(serde::ser::Error::custom)?;
+        WireOut { kind: self.info().name, params }.serialize(s)
+    }
+}
 
 impl NodeKind {
-    /// A new component of the kind named `name` (see [`KINDS`]) with its
-    /// default parameters, or None for an unknown name.
-    pub fn default_for(name: &str) -> Option<NodeKind> {
-        match name {
-            "client" => Some(NodeKind::Client(ClientParams::default())),
-            "load_balancer" => Some(NodeKind::LoadBalancer(LoadBalancerParams::default())),
-            "service" => Some(NodeKind::Service(ServiceParams::default())),
-            "cache" => Some(NodeKind::Cache(CacheParams::default())),
-            "cdn" => Some(NodeKind::Cdn(CdnParams::default())),
-            "dns" => Some(NodeKind::Dns(DnsParams::default())),
-            "database" => Some(NodeKind::Database(DatabaseParams::default())),
-            "partitioned_store" => Some(NodeKind::PartitionedStore(PartitionedParams::default())),
-            "queue" => Some(NodeKind::Queue(QueueParams::default())),
-            _ => None,
-        }
+    /// What the palette, canvas and docs say of this kind.
+    pub fn info(&self) -> &'static KindInfo {
+        self.params().info()
+    }
+
+    /// The problems of the parameters, with paths under `path`.
+    pub(super) fn check(&self, c: &mut Checker, path: &str) {
+        self.params().check(c, path);
     }
 
     /// How many parts of a node of this kind crash one by one (a fault's
     /// `replica` 0 to n − 1): pool replicas, database instances, partition
     /// leaders, queue consumers; a cache or CDN edge is one part. None for
-    /// kinds that do not crash (clients, balancers, DNS).
+    /// kinds that do not crash (clients, DNS).
     pub fn crash_parts(&self) -> Option<u32> {
-        match self {
-            NodeKind::Service(p) => Some(p.slots()),
-            NodeKind::Cache(_) | NodeKind::Cdn(_) => Some(1),
-            NodeKind::Database(p) => Some(p.replicas + 1),
-            NodeKind::PartitionedStore(p) => Some(p.partitions),
-            NodeKind::Queue(p) => Some(p.consumers),
-            NodeKind::LoadBalancer(p) => Some(if p.pair.is_some() { 2 } else { 1 }),
-            NodeKind::Client(_) | NodeKind::Dns(_) => None,
-        }
+        self.params().crash_parts()
+    }
+
+    /// Whether `fault` applies to a node of this kind (with these
+    /// parameters: a spike needs an open-loop client).
+    pub fn takes(&self, fault: FaultKind) -> bool {
+        self.params().takes(fault)
     }
 
     /// Whether a request can pass through a node of this kind, to its
     /// outgoing calls, in no simulated time (every time parameter on its
     /// way 0 ms; a DNS name answers from its cache in no time).
     pub fn can_take_no_time(&self) -> bool {
-        match self {
-            NodeKind::Service(p) => p.service_time.can_be_zero(),
-            NodeKind::Cache(p) => p.op_ms == 0.0,
-            NodeKind::Cdn(p) => p.edge_ms == 0.0,
-            NodeKind::LoadBalancer(p) => p.processing_time_ms == 0.0,
-            NodeKind::Queue(p) => p.append_ms == 0.0 && p.replication_ms == 0.0 && p.consumer_time.can_be_zero(),
-            NodeKind::Dns(_) => true,
-            NodeKind::Client(_) | NodeKind::Database(_) | NodeKind::PartitionedStore(_) => false,
-        }
+        self.params().can_take_no_time()
     }
 
-    /// The palette entry of this kind.
-    pub fn info(&self) -> &'static KindInfo {
-        match self {
-            NodeKind::Client(_) => &CLIENT,
-            NodeKind::LoadBalancer(_) => &LOAD_BALANCER,
-            NodeKind::Service(_) => &SERVICE,
-            NodeKind::Cache(_) => &CACHE,
-            NodeKind::Database(_) => &DATABASE,
-            NodeKind::Queue(_) => &QUEUE,
-            NodeKind::PartitionedStore(_) => &PARTITIONED_STORE,
-            NodeKind::Cdn(_) => &CDN,
-            NodeKind::Dns(_) => &DNS,
-        }
+    /// How a node of this kind may call one of `callee`'s kind.
+    pub(super) fn may_call(&self, callee: &KindInfo) -> Wiring {
+        self.params().may_call(callee)
+    }
+
+    /// Why a node `id` of this kind with `outgoing` calls cannot run.
+    pub(super) fn calls_problem(&self, id: &NodeId, outgoing: usize) -> Option<String> {
+        self.params().calls_problem(id, outgoing)
+    }
+
+    /// The price of this kind (see [`super::cost`]).
+    pub fn price(&self) -> Price {
+        self.params().price()
+    }
+
+    /// Instances a node runs as drawn: replicas of a pool, instances of a
+    /// database (primary + replicas), copies of every partition, brokers of
+    /// a queue, instances of a load balancer (2 for a pair), 1 cache node.
+    pub fn instances(&self) -> f64 {
+        self.params().instances()
+    }
+
+    /// Monthly cost besides instances and requests, US dollars (a queue's
+    /// consumers run on instances of their own).
+    pub fn extra_monthly_usd(&self) -> f64 {
+        self.params().extra_monthly_usd()
+    }
+
+    /// Whether a node of this kind runs as one instance with nothing to
+    /// take over when it crashes.
+    pub fn single_instance(&self) -> bool {
+        self.params().single_instance()
+    }
+
+    /// The most memory such a node's state could take, bytes, when the
+    /// clients send at most `sent` requests over the run.
+    pub fn worst_case_bytes(&self, sent: f64) -> u64 {
+        self.params().worst_case_bytes(sent)
+    }
+
+    /// What changed from `running` (of the same kind) that needs a new run,
+    /// if anything.
+    pub fn restart_reason(&self, running: &NodeKind) -> Option<&'static str> {
+        self.params().restart_reason(running.params().as_any())
+    }
+
+    /// The parts the inspector switches on and off, as (key, label, on),
+    /// and what they do.
+    pub fn optional_parts(&self) -> (Vec<(&'static str, &'static str, bool)>, &'static str) {
+        self.params().optional()
+    }
+
+    /// These parameters with the optional part `key` switched on (with its
+    /// defaults) or off; unchanged for an unknown key.
+    pub fn with_part(&self, key: &str, on: bool) -> NodeKind {
+        let mut next = self.clone();
+        next.params_mut().set_optional(key, on);
+        next
     }
 }
 
@@ -275,9 +479,34 @@ mod tests {
     fn every_palette_kind_makes_a_node_of_that_kind() {
         for info in KINDS {
             let kind = NodeKind::default_for(info.name).unwrap_or_else(|| panic!("{}", info.name));
-            assert_eq!(kind.info(), info);
-            // The serialized tag is the palette name.
-            assert_eq!(serde_json::to_value(&kind).unwrap()["kind"], info.name);
+            assert_eq!(kind.info(), *info);
+            // The serialized tag is the palette name, and it reads back.
+            let json = serde_json::to_value(&kind).unwrap();
+            assert_eq!(json["kind"], info.name);
+            assert_eq!(serde_json::from_value::<NodeKind>(json).unwrap(), kind);
+        }
+    }
+
+    #[test]
+    fn a_kind_crashes_in_parts_exactly_when_it_says_it_crashes() {
+        for info in KINDS {
+            let kind = NodeKind::default_for(info.name).unwrap();
+            assert_eq!(kind.crash_parts().is_some(), info.crash.is_some(), "{}", info.name);
+            assert_eq!(kind.takes(FaultKind::Crash), info.crash.is_some(), "{}", info.name);
+        }
+    }
+
+    #[test]
+    fn optional_parts_switch_on_and_off() {
+        for info in KINDS {
+            let kind = NodeKind::default_for(info.name).unwrap();
+            let (parts, _) = kind.optional_parts();
+            for (key, _, on) in parts {
+                let flipped = kind.with_part(key, !on);
+                let now = flipped.optional_parts().0.into_iter().find(|p| p.0 == key).unwrap().2;
+                assert_eq!(now, !on, "{}.{key}", info.name);
+                assert_eq!(flipped.with_part(key, on), kind, "{}.{key}", info.name);
+            }
         }
     }
 }

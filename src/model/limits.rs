@@ -17,6 +17,17 @@ pub const CACHE_ITEM_BYTES: u64 = 96;
 /// Bytes a message waiting in a queue's log takes.
 pub const MESSAGE_BYTES: u64 = 48;
 
+/// Bytes of requests queued and in service at `slots` instances of
+/// `capacity` each.
+pub(super) fn requests_bytes(slots: u64, capacity: u32) -> u64 {
+    slots * u64::from(capacity) * REQUEST_BYTES
+}
+
+/// Bytes of `items` cached keys in each of `copies` caches.
+pub(super) fn items_bytes(copies: u64, items: u64) -> u64 {
+    copies.saturating_mul(items).saturating_mul(CACHE_ITEM_BYTES)
+}
+
 /// How much a run may use. A run that goes over a budget stops with the
 /// reason (the report's `stopped`), keeping what it measured so far.
 /// Defaults are far above what any shipped scenario uses (the largest uses
@@ -68,32 +79,10 @@ impl Scenario {
                 };
             }
         }
-        let requests = |slots: u64, capacity: u32| slots * u64::from(capacity) * REQUEST_BYTES;
-        let items = |copies: u64, items: u64| copies.saturating_mul(items).saturating_mul(CACHE_ITEM_BYTES);
         self.nodes
             .iter()
             .enumerate()
-            .map(|(i, n)| {
-                let path = format!("$.nodes[{i}].params");
-                let bytes = match &n.kind {
-                    NodeKind::Service(p) => {
-                        let slots = u64::from(p.slots());
-                        requests(slots, p.workers.saturating_add(p.queue_capacity))
-                            + p.cache.as_ref().map_or(0, |c| items(slots, c.capacity_items))
-                    }
-                    NodeKind::Database(p) => {
-                        requests(u64::from(p.replicas) + 1, p.connections.saturating_add(p.queue_capacity))
-                    }
-                    NodeKind::PartitionedStore(p) => {
-                        requests(u64::from(p.partitions), p.connections.saturating_add(p.queue_capacity))
-                    }
-                    NodeKind::Cache(p) => items(1, p.capacity_items),
-                    NodeKind::Cdn(p) => items(1, p.capacity_items),
-                    NodeKind::Queue(_) => (sent.min(u64::MAX as f64) as u64).saturating_mul(MESSAGE_BYTES),
-                    NodeKind::Client(_) | NodeKind::LoadBalancer(_) | NodeKind::Dns(_) => 0,
-                };
-                (path, bytes)
-            })
+            .map(|(i, n)| (format!("$.nodes[{i}].params"), n.kind.worst_case_bytes(sent)))
             .collect()
     }
 

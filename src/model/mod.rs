@@ -31,7 +31,7 @@ pub use database::{DatabaseParams, ReadFrom, Replication};
 pub use dns::{DnsParams, DnsPolicy};
 pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use fault::{CallRef, Fault, FaultKind, HealthCheck};
-pub use kind::{ComponentGroup, KindInfo, NodeKind, KINDS};
+pub use kind::{ComponentGroup, Crashable, Kind, KindInfo, NodeKind, Onward, Optional, KINDS};
 pub use limits::{RunLimits, CACHE_ITEM_BYTES, MESSAGE_BYTES, REQUEST_BYTES};
 pub use objective::{Difficulty, ExerciseRef, Metric, Objective};
 pub use partitioned::{PartitionedParams, Partitioning};
@@ -39,7 +39,7 @@ pub use queue::{Acks, Delivery, Partitioner, QueueParams, QueueStyle};
 pub use resilience::{Backoff, BackoffJitter, Bulkhead, CircuitBreaker, LoadShedding, RateLimit, Retry, RetryBudget};
 pub use service::{lognormal_fit, Autoscaling, ScalingMetric, ServiceParams, ServiceTime, Usl, Z99};
 pub use traffic::{Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix};
-pub use validate::{Problem, ValidationError, MAX_NAME_CHARS};
+pub use validate::{Checker, Problem, ValidationError, MAX_NAME_CHARS};
 pub use wiring::{wiring, wiring_problem, Wiring};
 
 use schemars::JsonSchema;

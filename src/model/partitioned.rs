@@ -4,6 +4,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cost::{hourly, Price, RDS_M5_LARGE};
+use super::limits::requests_bytes;
+use super::validate::{check_service_time, check_slots, Checker, MAX_DURATION_S, MAX_PARTITIONS};
+use super::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Wiring};
+
 use super::ServiceTime;
 
 /// A store split into `partitions` (shards), each led by one replica that
@@ -63,4 +68,66 @@ pub enum Partitioning {
     /// By key range (keys 1 to K/N on the first partition, …): neighbouring
     /// keys together, and under Zipf the popular low ranks on one partition.
     Range,
+}
+
+/// The partitioned store kind.
+impl Kind for PartitionedParams {
+    const INFO: &'static KindInfo = &KindInfo {
+        name: "partitioned_store",
+        title: "Partitioned store",
+        plural: "partitioned stores",
+        summary: "Sharded store: hash or range partitioning, hot partitions under Zipf, leader election",
+        group: ComponentGroup::Data,
+        id_prefix: "store",
+        icon: "M4.5 4h5a1.5 1.5 0 0 1 1.5 1.5v4a1.5 1.5 0 0 1 -1.5 1.5h-5a1.5 1.5 0 0 1 -1.5 -1.5v-4a1.5 1.5 0 0 1 1.5 -1.5zM14.5 4h5a1.5 1.5 0 0 1 1.5 1.5v4a1.5 1.5 0 0 1 -1.5 1.5h-5a1.5 1.5 0 0 1 -1.5 -1.5v-4a1.5 1.5 0 0 1 1.5 -1.5zM4.5 13h5a1.5 1.5 0 0 1 1.5 1.5v4a1.5 1.5 0 0 1 -1.5 1.5h-5a1.5 1.5 0 0 1 -1.5 -1.5v-4a1.5 1.5 0 0 1 1.5 -1.5zM14.5 13h5a1.5 1.5 0 0 1 1.5 1.5v4a1.5 1.5 0 0 1 -1.5 1.5h-5a1.5 1.5 0 0 1 -1.5 -1.5v-4a1.5 1.5 0 0 1 1.5 -1.5z",
+        slots: "connections",
+        backlog: ("queued", "q"),
+        onward: Onward::Each,
+        backend: false,
+        crash: Some(Crashable {
+            part: "partition leader",
+            whole: "Crash all leaders",
+            help: "A leader crash fails its partition's requests until a follower is elected (or, with no follower left, until it recovers)",
+        }),
+    };
+
+    fn check(&self, c: &mut Checker, path: &str) {
+        if self.partitions == 0 || self.partitions > MAX_PARTITIONS {
+            c.fail(format!("{path}.partitions"), format!("must be 1 to {MAX_PARTITIONS}"));
+        }
+        if self.key_space == 0 {
+            c.fail(format!("{path}.key_space"), "must be at least 1");
+        }
+        if !(1..=9).contains(&self.replication_factor) {
+            c.fail(format!("{path}.replication_factor"), "must be 1 to 9");
+        }
+        check_slots(c, path, "connections", self.connections, self.queue_capacity);
+        check_service_time(c, &format!("{path}.read_time"), &self.read_time);
+        check_service_time(c, &format!("{path}.write_time"), &self.write_time);
+        c.range(&format!("{path}.election_s"), self.election_s, 0.0, MAX_DURATION_S);
+    }
+
+    /// Each partition's leader.
+    fn crash_parts(&self) -> Option<u32> {
+        Some(self.partitions)
+    }
+
+    fn may_call(_callee: &KindInfo) -> Wiring {
+        Wiring::Refused(
+            "a partitioned store calls no other node: its partitions are part of it (call it from a service pool)",
+        )
+    }
+
+    /// An RDS `db.m5.large` per copy of each partition.
+    fn price(&self) -> Price {
+        hourly(RDS_M5_LARGE)
+    }
+
+    fn instances(&self) -> f64 {
+        f64::from(self.partitions) * f64::from(self.replication_factor)
+    }
+
+    fn worst_case_bytes(&self, _sent: f64) -> u64 {
+        requests_bytes(u64::from(self.partitions), self.connections.saturating_add(self.queue_capacity))
+    }
 }

@@ -4,6 +4,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cost::{hourly, Price, EC2_M5_LARGE, HOURS_PER_MONTH, MSK_M5_LARGE, QUEUE_BROKERS};
+use super::limits::MESSAGE_BYTES;
+use super::validate::{check_service_time, Checker, MAX_DURATION_S, MAX_PARTITIONS};
+use super::{ComponentGroup, Crashable, FaultKind, Kind, KindInfo, Onward, Wiring};
+
 use super::ServiceTime;
 
 /// A topic of `partitions` partitioned logs on a broker cluster, read by a
@@ -121,4 +126,85 @@ pub enum Delivery {
     /// message processed again (a duplicate).
     #[default]
     AtLeastOnce,
+}
+
+/// The message queue kind.
+impl Kind for QueueParams {
+    const INFO: &'static KindInfo = &KindInfo {
+        name: "queue",
+        title: "Message queue",
+        plural: "queues",
+        summary: "Kafka-style topic: partitions, acks 0/1/all, a consumer group, consumer lag",
+        group: ComponentGroup::Messaging,
+        id_prefix: "queue",
+        icon: "M4.5 7h15a1.5 1.5 0 0 1 1.5 1.5v7a1.5 1.5 0 0 1 -1.5 1.5h-15a1.5 1.5 0 0 1 -1.5 -1.5v-7a1.5 1.5 0 0 1 1.5 -1.5zM8 7V17M13 7V17",
+        slots: "consumers",
+        backlog: ("messages of lag", "lag"),
+        onward: Onward::Decoupled,
+        backend: false,
+        crash: Some(Crashable {
+            part: "consumer",
+            whole: "Fail broker",
+            help: "A broker failure fails publishes until new partition leaders are elected and loses unreplicated messages (unless acks = all); a consumer crash loses or repeats its message and its partitions wait for the rebalance",
+        }),
+    };
+
+    fn check(&self, c: &mut Checker, path: &str) {
+        for (name, value) in [("partitions", self.partitions), ("consumers", self.consumers)] {
+            if value == 0 || value > MAX_PARTITIONS {
+                c.fail(format!("{path}.{name}"), format!("must be 1 to {MAX_PARTITIONS}"));
+            }
+        }
+        check_service_time(c, &format!("{path}.consumer_time"), &self.consumer_time);
+        c.range(&format!("{path}.append_ms"), self.append_ms, 0.0, 60_000.0);
+        c.range(&format!("{path}.replication_ms"), self.replication_ms, 0.0, 60_000.0);
+        c.range(&format!("{path}.rebalance_s"), self.rebalance_s, 0.0, MAX_DURATION_S);
+        c.range(&format!("{path}.election_s"), self.election_s, 0.0, MAX_DURATION_S);
+        if self.max_deliveries == 0 || self.max_deliveries > 1_000 {
+            c.fail(format!("{path}.max_deliveries"), "must be 1 to 1000");
+        }
+    }
+
+    /// Each consumer (the broker fails as a whole).
+    fn crash_parts(&self) -> Option<u32> {
+        Some(self.consumers)
+    }
+
+    /// Besides crashes, the consumers stopped (they stay in the group).
+    fn takes(&self, fault: FaultKind) -> bool {
+        matches!(fault, FaultKind::Crash | FaultKind::Stop)
+    }
+
+    fn can_take_no_time(&self) -> bool {
+        self.append_ms == 0.0 && self.replication_ms == 0.0 && self.consumer_time.can_be_zero()
+    }
+
+    fn may_call(_callee: &KindInfo) -> Wiring {
+        Wiring::SyncOrAsync
+    }
+
+    /// An Amazon MSK `kafka.m5.large` per broker.
+    fn price(&self) -> Price {
+        hourly(MSK_M5_LARGE)
+    }
+
+    fn instances(&self) -> f64 {
+        QUEUE_BROKERS
+    }
+
+    /// The consumers run on EC2 `m5.large` instances of their own.
+    fn extra_monthly_usd(&self) -> f64 {
+        f64::from(self.consumers) * EC2_M5_LARGE * HOURS_PER_MONTH
+    }
+
+    /// The backlog has no retention limit: at most every message sent.
+    fn worst_case_bytes(&self, sent: f64) -> u64 {
+        (sent.min(u64::MAX as f64) as u64).saturating_mul(MESSAGE_BYTES)
+    }
+
+    /// Partitions and consumers are made when a run starts.
+    fn restart_reason(&self, running: &Self) -> Option<&'static str> {
+        ((self.partitions, self.consumers) != (running.partitions, running.consumers))
+            .then_some("partitions or consumers")
+    }
 }

@@ -3,6 +3,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cost::{hourly, Price, EC2_M5_LARGE};
+use super::limits::{items_bytes, requests_bytes};
+use super::validate::{check_rate_limit, check_service_time, check_slots, Checker, MAX_REPLICAS};
+use super::{CacheParams, ComponentGroup, Crashable, FaultKind, Kind, KindInfo, LoadShedding, Onward, Optional, RateLimit, Wiring};
+
 /// A pool of identical replicas. Each replica has `workers` threads and a
 /// bounded FIFO accept queue; a request holds its worker from the start of
 /// service until its reply is sent, including synchronous downstream calls
@@ -210,4 +215,148 @@ pub enum ScalingMetric {
     Utilization,
     /// Requests queued per warmed replica, at the evaluation.
     QueueLength,
+}
+
+/// The service pool kind.
+impl Kind for ServiceParams {
+    const INFO: &'static KindInfo = &KindInfo {
+        name: "service",
+        title: "Service pool",
+        plural: "service pools",
+        summary: "Replicas × workers with a bounded accept queue and downstream calls",
+        group: ComponentGroup::Compute,
+        id_prefix: "service",
+        icon: "M4.5 4h15a1.5 1.5 0 0 1 1.5 1.5v3a1.5 1.5 0 0 1 -1.5 1.5h-15a1.5 1.5 0 0 1 -1.5 -1.5v-3a1.5 1.5 0 0 1 1.5 -1.5zM4.5 14h15a1.5 1.5 0 0 1 1.5 1.5v3a1.5 1.5 0 0 1 -1.5 1.5h-15a1.5 1.5 0 0 1 -1.5 -1.5v-3a1.5 1.5 0 0 1 1.5 -1.5z",
+        slots: "workers",
+        backlog: ("queued", "q"),
+        onward: Onward::Each,
+        backend: true,
+        crash: Some(Crashable {
+            part: "replica",
+            whole: "Crash pool",
+            help: "A crash fails the requests a replica holds and refuses new ones until it recovers; balancers stop sending to it once their health checks notice",
+        }),
+    };
+
+    fn check(&self, c: &mut Checker, path: &str) {
+        if self.replicas == 0 || self.replicas > MAX_REPLICAS {
+            c.fail(format!("{path}.replicas"), format!("must be 1 to {MAX_REPLICAS}"));
+        }
+        check_slots(c, path, "workers", self.workers, self.queue_capacity);
+        c.range(&format!("{path}.mtbf_s"), self.mtbf_s, 0.0, 1e9);
+        c.range(&format!("{path}.mttr_s"), self.mttr_s, f64::MIN_POSITIVE, 1e9);
+        check_service_time(c, &format!("{path}.service_time"), &self.service_time);
+        if let Some(usl) = &self.usl {
+            c.range(&format!("{path}.usl.alpha"), usl.alpha, 0.0, 1.0);
+            c.range(&format!("{path}.usl.beta"), usl.beta, 0.0, 1.0);
+        }
+        if let Some(cache) = &self.cache {
+            Kind::check(cache, c, &format!("{path}.cache"));
+        }
+        check_rate_limit(c, path, self.rate_limit.as_ref());
+        if let Some(a) = &self.autoscaling {
+            let at = format!("{path}.autoscaling");
+            if a.min_replicas == 0 || a.min_replicas > a.max_replicas || a.max_replicas > MAX_REPLICAS {
+                c.fail(format!("{at}.min_replicas"), format!("must be 1 to max_replicas, itself at most {MAX_REPLICAS}"));
+            }
+            if !(a.min_replicas..=a.max_replicas).contains(&self.replicas) {
+                c.fail(format!("{path}.replicas"), "must lie between autoscaling.min_replicas and max_replicas");
+            }
+            let top = if a.metric == super::ScalingMetric::Utilization { 1.0 } else { 1e6 };
+            c.range(&format!("{at}.target"), a.target, f64::MIN_POSITIVE, top);
+            c.range(&format!("{at}.interval_s"), a.interval_s, 1.0, 3600.0);
+            for (name, v) in [("cooldown_s", a.cooldown_s), ("provisioning_s", a.provisioning_s), ("warmup_s", a.warmup_s)]
+            {
+                c.range(&format!("{at}.{name}"), v, 0.0, 3600.0);
+            }
+        }
+        if let Some(s) = &self.load_shedding {
+            c.range(&format!("{path}.load_shedding.max_wait_ms"), s.max_wait_ms, f64::MIN_POSITIVE, 3.6e6);
+        }
+    }
+
+    /// Every replica slot (up to the autoscaling maximum).
+    fn crash_parts(&self) -> Option<u32> {
+        Some(self.slots())
+    }
+
+    /// Besides crashes, the grey failures: slow replicas, failing requests.
+    fn takes(&self, fault: FaultKind) -> bool {
+        matches!(fault, FaultKind::Crash | FaultKind::Slow { .. } | FaultKind::ErrorRate { .. })
+    }
+
+    fn can_take_no_time(&self) -> bool {
+        self.service_time.can_be_zero()
+    }
+
+    fn may_call(_callee: &KindInfo) -> Wiring {
+        Wiring::SyncOrAsync
+    }
+
+    /// An EC2 `m5.large` per replica.
+    fn price(&self) -> Price {
+        hourly(EC2_M5_LARGE)
+    }
+
+    fn instances(&self) -> f64 {
+        f64::from(self.replicas)
+    }
+
+    fn single_instance(&self) -> bool {
+        self.replicas == 1
+    }
+
+    /// Requests queued and in service at every slot, and each replica's own
+    /// cache.
+    fn worst_case_bytes(&self, _sent: f64) -> u64 {
+        let slots = u64::from(self.slots());
+        requests_bytes(slots, self.workers.saturating_add(self.queue_capacity))
+            + self.cache.as_ref().map_or(0, |c| items_bytes(slots, c.capacity_items))
+    }
+
+    /// Replica slots are made when a run starts.
+    fn restart_reason(&self, running: &Self) -> Option<&'static str> {
+        (self.replicas != running.replicas || self.autoscaling != running.autoscaling)
+            .then_some("replicas or autoscaling")
+    }
+
+    const OPTIONAL: &'static [Optional<Self>] = &[
+        Optional {
+            key: "cache",
+            label: "exclusive cache per replica",
+            is_on: |p| p.cache.is_some(),
+            set: |p, on| p.cache = on.then(CacheParams::default),
+        },
+        Optional {
+            key: "usl",
+            label: "USL slowdown",
+            is_on: |p| p.usl.is_some(),
+            set: |p, on| p.usl = on.then_some(Usl { alpha: 0.05, beta: 0.001 }),
+        },
+        Optional {
+            key: "rate-limit",
+            label: "rate limiter",
+            is_on: |p| p.rate_limit.is_some(),
+            set: |p, on| p.rate_limit = on.then(RateLimit::default),
+        },
+        Optional {
+            key: "load-shedding",
+            label: "load shedding",
+            is_on: |p| p.load_shedding.is_some(),
+            set: |p, on| p.load_shedding = on.then(LoadShedding::default),
+        },
+        Optional {
+            key: "autoscaling",
+            label: "autoscaling",
+            is_on: |p| p.autoscaling.is_some(),
+            set: |p, on| {
+                p.autoscaling = on.then(|| {
+                    let a = Autoscaling::default();
+                    let (min, max) = (a.min_replicas.min(p.replicas), a.max_replicas.max(p.replicas));
+                    Box::new(Autoscaling { min_replicas: min, max_replicas: max, ..a })
+                });
+            },
+        },
+    ];
+    const OPTIONAL_HELP: &'static str = "An in-process cache in each replica answers the reads it holds without the downstream calls; USL slows service as concurrency rises; a token bucket rejects requests over its rate; shedding rejects requests that waited too long in the queue; autoscaling adds and removes replicas to hold a utilization target";
 }

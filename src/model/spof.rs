@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{CallMode, Edge, NodeId, NodeKind, Scenario};
+use super::{CallMode, ComponentGroup, Edge, NodeId, NodeKind, Onward, Scenario};
 
 impl Scenario {
     /// The single points of failure, in node order: single-instance nodes
@@ -22,7 +22,7 @@ impl Scenario {
     pub fn single_points_of_failure(&self) -> Vec<NodeId> {
         let mut crash = Crash::new(self);
         (0..self.nodes.len())
-            .filter(|&v| single_instance(&self.nodes[v].kind) && crash.fails_a_client(v))
+            .filter(|&v| self.nodes[v].kind.single_instance() && crash.fails_a_client(v))
             .map(|v| self.nodes[v].id.clone())
             .collect()
     }
@@ -77,15 +77,15 @@ impl Crash {
         let needs = s
             .nodes
             .iter()
-            .map(|node| match node.kind {
-                NodeKind::LoadBalancer(_) | NodeKind::Dns(_) => Needs::Any,
-                NodeKind::Queue(_) => Needs::Itself,
-                _ => Needs::All,
+            .map(|node| match node.kind.info().onward {
+                Onward::OneOf => Needs::Any,
+                Onward::Decoupled => Needs::Itself,
+                Onward::Each => Needs::All,
             })
             .collect();
         let mut crash = Crash {
             needs,
-            client: s.nodes.iter().map(|node| matches!(node.kind, NodeKind::Client(_))).collect(),
+            client: s.nodes.iter().map(|node| node.kind.info().group == ComponentGroup::Traffic).collect(),
             callers,
             up_targets: calls.clone(),
             base_up: Vec::new(),
@@ -159,18 +159,7 @@ impl Crash {
 /// Whether every request at a node of `kind` makes call `e` (for a
 /// balancer or DNS name: whether it is one of the targets).
 fn mandatory(e: &Edge, kind: &NodeKind) -> bool {
-    matches!(kind, NodeKind::LoadBalancer(_) | NodeKind::Dns(_)) || (e.probability >= 1.0 && e.classes.is_empty())
-}
-
-/// Whether a node of this kind runs as one instance with nothing to take
-/// over when it crashes.
-fn single_instance(kind: &NodeKind) -> bool {
-    match kind {
-        NodeKind::LoadBalancer(p) => p.pair.is_none(),
-        NodeKind::Service(p) => p.replicas == 1,
-        NodeKind::Database(p) => p.replicas == 0,
-        _ => false,
-    }
+    kind.info().onward == Onward::OneOf || (e.probability >= 1.0 && e.classes.is_empty())
 }
 
 #[cfg(test)]
@@ -237,7 +226,7 @@ mod tests {
         }
     }
 
-    use super::{mandatory, single_instance};
+    use super::mandatory;
     use crate::model::{CacheParams, CallMode, NodeId, QueueParams};
     use proptest::prelude::*;
 
@@ -275,7 +264,7 @@ mod tests {
             // A design whose client fails with nothing down (a balancer
             // without backends) is invalid: then there is none.
             let expected: Vec<String> = (0..n)
-                .filter(|&v| single_instance(&s.nodes[v].kind) && can_serve(&s, 0, usize::MAX) && !can_serve(&s, 0, v))
+                .filter(|&v| s.nodes[v].kind.single_instance() && can_serve(&s, 0, usize::MAX) && !can_serve(&s, 0, v))
                 .map(|v| s.nodes[v].id.0.clone())
                 .collect();
             prop_assert_eq!(spof(&s), expected);

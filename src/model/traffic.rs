@@ -3,6 +3,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cost::{hourly, Price};
+use super::validate::{Checker, MAX_DURATION_S, MAX_USERS};
+use super::{ComponentGroup, FaultKind, Kind, KindInfo, NodeId, Onward, Wiring};
+
 /// A traffic source.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -232,4 +236,128 @@ pub enum KeyDistribution {
         /// Exponent s ≥ 0 (≈ 0.7–1.0 for web objects, Breslau et al. 1999).
         s: f64,
     },
+}
+
+/// The client kind.
+impl Kind for ClientParams {
+    const INFO: &'static KindInfo = &KindInfo {
+        name: "client",
+        title: "Clients",
+        plural: "clients",
+        summary: "Traffic source: Poisson arrivals at a rate profile, or N users with think time",
+        group: ComponentGroup::Traffic,
+        id_prefix: "clients",
+        icon: "M8 8a4 4 0 1 0 8 0a4 4 0 1 0 -8 0M4 21C4 15 20 15 20 21",
+        slots: "",
+        backlog: ("queued", "q"),
+        onward: Onward::Each,
+        backend: false,
+        crash: None,
+    };
+
+    fn check(&self, c: &mut Checker, path: &str) {
+        match &self.arrivals {
+            Arrivals::Open { rate } => check_rate(c, &format!("{path}.arrivals.rate"), rate),
+            Arrivals::Closed { users, think_time_ms } => {
+                if *users == 0 || *users > MAX_USERS {
+                    c.fail(format!("{path}.arrivals.users"), format!("must be 1 to {MAX_USERS}"));
+                }
+                c.range(&format!("{path}.arrivals.think_time_ms"), *think_time_ms, 0.0, 3.6e6);
+            }
+        }
+        let m = &self.mix;
+        for (name, v) in [("read", m.read), ("write", m.write), ("other", m.other)] {
+            c.range(&format!("{path}.mix.{name}"), v, 0.0, 1e9);
+        }
+        if m.read + m.write + m.other <= 0.0 {
+            c.fail(format!("{path}.mix"), "at least one share must be positive");
+        }
+        match self.keys {
+            KeyDistribution::Uniform { keys } | KeyDistribution::Zipf { keys, .. } if keys == 0 || keys > 1 << 40 => {
+                c.fail(format!("{path}.keys.keys"), "must be 1 to 2^40")
+            }
+            KeyDistribution::Zipf { s, .. } => c.range(&format!("{path}.keys.s"), s, 0.0, 10.0),
+            KeyDistribution::Uniform { .. } => {}
+        }
+        if self.sessions == 0 {
+            c.fail(format!("{path}.sessions"), "must be at least 1");
+        }
+        c.range(&format!("{path}.timeout_ms"), self.timeout_ms, f64::MIN_POSITIVE, 3.6e6);
+    }
+
+    /// A traffic spike hits an open-loop client (closed-loop users send as
+    /// fast as their replies come back).
+    fn takes(&self, fault: FaultKind) -> bool {
+        matches!(fault, FaultKind::Spike { .. }) && matches!(self.arrivals, Arrivals::Open { .. })
+    }
+
+    fn may_call(_callee: &KindInfo) -> Wiring {
+        Wiring::Sync
+    }
+
+    fn calls_problem(&self, id: &NodeId, outgoing: usize) -> Option<String> {
+        (outgoing != 1).then(|| {
+            format!("client `{id}` must call exactly one entry node (it has {outgoing} outgoing edges)")
+        })
+    }
+
+    /// Clients are the users: free.
+    fn price(&self) -> Price {
+        hourly(0.0)
+    }
+
+    /// A run keeps its open- or closed-loop generator and its users.
+    fn restart_reason(&self, running: &Self) -> Option<&'static str> {
+        let same = match (&self.arrivals, &running.arrivals) {
+            (Arrivals::Open { .. }, Arrivals::Open { .. }) => true,
+            (Arrivals::Closed { users: x, .. }, Arrivals::Closed { users: y, .. }) => x == y,
+            _ => false,
+        };
+        (!same).then_some("arrivals model")
+    }
+}
+
+fn check_rate(c: &mut Checker, path: &str, rate: &RateProfile) {
+    let rates: Vec<f64> = match rate {
+        RateProfile::Constant { rps } => vec![*rps],
+        RateProfile::Step { before_rps, after_rps, at_s } => {
+            c.range(&format!("{path}.at_s"), *at_s, 0.0, MAX_DURATION_S);
+            vec![*before_rps, *after_rps]
+        }
+        RateProfile::Ramp { from_rps, to_rps, start_s, end_s } => {
+            c.range(&format!("{path}.start_s"), *start_s, 0.0, MAX_DURATION_S);
+            c.range(&format!("{path}.end_s"), *end_s, *start_s, MAX_DURATION_S);
+            vec![*from_rps, *to_rps]
+        }
+        RateProfile::Spike { base_rps, peak_rps, at_s, duration_s } => {
+            c.range(&format!("{path}.at_s"), *at_s, 0.0, MAX_DURATION_S);
+            c.range(&format!("{path}.duration_s"), *duration_s, f64::MIN_POSITIVE, MAX_DURATION_S);
+            vec![*base_rps, *peak_rps]
+        }
+        RateProfile::Sinusoidal { mean_rps, amplitude_rps, period_s } => {
+            c.range(&format!("{path}.amplitude_rps"), *amplitude_rps, 0.0, *mean_rps);
+            c.range(&format!("{path}.period_s"), *period_s, f64::MIN_POSITIVE, MAX_DURATION_S);
+            vec![*mean_rps]
+        }
+        RateProfile::Piecewise { points } => {
+            if points.is_empty() {
+                c.fail(format!("{path}.points"), "needs at least one point");
+            }
+            for (i, p) in points.iter().enumerate() {
+                c.range(&format!("{path}.points[{i}].t_s"), p.t_s, 0.0, MAX_DURATION_S);
+            }
+            for (i, w) in points.windows(2).enumerate() {
+                if w[1].t_s < w[0].t_s {
+                    c.fail(format!("{path}.points[{}].t_s", i + 1), "times must not decrease");
+                }
+            }
+            points.iter().map(|p| p.rps).collect()
+        }
+    };
+    for r in &rates {
+        c.range(path, *r, 0.0, 10_000_000.0);
+    }
+    if rates.iter().all(|r| *r <= 0.0) {
+        c.fail(path, "the rate is 0 everywhere: the client would send nothing");
+    }
 }

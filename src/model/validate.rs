@@ -7,9 +7,8 @@ use thiserror::Error;
 
 use super::wiring::wiring_problem;
 use super::{
-    Arrivals, CacheParams, CallMode, CdnParams, ClientParams, DatabaseParams, DnsParams, Fault, FaultKind, HealthCheck,
-    KeyDistribution, LbMode, LoadBalancerParams, Metric, NodeId, NodeKind, PartitionedParams, QueueParams, RateProfile,
-    Replication, Scenario, ServiceParams, ServiceTime, FORMAT_VERSION,
+    CallMode, ComponentGroup, Fault, FaultKind, HealthCheck, LbMode, LoadBalancerParams, Metric, NodeId, NodeKind,
+    Scenario, ServiceTime, FORMAT_VERSION, KINDS,
 };
 
 /// One thing wrong with a scenario.
@@ -54,19 +53,19 @@ fn list(problems: &[Problem]) -> String {
 }
 
 /// Upper bounds that keep a run's memory and time reasonable in a browser.
-const MAX_REPLICAS: u32 = 1_000;
+pub(super) const MAX_REPLICAS: u32 = 1_000;
 const MAX_WORKERS: u32 = 10_000;
 const MAX_QUEUE: u32 = 1_000_000;
 /// Most items a cache may hold (memory of a run grows with them).
 const MAX_CACHE_ITEMS: u64 = 10_000_000;
 /// Most partitions, or consumers, of a queue.
-const MAX_PARTITIONS: u32 = 1_000;
+pub(super) const MAX_PARTITIONS: u32 = 1_000;
 /// Most read replicas of a database.
-const MAX_DB_REPLICAS: u32 = 100;
-const MAX_USERS: u32 = 1_000_000;
+pub(super) const MAX_DB_REPLICAS: u32 = 100;
+pub(super) const MAX_USERS: u32 = 1_000_000;
 /// Most characters of a participant's name.
 pub const MAX_NAME_CHARS: usize = 80;
-const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
+pub(super) const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
 
 impl Scenario {
     /// Checks everything a run relies on; returns every problem found.
@@ -142,18 +141,10 @@ impl Scenario {
                     c.fail(format!("{path}.zone"), format!("zone `{zone}` is not defined in $.zones"));
                 }
             }
-            check_params(c, &format!("{path}.params"), &n.kind);
+            n.kind.check(c, &format!("{path}.params"));
             let outgoing = self.edges.iter().filter(|e| e.from == n.id).count();
-            match &n.kind {
-                NodeKind::Client(_) if outgoing != 1 => c.fail(
-                    path,
-                    format!("client `{}` must call exactly one entry node (it has {outgoing} outgoing edges)", n.id),
-                ),
-                NodeKind::LoadBalancer(_) if outgoing == 0 => {
-                    c.fail(path, format!("load balancer `{}` has no backend pool", n.id))
-                }
-                NodeKind::Dns(_) if outgoing == 0 => c.fail(path, format!("DNS name `{}` has no endpoint", n.id)),
-                _ => {}
+            if let Some(problem) = n.kind.calls_problem(&n.id, outgoing) {
+                c.fail(path, problem);
             }
         }
     }
@@ -164,7 +155,7 @@ impl Scenario {
     pub fn param_problems(&self, index: usize) -> Vec<Problem> {
         let mut c = Checker::default();
         if let Some(n) = self.nodes.get(index) {
-            check_params(&mut c, &format!("$.nodes[{index}].params"), &n.kind);
+            n.kind.check(&mut c, &format!("$.nodes[{index}].params"));
         }
         c.problems
     }
@@ -200,7 +191,7 @@ impl Scenario {
         if self.edges.iter().any(|e| &e.from == from && &e.to == to) {
             return Some(format!("`{from}` already calls `{to}`"));
         }
-        if matches!(caller.kind, NodeKind::Client(_)) && self.edges.iter().any(|e| &e.from == from) {
+        if caller.kind.info().group == ComponentGroup::Traffic && self.edges.iter().any(|e| &e.from == from) {
             return Some(format!("client `{from}` already has its entry node"));
         }
         if let Some(reason) = wiring_problem(&caller.kind, &callee.kind, CallMode::Sync) {
@@ -362,24 +353,22 @@ impl Scenario {
     pub fn node_fault_problem(&self, node: &NodeId, replica: Option<u32>, fault: FaultKind) -> Option<String> {
         let Some(n) = self.node(node) else { return Some(format!("node `{node}` does not exist")) };
         let title = n.kind.info().title.to_lowercase();
-        let (fits, targets) = match fault {
-            FaultKind::Crash => (
-                n.kind.crash_parts().is_some(),
-                "service pools, load balancers, caches, databases, partitioned stores and queues",
-            ),
-            FaultKind::Slow { .. } | FaultKind::ErrorRate { .. } => {
-                (matches!(n.kind, NodeKind::Service(_)), "service pools")
+        let crashing;
+        let targets = match fault {
+            FaultKind::Crash => {
+                let kinds: Vec<&str> = KINDS.iter().filter(|k| k.crash.is_some()).map(|k| k.plural).collect();
+                crashing = crate::words::list(&kinds);
+                &crashing
             }
-            FaultKind::Spike { .. } => (
-                matches!(&n.kind, NodeKind::Client(p) if matches!(p.arrivals, Arrivals::Open { .. })),
-                "open-loop clients",
-            ),
-            FaultKind::Flush => (matches!(n.kind, NodeKind::Cache(_) | NodeKind::Cdn(_)), "caches and CDN edges"),
-            FaultKind::Stop => (matches!(n.kind, NodeKind::Queue(_)), "queues (their consumers)"),
+            FaultKind::Slow { .. } | FaultKind::ErrorRate { .. } => "service pools",
+            FaultKind::Spike { .. } => "open-loop clients",
+            FaultKind::Flush => "caches and CDN edges",
+            FaultKind::Stop => "queues (their consumers)",
             FaultKind::Latency { .. } | FaultKind::Loss { .. } | FaultKind::Partition { .. } => {
-                (false, "calls and the network between zones")
+                "calls and the network between zones"
             }
         };
+        let fits = n.kind.takes(fault);
         if !fits {
             return Some(format!("{} faults apply to {targets}, not to `{node}` ({title})", fault.name()));
         }
@@ -523,120 +512,11 @@ fn check_resilience(c: &mut Checker, path: &str, e: &super::Edge) {
     }
 }
 
-fn check_params(c: &mut Checker, path: &str, kind: &NodeKind) {
-    match kind {
-        NodeKind::Client(p) => check_client(c, path, p),
-        NodeKind::LoadBalancer(p) => check_balancer(c, path, p),
-        NodeKind::Service(p) => check_service(c, path, p),
-        NodeKind::Cache(p) => check_cache(c, path, p),
-        NodeKind::Database(p) => check_database(c, path, p),
-        NodeKind::Queue(p) => check_queue(c, path, p),
-        NodeKind::PartitionedStore(p) => check_partitioned(c, path, p),
-        NodeKind::Cdn(p) => check_cdn(c, path, p),
-        NodeKind::Dns(p) => check_dns(c, path, p),
-    }
-}
 
-fn check_client(c: &mut Checker, path: &str, p: &ClientParams) {
-    match &p.arrivals {
-        Arrivals::Open { rate } => check_rate(c, &format!("{path}.arrivals.rate"), rate),
-        Arrivals::Closed { users, think_time_ms } => {
-            if *users == 0 || *users > MAX_USERS {
-                c.fail(format!("{path}.arrivals.users"), format!("must be 1 to {MAX_USERS}"));
-            }
-            c.range(&format!("{path}.arrivals.think_time_ms"), *think_time_ms, 0.0, 3.6e6);
-        }
-    }
-    let m = &p.mix;
-    for (name, v) in [("read", m.read), ("write", m.write), ("other", m.other)] {
-        c.range(&format!("{path}.mix.{name}"), v, 0.0, 1e9);
-    }
-    if m.read + m.write + m.other <= 0.0 {
-        c.fail(format!("{path}.mix"), "at least one share must be positive");
-    }
-    match p.keys {
-        KeyDistribution::Uniform { keys } | KeyDistribution::Zipf { keys, .. } if keys == 0 || keys > 1 << 40 => {
-            c.fail(format!("{path}.keys.keys"), "must be 1 to 2^40")
-        }
-        KeyDistribution::Zipf { s, .. } => c.range(&format!("{path}.keys.s"), s, 0.0, 10.0),
-        KeyDistribution::Uniform { .. } => {}
-    }
-    if p.sessions == 0 {
-        c.fail(format!("{path}.sessions"), "must be at least 1");
-    }
-    c.range(&format!("{path}.timeout_ms"), p.timeout_ms, f64::MIN_POSITIVE, 3.6e6);
-}
 
-fn check_rate(c: &mut Checker, path: &str, rate: &RateProfile) {
-    let rates: Vec<f64> = match rate {
-        RateProfile::Constant { rps } => vec![*rps],
-        RateProfile::Step { before_rps, after_rps, at_s } => {
-            c.range(&format!("{path}.at_s"), *at_s, 0.0, MAX_DURATION_S);
-            vec![*before_rps, *after_rps]
-        }
-        RateProfile::Ramp { from_rps, to_rps, start_s, end_s } => {
-            c.range(&format!("{path}.start_s"), *start_s, 0.0, MAX_DURATION_S);
-            c.range(&format!("{path}.end_s"), *end_s, *start_s, MAX_DURATION_S);
-            vec![*from_rps, *to_rps]
-        }
-        RateProfile::Spike { base_rps, peak_rps, at_s, duration_s } => {
-            c.range(&format!("{path}.at_s"), *at_s, 0.0, MAX_DURATION_S);
-            c.range(&format!("{path}.duration_s"), *duration_s, f64::MIN_POSITIVE, MAX_DURATION_S);
-            vec![*base_rps, *peak_rps]
-        }
-        RateProfile::Sinusoidal { mean_rps, amplitude_rps, period_s } => {
-            c.range(&format!("{path}.amplitude_rps"), *amplitude_rps, 0.0, *mean_rps);
-            c.range(&format!("{path}.period_s"), *period_s, f64::MIN_POSITIVE, MAX_DURATION_S);
-            vec![*mean_rps]
-        }
-        RateProfile::Piecewise { points } => {
-            if points.is_empty() {
-                c.fail(format!("{path}.points"), "needs at least one point");
-            }
-            for (i, p) in points.iter().enumerate() {
-                c.range(&format!("{path}.points[{i}].t_s"), p.t_s, 0.0, MAX_DURATION_S);
-            }
-            for (i, w) in points.windows(2).enumerate() {
-                if w[1].t_s < w[0].t_s {
-                    c.fail(format!("{path}.points[{}].t_s", i + 1), "times must not decrease");
-                }
-            }
-            points.iter().map(|p| p.rps).collect()
-        }
-    };
-    for r in &rates {
-        c.range(path, *r, 0.0, 10_000_000.0);
-    }
-    if rates.iter().all(|r| *r <= 0.0) {
-        c.fail(path, "the rate is 0 everywhere: the client would send nothing");
-    }
-}
 
-fn check_balancer(c: &mut Checker, path: &str, p: &LoadBalancerParams) {
-    if p.max_connections == 0 {
-        c.fail(format!("{path}.max_connections"), "must be at least 1");
-    }
-    if p.cores == 0 || p.cores > 1_024 {
-        c.fail(format!("{path}.cores"), "must be 1 to 1024");
-    }
-    c.range(&format!("{path}.processing_time_ms"), p.processing_time_ms, 0.0, 60_000.0);
-    check_health(c, &format!("{path}.health_check"), &p.health_check);
-    check_rate_limit(c, path, p.rate_limit.as_ref());
-    if let Some(pair) = &p.pair {
-        c.range(&format!("{path}.pair.detection_s"), pair.detection_s, 0.0, 3600.0);
-        c.range(&format!("{path}.pair.takeover_s"), pair.takeover_s, 0.0, 3600.0);
-    }
-    if let Some(o) = &p.outlier_detection {
-        let at = format!("{path}.outlier_detection");
-        if o.consecutive_errors == 0 {
-            c.fail(format!("{at}.consecutive_errors"), "must be at least 1");
-        }
-        c.range(&format!("{at}.base_ejection_s"), o.base_ejection_s, f64::MIN_POSITIVE, 3600.0);
-        c.range(&format!("{at}.max_ejection_percent"), o.max_ejection_percent, 0.0, 100.0);
-    }
-}
 
-fn check_rate_limit(c: &mut Checker, path: &str, limit: Option<&super::RateLimit>) {
+pub(super) fn check_rate_limit(c: &mut Checker, path: &str, limit: Option<&super::RateLimit>) {
     if let Some(l) = limit {
         c.range(&format!("{path}.rate_limit.rate_rps"), l.rate_rps, f64::MIN_POSITIVE, 10_000_000.0);
         if l.burst == 0 {
@@ -645,7 +525,7 @@ fn check_rate_limit(c: &mut Checker, path: &str, limit: Option<&super::RateLimit
     }
 }
 
-fn check_health(c: &mut Checker, path: &str, h: &HealthCheck) {
+pub(super) fn check_health(c: &mut Checker, path: &str, h: &HealthCheck) {
     c.range(&format!("{path}.interval_ms"), h.interval_ms, 1.0, 3_600_000.0);
     for (name, v) in [("unhealthy_threshold", h.unhealthy_threshold), ("healthy_threshold", h.healthy_threshold)] {
         if v == 0 || v > 100 {
@@ -654,46 +534,10 @@ fn check_health(c: &mut Checker, path: &str, h: &HealthCheck) {
     }
 }
 
-fn check_service(c: &mut Checker, path: &str, p: &ServiceParams) {
-    if p.replicas == 0 || p.replicas > MAX_REPLICAS {
-        c.fail(format!("{path}.replicas"), format!("must be 1 to {MAX_REPLICAS}"));
-    }
-    check_slots(c, path, "workers", p.workers, p.queue_capacity);
-    c.range(&format!("{path}.mtbf_s"), p.mtbf_s, 0.0, 1e9);
-    c.range(&format!("{path}.mttr_s"), p.mttr_s, f64::MIN_POSITIVE, 1e9);
-    check_service_time(c, &format!("{path}.service_time"), &p.service_time);
-    if let Some(usl) = &p.usl {
-        c.range(&format!("{path}.usl.alpha"), usl.alpha, 0.0, 1.0);
-        c.range(&format!("{path}.usl.beta"), usl.beta, 0.0, 1.0);
-    }
-    if let Some(cache) = &p.cache {
-        check_cache(c, &format!("{path}.cache"), cache);
-    }
-    check_rate_limit(c, path, p.rate_limit.as_ref());
-    if let Some(a) = &p.autoscaling {
-        let at = format!("{path}.autoscaling");
-        if a.min_replicas == 0 || a.min_replicas > a.max_replicas || a.max_replicas > MAX_REPLICAS {
-            c.fail(format!("{at}.min_replicas"), format!("must be 1 to max_replicas, itself at most {MAX_REPLICAS}"));
-        }
-        if !(a.min_replicas..=a.max_replicas).contains(&p.replicas) {
-            c.fail(format!("{path}.replicas"), "must lie between autoscaling.min_replicas and max_replicas");
-        }
-        let top = if a.metric == super::ScalingMetric::Utilization { 1.0 } else { 1e6 };
-        c.range(&format!("{at}.target"), a.target, f64::MIN_POSITIVE, top);
-        c.range(&format!("{at}.interval_s"), a.interval_s, 1.0, 3600.0);
-        for (name, v) in [("cooldown_s", a.cooldown_s), ("provisioning_s", a.provisioning_s), ("warmup_s", a.warmup_s)]
-        {
-            c.range(&format!("{at}.{name}"), v, 0.0, 3600.0);
-        }
-    }
-    if let Some(s) = &p.load_shedding {
-        c.range(&format!("{path}.load_shedding.max_wait_ms"), s.max_wait_ms, f64::MIN_POSITIVE, 3.6e6);
-    }
-}
 
 /// Worker slots (`name`: workers, connections) and the accept queue of an
 /// instance.
-fn check_slots(c: &mut Checker, path: &str, name: &str, slots: u32, queue_capacity: u32) {
+pub(super) fn check_slots(c: &mut Checker, path: &str, name: &str, slots: u32, queue_capacity: u32) {
     if slots == 0 || slots > MAX_WORKERS {
         c.fail(format!("{path}.{name}"), format!("must be 1 to {MAX_WORKERS}"));
     }
@@ -702,7 +546,7 @@ fn check_slots(c: &mut Checker, path: &str, name: &str, slots: u32, queue_capaci
     }
 }
 
-fn check_service_time(c: &mut Checker, st: &str, t: &ServiceTime) {
+pub(super) fn check_service_time(c: &mut Checker, st: &str, t: &ServiceTime) {
     match t {
         ServiceTime::Constant { ms } => c.range(&format!("{st}.ms"), *ms, 0.0, 3.6e6),
         ServiceTime::Exponential { mean_ms } => c.range(&format!("{st}.mean_ms"), *mean_ms, f64::MIN_POSITIVE, 3.6e6),
@@ -726,93 +570,34 @@ fn check_service_time(c: &mut Checker, st: &str, t: &ServiceTime) {
     }
 }
 
-fn check_database(c: &mut Checker, path: &str, p: &DatabaseParams) {
-    if p.replicas > MAX_DB_REPLICAS {
-        c.fail(format!("{path}.replicas"), format!("must be at most {MAX_DB_REPLICAS}"));
-    }
-    check_slots(c, path, "connections", p.connections, p.queue_capacity);
-    check_service_time(c, &format!("{path}.read_time"), &p.read_time);
-    check_service_time(c, &format!("{path}.write_time"), &p.write_time);
-    c.range(&format!("{path}.ship_ms"), p.ship_ms, 0.0, 60_000.0);
-    c.range(&format!("{path}.apply_ms"), p.apply_ms, 0.0, 3.6e6);
-    c.range(&format!("{path}.detection_s"), p.detection_s, 0.0, MAX_DURATION_S);
-    c.range(&format!("{path}.promotion_s"), p.promotion_s, 0.0, MAX_DURATION_S);
-    if let Replication::SemiSync { acks } = p.replication {
-        if acks == 0 || acks > p.replicas {
-            c.fail(format!("{path}.replication.acks"), format!("must be 1 to the number of replicas ({})", p.replicas));
-        }
-    }
-}
 
-fn check_queue(c: &mut Checker, path: &str, p: &QueueParams) {
-    for (name, value) in [("partitions", p.partitions), ("consumers", p.consumers)] {
-        if value == 0 || value > MAX_PARTITIONS {
-            c.fail(format!("{path}.{name}"), format!("must be 1 to {MAX_PARTITIONS}"));
-        }
-    }
-    check_service_time(c, &format!("{path}.consumer_time"), &p.consumer_time);
-    c.range(&format!("{path}.append_ms"), p.append_ms, 0.0, 60_000.0);
-    c.range(&format!("{path}.replication_ms"), p.replication_ms, 0.0, 60_000.0);
-    c.range(&format!("{path}.rebalance_s"), p.rebalance_s, 0.0, MAX_DURATION_S);
-    c.range(&format!("{path}.election_s"), p.election_s, 0.0, MAX_DURATION_S);
-    if p.max_deliveries == 0 || p.max_deliveries > 1_000 {
-        c.fail(format!("{path}.max_deliveries"), "must be 1 to 1000");
-    }
-}
 
-fn check_partitioned(c: &mut Checker, path: &str, p: &PartitionedParams) {
-    if p.partitions == 0 || p.partitions > MAX_PARTITIONS {
-        c.fail(format!("{path}.partitions"), format!("must be 1 to {MAX_PARTITIONS}"));
-    }
-    if p.key_space == 0 {
-        c.fail(format!("{path}.key_space"), "must be at least 1");
-    }
-    if !(1..=9).contains(&p.replication_factor) {
-        c.fail(format!("{path}.replication_factor"), "must be 1 to 9");
-    }
-    check_slots(c, path, "connections", p.connections, p.queue_capacity);
-    check_service_time(c, &format!("{path}.read_time"), &p.read_time);
-    check_service_time(c, &format!("{path}.write_time"), &p.write_time);
-    c.range(&format!("{path}.election_s"), p.election_s, 0.0, MAX_DURATION_S);
-}
 
-fn check_cache(c: &mut Checker, path: &str, p: &CacheParams) {
-    check_store(c, path, p.capacity_items, p.ttl_s);
-    c.range(&format!("{path}.op_ms"), p.op_ms, 0.0, 60_000.0);
-}
 
-fn check_dns(c: &mut Checker, path: &str, p: &DnsParams) {
-    c.range(&format!("{path}.ttl_s"), p.ttl_s, 0.0, MAX_DURATION_S);
-    c.range(&format!("{path}.resolve_ms"), p.resolve_ms, 0.0, 60_000.0);
-    check_health(c, &format!("{path}.health_check"), &p.health_check);
-}
 
-fn check_cdn(c: &mut Checker, path: &str, p: &CdnParams) {
-    check_store(c, path, p.capacity_items, p.ttl_s);
-    c.range(&format!("{path}.edge_ms"), p.edge_ms, 0.0, 60_000.0);
-}
 
 /// A cache's capacity and TTL.
-fn check_store(c: &mut Checker, path: &str, capacity_items: u64, ttl_s: f64) {
+pub(super) fn check_store(c: &mut Checker, path: &str, capacity_items: u64, ttl_s: f64) {
     if capacity_items == 0 || capacity_items > MAX_CACHE_ITEMS {
         c.fail(format!("{path}.capacity_items"), format!("must be 1 to {MAX_CACHE_ITEMS}"));
     }
     c.range(&format!("{path}.ttl_s"), ttl_s, 0.0, MAX_DURATION_S);
 }
 
-/// Collects problems.
+/// Collects problems (each kind's [`super::Kind::check`] adds its own).
 #[derive(Default)]
-struct Checker {
+pub struct Checker {
     problems: Vec<Problem>,
 }
 
 impl Checker {
-    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    /// Records that the value at `path` is wrong, and why.
+    pub fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Problem { path: path.into(), message: message.into() });
     }
 
     /// `v` must be a finite number in `[min, max]`.
-    fn range(&mut self, path: &str, v: f64, min: f64, max: f64) {
+    pub fn range(&mut self, path: &str, v: f64, min: f64, max: f64) {
         if !v.is_finite() {
             self.fail(path, "must be a finite number");
         } else if v < min || v > max {

@@ -144,7 +144,7 @@ fn sum(report: &Report, o: &Objective, kind: &str, figure: &str) -> f64 {
 /// Instances each node ran on average: an autoscaled pool's mean size, the
 /// drawn count otherwise.
 fn mean_instances(report: &Report, id: &str, kind: &NodeKind) -> f64 {
-    report.nodes.get(id).and_then(|n| n.extra.get("mean_replicas").copied()).unwrap_or_else(|| cost::instances(kind))
+    report.nodes.get(id).and_then(|n| n.extra.get("mean_replicas").copied()).unwrap_or_else(|| kind.instances())
 }
 
 /// Monthly cost of each node, US dollars, in scenario order.

@@ -99,7 +99,8 @@ fn a_fault_injected_live_equals_the_same_fault_scheduled() {
     assert_eq!(sim.report().digest, scheduled.digest);
     assert_eq!(
         sim.inject(&Fault::on_node("c", 0.0, None, FaultKind::Crash), true).unwrap_err(),
-        "crash faults apply to service pools, load balancers, caches, databases, partitioned stores and queues, not to `c` (clients)"
+        // Every kind that crashes, CDN edges too, in palette order.
+        "crash faults apply to CDN edges, load balancers, service pools, caches, databases, partitioned stores and queues, not to `c` (clients)"
     );
     assert_eq!(
         sim.inject(&Fault { replica: Some(4), ..Fault::on_node("api", 0.0, None, FaultKind::Crash) }, true)
