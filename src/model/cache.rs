@@ -121,7 +121,8 @@ impl Kind for CacheParams {
         crash: Some(Crashable {
             part: "cache",
             whole: "Crash cache",
-            help: "A crash loses every item: reads fall back to the store behind, and the cache comes back empty (cold)",
+            help:
+                "A crash loses every item: reads fall back to the store behind, and the cache comes back empty (cold)",
         }),
     };
 

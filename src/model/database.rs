@@ -138,7 +138,10 @@ impl Kind for DatabaseParams {
         c.range(&format!("{path}.promotion_s"), self.promotion_s, 0.0, MAX_DURATION_S);
         if let Replication::SemiSync { acks } = self.replication {
             if acks == 0 || acks > self.replicas {
-                c.fail(format!("{path}.replication.acks"), format!("must be 1 to the number of replicas ({})", self.replicas));
+                c.fail(
+                    format!("{path}.replication.acks"),
+                    format!("must be 1 to the number of replicas ({})", self.replicas),
+                );
             }
         }
     }

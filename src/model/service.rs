@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::cost::{hourly, Price, EC2_M5_LARGE};
 use super::limits::{items_bytes, requests_bytes};
 use super::validate::{check_rate_limit, check_service_time, check_slots, Checker, MAX_REPLICAS};
-use super::{CacheParams, ComponentGroup, Crashable, FaultKind, Kind, KindInfo, LoadShedding, Onward, Optional, RateLimit, Wiring};
+use super::{
+    CacheParams, ComponentGroup, Crashable, FaultKind, Kind, KindInfo, LoadShedding, Onward, Optional, RateLimit,
+    Wiring,
+};
 
 /// A pool of identical replicas. Each replica has `workers` threads and a
 /// bounded FIFO accept queue; a request holds its worker from the start of
@@ -257,7 +260,10 @@ impl Kind for ServiceParams {
         if let Some(a) = &self.autoscaling {
             let at = format!("{path}.autoscaling");
             if a.min_replicas == 0 || a.min_replicas > a.max_replicas || a.max_replicas > MAX_REPLICAS {
-                c.fail(format!("{at}.min_replicas"), format!("must be 1 to max_replicas, itself at most {MAX_REPLICAS}"));
+                c.fail(
+                    format!("{at}.min_replicas"),
+                    format!("must be 1 to max_replicas, itself at most {MAX_REPLICAS}"),
+                );
             }
             if !(a.min_replicas..=a.max_replicas).contains(&self.replicas) {
                 c.fail(format!("{path}.replicas"), "must lie between autoscaling.min_replicas and max_replicas");
@@ -265,7 +271,8 @@ impl Kind for ServiceParams {
             let top = if a.metric == super::ScalingMetric::Utilization { 1.0 } else { 1e6 };
             c.range(&format!("{at}.target"), a.target, f64::MIN_POSITIVE, top);
             c.range(&format!("{at}.interval_s"), a.interval_s, 1.0, 3600.0);
-            for (name, v) in [("cooldown_s", a.cooldown_s), ("provisioning_s", a.provisioning_s), ("warmup_s", a.warmup_s)]
+            for (name, v) in
+                [("cooldown_s", a.cooldown_s), ("provisioning_s", a.provisioning_s), ("warmup_s", a.warmup_s)]
             {
                 c.range(&format!("{at}.{name}"), v, 0.0, 3600.0);
             }

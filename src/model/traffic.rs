@@ -296,9 +296,8 @@ impl Kind for ClientParams {
     }
 
     fn calls_problem(&self, id: &NodeId, outgoing: usize) -> Option<String> {
-        (outgoing != 1).then(|| {
-            format!("client `{id}` must call exactly one entry node (it has {outgoing} outgoing edges)")
-        })
+        (outgoing != 1)
+            .then(|| format!("client `{id}` must call exactly one entry node (it has {outgoing} outgoing edges)"))
     }
 
     /// Clients are the users: free.

@@ -512,10 +512,6 @@ fn check_resilience(c: &mut Checker, path: &str, e: &super::Edge) {
     }
 }
 
-
-
-
-
 pub(super) fn check_rate_limit(c: &mut Checker, path: &str, limit: Option<&super::RateLimit>) {
     if let Some(l) = limit {
         c.range(&format!("{path}.rate_limit.rate_rps"), l.rate_rps, f64::MIN_POSITIVE, 10_000_000.0);
@@ -533,7 +529,6 @@ pub(super) fn check_health(c: &mut Checker, path: &str, h: &HealthCheck) {
         }
     }
 }
-
 
 /// Worker slots (`name`: workers, connections) and the accept queue of an
 /// instance.
@@ -569,12 +564,6 @@ pub(super) fn check_service_time(c: &mut Checker, st: &str, t: &ServiceTime) {
         }
     }
 }
-
-
-
-
-
-
 
 /// A cache's capacity and TTL.
 pub(super) fn check_store(c: &mut Checker, path: &str, capacity_items: u64, ttl_s: f64) {

@@ -13,7 +13,7 @@ use siphasher::sip::SipHasher13;
 use crate::metrics::NodeStats;
 use crate::model::{HashOn, HealthCheck, LbAlgorithm, LbMode, LoadBalancerParams, NodeId, RequestClass};
 
-use super::component::{Behavior, Ctx};
+use super::component::{Behavior, Build, Ctx, Readouts, Site};
 use super::event::{fault_targets, CallResult, Event, Failure, Timer};
 use super::health::{schedule_probes, Verdict};
 use super::limiter::TokenBucket;
@@ -203,26 +203,6 @@ impl BalancerSim {
     /// Number of processing cores.
     pub fn cores(&self) -> u32 {
         self.cores
-    }
-
-    /// Applies new parameters from now on; more cores start waiting
-    /// requests at once. The caller keeps the mode (L4/L7 and routes):
-    /// changing it needs a new run.
-    pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &LoadBalancerParams) {
-        self.algorithm = p.algorithm;
-        self.health_check = p.health_check;
-        self.max_connections = p.max_connections;
-        self.processing = SimTime::from_ms(p.processing_time_ms);
-        self.cores = p.cores;
-        self.limiter = TokenBucket::reconfigure(self.limiter.take(), p.rate_limit.as_ref());
-        let backends = self.backends.len();
-        self.outliers = match (self.outliers.take(), p.outlier_detection) {
-            (Some(o), Some(cfg)) => Some(o.reconfigure(cfg)),
-            (None, Some(cfg)) => Some(Outliers::new(cfg, backends)),
-            (_, None) => None,
-        };
-        self.refresh(ctx);
-        self.start_waiting(ctx);
     }
 
     /// Starts waiting requests while cores are free.
@@ -459,7 +439,50 @@ impl BalancerSim {
     }
 }
 
+impl Build<LoadBalancerParams> for BalancerSim {
+    fn build(site: &Site, p: &LoadBalancerParams) -> Self {
+        let pools: Vec<Pool> = (site.outgoing().into_iter())
+            .map(|edge| {
+                let link = &site.links[edge as usize];
+                let target = &site.scenario.nodes[link.to as usize];
+                // A backend pool's replicas are its crashable parts.
+                let replicas = target.kind.crash_parts().unwrap_or(1);
+                Pool { edge, id: target.id.clone(), replicas, weight: link.weight }
+            })
+            .collect();
+        BalancerSim::new(site.index, site.name(), p, &pools, site.seed, site.warmup)
+    }
+
+    /// Applies new parameters from now on; more cores start waiting
+    /// requests at once. The caller keeps the mode (L4/L7 and routes):
+    /// changing it needs a new run.
+    fn reconfigure(&mut self, ctx: &mut Ctx, p: &LoadBalancerParams) {
+        self.algorithm = p.algorithm;
+        self.health_check = p.health_check;
+        self.max_connections = p.max_connections;
+        self.processing = SimTime::from_ms(p.processing_time_ms);
+        self.cores = p.cores;
+        self.limiter = TokenBucket::reconfigure(self.limiter.take(), p.rate_limit.as_ref());
+        let backends = self.backends.len();
+        self.outliers = match (self.outliers.take(), p.outlier_detection) {
+            (Some(o), Some(cfg)) => Some(o.reconfigure(cfg)),
+            (None, Some(cfg)) => Some(Outliers::new(cfg, backends)),
+            (_, None) => None,
+        };
+        self.refresh(ctx);
+        self.start_waiting(ctx);
+    }
+}
+
 impl Behavior for BalancerSim {
+    fn load(&self) -> Option<(&NodeStats, u32)> {
+        Some((&self.stats, self.cores()))
+    }
+
+    fn readouts(&self) -> Readouts {
+        Readouts { ejected: self.ejected(), ..Readouts::default() }
+    }
+
     fn start(&mut self, ctx: &mut Ctx) {
         schedule_probes(ctx, self.node, &self.health_check);
     }

@@ -18,10 +18,10 @@
 //! class (`other` requests) for a TTL; reads and writes pass through.
 
 use crate::metrics::NodeStats;
-use crate::model::{CacheParams, RequestClass};
+use crate::model::{CacheParams, CdnParams, RequestClass};
 
 use super::calls::Calls;
-use super::component::{Behavior, Condition, Ctx};
+use super::component::{Behavior, Build, Condition, Ctx, Readouts, Site};
 use super::event::{CallResult, Event};
 use super::keycache::{CacheCounts, KeyCache};
 use super::random;
@@ -93,12 +93,6 @@ impl CacheSim {
         self.store.counts
     }
 
-    /// Applies new parameters from now on; the items stay.
-    pub fn reconfigure(&mut self, p: &CacheParams) {
-        self.op = SimTime::from_ms(p.op_ms);
-        self.store.reconfigure(p);
-    }
-
     fn is_up(&self, ctx: &Ctx) -> bool {
         ctx.up[self.node as usize][0]
     }
@@ -128,7 +122,34 @@ impl CacheSim {
     }
 }
 
+impl Build<CacheParams> for CacheSim {
+    fn build(site: &Site, p: &CacheParams) -> Self {
+        CacheSim::new(site.index, site.name(), Tier::Cache, p, site.outgoing(), site.seed, site.warmup)
+    }
+
+    /// Applies new parameters from now on; the items stay.
+    fn reconfigure(&mut self, _ctx: &mut Ctx, p: &CacheParams) {
+        self.op = SimTime::from_ms(p.op_ms);
+        self.store.reconfigure(p);
+    }
+}
+
+/// A CDN edge is a cache of the static class in front of its origin.
+impl Build<CdnParams> for CacheSim {
+    fn build(site: &Site, p: &CdnParams) -> Self {
+        CacheSim::new(site.index, site.name(), Tier::Cdn, &p.as_cache(), site.outgoing(), site.seed, site.warmup)
+    }
+
+    fn reconfigure(&mut self, ctx: &mut Ctx, p: &CdnParams) {
+        Build::<CacheParams>::reconfigure(self, ctx, &p.as_cache());
+    }
+}
+
 impl Behavior for CacheSim {
+    fn readouts(&self) -> Readouts {
+        Readouts { cache: Some(self.counts()), ..Readouts::default() }
+    }
+
     fn on_deliver(&mut self, ctx: &mut Ctx, req: ReqId) {
         let now = ctx.now();
         self.stats.arrive(now);

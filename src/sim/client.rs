@@ -5,7 +5,7 @@
 use crate::metrics::{NodeStats, Outcome};
 use crate::model::{Arrivals, ClientParams, KeyDistribution, RateProfile, RequestClass};
 
-use super::component::{Behavior, Condition, Ctx};
+use super::component::{Behavior, Build, Condition, Ctx, Site};
 use super::deadlines::Deadlines;
 use super::event::{CallResult, Failure, Timer, ANY_REPLICA};
 use super::random::{self, Stream, Zipf};
@@ -80,14 +80,6 @@ impl ClientSim {
             surge: 1.0,
             stats: NodeStats::new(warmup),
         }
-    }
-
-    /// Applies new parameters from now on. A changed rate takes effect from
-    /// the next candidate arrival on (the pending one was drawn at the old
-    /// λmax). The caller keeps the arrival model (open, or closed with the
-    /// same users): changing it needs a new run.
-    pub fn reconfigure(&mut self, p: &ClientParams) {
-        self.cfg = Config::new(p);
     }
 
     /// Draws the gap to the next candidate arrival at rate λmax (times a
@@ -166,6 +158,21 @@ impl ClientSim {
         if let Some(at) = self.deadlines.rearm() {
             ctx.set_timer(self.index, Timer::Deadlines, at);
         }
+    }
+}
+
+impl Build<ClientParams> for ClientSim {
+    fn build(site: &Site, p: &ClientParams) -> Self {
+        let edge = site.outgoing().first().copied().unwrap_or(0);
+        ClientSim::new(site.index, site.name(), edge, p, site.seed, site.warmup)
+    }
+
+    /// Applies new parameters from now on. A changed rate takes effect from
+    /// the next candidate arrival on (the pending one was drawn at the old
+    /// λmax). The caller keeps the arrival model (open, or closed with the
+    /// same users): changing it needs a new run.
+    fn reconfigure(&mut self, _ctx: &mut Ctx, p: &ClientParams) {
+        self.cfg = Config::new(p);
     }
 }
 

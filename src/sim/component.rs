@@ -1,12 +1,13 @@
 //! The behaviour every component kind implements, and the context it acts
 //! through. What the kernel schedules is in [`super::event`].
 
-use crate::metrics::ClientMetrics;
-use crate::model::FaultKind;
+use crate::metrics::{ClientMetrics, NodeStats};
+use crate::model::{FaultKind, Kind, Node, Scenario};
 
 use super::event::{CallResult, Event, Failure, Timer};
 use super::faults::{REPLIES, REQUESTS};
 use super::guard::{BreakerState, Guard, Transition};
+use super::keycache::CacheCounts;
 use super::network::Link;
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request, Requests};
@@ -329,5 +330,79 @@ pub trait Behavior {
     /// messages), for the memory budget; requests are counted apart.
     fn memory_bytes(&self) -> u64 {
         0
+    }
+
+    /// Its workers' statistics and its worker slots (or cores) now; None
+    /// for kinds without workers.
+    fn load(&self) -> Option<(&NodeStats, u32)> {
+        None
+    }
+
+    /// What the page shows of it besides its load.
+    fn readouts(&self) -> Readouts {
+        Readouts::default()
+    }
+}
+
+/// A component's figures for the page, besides its load (see
+/// `Snapshot`'s `NodeSnapshot`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Readouts {
+    /// Lookup counts of its cache (or a pool's exclusive caches together).
+    pub cache: Option<CacheCounts>,
+    /// A database's mean replication lag from the warm-up on, ms.
+    pub replication_lag_ms: Option<f64>,
+    /// A balancer's backends out of rotation now.
+    pub ejected: u32,
+    /// A pool's replicas with a grey failure now.
+    pub degraded: u32,
+}
+
+/// Where a component is built: its node in the scenario, the calls the
+/// kernel compiled, and the run's seed and warm-up.
+pub struct Site<'a> {
+    /// The node's index in the scenario.
+    pub index: u32,
+    /// The scenario being built.
+    pub scenario: &'a Scenario,
+    /// Every edge, compiled, in scenario order.
+    pub links: &'a [Link],
+    /// The run's seed.
+    pub seed: u64,
+    /// The warm-up's end.
+    pub warmup: SimTime,
+}
+
+impl Site<'_> {
+    /// The node.
+    pub fn node(&self) -> &Node {
+        &self.scenario.nodes[self.index as usize]
+    }
+
+    /// The node's id, which names its random streams.
+    pub fn name(&self) -> &str {
+        self.node().id.as_str()
+    }
+
+    /// Its outgoing edges (indices into the links), in scenario order.
+    pub fn outgoing(&self) -> Vec<u32> {
+        (self.links.iter().enumerate()).filter(|(_, l)| l.from == self.index).map(|(k, _)| k as u32).collect()
+    }
+}
+
+/// A kind's simulation, built from the kind's parameters `P` (each kind's
+/// sim file implements it; the engine's registry pairs them).
+pub trait Build<P: Kind>: Behavior + Sized {
+    /// The component of the node at `site` with parameters `p`.
+    fn build(site: &Site, p: &P) -> Self;
+
+    /// Takes edited parameters from the current time on (the engine has
+    /// checked with [`Kind::restart_reason`] that a run can).
+    fn reconfigure(&mut self, ctx: &mut Ctx, p: &P);
+
+    /// Entries of its fault board (which parts are up): one per crashable
+    /// part ([`Kind::crash_parts`]), by default.
+    fn board(p: &P) -> usize {
+        p.crash_parts().map_or(0, |n| n as usize)
     }
 }

@@ -27,7 +27,7 @@ use std::hash::BuildHasherDefault;
 use crate::metrics::NodeStats;
 use crate::model::{DatabaseParams, ReadFrom, Replication, RequestClass};
 
-use super::component::{Behavior, Ctx};
+use super::component::{Behavior, Build, Ctx, Readouts, Site};
 use super::event::{fault_targets, CallResult, Failure, ReplicationStep, Timer};
 use super::random::{self, Stream};
 use super::report::NodeReport;
@@ -153,16 +153,6 @@ impl DatabaseSim {
     /// Connection slots of all instances.
     pub fn capacity(&self) -> u32 {
         self.p.connections * self.instances.len() as u32
-    }
-
-    /// Applies new parameters from now on (not the number of replicas:
-    /// that needs a new run); queued queries start on new connections.
-    pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &DatabaseParams) {
-        self.p = p.clone();
-        self.times.set(&p.read_time, &p.write_time);
-        for i in 0..self.instances.len() {
-            self.start_queued(ctx, i);
-        }
     }
 
     fn is_up(&self, ctx: &Ctx, i: usize) -> bool {
@@ -442,7 +432,31 @@ impl DatabaseSim {
     }
 }
 
+impl Build<DatabaseParams> for DatabaseSim {
+    fn build(site: &Site, p: &DatabaseParams) -> Self {
+        DatabaseSim::new(site.index, site.name(), p, site.seed, site.warmup)
+    }
+
+    /// Applies new parameters from now on (not the number of replicas:
+    /// that needs a new run); queued queries start on new connections.
+    fn reconfigure(&mut self, ctx: &mut Ctx, p: &DatabaseParams) {
+        self.p = p.clone();
+        self.times.set(&p.read_time, &p.write_time);
+        for i in 0..self.instances.len() {
+            self.start_queued(ctx, i);
+        }
+    }
+}
+
 impl Behavior for DatabaseSim {
+    fn load(&self) -> Option<(&NodeStats, u32)> {
+        Some((&self.stats, self.capacity()))
+    }
+
+    fn readouts(&self) -> Readouts {
+        Readouts { replication_lag_ms: self.mean_lag_ms(), ..Readouts::default() }
+    }
+
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
         match timer {
             Timer::Replication { instance, step } => self.on_step(ctx, instance as usize, step),

@@ -15,9 +15,9 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use crate::metrics::NodeStats;
-use crate::model::{DnsParams, DnsPolicy};
+use crate::model::{DnsParams, DnsPolicy, Node};
 
-use super::component::{Behavior, Ctx};
+use super::component::{Behavior, Build, Ctx, Site};
 use super::event::{CallResult, Event, Failure, Timer, ANY_REPLICA};
 use super::health::{schedule_probes, Verdict};
 use super::random::{self, Stream};
@@ -132,12 +132,6 @@ impl DnsSim {
         }
     }
 
-    /// Applies new parameters from now on; cached answers keep their
-    /// expiry.
-    pub fn reconfigure(&mut self, p: &DnsParams) {
-        self.p = p.clone();
-    }
-
     /// The answer for a session of `client`, by the policy, among the
     /// healthy endpoints (all when none is).
     fn choose(&mut self, client: u32) -> Option<usize> {
@@ -206,6 +200,32 @@ impl DnsSim {
             }
         }
         schedule_probes(ctx, self.node, &h);
+    }
+}
+
+impl Build<DnsParams> for DnsSim {
+    fn build(site: &Site, p: &DnsParams) -> Self {
+        let s = site.scenario;
+        let place = |n: &Node| Place { zone: n.zone.clone(), region: s.region_of(n).map(str::to_owned) };
+        let endpoints = (site.outgoing().into_iter())
+            .map(|edge| {
+                let (e, to) = (&s.edges[edge as usize], site.links[edge as usize].to);
+                let target = &s.nodes[to as usize];
+                Endpoint::new(target.id.0.clone(), edge, to, e.weight, e.latency.base_ms, place(target))
+            })
+            .collect();
+        let geography = Geography {
+            places: s.nodes.iter().map(place).collect(),
+            cross_zone_ms: s.settings.cross_zone_ms,
+            cross_region_ms: s.settings.cross_region_ms,
+        };
+        DnsSim::new(site.index, site.name(), p, endpoints, geography, site.seed, site.warmup)
+    }
+
+    /// Applies new parameters from now on; cached answers keep their
+    /// expiry.
+    fn reconfigure(&mut self, _ctx: &mut Ctx, p: &DnsParams) {
+        self.p = p.clone();
     }
 }
 

@@ -4,15 +4,15 @@
 use std::collections::BTreeMap;
 
 use crate::metrics::{ClientMetrics, Counts, LoadHistory, LoadSample, NodeStats, WindowLoad};
-use crate::model::{Arrivals, Fault, NodeKind, Scenario, Settings, Slo, ValidationError};
+use crate::model::{Fault, NodeKind, Scenario, Settings, Slo, ValidationError};
 
-use super::balancer::{BalancerSim, Pool};
+use super::balancer::BalancerSim;
 use super::budget::{Budget, Stopped};
-use super::cache::{CacheSim, Tier};
+use super::cache::CacheSim;
 use super::client::ClientSim;
-use super::component::{Behavior, Condition, Ctx, LOST};
+use super::component::{Behavior, Build, Condition, Ctx, Site, LOST};
 use super::database::DatabaseSim;
-use super::dns::{DnsSim, Endpoint, Geography, Place};
+use super::dns::DnsSim;
 use super::event::{CallResult, Event, Failure};
 use super::faults::{fault_event, hits};
 use super::guard::BreakerState;
@@ -25,33 +25,64 @@ use super::service::ServiceSim;
 use super::workers::active;
 use super::{EventQueue, SimTime};
 
-/// A component of any kind.
-enum Component {
-    Client(ClientSim),
-    Balancer(BalancerSim),
-    Service(ServiceSim),
-    Cache(CacheSim),
-    Database(DatabaseSim),
-    Queue(QueueSim),
-    Partitioned(PartitionedSim),
-    Dns(DnsSim),
-}
+/// The registry: one line per simulation, `Variant(Sim) <= Kinds`: a
+/// component variant holding that simulation, built (its [`Build`]) from
+/// nodes of those [`NodeKind`] variants. It declares the `Component` enum
+/// and `each_kind!`, which calls a [`Behavior`] method on whatever kind a
+/// component is (a static call per kind, so the hot path needs no virtual
+/// call, and one copy of each kind's handlers). `$d` is a `$`, for the
+/// inner macro.
+macro_rules! components {
+    ($d:tt $($variant:ident($sim:ty) <= $($kind:ident)|+,)*) => {
+        /// A component of any kind.
+        enum Component {
+            $($variant($sim),)*
+        }
 
-/// Calls a [`Behavior`] method on whatever kind `$component` is (a static
-/// call per kind, so the hot path needs no virtual call).
-macro_rules! each_kind {
-    ($component:expr, $c:ident => $call:expr) => {
-        match $component {
-            Component::Client($c) => $call,
-            Component::Balancer($c) => $call,
-            Component::Service($c) => $call,
-            Component::Cache($c) => $call,
-            Component::Database($c) => $call,
-            Component::Queue($c) => $call,
-            Component::Partitioned($c) => $call,
-            Component::Dns($c) => $call,
+        macro_rules! each_kind {
+            ($d component:expr, $d c:ident => $d call:expr) => {
+                match $d component {
+                    $(Component::$variant($d c) => $d call,)*
+                }
+            };
+        }
+
+        impl Component {
+            /// The component of the node at `site`.
+            fn build(site: &Site) -> Component {
+                match &site.node().kind {
+                    $($(NodeKind::$kind(p) => Component::$variant(Build::build(site, p)),)+)*
+                }
+            }
+
+            /// Fault board entries of a node of `kind`.
+            fn board(kind: &NodeKind) -> usize {
+                match kind {
+                    $($(NodeKind::$kind(p) => <$sim as Build<_>>::board(p),)+)*
+                }
+            }
+
+            /// Takes `kind`'s parameters, of the kind it was built with.
+            fn reconfigure(&mut self, ctx: &mut Ctx, kind: &NodeKind) {
+                match (self, kind) {
+                    $($((Component::$variant(c), NodeKind::$kind(p)) => Build::reconfigure(c, ctx, p),)+)*
+                    // `update` checked that no node changed kind.
+                    _ => {}
+                }
+            }
         }
     };
+}
+
+components! { $
+    Client(ClientSim) <= Client,
+    Balancer(BalancerSim) <= LoadBalancer,
+    Service(ServiceSim) <= Service,
+    Cache(CacheSim) <= Cache | Cdn,
+    Database(DatabaseSim) <= Database,
+    Queue(QueueSim) <= Queue,
+    Partitioned(PartitionedSim) <= PartitionedStore,
+    Dns(DnsSim) <= Dns,
 }
 
 /// A running simulation of one scenario with one seed.
@@ -163,83 +194,10 @@ impl Simulation {
             .iter()
             .map(|e| Link::new(scenario, e, index[e.from.as_str()], index[e.to.as_str()], seed))
             .collect();
-        let outgoing = |i: u32| -> Vec<u32> {
-            links.iter().enumerate().filter(|(_, l)| l.from == i).map(|(k, _)| k as u32).collect()
-        };
-        let components = scenario
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let i = i as u32;
-                let name = n.id.as_str();
-                match &n.kind {
-                    NodeKind::Client(p) => {
-                        let edge = outgoing(i).first().copied().unwrap_or(0);
-                        Component::Client(ClientSim::new(i, name, edge, p, seed, warmup))
-                    }
-                    NodeKind::LoadBalancer(p) => {
-                        let pools: Vec<Pool> = outgoing(i)
-                            .into_iter()
-                            .map(|edge| {
-                                let target = &scenario.nodes[links[edge as usize].to as usize];
-                                Pool {
-                                    edge,
-                                    id: target.id.clone(),
-                                    replicas: match &target.kind {
-                                        NodeKind::Service(sp) => sp.slots(),
-                                        _ => 1,
-                                    },
-                                    weight: links[edge as usize].weight,
-                                }
-                            })
-                            .collect();
-                        Component::Balancer(BalancerSim::new(i, name, p, &pools, seed, warmup))
-                    }
-                    NodeKind::Service(p) => Component::Service(ServiceSim::new(i, name, p, outgoing(i), seed, warmup)),
-                    NodeKind::Cache(p) => {
-                        Component::Cache(CacheSim::new(i, name, Tier::Cache, p, outgoing(i), seed, warmup))
-                    }
-                    NodeKind::Cdn(p) => {
-                        Component::Cache(CacheSim::new(i, name, Tier::Cdn, &p.as_cache(), outgoing(i), seed, warmup))
-                    }
-                    NodeKind::Database(p) => Component::Database(DatabaseSim::new(i, name, p, seed, warmup)),
-                    NodeKind::Queue(p) => Component::Queue(QueueSim::new(i, name, p, outgoing(i), seed, warmup)),
-                    NodeKind::Dns(p) => {
-                        let place = |n: &crate::model::Node| Place {
-                            zone: n.zone.clone(),
-                            region: scenario.region_of(n).map(str::to_owned),
-                        };
-                        let endpoints = outgoing(i)
-                            .into_iter()
-                            .map(|edge| {
-                                let (e, to) = (&scenario.edges[edge as usize], links[edge as usize].to);
-                                let target = &scenario.nodes[to as usize];
-                                Endpoint::new(target.id.0.clone(), edge, to, e.weight, e.latency.base_ms, place(target))
-                            })
-                            .collect();
-                        let geography = Geography {
-                            places: scenario.nodes.iter().map(place).collect(),
-                            cross_zone_ms: s.cross_zone_ms,
-                            cross_region_ms: s.cross_region_ms,
-                        };
-                        Component::Dns(DnsSim::new(i, name, p, endpoints, geography, seed, warmup))
-                    }
-                    NodeKind::PartitionedStore(p) => {
-                        Component::Partitioned(PartitionedSim::new(i, name, p, seed, warmup))
-                    }
-                }
-            })
+        let components = (0..scenario.nodes.len() as u32)
+            .map(|index| Component::build(&Site { index, scenario, links: &links, seed, warmup }))
             .collect();
-        let up: Vec<Vec<bool>> = scenario
-            .nodes
-            .iter()
-            .map(|n| {
-                // A queue's board has its broker after its consumers.
-                let broker = usize::from(matches!(n.kind, NodeKind::Queue(_)));
-                n.kind.crash_parts().map_or(Vec::new(), |parts| vec![true; parts as usize + broker])
-            })
-            .collect();
+        let up: Vec<Vec<bool>> = scenario.nodes.iter().map(|n| vec![true; Component::board(&n.kind)]).collect();
         let mut ctx = Ctx {
             queue: EventQueue::new(),
             requests: Requests::default(),
@@ -328,44 +286,14 @@ impl Simulation {
             .nodes
             .iter()
             .zip(&old.nodes)
-            .filter_map(|(new, old)| match (&new.kind, &old.kind) {
-                (NodeKind::Service(a), NodeKind::Service(b))
-                    if a.replicas != b.replicas || a.autoscaling != b.autoscaling =>
-                {
-                    Some((new, "replicas or autoscaling"))
-                }
-                (NodeKind::Database(a), NodeKind::Database(b)) if a.replicas != b.replicas => Some((new, "replicas")),
-                (NodeKind::Queue(a), NodeKind::Queue(b))
-                    if (a.partitions, a.consumers) != (b.partitions, b.consumers) =>
-                {
-                    Some((new, "partitions or consumers"))
-                }
-                (NodeKind::LoadBalancer(a), NodeKind::LoadBalancer(b)) if a.mode != b.mode => Some((new, "mode")),
-                (NodeKind::Client(a), NodeKind::Client(b)) if !same_loop(&a.arrivals, &b.arrivals) => {
-                    Some((new, "arrivals model"))
-                }
-                _ => None,
-            })
-            .map(|(n, what)| format!("`{}`: its {what} changed", n.id))
+            .filter_map(|(new, old)| Some(format!("`{}`: its {} changed", new.id, new.kind.restart_reason(&old.kind)?)))
             .collect();
         if !refused.is_empty() {
             return Ok(Update::RestartNeeded(refused));
         }
         let ctx = &mut self.ctx;
         for (component, node) in self.components.iter_mut().zip(&edited.nodes) {
-            match (component, &node.kind) {
-                (Component::Client(c), NodeKind::Client(p)) => c.reconfigure(p),
-                (Component::Balancer(b), NodeKind::LoadBalancer(p)) => b.reconfigure(ctx, p),
-                (Component::Service(s), NodeKind::Service(p)) => s.reconfigure(ctx, p),
-                (Component::Cache(c), NodeKind::Cache(p)) => c.reconfigure(p),
-                (Component::Cache(c), NodeKind::Cdn(p)) => c.reconfigure(&p.as_cache()),
-                (Component::Dns(d), NodeKind::Dns(p)) => d.reconfigure(p),
-                (Component::Database(d), NodeKind::Database(p)) => d.reconfigure(ctx, p),
-                (Component::Queue(q), NodeKind::Queue(p)) => q.reconfigure(ctx, p),
-                (Component::Partitioned(s), NodeKind::PartitionedStore(p)) => s.reconfigure(ctx, p),
-                // Kinds were checked equal above.
-                _ => {}
-            }
+            component.reconfigure(ctx, &node.kind);
         }
         self.duration = duration;
         self.scenario = edited.clone();
@@ -463,14 +391,7 @@ impl Simulation {
     /// Each node's worker statistics and worker slots (or cores) now, in
     /// scenario order; none for nodes without workers.
     fn worker_stats(&self) -> impl Iterator<Item = Option<(&NodeStats, u32)>> + '_ {
-        self.components.iter().map(|c| match c {
-            Component::Client(_) | Component::Cache(_) | Component::Dns(_) => None,
-            Component::Balancer(b) => Some((&b.stats, b.cores())),
-            Component::Service(s) => Some((&s.stats, s.capacity())),
-            Component::Database(d) => Some((&d.stats, d.capacity())),
-            Component::Queue(q) => Some((&q.stats, q.capacity())),
-            Component::Partitioned(p) => Some((&p.stats, p.capacity())),
-        })
+        self.components.iter().map(|c| each_kind!(c, k => k.load()))
     }
 
     /// Each node's (busy workers, worker slots, queued requests) now, in
@@ -638,30 +559,17 @@ impl Simulation {
             .zip(&self.ctx.up)
             .zip(self.levels())
             .map(|(((c, id), up), (busy, capacity, queued))| {
-                let cache = match c {
-                    Component::Cache(k) => Some(k.counts()),
-                    Component::Service(s) => s.cache_counts(),
-                    _ => None,
-                };
+                let r = each_kind!(c, k => k.readouts());
                 NodeSnapshot {
                     id: id.clone(),
                     busy,
                     capacity,
                     queued,
                     down: up.iter().filter(|u| !**u).count() as u32,
-                    hit_ratio: cache.and_then(|k| k.hit_ratio()),
-                    replication_lag_ms: match c {
-                        Component::Database(d) => d.mean_lag_ms(),
-                        _ => None,
-                    },
-                    ejected: match c {
-                        Component::Balancer(b) => b.ejected(),
-                        _ => 0,
-                    },
-                    degraded: match c {
-                        Component::Service(s) => s.degraded(),
-                        _ => 0,
-                    },
+                    hit_ratio: r.cache.and_then(|k| k.hit_ratio()),
+                    replication_lag_ms: r.replication_lag_ms,
+                    ejected: r.ejected,
+                    degraded: r.degraded,
                 }
             })
             .collect();
@@ -773,14 +681,4 @@ fn undefined_figures(c: Counts) -> BTreeMap<&'static str, String> {
         why.insert("latency_ms", none("has completed"));
     }
     why
-}
-
-/// Whether two arrival models can replace each other live: both open, or
-/// both closed with the same number of users.
-fn same_loop(a: &Arrivals, b: &Arrivals) -> bool {
-    match (a, b) {
-        (Arrivals::Open { .. }, Arrivals::Open { .. }) => true,
-        (Arrivals::Closed { users: x, .. }, Arrivals::Closed { users: y, .. }) => x == y,
-        _ => false,
-    }
 }

@@ -11,7 +11,7 @@
 use crate::metrics::{NodeStats, TimeIntegral};
 use crate::model::{PartitionedParams, Partitioning};
 
-use super::component::{Behavior, Ctx};
+use super::component::{Behavior, Build, Ctx, Site};
 use super::event::{fault_targets, CallResult, Failure, Timer};
 use super::random;
 use super::report::NodeReport;
@@ -67,16 +67,6 @@ impl PartitionedSim {
     /// Connection slots of all partition leaders.
     pub fn capacity(&self) -> u32 {
         self.p.connections * self.parts.len() as u32
-    }
-
-    /// Applies new parameters from now on (not the partitioning: a new
-    /// layout needs a new run).
-    pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &PartitionedParams) {
-        self.p = p.clone();
-        self.times.set(&p.read_time, &p.write_time);
-        for k in 0..self.parts.len() {
-            self.start_queued(ctx, k);
-        }
     }
 
     /// The partition of `key`: its hash slot, or its range of
@@ -150,7 +140,27 @@ impl PartitionedSim {
     }
 }
 
+impl Build<PartitionedParams> for PartitionedSim {
+    fn build(site: &Site, p: &PartitionedParams) -> Self {
+        PartitionedSim::new(site.index, site.name(), p, site.seed, site.warmup)
+    }
+
+    /// Applies new parameters from now on (not the partitioning: a new
+    /// layout needs a new run).
+    fn reconfigure(&mut self, ctx: &mut Ctx, p: &PartitionedParams) {
+        self.p = p.clone();
+        self.times.set(&p.read_time, &p.write_time);
+        for k in 0..self.parts.len() {
+            self.start_queued(ctx, k);
+        }
+    }
+}
+
 impl Behavior for PartitionedSim {
+    fn load(&self) -> Option<(&NodeStats, u32)> {
+        Some((&self.stats, self.capacity()))
+    }
+
     /// A follower of partition `partition` is elected leader.
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
         let Timer::Partition { partition } = timer else { return };

@@ -34,7 +34,7 @@ use crate::metrics::NodeStats;
 use crate::model::{Acks, Delivery, Partitioner, QueueParams, QueueStyle, RequestClass};
 
 use super::calls::Calls;
-use super::component::{Behavior, Condition, Ctx};
+use super::component::{Behavior, Build, Condition, Ctx, Site};
 use super::event::{fault_targets, CallResult, Event, Failure, Timer, ANY_REPLICA};
 use super::random::{self, Stream};
 use super::report::NodeReport;
@@ -143,14 +143,6 @@ impl QueueSim {
     /// Consumers in the group.
     pub fn capacity(&self) -> u32 {
         self.consumers.len() as u32
-    }
-
-    /// Applies new parameters from now on (not the numbers of partitions or
-    /// consumers: those need a new run).
-    pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &QueueParams) {
-        self.p = p.clone();
-        self.consumer_time = Sampler::new(&p.consumer_time);
-        self.wake_all(ctx);
     }
 
     /// Index of the broker on the up board (after the consumers).
@@ -459,7 +451,30 @@ impl QueueSim {
     }
 }
 
+impl Build<QueueParams> for QueueSim {
+    fn build(site: &Site, p: &QueueParams) -> Self {
+        QueueSim::new(site.index, site.name(), p, site.outgoing(), site.seed, site.warmup)
+    }
+
+    /// Applies new parameters from now on (not the numbers of partitions or
+    /// consumers: those need a new run).
+    fn reconfigure(&mut self, ctx: &mut Ctx, p: &QueueParams) {
+        self.p = p.clone();
+        self.consumer_time = Sampler::new(&p.consumer_time);
+        self.wake_all(ctx);
+    }
+
+    /// The consumers, then the broker.
+    fn board(p: &QueueParams) -> usize {
+        p.consumers as usize + 1
+    }
+}
+
 impl Behavior for QueueSim {
+    fn load(&self) -> Option<(&NodeStats, u32)> {
+        Some((&self.stats, self.capacity()))
+    }
+
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
         let now = ctx.now();
         match timer {

@@ -349,8 +349,7 @@ fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
         parts.push(format!("hit {:.0}%", h * 100.0));
     }
     if v.queued > 0 {
-        let what = if matches!(kind, NodeKind::Queue(_)) { "lag" } else { "q" };
-        parts.push(format!("{what} {}", compact(v.queued)));
+        parts.push(format!("{} {}", kind.info().backlog.1, compact(v.queued)));
     }
     if v.ejected > 0 {
         parts.push(format!("{} ejected", v.ejected));
@@ -358,9 +357,9 @@ fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
     if v.degraded > 0 {
         parts.push(format!("{} degraded", v.degraded));
     }
-    match (v.down, kind) {
+    match (v.down, kind.crash_parts()) {
         (0, _) => {}
-        (_, NodeKind::Cache(_) | NodeKind::Cdn(_)) => parts.push("down".to_owned()),
+        (_, Some(1)) => parts.push("down".to_owned()),
         (n, _) => parts.push(format!("{n} down")),
     }
     (!parts.is_empty()).then(|| parts.join(" · "))

@@ -19,7 +19,7 @@ use crate::metrics::NodeStats;
 use crate::model::{CacheParams, RequestClass, ServiceParams, Usl};
 
 use super::calls::Calls;
-use super::component::{Behavior, Condition, Ctx};
+use super::component::{Behavior, Build, Condition, Ctx, Readouts, Site};
 use super::event::{fault_targets, CallResult, Event, Failure, Timer, ANY_REPLICA};
 use super::keycache::{CacheCounts, KeyCache};
 use super::limiter::TokenBucket;
@@ -121,34 +121,6 @@ impl ServiceSim {
             self.caches.iter().for_each(|c| counts.add(&c.counts));
             counts
         })
-    }
-
-    /// Applies new parameters from now on: requests in service keep their
-    /// drawn service time; if there are more workers, queued requests start.
-    /// The caller keeps the number of replicas: changing it needs a new run.
-    pub fn reconfigure(&mut self, ctx: &mut Ctx, p: &ServiceParams) {
-        self.workers = p.workers;
-        self.queue_capacity = p.queue_capacity as usize;
-        self.sampler = Sampler::new(&p.service_time);
-        self.usl = p.usl;
-        self.limiter = TokenBucket::reconfigure(self.limiter.take(), p.rate_limit.as_ref());
-        self.shed_after = p.load_shedding.map(|s| SimTime::from_ms(s.max_wait_ms));
-        match &p.cache {
-            Some(c) if self.caches.is_empty() => {
-                self.caches = self.replicas.iter().map(|_| KeyCache::new(c, self.warmup)).collect();
-            }
-            Some(c) => self.caches.iter_mut().for_each(|k| k.reconfigure(c)),
-            None => self.caches.clear(),
-        }
-        self.cache = p.cache.clone();
-        let failures_start = self.mtbf_s == 0.0 && p.mtbf_s > 0.0;
-        (self.mtbf_s, self.mttr_s) = (p.mtbf_s, p.mttr_s);
-        if failures_start {
-            self.schedule_failures(ctx);
-        }
-        for replica in 0..self.replicas.len() {
-            self.start_queued(ctx, replica);
-        }
     }
 
     /// Starts the random failure process of every replica (when MTBF > 0).
@@ -321,7 +293,49 @@ fn is_read(ctx: &Ctx, req: ReqId) -> bool {
     ctx.requests.get(req).is_some_and(|r| r.class == RequestClass::Read)
 }
 
+impl Build<ServiceParams> for ServiceSim {
+    fn build(site: &Site, p: &ServiceParams) -> Self {
+        ServiceSim::new(site.index, site.name(), p, site.outgoing(), site.seed, site.warmup)
+    }
+
+    /// Applies new parameters from now on: requests in service keep their
+    /// drawn service time; if there are more workers, queued requests start.
+    /// The caller keeps the number of replicas: changing it needs a new run.
+    fn reconfigure(&mut self, ctx: &mut Ctx, p: &ServiceParams) {
+        self.workers = p.workers;
+        self.queue_capacity = p.queue_capacity as usize;
+        self.sampler = Sampler::new(&p.service_time);
+        self.usl = p.usl;
+        self.limiter = TokenBucket::reconfigure(self.limiter.take(), p.rate_limit.as_ref());
+        self.shed_after = p.load_shedding.map(|s| SimTime::from_ms(s.max_wait_ms));
+        match &p.cache {
+            Some(c) if self.caches.is_empty() => {
+                self.caches = self.replicas.iter().map(|_| KeyCache::new(c, self.warmup)).collect();
+            }
+            Some(c) => self.caches.iter_mut().for_each(|k| k.reconfigure(c)),
+            None => self.caches.clear(),
+        }
+        self.cache = p.cache.clone();
+        let failures_start = self.mtbf_s == 0.0 && p.mtbf_s > 0.0;
+        (self.mtbf_s, self.mttr_s) = (p.mtbf_s, p.mttr_s);
+        if failures_start {
+            self.schedule_failures(ctx);
+        }
+        for replica in 0..self.replicas.len() {
+            self.start_queued(ctx, replica);
+        }
+    }
+}
+
 impl Behavior for ServiceSim {
+    fn load(&self) -> Option<(&NodeStats, u32)> {
+        Some((&self.stats, self.capacity()))
+    }
+
+    fn readouts(&self) -> Readouts {
+        Readouts { cache: self.cache_counts(), degraded: self.degraded(), ..Readouts::default() }
+    }
+
     fn start(&mut self, ctx: &mut Ctx) {
         self.schedule_failures(ctx);
         self.start_scaling(ctx);

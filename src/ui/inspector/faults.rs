@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::model::{Arrivals, Fault, FaultKind, NodeKind};
+use crate::model::{Fault, FaultKind};
 use crate::sim::TimelineEvent;
 use crate::words::count;
 
@@ -15,14 +15,8 @@ use super::InspectorProps;
 /// lag, crashed replicas.
 pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     let Some(v) = props.load.get(index) else { return html! {} };
-    let slots = match props.scenario.nodes[index].kind {
-        NodeKind::LoadBalancer(_) => "cores",
-        NodeKind::Database(_) | NodeKind::PartitionedStore(_) => "connections",
-        NodeKind::Queue(_) => "consumers",
-        _ => "workers",
-    };
-    let waiting =
-        if matches!(props.scenario.nodes[index].kind, NodeKind::Queue(_)) { "messages of lag" } else { "queued" };
+    let info = props.scenario.nodes[index].kind.info();
+    let (slots, waiting) = (info.slots, info.backlog.0);
     let mut parts = Vec::new();
     if v.capacity > 0 {
         let rho = f64::from(v.busy) / f64::from(v.capacity) * 100.0;
@@ -40,68 +34,15 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     if let Some(lag) = v.replication_lag_ms {
         parts.push(format!("replication lag {lag:.1} ms on average"));
     }
-    match (v.down, &props.scenario.nodes[index].kind) {
-        (0, _) => {}
-        (_, NodeKind::Cache(_) | NodeKind::Cdn(_)) => parts.push("down (crashed)".to_owned()),
-        (n, kind) => {
-            let part = crashable(kind).map_or("replica", |c| c.part);
-            parts.push(format!("{} down", count(n.into(), part)));
-        }
+    match (v.down, props.scenario.nodes[index].kind.crash_parts(), info.crash) {
+        (0, _, _) => {}
+        (_, Some(1), _) => parts.push("down (crashed)".to_owned()),
+        (n, _, crash) => parts.push(format!("{} down", count(n.into(), crash.map_or("replica", |c| c.part)))),
     }
     if parts.is_empty() {
         return html! {};
     }
     html! { <p class="live" data-testid="node-live">{ format!("Now: {}", parts.join("; ")) }</p> }
-}
-
-/// What failure injection offers for a kind: what its parts (which crash one
-/// by one, `NodeKind::crash_parts`) are called, the whole-node button, a
-/// help text.
-struct Crashable {
-    part: &'static str,
-    whole: &'static str,
-    help: &'static str,
-}
-
-fn crashable(kind: &NodeKind) -> Option<Crashable> {
-    Some(match kind {
-        NodeKind::Service(_) => Crashable {
-            part: "replica",
-            whole: "Crash pool",
-            help: "A crash fails the requests a replica holds and refuses new ones until it recovers; balancers stop sending to it once their health checks notice",
-        },
-        NodeKind::LoadBalancer(_) => Crashable {
-            part: "balancer",
-            whole: "Crash balancer",
-            help: "A single balancer is a single point of failure: while it is down every request through it fails",
-        },
-        NodeKind::Cdn(_) => Crashable {
-            part: "edge",
-            whole: "Crash edge",
-            help: "A crashed edge loses its objects: requests go to the origin, and it comes back empty (cold)",
-        },
-        NodeKind::Cache(_) => Crashable {
-            part: "cache",
-            whole: "Crash cache",
-            help: "A crash loses every item: reads fall back to the store behind, and the cache comes back empty (cold)",
-        },
-        NodeKind::Database(_) => Crashable {
-            part: "instance",
-            whole: "Crash all",
-            help: "Instance 0 is the first primary: crash it and writes fail until a replica is promoted (failover); with async replication the writes still in flight are lost",
-        },
-        NodeKind::PartitionedStore(_) => Crashable {
-            part: "partition leader",
-            whole: "Crash all leaders",
-            help: "A leader crash fails its partition's requests until a follower is elected (or, with no follower left, until it recovers)",
-        },
-        NodeKind::Queue(_) => Crashable {
-            part: "consumer",
-            whole: "Fail broker",
-            help: "A broker failure fails publishes until new partition leaders are elected and loses unreplicated messages (unless acks = all); a consumer crash loses or repeats its message and its partitions wait for the rebalance",
-        },
-        _ => return None,
-    })
 }
 
 /// The grey failures the buttons inject into a whole pool.
@@ -120,10 +61,7 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
         let on_fault = props.on_fault.clone();
         Callback::from(move |_: MouseEvent| on_fault.emit(FaultCommand { fault: fault.clone(), on }))
     };
-    if let NodeKind::Client(p) = &node.kind {
-        if !matches!(p.arrivals, Arrivals::Open { .. }) {
-            return html! {};
-        }
+    if node.kind.takes(SPIKE) {
         return html! {
             <div class="field faults">
                 <span class="field-name">{ "Failure injection" }</span>
@@ -137,7 +75,7 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
             </div>
         };
     }
-    let (Some(c), Some(parts)) = (crashable(&node.kind), node.kind.crash_parts()) else { return html! {} };
+    let (Some(c), Some(parts)) = (node.kind.info().crash, node.kind.crash_parts()) else { return html! {} };
     let (down, degraded) = props.load.get(index).map_or((0, 0), |v| (v.down, v.degraded));
     let heal = {
         let (slow, errors) = (send(None, SLOW, false), send(None, ERRORS, false));
@@ -146,7 +84,8 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
             errors.emit(e);
         })
     };
-    let each = (parts > 1 || matches!(node.kind, NodeKind::Queue(_))).then(|| {
+    // A queue's broker fails as a whole, so its one consumer has a button.
+    let each = (parts > 1 || node.kind.takes(FaultKind::Stop)).then(|| {
         let buttons = (0..parts.min(8)).map(|r| {
             html! {
                 <button class="small" data-testid={format!("fail-{id}-{r}")} title={format!("Crash {} {r} now", c.part)}
@@ -165,13 +104,13 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
                         onclick={send(None, FaultKind::Crash, false)} disabled={down == 0}>{ "Recover" }</button>
             </span>
             { for each }
-            if matches!(node.kind, NodeKind::Cache(_) | NodeKind::Cdn(_)) {
+            if node.kind.takes(FaultKind::Flush) {
                 <span class="checks">
                     <button class="small" data-testid={format!("flush-{id}")} title="Drop every item now; it stays up"
                             onclick={send(None, FaultKind::Flush, true)}>{ "Flush" }</button>
                 </span>
             }
-            if matches!(node.kind, NodeKind::Queue(_)) {
+            if node.kind.takes(FaultKind::Stop) {
                 <span class="checks">
                     { "Consumers " }
                     <button class="small" data-testid={format!("stop-{id}")} title="The consumers stop taking messages (they stay in the group)"
@@ -180,7 +119,7 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
                             onclick={send(None, FaultKind::Stop, false)}>{ "Start" }</button>
                 </span>
             }
-            if matches!(node.kind, NodeKind::Service(_)) {
+            if node.kind.takes(SLOW) {
                 <span class="checks">
                     { "Grey failure " }
                     <button class="small" data-testid={format!("slow-{id}")} title="Every replica serves 10× slower, still passing health checks"

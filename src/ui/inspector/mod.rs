@@ -12,8 +12,8 @@ use yew::prelude::*;
 
 use crate::editor::{self, Action, EditError};
 use crate::model::{
-    Autoscaling, Bulkhead, CacheParams, CircuitBreaker, Edge, LbMode, LbPair, LoadBalancerParams, LoadShedding, NodeId,
-    NodeKind, OutlierDetection, RateLimit, RequestClass, Retry, RetryBudget, Route, Scenario, Settings, Usl,
+    Bulkhead, CircuitBreaker, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, RequestClass, Retry, RetryBudget,
+    Route, Scenario, Settings,
 };
 use crate::sim::{NodeSnapshot, TimelineEvent};
 
@@ -112,26 +112,23 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     }
 }
 
-/// An optional part of `T`: test id suffix, label, whether it is on, and
-/// how to switch it.
-type Part<T> = (&'static str, &'static str, bool, fn(&mut T, bool));
+/// An optional part: test id suffix, label, whether it is on.
+type Part = (&'static str, &'static str, bool);
 
-/// Switches for the optional parts of `value` (their fields appear in the
-/// form when on); ticking one applies `wrap` of the changed value.
-fn switches<T: Clone + 'static>(
-    on_msg: &Callback<Msg>,
-    value: &T,
-    wrap: Rc<dyn Fn(T) -> Action>,
-    parts: &[Part<T>],
-    help: &'static str,
-) -> Html {
-    let boxes = parts.iter().map(|&(part, label, on, set)| {
-        let (on_msg, value, wrap) = (on_msg.clone(), value.clone(), wrap.clone());
+/// What ticking an optional part on or off does.
+type Toggle = Rc<dyn Fn(&str, bool) -> Action>;
+
+/// Switches for optional parts (their fields appear in the form when on);
+/// ticking one applies `toggle(part, on)`.
+fn switches(on_msg: &Callback<Msg>, parts: &[Part], toggle: Toggle, help: &str) -> Html {
+    if parts.is_empty() {
+        return html! {};
+    }
+    let boxes = parts.iter().map(|&(part, label, on)| {
+        let (on_msg, toggle) = (on_msg.clone(), toggle.clone());
         let on_toggle = Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let mut next = value.clone();
-            set(&mut next, input.checked());
-            on_msg.emit(Msg::Apply(wrap(next)));
+            on_msg.emit(Msg::Apply(toggle(part, input.checked())));
         });
         html! {
             <label class="check">
@@ -144,68 +141,30 @@ fn switches<T: Clone + 'static>(
         <div class="field">
             <span class="field-name">{ "Optional" }</span>
             <span class="checks">{ for boxes }</span>
-            <span class="field-help">{ help }</span>
+            <span class="field-help">{ help.to_owned() }</span>
         </div>
     }
 }
 
-/// Switches for the optional parts of a service pool (exclusive cache, USL
-/// slowdown, rate limiter, load shedding) or a balancer (rate limiter).
+/// Switches for the optional parts of a node's kind (a pool's exclusive
+/// cache, USL slowdown, rate limiter, load shedding, autoscaling; a
+/// balancer's rate limiter, outlier detection, pair: `Kind::OPTIONAL`).
 fn optional_parts(props: &InspectorProps, index: usize) -> Html {
     let node = &props.scenario.nodes[index];
-    let id = node.id.clone();
-    match &node.kind {
-        NodeKind::Service(pool) => switches(
-            &props.on_msg,
-            pool,
-            Rc::new(move |p| Action::SetParams { id: id.clone(), kind: NodeKind::Service(p) }),
-            &[
-                ("cache", "exclusive cache per replica", pool.cache.is_some(), |p, on| {
-                    p.cache = on.then(CacheParams::default);
-                }),
-                ("usl", "USL slowdown", pool.usl.is_some(), |p, on| {
-                    p.usl = on.then_some(Usl { alpha: 0.05, beta: 0.001 });
-                }),
-                ("rate-limit", "rate limiter", pool.rate_limit.is_some(), |p, on| {
-                    p.rate_limit = on.then(RateLimit::default);
-                }),
-                ("load-shedding", "load shedding", pool.load_shedding.is_some(), |p, on| {
-                    p.load_shedding = on.then(LoadShedding::default);
-                }),
-                ("autoscaling", "autoscaling", pool.autoscaling.is_some(), |p, on| {
-                    p.autoscaling = on.then(|| {
-                        let a = Autoscaling::default();
-                        let (min, max) = (a.min_replicas.min(p.replicas), a.max_replicas.max(p.replicas));
-                        Box::new(Autoscaling { min_replicas: min, max_replicas: max, ..a })
-                    });
-                }),
-            ],
-            "An in-process cache in each replica answers the reads it holds without the downstream calls; USL slows service as concurrency rises; a token bucket rejects requests over its rate; shedding rejects requests that waited too long in the queue; autoscaling adds and removes replicas to hold a utilization target",
-        ),
-        NodeKind::LoadBalancer(lb) => switches(
-            &props.on_msg,
-            lb,
-            Rc::new(move |p| Action::SetParams { id: id.clone(), kind: NodeKind::LoadBalancer(p) }),
-            &[
-                ("rate-limit", "rate limiter", lb.rate_limit.is_some(), |p, on| {
-                    p.rate_limit = on.then(RateLimit::default);
-                }),
-                ("outlier-detection", "outlier detection", lb.outlier_detection.is_some(), |p, on| {
-                    p.outlier_detection = on.then(OutlierDetection::default);
-                }),
-                ("pair", "second instance (pair)", lb.pair.is_some(), |p, on| p.pair = on.then(LbPair::default)),
-            ],
-            "A token bucket (an API gateway's limit) rejects requests over its rate with 429; outlier detection ejects a backend whose replies keep failing, which health checks miss when it stays up; a pair removes the balancer as a single point of failure",
-        ),
-        _ => html! {},
-    }
+    let (parts, help) = node.kind.optional_parts();
+    let (id, kind) = (node.id.clone(), node.kind.clone());
+    let toggle = Rc::new(move |part: &str, on| Action::SetParams { id: id.clone(), kind: kind.with_part(part, on) });
+    switches(&props.on_msg, &parts, toggle, help)
 }
+
+/// A switch of an edge's optional part: how it turns the part on or off.
+type EdgePart = (&'static str, &'static str, bool, fn(&mut Edge, bool));
 
 /// Switches for the caller's defences on a call: timeout, retries, retry
 /// budget, circuit breaker, bulkhead.
 fn resilience_parts(props: &InspectorProps, index: usize) -> Html {
     let edge = &props.scenario.edges[index];
-    let mut parts: Vec<Part<Edge>> = vec![
+    let mut parts: Vec<EdgePart> = vec![
         ("timeout", "timeout", edge.timeout_ms.is_some(), |e, on| e.timeout_ms = on.then_some(1_000.0)),
         ("retry", "retries", edge.retry.is_some(), |e, on| e.retry = on.then(Retry::default)),
     ];
@@ -220,11 +179,19 @@ fn resilience_parts(props: &InspectorProps, index: usize) -> Html {
         e.circuit_breaker = on.then(CircuitBreaker::default);
     }));
     parts.push(("bulkhead", "bulkhead", edge.bulkhead.is_some(), |e, on| e.bulkhead = on.then(Bulkhead::default)));
+    let shown: Vec<Part> = parts.iter().map(|&(part, label, on, _)| (part, label, on)).collect();
+    let edge = edge.clone();
+    let toggle = Rc::new(move |part: &str, on| {
+        let mut next = edge.clone();
+        if let Some(&(.., set)) = parts.iter().find(|p| p.0 == part) {
+            set(&mut next, on);
+        }
+        Action::SetEdge { index, edge: Box::new(next) }
+    });
     switches(
         &props.on_msg,
-        edge,
-        Rc::new(move |e| Action::SetEdge { index, edge: Box::new(e) }),
-        &parts,
+        &shown,
+        toggle,
         "The caller's defences on this call: give up after a timeout, retry with backoff (within a budget), stop calling a failing dependency (circuit breaker), cap the calls in flight (bulkhead)",
     )
 }
