@@ -4,7 +4,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cost::{hourly, Price, ALB_HOUR};
-use super::validate::{check_health, check_rate_limit, Checker};
 use super::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Optional, RateLimit, Wiring};
 
 use super::{HealthCheck, NodeId, RequestClass};
@@ -15,16 +14,21 @@ use super::{HealthCheck, NodeId, RequestClass};
 #[serde(default, deny_unknown_fields)]
 pub struct LoadBalancerParams {
     /// How a backend is chosen.
+    #[schemars(extend("x-help" = "How the balancer picks a backend for each request"))]
     pub algorithm: LbAlgorithm,
     /// L4 (connection level) or L7 (request level, with routing by class).
+    #[schemars(extend("x-help" = "L4 (connections) or L7 (requests, with routes by request class)"))]
     pub mode: LbMode,
     /// Maximum requests in progress through the balancer; more are rejected.
+    #[schemars(range(min = 1), extend("x-help" = "Requests in progress before the balancer rejects", "x-unit" = "requests"))]
     pub max_connections: u32,
     /// Processing time per request, ms (L7 parsing costs more than L4
     /// forwarding).
+    #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Balancer time per request"))]
     pub processing_time_ms: f64,
     /// Processing cores: the balancer forwards at most
     /// `cores / processing_time` requests per second.
+    #[schemars(range(min = 1, max = 1024), extend("x-help" = "Requests the balancer processes at once", "x-unit" = "cores"))]
     pub cores: u32,
     /// Active health checks of the backends.
     pub health_check: HealthCheck,
@@ -46,12 +50,15 @@ pub struct LoadBalancerParams {
 pub struct LbPair {
     /// Active–passive (keepalived/VRRP style: the passive takes the
     /// virtual IP over) or active–active (both serve).
+    #[schemars(extend("x-help" = "Balancer pair: one active and one standby, or both active"))]
     pub sharing: PairMode,
     /// Time before the crash of an instance is noticed (missed heartbeats,
     /// or health checks of the clients' DNS / ECMP), s.
+    #[schemars(range(min = 0.0, max = 3600.0), extend("x-help" = "Heartbeat timeout: time before the crash of a balancer instance is noticed"))]
     pub detection_s: f64,
     /// Active–passive: time for the passive instance to take the virtual
     /// IP over once the crash is noticed, s.
+    #[schemars(range(min = 0.0, max = 3600.0), extend("x-help" = "Balancer pair: time for the standby to take the virtual IP over"))]
     pub takeover_s: f64,
 }
 
@@ -82,10 +89,13 @@ pub enum PairMode {
 #[serde(default, deny_unknown_fields)]
 pub struct OutlierDetection {
     /// Failed replies in a row that eject a backend.
+    #[schemars(range(min = 1), extend("x-help" = "Outlier detection: failed replies in a row that eject a backend", "x-unit" = "replies"))]
     pub consecutive_errors: u32,
     /// Base ejection time, s.
+    #[schemars(range(max = 3600.0), extend("x-help" = "Outlier detection: first ejection time; each later one is longer by as much", "exclusiveMinimum" = 0.0))]
     pub base_ejection_s: f64,
     /// Most backends out at once, % (at least one is always allowed).
+    #[schemars(range(min = 0.0, max = 100.0), extend("x-help" = "Outlier detection: most backends out at once (at least one)"))]
     pub max_ejection_percent: f64,
 }
 
@@ -114,6 +124,7 @@ impl Default for LoadBalancerParams {
 /// Backend selection algorithms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(extend("x-choices" = [{"name": "round_robin"}, {"name": "weighted_round_robin"}, {"name": "random"}, {"name": "least_outstanding"}, {"name": "power_of_two_choices"}, {"name": "consistent_hash", "on": "session"}]))]
 pub enum LbAlgorithm {
     /// Each backend in turn.
     RoundRobin,
@@ -131,6 +142,7 @@ pub enum LbAlgorithm {
     /// the key, so the same session or key sticks to one backend.
     ConsistentHash {
         /// What is hashed.
+        #[schemars(extend("x-help" = "What the hash ring hashes: the session (sticky sessions) or the request key"))]
         on: HashOn,
     },
 }
@@ -148,6 +160,7 @@ pub enum HashOn {
 /// Layer-4 or layer-7 operation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "layer", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(extend("x-choices" = [{"layer": "l4"}, {"layer": "l7", "routes": []}]))]
 pub enum LbMode {
     /// Forwards connections to any backend.
     L4,
@@ -191,30 +204,6 @@ impl Kind for LoadBalancerParams {
             help: "A single balancer is a single point of failure: while it is down every request through it fails",
         }),
     };
-
-    fn check(&self, c: &mut Checker, path: &str) {
-        if self.max_connections == 0 {
-            c.fail(format!("{path}.max_connections"), "must be at least 1");
-        }
-        if self.cores == 0 || self.cores > 1_024 {
-            c.fail(format!("{path}.cores"), "must be 1 to 1024");
-        }
-        c.range(&format!("{path}.processing_time_ms"), self.processing_time_ms, 0.0, 60_000.0);
-        check_health(c, &format!("{path}.health_check"), &self.health_check);
-        check_rate_limit(c, path, self.rate_limit.as_ref());
-        if let Some(pair) = &self.pair {
-            c.range(&format!("{path}.pair.detection_s"), pair.detection_s, 0.0, 3600.0);
-            c.range(&format!("{path}.pair.takeover_s"), pair.takeover_s, 0.0, 3600.0);
-        }
-        if let Some(o) = &self.outlier_detection {
-            let at = format!("{path}.outlier_detection");
-            if o.consecutive_errors == 0 {
-                c.fail(format!("{at}.consecutive_errors"), "must be at least 1");
-            }
-            c.range(&format!("{at}.base_ejection_s"), o.base_ejection_s, f64::MIN_POSITIVE, 3600.0);
-            c.range(&format!("{at}.max_ejection_percent"), o.max_ejection_percent, 0.0, 100.0);
-        }
-    }
 
     /// One instance, or two for a pair.
     fn crash_parts(&self) -> Option<u32> {

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use super::cost::{hourly, Price, ELASTICACHE_M5_LARGE};
 use super::limits::items_bytes;
-use super::validate::{check_store, Checker};
 use super::{ComponentGroup, Crashable, FaultKind, Kind, KindInfo, Onward, Wiring};
 
 /// A key–value cache in front of a backing store, read cache-aside: a read
@@ -18,17 +17,22 @@ use super::{ComponentGroup, Crashable, FaultKind, Kind, KindInfo, Onward, Wiring
 pub struct CacheParams {
     /// Items the cache holds before it evicts (Memcached and Redis bound
     /// memory; with items of one size this is the same bound), ≥ 1.
+    #[schemars(range(min = 1, max = super::validate::MAX_CACHE_ITEMS), extend("x-help" = "Items the cache holds before it evicts", "x-unit" = "items"))]
     pub capacity_items: u64,
     /// Which item to evict when a fill finds the cache full.
+    #[schemars(extend("x-help" = "Which item a full cache evicts: least recently (LRU) or least frequently (LFU) used"))]
     pub eviction: Eviction,
     /// Time to live of an item from its fill, s; an expired item is a miss.
     /// 0: items never expire.
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Time to live of a cached item from its fill (0: none)"))]
     pub ttl_s: f64,
     /// What a write does to the cached copy of its key.
+    #[schemars(extend("x-help" = "A write deletes the cached copy (invalidate) or stores the new value (write through)"))]
     pub write_policy: WritePolicy,
     /// Time of one lookup, ms: the cache's own operation time, network not
     /// included (an edge carries that). In a pool's exclusive cache it is
     /// added to the service time of each read.
+    #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Time of one cache lookup, network excluded"))]
     pub op_ms: f64,
 }
 
@@ -76,11 +80,14 @@ pub enum WritePolicy {
 #[serde(default, deny_unknown_fields)]
 pub struct CdnParams {
     /// Objects the edge holds before it evicts the least recently used, ≥ 1.
+    #[schemars(range(min = 1, max = super::validate::MAX_CACHE_ITEMS), extend("x-help" = "Objects the edge holds before it evicts (LRU)", "x-unit" = "items"))]
     pub capacity_items: u64,
     /// Time an object stays fresh after its fetch, s (the origin's
     /// `Cache-Control: max-age`); 0: until evicted.
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Time to live of an object from its fill (0: none)"))]
     pub ttl_s: f64,
     /// Time the edge takes to serve or forward a request, ms.
+    #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Time the CDN edge takes to serve or forward a request"))]
     pub edge_ms: f64,
 }
 
@@ -125,11 +132,6 @@ impl Kind for CacheParams {
                 "A crash loses every item: reads fall back to the store behind, and the cache comes back empty (cold)",
         }),
     };
-
-    fn check(&self, c: &mut Checker, path: &str) {
-        check_store(c, path, self.capacity_items, self.ttl_s);
-        c.range(&format!("{path}.op_ms"), self.op_ms, 0.0, 60_000.0);
-    }
 
     /// Besides a crash, a flush: every item dropped, the node up.
     fn takes(&self, fault: FaultKind) -> bool {
@@ -178,11 +180,6 @@ impl Kind for CdnParams {
             help: "A crashed edge loses its objects: requests go to the origin, and it comes back empty (cold)",
         }),
     };
-
-    fn check(&self, c: &mut Checker, path: &str) {
-        check_store(c, path, self.capacity_items, self.ttl_s);
-        c.range(&format!("{path}.edge_ms"), self.edge_ms, 0.0, 60_000.0);
-    }
 
     fn takes(&self, fault: FaultKind) -> bool {
         matches!(fault, FaultKind::Crash | FaultKind::Flush)

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cost::{hourly, Price, RDS_M5_LARGE};
 use super::limits::requests_bytes;
-use super::validate::{check_service_time, check_slots, Checker, MAX_DB_REPLICAS, MAX_DURATION_S};
+use super::validate::{check_service_time, Checker};
 use super::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Wiring};
 
 use super::ServiceTime;
@@ -20,31 +20,42 @@ use super::ServiceTime;
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseParams {
     /// Read replicas besides the primary (0–100).
+    #[schemars(range(min = 0, max = super::validate::MAX_DB_REPLICAS), extend("x-help" = "Read replicas besides the primary", "x-unit" = "replicas"))]
     pub replicas: u32,
     /// Queries an instance runs at once (its connection pool), ≥ 1.
+    #[schemars(range(min = 1, max = super::validate::MAX_WORKERS), extend("x-help" = "Queries an instance runs at once (its connection pool)", "x-unit" = "connections"))]
     pub connections: u32,
     /// Queries waiting for a connection per instance before new ones are
     /// rejected.
+    #[schemars(range(max = super::validate::MAX_QUEUE), extend("x-help" = "Queries waiting per instance before new ones are rejected", "x-unit" = "queries"))]
     pub queue_capacity: u32,
     /// Time of one read query.
+    #[schemars(extend("x-help" = "Time of one read query on a connection"))]
     pub read_time: ServiceTime,
     /// Time of one write on the primary, up to its commit.
+    #[schemars(extend("x-help" = "Time of one write query on the primary"))]
     pub write_time: ServiceTime,
     /// Where reads go.
+    #[schemars(extend("x-help" = "Reads on the primary, or spread over the replicas (which may lag)"))]
     pub read_from: ReadFrom,
     /// When the primary acknowledges a write.
+    #[schemars(extend("x-help" = "How a commit waits for the replicas: async, semi-sync (some acks), sync, or multi-primary"))]
     pub replication: Replication,
     /// One-way latency of the replication link from the primary to each
     /// replica, ms.
+    #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "One-way latency of the replication link to each replica"))]
     pub ship_ms: f64,
     /// Mean time a replica takes to apply one write, ms (exponential; a
     /// replica applies writes one at a time, in commit order).
+    #[schemars(range(min = 0.0, max = 3.6e6), extend("x-help" = "Mean time a replica takes to apply one write (one at a time)"))]
     pub apply_ms: f64,
     /// Heartbeat timeout: time from a primary crash to its being declared
     /// dead, s.
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Heartbeat timeout: time before a primary's crash is noticed"))]
     pub detection_s: f64,
     /// Promotion delay: time from the detection to a replica taking over
     /// as the primary, s.
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Time from the detection to a replica promoted as the primary"))]
     pub promotion_s: f64,
 }
 
@@ -81,6 +92,7 @@ pub enum ReadFrom {
 /// When the primary acknowledges a write to its caller.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(extend("x-choices" = [{"mode": "async"}, {"mode": "semi_sync", "acks": 1}, {"mode": "sync"}]))]
 pub enum Replication {
     /// At its own commit; replicas catch up later (MySQL's default).
     #[default]
@@ -91,6 +103,7 @@ pub enum Replication {
     /// towards async after its timeout).
     SemiSync {
         /// Replicas whose receipt a commit waits for, ≥ 1.
+        #[schemars(range(min = 1, max = super::validate::MAX_DB_REPLICAS), extend("x-help" = "Replicas whose receipt a commit waits for (1 to the replicas)", "x-unit" = "replicas"))]
         acks: u32,
     },
     /// Once every replica has applied the write (PostgreSQL
@@ -126,22 +139,12 @@ impl Kind for DatabaseParams {
     };
 
     fn check(&self, c: &mut Checker, path: &str) {
-        if self.replicas > MAX_DB_REPLICAS {
-            c.fail(format!("{path}.replicas"), format!("must be at most {MAX_DB_REPLICAS}"));
-        }
-        check_slots(c, path, "connections", self.connections, self.queue_capacity);
         check_service_time(c, &format!("{path}.read_time"), &self.read_time);
         check_service_time(c, &format!("{path}.write_time"), &self.write_time);
-        c.range(&format!("{path}.ship_ms"), self.ship_ms, 0.0, 60_000.0);
-        c.range(&format!("{path}.apply_ms"), self.apply_ms, 0.0, 3.6e6);
-        c.range(&format!("{path}.detection_s"), self.detection_s, 0.0, MAX_DURATION_S);
-        c.range(&format!("{path}.promotion_s"), self.promotion_s, 0.0, MAX_DURATION_S);
         if let Replication::SemiSync { acks } = self.replication {
-            if acks == 0 || acks > self.replicas {
-                c.fail(
-                    format!("{path}.replication.acks"),
-                    format!("must be 1 to the number of replicas ({})", self.replicas),
-                );
+            if acks > self.replicas {
+                let message = format!("must be 1 to the number of replicas ({})", self.replicas);
+                c.fail(format!("{path}.replication.acks"), message);
             }
         }
     }

@@ -4,7 +4,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cost::Price;
-use super::validate::{check_health, Checker, MAX_DURATION_S};
 use super::{ComponentGroup, Kind, KindInfo, NodeId, Onward, Wiring};
 
 use super::HealthCheck;
@@ -19,11 +18,14 @@ use super::HealthCheck;
 #[serde(default, deny_unknown_fields)]
 pub struct DnsParams {
     /// Time a resolved answer stays cached, s; 0: every request resolves.
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Time to live of a DNS answer in the resolvers (0: none)"))]
     pub ttl_s: f64,
     /// How an answer is chosen among the healthy endpoints.
+    #[schemars(extend("x-help" = "DNS routing: weighted by the calls' weights, lowest latency, or the client's region first"))]
     pub policy: DnsPolicy,
     /// Time of a resolution (a recursive lookup), paid when the answer is
     /// not cached, ms.
+    #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Time of a DNS resolution, paid when the answer is not cached"))]
     pub resolve_ms: f64,
     /// Health checks of the endpoints (Route 53 style).
     pub health_check: HealthCheck,
@@ -70,12 +72,6 @@ impl Kind for DnsParams {
         backend: false,
         crash: None,
     };
-
-    fn check(&self, c: &mut Checker, path: &str) {
-        c.range(&format!("{path}.ttl_s"), self.ttl_s, 0.0, MAX_DURATION_S);
-        c.range(&format!("{path}.resolve_ms"), self.resolve_ms, 0.0, 60_000.0);
-        check_health(c, &format!("{path}.health_check"), &self.health_check);
-    }
 
     /// A cached answer takes no time.
     fn can_take_no_time(&self) -> bool {

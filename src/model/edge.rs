@@ -19,23 +19,28 @@ pub struct Edge {
     pub to: NodeId,
     /// One-way network latency (a synchronous call pays it twice).
     #[serde(default)]
+    #[schemars(extend("x-help" = "One-way network latency of the call"))]
     pub latency: Latency,
     /// Synchronous (hold the worker until the reply) or fire-and-forget.
     #[serde(default)]
+    #[schemars(extend("x-help" = "sync (wait, holding the worker) or async (fire and forget)"))]
     pub mode: CallMode,
     /// Probability that a request makes this call, 0–1.
     #[serde(default = "one")]
+    #[schemars(range(min = 0.0, max = 1.0), extend("x-help" = "Share of requests that make this call", "x-unit" = "1"))]
     pub probability: f64,
     /// Only requests of these classes make this call (all when empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<RequestClass>,
     /// Weight for weighted round robin at a balancer (≥ 1).
     #[serde(default = "one_u32")]
+    #[schemars(range(min = 1), extend("x-help" = "Weight of this backend for weighted round robin, or of this endpoint for weighted DNS", "x-unit" = "1"))]
     pub weight: u32,
     /// How long the caller waits for the reply of one try, ms; then the
     /// try fails as timed out (the callee still finishes its work, for
     /// nobody). No timeout when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 3.6e6), extend("x-help" = "A caller gives up on one try of the call after this long", "exclusiveMinimum" = 0.0))]
     pub timeout_ms: Option<f64>,
     /// Retries of failed tries (none when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,8 +97,10 @@ pub enum CallMode {
 #[serde(default, deny_unknown_fields)]
 pub struct Latency {
     /// Fixed part, ms.
+    #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Latency: the fixed one-way part"))]
     pub base_ms: f64,
     /// Random part.
+    #[schemars(extend("x-help" = "Random extra latency on top of the base"))]
     pub jitter: Jitter,
 }
 
@@ -118,6 +125,7 @@ impl Default for Latency {
 /// Random part of a network latency.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(extend("x-choices" = [{"dist": "none"}, {"dist": "uniform", "max_ms": 1.0}, {"dist": "exponential", "mean_ms": 1.0}]))]
 pub enum Jitter {
     /// No jitter.
     #[default]
@@ -125,11 +133,13 @@ pub enum Jitter {
     /// Uniform on [0, max_ms].
     Uniform {
         /// Upper bound, ms.
+        #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Upper bound of the uniform jitter"))]
         max_ms: f64,
     },
     /// Exponential with the given mean.
     Exponential {
         /// Mean, ms.
+        #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Mean of the exponential jitter"))]
         mean_ms: f64,
     },
 }

@@ -186,10 +186,13 @@ impl FaultKind {
 #[serde(default, deny_unknown_fields)]
 pub struct HealthCheck {
     /// Time between probes of a backend, ms (default 5000).
+    #[schemars(range(min = 1.0, max = 3_600_000.0), extend("x-help" = "Health checks: time between probes of each backend"))]
     pub interval_ms: f64,
     /// Consecutive failed probes that mark a backend unhealthy (default 2).
+    #[schemars(range(min = 1, max = 100), extend("x-help" = "Health checks: failed probes in a row that take a backend out of rotation", "x-unit" = "probes"))]
     pub unhealthy_threshold: u32,
     /// Consecutive good probes that mark it healthy again (default 2).
+    #[schemars(range(min = 1, max = 100), extend("x-help" = "Health checks: good probes in a row that bring it back", "x-unit" = "probes"))]
     pub healthy_threshold: u32,
 }
 

@@ -123,9 +123,11 @@ pub trait Kind: Clone + Default + PartialEq + Serialize + 'static {
     /// What the palette, canvas and docs say of the kind.
     const INFO: &'static KindInfo;
 
-    /// Adds the problems of these parameters to `c`, with JSON paths under
-    /// `path` (e.g. `$.nodes[2].params`).
-    fn check(&self, c: &mut Checker, path: &str);
+    /// Adds the problems of these parameters that no field's declared
+    /// range catches (one field against another: a ramp's end before its
+    /// start) to `c`, with JSON paths under `path` (e.g.
+    /// `$.nodes[2].params`).
+    fn check(&self, _c: &mut Checker, _path: &str) {}
 
     /// How many parts crash one by one (a fault's `replica` 0 to n − 1);
     /// None when [`KindInfo::crash`] is None.
@@ -384,8 +386,13 @@ impl NodeKind {
         self.params().info()
     }
 
-    /// The problems of the parameters, with paths under `path`.
+    /// The problems of the parameters, with paths under `path`: every
+    /// value out of the range its field declares ([`super::params`]), then
+    /// what the kind checks across fields.
     pub(super) fn check(&self, c: &mut Checker, path: &str) {
+        if let Ok(json) = self.params().to_json() {
+            super::params::check_ranges(c, path, super::params::kind_params(self.info().name), &json);
+        }
         self.params().check(c, path);
     }
 

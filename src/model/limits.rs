@@ -38,9 +38,11 @@ pub struct RunLimits {
     /// Most events within one simulated second (default 20,000,000). A
     /// zero-time cycle or a runaway retry loop piles events onto one
     /// instant and trips it at once.
+    #[schemars(range(min = 1e3, max = 1e10), extend("x-help" = "Run guard: a run with more events within one simulated second stops, with the reason"))]
     pub max_events_per_s: f64,
     /// Most memory the run's state may take, MB (10⁶ bytes; default 1,000):
     /// requests in flight, pending events, cached keys and queued messages.
+    #[schemars(range(min = 1.0, max = 1e6), extend("x-help" = "Run guard: a run whose state (requests, events, cached keys, queued messages) takes more stops, with the reason"))]
     pub max_memory_mb: f64,
 }
 

@@ -15,6 +15,7 @@ mod fault;
 mod kind;
 mod limits;
 mod objective;
+pub mod params;
 mod partitioned;
 mod queue;
 mod resilience;
@@ -128,17 +129,22 @@ pub struct Scenario {
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Seed of every random stream of the run.
+    #[schemars(extend("x-help" = "Seed of the run's random streams: the same seed gives the same run", "x-unit" = "1"))]
     pub seed: u64,
     /// Simulated duration, s.
+    #[schemars(range(max = validate::MAX_DURATION_S), extend("x-help" = "Simulated time of a run", "exclusiveMinimum" = 0.0))]
     pub duration_s: f64,
     /// Initial period excluded from latency, throughput and availability, s.
+    #[schemars(range(min = 0.0, max = validate::MAX_DURATION_S), extend("x-help" = "Initial period left out of latency, throughput and availability (shorter than the duration)"))]
     pub warmup_s: f64,
     /// Extra one-way network latency added to edges between zones, ms.
     /// Default 0.5 ms: a cross-zone round trip of about 1 ms, as cloud
     /// providers document for zones of one region.
+    #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Extra one-way latency of a call between zones of a region"))]
     pub cross_zone_ms: f64,
     /// Extra one-way network latency added to edges between regions, ms.
     /// Default 35 ms (a 70 ms round trip, e.g. between the US coasts).
+    #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Extra one-way latency of a call between regions"))]
     pub cross_region_ms: f64,
     /// The service level objective the charts draw and the run panel
     /// measures the error budget against.
@@ -171,8 +177,10 @@ impl Default for Settings {
 pub struct Slo {
     /// Target share of requests answered successfully before the client's
     /// timeout, 0–1 (default 0.999, "three nines").
+    #[schemars(range(max = 1.0), extend("x-help" = "SLO: target share of requests answered successfully, 0–1", "x-unit" = "1", "exclusiveMinimum" = 0.0))]
     pub availability: f64,
     /// Target 99th percentile response time, ms (default 200 ms).
+    #[schemars(range(max = 3_600_000.0), extend("x-help" = "SLO: target p99 response time", "exclusiveMinimum" = 0.0))]
     pub latency_p99_ms: f64,
 }
 

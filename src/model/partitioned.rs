@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cost::{hourly, Price, RDS_M5_LARGE};
 use super::limits::requests_bytes;
-use super::validate::{check_service_time, check_slots, Checker, MAX_DURATION_S, MAX_PARTITIONS};
+use super::validate::{check_service_time, Checker};
 use super::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Wiring};
 
 use super::ServiceTime;
@@ -20,24 +20,33 @@ use super::ServiceTime;
 #[serde(default, deny_unknown_fields)]
 pub struct PartitionedParams {
     /// Partitions (1–1000).
+    #[schemars(range(min = 1, max = super::validate::MAX_PARTITIONS), extend("x-help" = "Partitions (shards) the keys are split over", "x-unit" = "partitions"))]
     pub partitions: u32,
     /// How a key finds its partition.
+    #[schemars(extend("x-help" = "By key hash (even on average) or by key range (neighbours together, hot ranges hot)"))]
     pub partitioning: Partitioning,
     /// Keys 1..=`key_space` that range partitioning splits into equal
     /// ranges (keys beyond go to the last partition), ≥ 1.
+    #[schemars(range(min = 1), extend("x-help" = "Keys 1 to this that range partitioning splits into equal ranges", "x-unit" = "keys"))]
     pub key_space: u64,
     /// Copies of each partition: one leader and `replication_factor` − 1
     /// followers (1–9).
+    #[schemars(range(min = 1, max = 9), extend("x-help" = "Copies of each partition: a leader and followers that can take over", "x-unit" = "copies"))]
     pub replication_factor: u32,
     /// Operations a partition leader serves at once, ≥ 1.
+    #[schemars(range(min = 1, max = super::validate::MAX_WORKERS), extend("x-help" = "Queries a partition leader runs at once", "x-unit" = "connections"))]
     pub connections: u32,
     /// Operations waiting per partition before new ones are rejected.
+    #[schemars(range(max = super::validate::MAX_QUEUE), extend("x-help" = "Queries waiting per partition before new ones are rejected", "x-unit" = "queries"))]
     pub queue_capacity: u32,
     /// Time of one read.
+    #[schemars(extend("x-help" = "Time of one read on a partition"))]
     pub read_time: ServiceTime,
     /// Time of one write.
+    #[schemars(extend("x-help" = "Time of one write on a partition"))]
     pub write_time: ServiceTime,
     /// Time to elect a follower after a leader fails, s.
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Time to elect a new leader after a leader crash"))]
     pub election_s: f64,
 }
 
@@ -92,19 +101,8 @@ impl Kind for PartitionedParams {
     };
 
     fn check(&self, c: &mut Checker, path: &str) {
-        if self.partitions == 0 || self.partitions > MAX_PARTITIONS {
-            c.fail(format!("{path}.partitions"), format!("must be 1 to {MAX_PARTITIONS}"));
-        }
-        if self.key_space == 0 {
-            c.fail(format!("{path}.key_space"), "must be at least 1");
-        }
-        if !(1..=9).contains(&self.replication_factor) {
-            c.fail(format!("{path}.replication_factor"), "must be 1 to 9");
-        }
-        check_slots(c, path, "connections", self.connections, self.queue_capacity);
         check_service_time(c, &format!("{path}.read_time"), &self.read_time);
         check_service_time(c, &format!("{path}.write_time"), &self.write_time);
-        c.range(&format!("{path}.election_s"), self.election_s, 0.0, MAX_DURATION_S);
     }
 
     /// Each partition's leader.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cost::{hourly, Price, EC2_M5_LARGE, HOURS_PER_MONTH, MSK_M5_LARGE, QUEUE_BROKERS};
 use super::limits::MESSAGE_BYTES;
-use super::validate::{check_service_time, Checker, MAX_DURATION_S, MAX_PARTITIONS};
+use super::validate::{check_service_time, Checker};
 use super::{ComponentGroup, Crashable, FaultKind, Kind, KindInfo, Onward, Wiring};
 
 use super::ServiceTime;
@@ -22,34 +22,46 @@ use super::ServiceTime;
 pub struct QueueParams {
     /// A partitioned log read by a consumer group (Kafka), or one queue
     /// shared by competing consumers with acknowledgements (RabbitMQ).
+    #[schemars(extend("x-help" = "A partitioned log read by a consumer group (Kafka) or one queue of competing consumers (RabbitMQ)"))]
     pub style: QueueStyle,
     /// Partitions of the topic (1–1000; a work queue has one).
+    #[schemars(range(min = 1, max = super::validate::MAX_PARTITIONS), extend("x-help" = "Partitions of the topic: at most one consumer of the group reads each", "x-unit" = "partitions"))]
     pub partitions: u32,
     /// Consumers in the group (1–1000); at most one per partition, so extra
     /// consumers stay idle.
+    #[schemars(range(min = 1, max = super::validate::MAX_PARTITIONS), extend("x-help" = "Consumers in the group; more than the partitions stay idle", "x-unit" = "consumers"))]
     pub consumers: u32,
     /// Time a consumer takes to process one message (before its calls).
+    #[schemars(extend("x-help" = "Time a consumer takes to process one message"))]
     pub consumer_time: ServiceTime,
     /// How a message picks its partition.
+    #[schemars(extend("x-help" = "By key hash (per-key order) or in turn"))]
     pub partitioner: Partitioner,
     /// When the broker acknowledges a publish.
+    #[schemars(extend("x-help" = "Replicas a publish waits for: none, the leader, or all in-sync replicas"))]
     pub acks: Acks,
     /// Time for the partition leader to append a message to its log, ms.
+    #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Time for the partition leader to append a message"))]
     pub append_ms: f64,
     /// Time for the in-sync followers to replicate an appended message, ms;
     /// consumers see a message once it is replicated (the high watermark).
+    #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Time for the in-sync followers to replicate it; consumers see it after"))]
     pub replication_ms: f64,
     /// When a consumer commits its offset, which decides what its crash
     /// loses or repeats.
+    #[schemars(extend("x-help" = "Commit or acknowledge before processing (at most once) or after (at least once)"))]
     pub delivery: Delivery,
     /// Time for the group to reassign a crashed consumer's partitions
     /// (session timeout plus rebalance), s.
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Time to reassign a crashed consumer's partitions"))]
     pub rebalance_s: f64,
     /// Time to elect new partition leaders after a broker failure, s.
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Time to elect new partition leaders after a broker failure"))]
     pub election_s: f64,
     /// Work queue: deliveries of a message (the first and the redeliveries
     /// after a failed processing or a consumer crash) before it goes to the
     /// dead-letter queue (RabbitMQ's `delivery-limit`), ≥ 1.
+    #[schemars(range(min = 1, max = 1000), extend("x-help" = "Work queue: deliveries of a failing message before it is dead-lettered", "x-unit" = "deliveries"))]
     pub max_deliveries: u32,
 }
 
@@ -150,19 +162,7 @@ impl Kind for QueueParams {
     };
 
     fn check(&self, c: &mut Checker, path: &str) {
-        for (name, value) in [("partitions", self.partitions), ("consumers", self.consumers)] {
-            if value == 0 || value > MAX_PARTITIONS {
-                c.fail(format!("{path}.{name}"), format!("must be 1 to {MAX_PARTITIONS}"));
-            }
-        }
         check_service_time(c, &format!("{path}.consumer_time"), &self.consumer_time);
-        c.range(&format!("{path}.append_ms"), self.append_ms, 0.0, 60_000.0);
-        c.range(&format!("{path}.replication_ms"), self.replication_ms, 0.0, 60_000.0);
-        c.range(&format!("{path}.rebalance_s"), self.rebalance_s, 0.0, MAX_DURATION_S);
-        c.range(&format!("{path}.election_s"), self.election_s, 0.0, MAX_DURATION_S);
-        if self.max_deliveries == 0 || self.max_deliveries > 1_000 {
-            c.fail(format!("{path}.max_deliveries"), "must be 1 to 1000");
-        }
     }
 
     /// Each consumer (the broker fails as a whole).

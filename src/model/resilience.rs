@@ -16,14 +16,19 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 pub struct Retry {
     /// Retries after the first try (R).
+    #[schemars(range(min = 0, max = 10), extend("x-help" = "Tries after the first one, for a failed or timed-out call", "x-unit" = "retries"))]
     pub max_retries: u32,
     /// How the wait before a retry grows.
+    #[schemars(extend("x-help" = "Wait before a retry: none, constant (base) or exponential (base · 2ⁿ⁻¹, capped)"))]
     pub backoff: Backoff,
     /// Base wait, ms (the constant wait, or the first exponential one).
+    #[schemars(range(min = 0.0, max = 3.6e6), extend("x-help" = "Retry: the constant wait, or the first exponential one"))]
     pub base_ms: f64,
     /// Cap of an exponential wait, ms.
+    #[schemars(range(min = 0.0, max = 3.6e6), extend("x-help" = "Longest wait before a retry (at least the base)"))]
     pub cap_ms: f64,
     /// Randomisation of the wait.
+    #[schemars(extend("x-help" = "Randomises the wait (Brooker): full = uniform up to it, equal = half plus up to half"))]
     pub jitter: BackoffJitter,
     /// Optional retry budget (off when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,10 +85,13 @@ pub enum BackoffJitter {
 #[serde(default, deny_unknown_fields)]
 pub struct RetryBudget {
     /// Retries allowed per call, 0–1 (0.2: 20% extra load at most).
+    #[schemars(range(min = 0.0, max = 1.0), extend("x-help" = "Retry budget: retries allowed per call (0.2 = 20% extra load at most)", "x-unit" = "1"))]
     pub ratio: f64,
     /// Retries always allowed per second, regardless of the ratio.
+    #[schemars(range(min = 0.0, max = 1e6), extend("x-help" = "Retry budget: retries always allowed per second"))]
     pub min_per_s: f64,
     /// Window the calls and retries are counted over, s.
+    #[schemars(range(min = 1.0, max = 3600.0), extend("x-help" = "Retry budget: how long a call or retry counts"))]
     pub ttl_s: f64,
 }
 
@@ -107,14 +115,19 @@ impl Default for RetryBudget {
 #[serde(default, deny_unknown_fields)]
 pub struct CircuitBreaker {
     /// Failure share that opens it, 0–1.
+    #[schemars(range(max = 1.0), extend("x-help" = "Share of failed calls in the window that opens the breaker", "x-unit" = "1", "exclusiveMinimum" = 0.0))]
     pub failure_rate: f64,
     /// Sliding window, s (counted in 1-s buckets).
+    #[schemars(range(min = 1.0, max = 3600.0), extend("x-help" = "Sliding window the breaker judges calls over"))]
     pub window_s: f64,
     /// Calls needed in the window before it may open.
+    #[schemars(range(min = 1), extend("x-help" = "Calls needed in the window before the breaker may open", "x-unit" = "calls"))]
     pub min_calls: u32,
     /// Time it stays open before probing, s.
+    #[schemars(range(max = 3600.0), extend("x-help" = "Time the breaker stays open (failing calls at once) before probing", "exclusiveMinimum" = 0.0))]
     pub open_s: f64,
     /// Probe calls let through when half-open.
+    #[schemars(range(min = 1), extend("x-help" = "Probe calls let through when half-open; they decide close or reopen", "x-unit" = "calls"))]
     pub half_open_calls: u32,
 }
 
@@ -132,6 +145,7 @@ impl Default for CircuitBreaker {
 #[serde(deny_unknown_fields)]
 pub struct Bulkhead {
     /// Calls in flight at most (≥ 1).
+    #[schemars(range(min = 1), extend("x-help" = "Bulkhead: calls in flight at most; one more fails at once", "x-unit" = "calls"))]
     pub max_concurrent: u32,
 }
 
@@ -149,8 +163,10 @@ impl Default for Bulkhead {
 #[serde(default, deny_unknown_fields)]
 pub struct RateLimit {
     /// Sustained rate, req/s.
+    #[schemars(range(max = 1e7), extend("x-help" = "Token bucket: sustained requests per second admitted", "exclusiveMinimum" = 0.0))]
     pub rate_rps: f64,
     /// Bucket size: requests admitted at once after a quiet spell.
+    #[schemars(range(min = 1), extend("x-help" = "Token bucket: requests admitted at once after a quiet spell", "x-unit" = "requests"))]
     pub burst: u32,
 }
 
@@ -169,6 +185,7 @@ impl Default for RateLimit {
 #[serde(default, deny_unknown_fields)]
 pub struct LoadShedding {
     /// Longest wait in the queue before a request is shed, ms.
+    #[schemars(range(max = 3.6e6), extend("x-help" = "Requests that waited longer in the queue are shed, not served", "exclusiveMinimum" = 0.0))]
     pub max_wait_ms: f64,
 }
 

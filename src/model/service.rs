@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cost::{hourly, Price, EC2_M5_LARGE};
 use super::limits::{items_bytes, requests_bytes};
-use super::validate::{check_rate_limit, check_service_time, check_slots, Checker, MAX_REPLICAS};
+use super::validate::{check_service_time, Checker};
 use super::{
     CacheParams, ComponentGroup, Crashable, FaultKind, Kind, KindInfo, LoadShedding, Onward, Optional, RateLimit,
     Wiring,
@@ -19,14 +19,18 @@ use super::{
 #[serde(default, deny_unknown_fields)]
 pub struct ServiceParams {
     /// Number of replicas (instances).
+    #[schemars(range(min = 1, max = super::validate::MAX_REPLICAS), extend("x-help" = "Identical instances of the service", "x-unit" = "replicas"))]
     pub replicas: u32,
     /// Worker threads per replica (c of an M/M/c per replica).
+    #[schemars(range(min = 1, max = super::validate::MAX_WORKERS), extend("x-help" = "Threads per replica: requests served at once (c of M/M/c)", "x-unit" = "threads"))]
     pub workers: u32,
     /// Accept-queue capacity per replica; a request arriving to a full queue
     /// is rejected. 0 means no queue (an Erlang loss system).
+    #[schemars(range(max = super::validate::MAX_QUEUE), extend("x-help" = "Requests waiting per replica before new ones are rejected (0: none wait)", "x-unit" = "requests"))]
     pub queue_capacity: u32,
     /// Service time of one request on one worker (its own work, not
     /// counting downstream calls).
+    #[schemars(extend("x-help" = "Time of one request's own work on a worker (1/μ on average)"))]
     pub service_time: ServiceTime,
     /// Optional Universal Scalability Law slowdown as concurrency rises.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,9 +38,11 @@ pub struct ServiceParams {
     /// Mean time between failures of each replica, s: each replica crashes
     /// after an exponential time of this mean while up. 0: never fails at
     /// random.
+    #[schemars(range(min = 0.0, max = 1e9), extend("x-help" = "Mean time between failures of each replica (exponential); 0: never fails at random"))]
     pub mtbf_s: f64,
     /// Mean time to repair, s: a randomly failed replica recovers after an
     /// exponential time of this mean.
+    #[schemars(range(max = 1e9), extend("x-help" = "Mean time to repair a randomly failed replica (exponential)", "exclusiveMinimum" = 0.0))]
     pub mttr_s: f64,
     /// An exclusive (in-process) cache in each replica, in front of the
     /// pool's downstream calls: a read it can answer makes no calls.
@@ -84,28 +90,34 @@ impl Default for ServiceParams {
 /// A service-time distribution. All times in ms.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(extend("x-choices" = [{"dist": "exponential", "mean_ms": 20.0}, {"dist": "constant", "ms": 20.0}, {"dist": "lognormal", "mean_ms": 20.0, "p99_ms": 100.0}, {"dist": "empirical", "samples_ms": [10.0, 15.0, 20.0, 25.0, 60.0]}]))]
 pub enum ServiceTime {
     /// Always the same time (the D of M/D/1).
     Constant {
         /// Time, ms.
+        #[schemars(range(min = 0.0, max = 3.6e6), extend("x-help" = "Fixed time of one request's own work"))]
         ms: f64,
     },
     /// Exponential (memoryless, the M of M/M/c).
     Exponential {
         /// Mean, ms (1/μ).
+        #[schemars(range(max = 3.6e6), extend("x-help" = "Average time of one request's own work (1/μ)", "exclusiveMinimum" = 0.0))]
         mean_ms: f64,
     },
     /// Lognormal given its mean and 99th percentile (a heavy right tail, as
     /// measured service times usually have). Requires p99 > mean.
     Lognormal {
         /// Mean, ms.
+        #[schemars(range(max = 3.6e6), extend("x-help" = "Average time of one request's own work (1/μ)", "exclusiveMinimum" = 0.0))]
         mean_ms: f64,
         /// 99th percentile, ms.
+        #[schemars(range(max = 3.6e6), extend("x-help" = "99th percentile of that time (heavier tail, larger value; above the mean, at most 14.9 × it)", "exclusiveMinimum" = 0.0))]
         p99_ms: f64,
     },
     /// Drawn uniformly from measured samples.
     Empirical {
         /// Observed times, ms (at least one).
+        #[schemars(inner(range(min = 0.0, max = 3.6e6)), extend("x-help" = "Measured times; each request draws one of them"))]
         samples_ms: Vec<f64>,
     },
 }
@@ -129,8 +141,10 @@ impl ServiceTime {
 #[serde(deny_unknown_fields)]
 pub struct Usl {
     /// Contention α (serialisation), 0 ≤ α ≤ 1.
+    #[schemars(range(min = 0.0, max = 1.0), extend("x-help" = "USL contention α: serialised share of the work", "x-unit" = "1"))]
     pub alpha: f64,
     /// Coherence β (crosstalk), 0 ≤ β ≤ 1.
+    #[schemars(range(min = 0.0, max = 1.0), extend("x-help" = "USL coherence β: crosstalk between concurrent requests", "x-unit" = "1"))]
     pub beta: f64,
 }
 
@@ -176,20 +190,28 @@ pub fn lognormal_fit(mean: f64, p99: f64) -> Option<(f64, f64)> {
 #[serde(default, deny_unknown_fields)]
 pub struct Autoscaling {
     /// Fewest replicas in service (≥ 1).
+    #[schemars(range(min = 1, max = super::validate::MAX_REPLICAS), extend("x-help" = "Autoscaling: fewest replicas in service (at most the maximum)", "x-unit" = "replicas"))]
     pub min_replicas: u32,
     /// Most replicas (≤ 1000).
+    #[schemars(range(min = 1, max = super::validate::MAX_REPLICAS), extend("x-help" = "Autoscaling: most replicas", "x-unit" = "replicas"))]
     pub max_replicas: u32,
     /// What is tracked.
+    #[schemars(extend("x-help" = "Autoscaling: utilization of the workers, or requests queued per replica"))]
     pub metric: ScalingMetric,
     /// Its target value: a utilization 0–1, or requests queued per replica.
+    #[schemars(range(max = 1e6), extend("x-help" = "Autoscaling: the metric's target (a utilization 0–1, or a queue length)", "x-unit" = "1", "exclusiveMinimum" = 0.0))]
     pub target: f64,
     /// Time between evaluations, s.
+    #[schemars(range(min = 1.0, max = 3600.0), extend("x-help" = "Autoscaling: time between evaluations of the policy"))]
     pub interval_s: f64,
     /// Time after a scaling action before a scale-in, s.
+    #[schemars(range(min = 0.0, max = 3600.0), extend("x-help" = "Autoscaling: time after a scaling action before scaling in"))]
     pub cooldown_s: f64,
     /// Time from launch to in service, s.
+    #[schemars(range(min = 0.0, max = 3600.0), extend("x-help" = "Autoscaling: time from launching a replica to its being in service"))]
     pub provisioning_s: f64,
     /// Time after entering service before a replica's metric counts, s.
+    #[schemars(range(min = 0.0, max = 3600.0), extend("x-help" = "Autoscaling: time a new replica's metric is not counted"))]
     pub warmup_s: f64,
 }
 
@@ -242,43 +264,18 @@ impl Kind for ServiceParams {
     };
 
     fn check(&self, c: &mut Checker, path: &str) {
-        if self.replicas == 0 || self.replicas > MAX_REPLICAS {
-            c.fail(format!("{path}.replicas"), format!("must be 1 to {MAX_REPLICAS}"));
-        }
-        check_slots(c, path, "workers", self.workers, self.queue_capacity);
-        c.range(&format!("{path}.mtbf_s"), self.mtbf_s, 0.0, 1e9);
-        c.range(&format!("{path}.mttr_s"), self.mttr_s, f64::MIN_POSITIVE, 1e9);
         check_service_time(c, &format!("{path}.service_time"), &self.service_time);
-        if let Some(usl) = &self.usl {
-            c.range(&format!("{path}.usl.alpha"), usl.alpha, 0.0, 1.0);
-            c.range(&format!("{path}.usl.beta"), usl.beta, 0.0, 1.0);
-        }
-        if let Some(cache) = &self.cache {
-            Kind::check(cache, c, &format!("{path}.cache"));
-        }
-        check_rate_limit(c, path, self.rate_limit.as_ref());
         if let Some(a) = &self.autoscaling {
             let at = format!("{path}.autoscaling");
-            if a.min_replicas == 0 || a.min_replicas > a.max_replicas || a.max_replicas > MAX_REPLICAS {
-                c.fail(
-                    format!("{at}.min_replicas"),
-                    format!("must be 1 to max_replicas, itself at most {MAX_REPLICAS}"),
-                );
+            if a.min_replicas > a.max_replicas {
+                c.fail(format!("{at}.min_replicas"), "must be at most max_replicas");
             }
             if !(a.min_replicas..=a.max_replicas).contains(&self.replicas) {
                 c.fail(format!("{path}.replicas"), "must lie between autoscaling.min_replicas and max_replicas");
             }
-            let top = if a.metric == super::ScalingMetric::Utilization { 1.0 } else { 1e6 };
-            c.range(&format!("{at}.target"), a.target, f64::MIN_POSITIVE, top);
-            c.range(&format!("{at}.interval_s"), a.interval_s, 1.0, 3600.0);
-            for (name, v) in
-                [("cooldown_s", a.cooldown_s), ("provisioning_s", a.provisioning_s), ("warmup_s", a.warmup_s)]
-            {
-                c.range(&format!("{at}.{name}"), v, 0.0, 3600.0);
+            if a.metric == ScalingMetric::Utilization && a.target > 1.0 {
+                c.fail(format!("{at}.target"), format!("is {}; a utilization must be at most 1", a.target));
             }
-        }
-        if let Some(s) = &self.load_shedding {
-            c.range(&format!("{path}.load_shedding.max_wait_ms"), s.max_wait_ms, f64::MIN_POSITIVE, 3.6e6);
         }
     }
 

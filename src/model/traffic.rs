@@ -12,16 +12,20 @@ use super::{ComponentGroup, FaultKind, Kind, KindInfo, NodeId, Onward, Wiring};
 #[serde(default, deny_unknown_fields)]
 pub struct ClientParams {
     /// How requests are generated.
+    #[schemars(extend("x-help" = "Open loop (arrivals at a rate, whatever the replies) or closed loop (users who wait for each reply)"))]
     pub arrivals: Arrivals,
     /// Shares of reads, writes and other requests.
     pub mix: RequestMix,
     /// Which key each request touches.
+    #[schemars(extend("x-help" = "Which key each request touches: uniform, or Zipf (a few keys hot)"))]
     pub keys: KeyDistribution,
     /// Number of distinct user sessions; each request belongs to one drawn
     /// uniformly (the basis of sticky routing).
+    #[schemars(range(min = 1), extend("x-help" = "Distinct user sessions (sticky routing hashes these)", "x-unit" = "sessions"))]
     pub sessions: u64,
     /// Client timeout, ms: a request without a reply by then counts as timed
     /// out (the server may still finish the work).
+    #[schemars(range(max = 3.6e6), extend("x-help" = "A client gives up on a request after this long", "exclusiveMinimum" = 0.0))]
     pub timeout_ms: f64,
 }
 
@@ -40,11 +44,13 @@ impl Default for ClientParams {
 /// How a client generates requests.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(extend("x-choices" = [{"model": "open", "rate": {"shape": "constant", "rps": 100.0}}, {"model": "closed", "users": 100, "think_time_ms": 1000.0}]))]
 pub enum Arrivals {
     /// Open loop: a (non-homogeneous) Poisson process whose rate λ(t)
     /// follows the profile, whatever the system's response.
     Open {
         /// Arrival rate λ over time.
+        #[schemars(extend("x-help" = "Arrival rate λ over time: constant, a step, a ramp, a spike, a sine or points"))]
         rate: RateProfile,
     },
     /// Closed loop: a fixed population of users, each sending one request,
@@ -53,8 +59,10 @@ pub enum Arrivals {
     /// holds (Lazowska et al., *Quantitative System Performance*, 1984, §3.4).
     Closed {
         /// Number of users N.
+        #[schemars(range(min = 1, max = MAX_USERS), extend("x-help" = "Closed-loop users N, each waiting for its reply", "x-unit" = "users"))]
         users: u32,
         /// Mean think time Z, ms.
+        #[schemars(range(min = 0.0, max = 3.6e6), extend("x-help" = "Mean pause of a user between requests (Z)"))]
         think_time_ms: f64,
     },
 }
@@ -62,52 +70,68 @@ pub enum Arrivals {
 /// Arrival rate λ over time, req/s. Times are s since the run started.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "shape", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(extend("x-choices" = [{"shape": "constant", "rps": 100.0}, {"shape": "step", "before_rps": 100.0, "after_rps": 300.0, "at_s": 30.0}, {"shape": "ramp", "from_rps": 100.0, "to_rps": 500.0, "start_s": 10.0, "end_s": 50.0}, {"shape": "spike", "base_rps": 100.0, "peak_rps": 1000.0, "at_s": 20.0, "duration_s": 10.0}, {"shape": "sinusoidal", "mean_rps": 100.0, "amplitude_rps": 50.0, "period_s": 60.0}, {"shape": "piecewise", "points": [{"t_s": 0.0, "rps": 100.0}, {"t_s": 60.0, "rps": 200.0}]}]))]
 pub enum RateProfile {
     /// λ constant.
     Constant {
         /// Rate, req/s.
+        #[schemars(range(min = 0.0, max = 1e7), extend("x-help" = "Arrival rate λ of new requests"))]
         rps: f64,
     },
     /// λ jumps from `before_rps` to `after_rps` at `at_s`.
     Step {
         /// Rate before the step, req/s.
+        #[schemars(range(min = 0.0, max = 1e7), extend("x-help" = "Arrival rate λ before the step"))]
         before_rps: f64,
         /// Rate from the step on, req/s.
+        #[schemars(range(min = 0.0, max = 1e7), extend("x-help" = "Arrival rate λ from the step on"))]
         after_rps: f64,
         /// Time of the step, s.
+        #[schemars(range(min = 0.0, max = MAX_DURATION_S), extend("x-help" = "When the rate steps"))]
         at_s: f64,
     },
     /// λ moves linearly from `from_rps` at `start_s` to `to_rps` at `end_s`,
     /// constant outside.
     Ramp {
         /// Rate until `start_s`, req/s.
+        #[schemars(range(min = 0.0, max = 1e7), extend("x-help" = "Arrival rate λ before the ramp"))]
         from_rps: f64,
         /// Rate from `end_s` on, req/s.
+        #[schemars(range(min = 0.0, max = 1e7), extend("x-help" = "Arrival rate λ after the ramp"))]
         to_rps: f64,
         /// Start of the ramp, s.
+        #[schemars(range(min = 0.0, max = MAX_DURATION_S), extend("x-help" = "When the ramp starts"))]
         start_s: f64,
         /// End of the ramp, s.
+        #[schemars(range(min = 0.0, max = MAX_DURATION_S), extend("x-help" = "When the ramp ends (not before its start)"))]
         end_s: f64,
     },
     /// λ is `base_rps` except during `[at_s, at_s + duration_s)`, when it is
     /// `peak_rps`.
     Spike {
         /// Normal rate, req/s.
+        #[schemars(range(min = 0.0, max = 1e7), extend("x-help" = "Arrival rate λ outside the spike"))]
         base_rps: f64,
         /// Rate during the spike, req/s.
+        #[schemars(range(min = 0.0, max = 1e7), extend("x-help" = "Arrival rate λ during the spike"))]
         peak_rps: f64,
         /// Start of the spike, s.
+        #[schemars(range(min = 0.0, max = MAX_DURATION_S), extend("x-help" = "When the spike starts"))]
         at_s: f64,
         /// Length of the spike, s.
+        #[schemars(range(max = MAX_DURATION_S), extend("x-help" = "How long the spike lasts", "exclusiveMinimum" = 0.0))]
         duration_s: f64,
     },
     /// Diurnal pattern: λ(t) = mean + amplitude · sin(2πt / period).
     Sinusoidal {
         /// Mean rate, req/s.
+        #[schemars(range(min = 0.0, max = 1e7), extend("x-help" = "Mean arrival rate λ"))]
         mean_rps: f64,
         /// Amplitude, req/s (at most the mean).
+        #[schemars(range(min = 0.0, max = 1e7), extend("x-help" = "How far the rate swings above and below the mean (at most the mean)"))]
         amplitude_rps: f64,
         /// Period, s.
+        #[schemars(range(max = MAX_DURATION_S), extend("x-help" = "Time of one full swing", "exclusiveMinimum" = 0.0))]
         period_s: f64,
     },
     /// Linear interpolation between points (constant before the first and
@@ -123,8 +147,10 @@ pub enum RateProfile {
 #[serde(deny_unknown_fields)]
 pub struct RatePoint {
     /// Time, s.
+    #[schemars(range(min = 0.0, max = MAX_DURATION_S), extend("x-help" = "Time of this point (times must not decrease)"))]
     pub t_s: f64,
     /// Rate, req/s.
+    #[schemars(range(min = 0.0, max = 1e7), extend("x-help" = "Arrival rate λ at this point (linear in between)"))]
     pub rps: f64,
 }
 
@@ -207,10 +233,13 @@ pub enum RequestClass {
 #[serde(default, deny_unknown_fields)]
 pub struct RequestMix {
     /// Share of reads.
+    #[schemars(range(min = 0.0, max = 1e9), extend("x-help" = "Share of requests that are reads (relative to the others)", "x-unit" = "1"))]
     pub read: f64,
     /// Share of writes.
+    #[schemars(range(min = 0.0, max = 1e9), extend("x-help" = "Share of requests that are writes (relative to the others)", "x-unit" = "1"))]
     pub write: f64,
     /// Share of other requests.
+    #[schemars(range(min = 0.0, max = 1e9), extend("x-help" = "Share of other requests (relative to the others)", "x-unit" = "1"))]
     pub other: f64,
 }
 
@@ -223,17 +252,21 @@ impl Default for RequestMix {
 /// Key popularity.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "law", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(extend("x-choices" = [{"law": "uniform", "keys": 10000}, {"law": "zipf", "keys": 10000, "s": 0.9}]))]
 pub enum KeyDistribution {
     /// Every one of `keys` keys equally likely.
     Uniform {
         /// Number of keys N.
+        #[schemars(range(min = 1, max = 1u64 << 40), extend("x-help" = "Distinct keys requests touch", "x-unit" = "keys"))]
         keys: u64,
     },
     /// Zipf: key k (1-based rank) has probability ∝ 1/k^s.
     Zipf {
         /// Number of keys N.
+        #[schemars(range(min = 1, max = 1u64 << 40), extend("x-help" = "Distinct keys requests touch", "x-unit" = "keys"))]
         keys: u64,
         /// Exponent s ≥ 0 (≈ 0.7–1.0 for web objects, Breslau et al. 1999).
+        #[schemars(range(min = 0.0, max = 10.0), extend("x-help" = "Zipf exponent: 0 uniform, about 1 for web popularity", "x-unit" = "1"))]
         s: f64,
     },
 }
@@ -256,33 +289,13 @@ impl Kind for ClientParams {
     };
 
     fn check(&self, c: &mut Checker, path: &str) {
-        match &self.arrivals {
-            Arrivals::Open { rate } => check_rate(c, &format!("{path}.arrivals.rate"), rate),
-            Arrivals::Closed { users, think_time_ms } => {
-                if *users == 0 || *users > MAX_USERS {
-                    c.fail(format!("{path}.arrivals.users"), format!("must be 1 to {MAX_USERS}"));
-                }
-                c.range(&format!("{path}.arrivals.think_time_ms"), *think_time_ms, 0.0, 3.6e6);
-            }
+        if let Arrivals::Open { rate } = &self.arrivals {
+            check_rate(c, &format!("{path}.arrivals.rate"), rate);
         }
         let m = &self.mix;
-        for (name, v) in [("read", m.read), ("write", m.write), ("other", m.other)] {
-            c.range(&format!("{path}.mix.{name}"), v, 0.0, 1e9);
-        }
         if m.read + m.write + m.other <= 0.0 {
             c.fail(format!("{path}.mix"), "at least one share must be positive");
         }
-        match self.keys {
-            KeyDistribution::Uniform { keys } | KeyDistribution::Zipf { keys, .. } if keys == 0 || keys > 1 << 40 => {
-                c.fail(format!("{path}.keys.keys"), "must be 1 to 2^40")
-            }
-            KeyDistribution::Zipf { s, .. } => c.range(&format!("{path}.keys.s"), s, 0.0, 10.0),
-            KeyDistribution::Uniform { .. } => {}
-        }
-        if self.sessions == 0 {
-            c.fail(format!("{path}.sessions"), "must be at least 1");
-        }
-        c.range(&format!("{path}.timeout_ms"), self.timeout_ms, f64::MIN_POSITIVE, 3.6e6);
     }
 
     /// A traffic spike hits an open-loop client (closed-loop users send as
@@ -319,31 +332,26 @@ impl Kind for ClientParams {
 fn check_rate(c: &mut Checker, path: &str, rate: &RateProfile) {
     let rates: Vec<f64> = match rate {
         RateProfile::Constant { rps } => vec![*rps],
-        RateProfile::Step { before_rps, after_rps, at_s } => {
-            c.range(&format!("{path}.at_s"), *at_s, 0.0, MAX_DURATION_S);
-            vec![*before_rps, *after_rps]
-        }
+        RateProfile::Step { before_rps, after_rps, .. } => vec![*before_rps, *after_rps],
         RateProfile::Ramp { from_rps, to_rps, start_s, end_s } => {
-            c.range(&format!("{path}.start_s"), *start_s, 0.0, MAX_DURATION_S);
-            c.range(&format!("{path}.end_s"), *end_s, *start_s, MAX_DURATION_S);
+            if end_s < start_s {
+                c.fail(format!("{path}.end_s"), format!("is {end_s}; must be at least the start ({start_s})"));
+            }
             vec![*from_rps, *to_rps]
         }
-        RateProfile::Spike { base_rps, peak_rps, at_s, duration_s } => {
-            c.range(&format!("{path}.at_s"), *at_s, 0.0, MAX_DURATION_S);
-            c.range(&format!("{path}.duration_s"), *duration_s, f64::MIN_POSITIVE, MAX_DURATION_S);
-            vec![*base_rps, *peak_rps]
-        }
-        RateProfile::Sinusoidal { mean_rps, amplitude_rps, period_s } => {
-            c.range(&format!("{path}.amplitude_rps"), *amplitude_rps, 0.0, *mean_rps);
-            c.range(&format!("{path}.period_s"), *period_s, f64::MIN_POSITIVE, MAX_DURATION_S);
+        RateProfile::Spike { base_rps, peak_rps, .. } => vec![*base_rps, *peak_rps],
+        RateProfile::Sinusoidal { mean_rps, amplitude_rps, .. } => {
+            if amplitude_rps > mean_rps {
+                c.fail(
+                    format!("{path}.amplitude_rps"),
+                    format!("is {amplitude_rps}; must be at most the mean ({mean_rps})"),
+                );
+            }
             vec![*mean_rps]
         }
         RateProfile::Piecewise { points } => {
             if points.is_empty() {
                 c.fail(format!("{path}.points"), "needs at least one point");
-            }
-            for (i, p) in points.iter().enumerate() {
-                c.range(&format!("{path}.points[{i}].t_s"), p.t_s, 0.0, MAX_DURATION_S);
             }
             for (i, w) in points.windows(2).enumerate() {
                 if w[1].t_s < w[0].t_s {
@@ -353,9 +361,6 @@ fn check_rate(c: &mut Checker, path: &str, rate: &RateProfile) {
             points.iter().map(|p| p.rps).collect()
         }
     };
-    for r in &rates {
-        c.range(path, *r, 0.0, 10_000_000.0);
-    }
     if rates.iter().all(|r| *r <= 0.0) {
         c.fail(path, "the rate is 0 everywhere: the client would send nothing");
     }

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use petgraph::graph::DiGraph;
 use thiserror::Error;
 
+use super::params;
 use super::wiring::wiring_problem;
 use super::{
-    CallMode, ComponentGroup, Fault, FaultKind, HealthCheck, LbMode, LoadBalancerParams, Metric, NodeId, NodeKind,
-    Scenario, ServiceTime, FORMAT_VERSION, KINDS,
+    CallMode, ComponentGroup, Fault, FaultKind, LbMode, LoadBalancerParams, Metric, NodeId, NodeKind, Scenario,
+    ServiceTime, FORMAT_VERSION, KINDS,
 };
 
 /// One thing wrong with a scenario.
@@ -54,10 +55,10 @@ fn list(problems: &[Problem]) -> String {
 
 /// Upper bounds that keep a run's memory and time reasonable in a browser.
 pub(super) const MAX_REPLICAS: u32 = 1_000;
-const MAX_WORKERS: u32 = 10_000;
-const MAX_QUEUE: u32 = 1_000_000;
+pub(super) const MAX_WORKERS: u32 = 10_000;
+pub(super) const MAX_QUEUE: u32 = 1_000_000;
 /// Most items a cache may hold (memory of a run grows with them).
-const MAX_CACHE_ITEMS: u64 = 10_000_000;
+pub(super) const MAX_CACHE_ITEMS: u64 = 10_000_000;
 /// Most partitions, or consumers, of a queue.
 pub(super) const MAX_PARTITIONS: u32 = 1_000;
 /// Most read replicas of a database.
@@ -99,17 +100,12 @@ impl Scenario {
     pub fn settings_problems(&self) -> Vec<Problem> {
         let mut c = Checker::default();
         let s = &self.settings;
-        c.range("$.settings.duration_s", s.duration_s, f64::MIN_POSITIVE, MAX_DURATION_S);
-        c.range("$.settings.warmup_s", s.warmup_s, 0.0, MAX_DURATION_S);
+        if let Ok(json) = serde_json::to_value(s) {
+            params::check_ranges(&mut c, "$.settings", params::def("Settings"), &json);
+        }
         if s.warmup_s >= s.duration_s {
             c.fail("$.settings.warmup_s", "must be shorter than the duration");
         }
-        c.range("$.settings.cross_zone_ms", s.cross_zone_ms, 0.0, 60_000.0);
-        c.range("$.settings.cross_region_ms", s.cross_region_ms, 0.0, 60_000.0);
-        c.range("$.settings.slo.availability", s.slo.availability, f64::MIN_POSITIVE, 1.0);
-        c.range("$.settings.slo.latency_p99_ms", s.slo.latency_p99_ms, f64::MIN_POSITIVE, 3_600_000.0);
-        c.range("$.settings.limits.max_events_per_s", s.limits.max_events_per_s, 1e3, 1e10);
-        c.range("$.settings.limits.max_memory_mb", s.limits.max_memory_mb, 1.0, 1e6);
         c.problems
     }
 
@@ -458,17 +454,8 @@ impl Scenario {
 }
 
 fn check_edge_params(c: &mut Checker, path: &str, e: &super::Edge) {
-    c.range(&format!("{path}.probability"), e.probability, 0.0, 1.0);
-    c.range(&format!("{path}.latency.base_ms"), e.latency.base_ms, 0.0, 60_000.0);
-    match e.latency.jitter {
-        super::Jitter::None => {}
-        super::Jitter::Uniform { max_ms } => c.range(&format!("{path}.latency.jitter.max_ms"), max_ms, 0.0, 60_000.0),
-        super::Jitter::Exponential { mean_ms } => {
-            c.range(&format!("{path}.latency.jitter.mean_ms"), mean_ms, 0.0, 60_000.0)
-        }
-    }
-    if e.weight == 0 {
-        c.fail(format!("{path}.weight"), "must be at least 1");
+    if let Ok(json) = serde_json::to_value(e) {
+        params::check_ranges(c, path, params::def("Edge"), &json);
     }
     check_resilience(c, path, e);
 }
@@ -479,104 +466,33 @@ fn check_resilience(c: &mut Checker, path: &str, e: &super::Edge) {
     if guarded && e.mode == CallMode::Async {
         c.fail(path, "timeouts, retries, circuit breakers and bulkheads need a sync call (an async call has no reply)");
     }
-    if let Some(t) = e.timeout_ms {
-        c.range(&format!("{path}.timeout_ms"), t, f64::MIN_POSITIVE, 3.6e6);
-    }
     if let Some(r) = &e.retry {
-        let at = format!("{path}.retry");
-        if r.max_retries > 10 {
-            c.fail(format!("{at}.max_retries"), "must be 0 to 10");
+        if r.cap_ms < r.base_ms {
+            c.fail(
+                format!("{path}.retry.cap_ms"),
+                format!("is {}; must be at least the base ({})", r.cap_ms, r.base_ms),
+            );
         }
-        c.range(&format!("{at}.base_ms"), r.base_ms, 0.0, 3.6e6);
-        c.range(&format!("{at}.cap_ms"), r.cap_ms, r.base_ms, 3.6e6);
-        if let Some(b) = &r.budget {
-            c.range(&format!("{at}.budget.ratio"), b.ratio, 0.0, 1.0);
-            c.range(&format!("{at}.budget.min_per_s"), b.min_per_s, 0.0, 1e6);
-            c.range(&format!("{at}.budget.ttl_s"), b.ttl_s, 1.0, 3600.0);
-        }
-    }
-    if let Some(b) = &e.circuit_breaker {
-        let at = format!("{path}.circuit_breaker");
-        c.range(&format!("{at}.failure_rate"), b.failure_rate, f64::MIN_POSITIVE, 1.0);
-        c.range(&format!("{at}.window_s"), b.window_s, 1.0, 3600.0);
-        c.range(&format!("{at}.open_s"), b.open_s, f64::MIN_POSITIVE, 3600.0);
-        if b.min_calls == 0 {
-            c.fail(format!("{at}.min_calls"), "must be at least 1");
-        }
-        if b.half_open_calls == 0 {
-            c.fail(format!("{at}.half_open_calls"), "must be at least 1");
-        }
-    }
-    if e.bulkhead.is_some_and(|b| b.max_concurrent == 0) {
-        c.fail(format!("{path}.bulkhead.max_concurrent"), "must be at least 1");
-    }
-}
-
-pub(super) fn check_rate_limit(c: &mut Checker, path: &str, limit: Option<&super::RateLimit>) {
-    if let Some(l) = limit {
-        c.range(&format!("{path}.rate_limit.rate_rps"), l.rate_rps, f64::MIN_POSITIVE, 10_000_000.0);
-        if l.burst == 0 {
-            c.fail(format!("{path}.rate_limit.burst"), "must be at least 1");
-        }
-    }
-}
-
-pub(super) fn check_health(c: &mut Checker, path: &str, h: &HealthCheck) {
-    c.range(&format!("{path}.interval_ms"), h.interval_ms, 1.0, 3_600_000.0);
-    for (name, v) in [("unhealthy_threshold", h.unhealthy_threshold), ("healthy_threshold", h.healthy_threshold)] {
-        if v == 0 || v > 100 {
-            c.fail(format!("{path}.{name}"), "must be 1 to 100");
-        }
-    }
-}
-
-/// Worker slots (`name`: workers, connections) and the accept queue of an
-/// instance.
-pub(super) fn check_slots(c: &mut Checker, path: &str, name: &str, slots: u32, queue_capacity: u32) {
-    if slots == 0 || slots > MAX_WORKERS {
-        c.fail(format!("{path}.{name}"), format!("must be 1 to {MAX_WORKERS}"));
-    }
-    if queue_capacity > MAX_QUEUE {
-        c.fail(format!("{path}.queue_capacity"), format!("must be at most {MAX_QUEUE}"));
     }
 }
 
 pub(super) fn check_service_time(c: &mut Checker, st: &str, t: &ServiceTime) {
     match t {
-        ServiceTime::Constant { ms } => c.range(&format!("{st}.ms"), *ms, 0.0, 3.6e6),
-        ServiceTime::Exponential { mean_ms } => c.range(&format!("{st}.mean_ms"), *mean_ms, f64::MIN_POSITIVE, 3.6e6),
-        ServiceTime::Lognormal { mean_ms, p99_ms } => {
-            c.range(&format!("{st}.mean_ms"), *mean_ms, f64::MIN_POSITIVE, 3.6e6);
-            if super::lognormal_fit(*mean_ms, *p99_ms).is_none() {
-                c.fail(
-                    format!("{st}.p99_ms"),
-                    "must be greater than the mean and at most 14.9 × the mean (no lognormal has a heavier tail)",
-                );
-            }
+        ServiceTime::Lognormal { mean_ms, p99_ms } if super::lognormal_fit(*mean_ms, *p99_ms).is_none() => c.fail(
+            format!("{st}.p99_ms"),
+            "must be greater than the mean and at most 14.9 × the mean (no lognormal has a heavier tail)",
+        ),
+        ServiceTime::Empirical { samples_ms } if samples_ms.is_empty() => {
+            c.fail(format!("{st}.samples_ms"), "needs at least one sample")
         }
-        ServiceTime::Empirical { samples_ms } => {
-            if samples_ms.is_empty() {
-                c.fail(format!("{st}.samples_ms"), "needs at least one sample");
-            }
-            for (i, v) in samples_ms.iter().enumerate() {
-                c.range(&format!("{st}.samples_ms[{i}]"), *v, 0.0, 3.6e6);
-            }
-        }
+        _ => {}
     }
-}
-
-/// A cache's capacity and TTL.
-pub(super) fn check_store(c: &mut Checker, path: &str, capacity_items: u64, ttl_s: f64) {
-    if capacity_items == 0 || capacity_items > MAX_CACHE_ITEMS {
-        c.fail(format!("{path}.capacity_items"), format!("must be 1 to {MAX_CACHE_ITEMS}"));
-    }
-    c.range(&format!("{path}.ttl_s"), ttl_s, 0.0, MAX_DURATION_S);
 }
 
 /// Collects problems (each kind's [`super::Kind::check`] adds its own).
 #[derive(Default)]
 pub struct Checker {
-    problems: Vec<Problem>,
+    pub(super) problems: Vec<Problem>,
 }
 
 impl Checker {
