@@ -23,7 +23,6 @@ mod service;
 mod spof;
 mod traffic;
 mod validate;
-pub mod variants;
 mod wiring;
 
 pub use balancer::{HashOn, LbAlgorithm, LbMode, LbPair, LoadBalancerParams, OutlierDetection, PairMode, Route};

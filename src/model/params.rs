@@ -54,7 +54,6 @@ const KEPT: &[&str] = &[
     "properties",
     "items",
     "$ref",
-    "$defs",
     "oneOf",
     "anyOf",
     "allOf",
@@ -68,25 +67,66 @@ const KEPT: &[&str] = &[
     "x-choices",
 ];
 
-/// `schema` (a JSON Schema made by schemars) trimmed to [`KEPT`].
+/// The types whose parameters a user edits: nodes (their kinds'
+/// parameters), calls and the run settings.
+const EDITED: &[&str] = &["Node", "Edge", "Settings"];
+
+/// The scenario's JSON Schema (as schemars makes it) trimmed to the types
+/// [`EDITED`] reaches and to the annotations in [`KEPT`].
 pub fn trim(schema: &Value) -> Value {
+    let defs = &schema["$defs"];
+    let mut reached: Vec<&str> = EDITED.to_vec();
+    let mut next = 0;
+    while let Some(name) = reached.get(next).copied() {
+        next += 1;
+        let mut refs = Vec::new();
+        references(&defs[name], &mut refs);
+        for r in refs {
+            if !reached.contains(&r) {
+                reached.push(r);
+            }
+        }
+    }
+    reached.sort_unstable();
+    let kept = reached.into_iter().map(|name| (name.to_owned(), trim_annotations(&defs[name])));
+    serde_json::json!({ "$defs": Value::Object(kept.collect()) })
+}
+
+/// The type names `schema` refers to.
+fn references<'s>(schema: &'s Value, out: &mut Vec<&'s str>) {
+    match schema {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.as_str().and_then(|r| r.strip_prefix("#/$defs/"))) {
+                    ("$ref", Some(name)) => out.push(name),
+                    _ => references(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+        _ => {}
+    }
+}
+
+/// `schema` with only the annotations in [`KEPT`].
+fn trim_annotations(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => {
             let keep = |(k, v): (&String, &Value)| {
                 let value = match k.as_str() {
-                    // Names of properties and types, not keywords.
-                    "properties" | "$defs" => {
-                        Value::Object(v.as_object()?.iter().map(|(name, s)| (name.clone(), trim(s))).collect())
-                    }
+                    // Names of properties, not keywords.
+                    "properties" => Value::Object(
+                        v.as_object()?.iter().map(|(name, s)| (name.clone(), trim_annotations(s))).collect(),
+                    ),
                     "x-choices" | "const" | "enum" => v.clone(),
-                    k if KEPT.contains(&k) => trim(v),
+                    k if KEPT.contains(&k) => trim_annotations(v),
                     _ => return None,
                 };
                 Some((k.clone(), value))
             };
             Value::Object(map.iter().filter_map(keep).collect::<Map<_, _>>())
         }
-        Value::Array(items) => Value::Array(items.iter().map(trim).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(trim_annotations).collect()),
         other => other.clone(),
     }
 }
@@ -262,6 +302,23 @@ fn walk<'s>(field: &'s Value, value: &Value, path: &str, help: &'s str, out: &mu
     }
 }
 
+/// `choice` (one of a tagged enum's `x-choices`, tagged by the field
+/// `tag`) with the values of same-named fields of `current` carried over,
+/// so switching e.g. exponential → lognormal keeps the mean.
+pub fn switch_to(current: &Value, tag: &str, choice: &Value) -> Value {
+    let mut next = choice.clone();
+    if let (Value::Object(next_map), Value::Object(old)) = (&mut next, current) {
+        for (key, value) in next_map.iter_mut().filter(|(key, _)| *key != tag) {
+            if let Some(previous) = old.get(key) {
+                if std::mem::discriminant(previous) == std::mem::discriminant(value) {
+                    *value = previous.clone();
+                }
+            }
+        }
+    }
+    next
+}
+
 /// Adds a problem to `c` for every leaf of `value` (of the type `spec`
 /// describes) outside its range or not a finite number, with JSON paths
 /// under `path` (`$.nodes[2].params`).
@@ -352,14 +409,7 @@ mod tests {
                 edited.push((info.name.to_owned(), kind_params(info.name), json["params"].clone()));
             }
         }
-        let edge = serde_json::json!({
-            "from": "a", "to": "b", "timeout_ms": 100.0,
-            "retry": { "max_retries": 2, "backoff": "exponential", "base_ms": 10.0, "cap_ms": 100.0, "jitter": "full",
-                       "budget": { "ratio": 0.1, "min_per_s": 1.0, "ttl_s": 10.0 } },
-            "circuit_breaker": { "failure_rate": 0.5, "window_s": 10.0, "min_calls": 5, "open_s": 5.0, "half_open_calls": 1 },
-            "bulkhead": { "max_concurrent": 10 }
-        });
-        let edge = serde_json::to_value(serde_json::from_value::<Edge>(edge).unwrap()).unwrap();
+        let edge = full_edge();
         for jitter in def("Jitter")["x-choices"].as_array().unwrap() {
             let mut e = edge.clone();
             e["latency"]["jitter"] = jitter.clone();
@@ -414,6 +464,73 @@ mod tests {
         all
     }
 
+    /// docs/parameters.md is made from the annotations; with
+    /// `ARCHSIM_BLESS=1` the file is rewritten instead.
+    #[test]
+    fn the_parameter_tables_in_the_docs_are_current() {
+        let mut doc = String::from(
+            "# Parameters\n\nEvery parameter a user edits, with its unit, range and help, as the model types declare them \
+             (generated from the schema annotations by `ARCHSIM_BLESS=1 cargo test params`; see `src/model/params.rs`). \
+             Ranges are checked by `archsim validate` and the page; checks across fields (a ramp's end after its start, \
+             autoscaling's minimum at most its maximum) are in each kind's `Kind::check`.\n",
+        );
+        let mut section = |title: &str, spec: &Value, values: Vec<Value>| {
+            doc.push_str(&format!("\n## {title}\n\n| parameter | unit | range | help |\n| --- | --- | --- | --- |\n"));
+            let mut seen = Vec::new();
+            for value in &values {
+                for p in leaves(spec, value) {
+                    let path: String =
+                        p.path.split('.').filter(|s| s.parse::<usize>().is_err()).collect::<Vec<_>>().join(".");
+                    if seen.contains(&path) || ["from", "to"].contains(&p.name()) {
+                        continue;
+                    }
+                    let range = match (&p.choices, p.range()) {
+                        (Choices::Names(names), _) => names.join(", "),
+                        (Choices::Variants(options), _) => {
+                            options.iter().filter_map(|o| o[p.name()].as_str()).collect::<Vec<_>>().join(", ")
+                        }
+                        (Choices::Free, (low, exclusive, high)) => {
+                            let low =
+                                low.map_or(String::new(), |l| format!("{} {l}", if exclusive { ">" } else { "≥" }));
+                            let high = high.map_or(String::new(), |h| format!("≤ {h}"));
+                            [low, high].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")
+                        }
+                    };
+                    doc.push_str(&format!("| `{path}` | {} | {range} | {} |\n", p.unit(), p.help()));
+                    seen.push(path);
+                }
+            }
+        };
+        for info in KINDS {
+            let values = variants_of(NodeKind::default_for(info.name).unwrap())
+                .iter()
+                .map(|k| serde_json::to_value(k).unwrap()["params"].clone())
+                .collect();
+            section(info.title, kind_params(info.name), values);
+        }
+        section("Calls (edges)", def("Edge"), vec![full_edge()]);
+        section("Run settings", def("Settings"), vec![serde_json::to_value(Settings::default()).unwrap()]);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/parameters.md");
+        if std::env::var_os("ARCHSIM_BLESS").is_some() {
+            std::fs::write(path, &doc).unwrap();
+        } else {
+            let current = std::fs::read_to_string(path).unwrap_or_default();
+            assert!(current == doc, "docs/parameters.md is stale: run ARCHSIM_BLESS=1 cargo test params");
+        }
+    }
+
+    /// An edge with every defence on.
+    fn full_edge() -> Value {
+        let edge = serde_json::json!({
+            "from": "a", "to": "b", "timeout_ms": 100.0,
+            "retry": { "max_retries": 2, "backoff": "exponential", "base_ms": 10.0, "cap_ms": 100.0, "jitter": "full",
+                       "budget": { "ratio": 0.1, "min_per_s": 1.0, "ttl_s": 10.0 } },
+            "circuit_breaker": { "failure_rate": 0.5, "window_s": 10.0, "min_calls": 5, "open_s": 5.0, "half_open_calls": 1 },
+            "bulkhead": { "max_concurrent": 10 }
+        });
+        serde_json::to_value(serde_json::from_value::<Edge>(edge).unwrap()).unwrap()
+    }
+
     #[test]
     fn a_leaf_knows_its_help_unit_range_and_choices() {
         let spec = kind_params("service");
@@ -426,6 +543,14 @@ mod tests {
         let mean = find("service_time.mean_ms");
         assert_eq!((mean.unit(), mean.range()), ("ms", (Some(0.0), true, Some(3.6e6))));
         assert!(matches!(find("service_time.dist").choices, Choices::Variants(v) if v.len() == 4));
+    }
+
+    #[test]
+    fn switching_a_variant_keeps_shared_fields() {
+        let old = serde_json::json!({ "dist": "exponential", "mean_ms": 7.0 });
+        let lognormal = &def("ServiceTime")["x-choices"][2];
+        let next = switch_to(&old, "dist", lognormal);
+        assert_eq!(next, serde_json::json!({ "dist": "lognormal", "mean_ms": 7.0, "p99_ms": 100.0 }));
     }
 
     #[test]

@@ -12,8 +12,8 @@ use yew::prelude::*;
 
 use crate::editor::{self, Action, EditError};
 use crate::model::{
-    Bulkhead, CircuitBreaker, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, RequestClass, Retry, RetryBudget,
-    Route, Scenario, Settings,
+    params, Bulkhead, CircuitBreaker, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, RequestClass, Retry,
+    RetryBudget, Route, Scenario, Settings,
 };
 use crate::sim::{NodeSnapshot, TimelineEvent};
 
@@ -106,7 +106,7 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
             </label>
             { fault_buttons(props, index) }
             { optional_parts(props, index) }
-            { fields_form(&params, rejected, commit, &props.on_msg) }
+            { fields_form(params::kind_params(node.kind.info().name), &params, rejected, commit, &props.on_msg) }
             { routes_form(props, index) }
         </>
     }
@@ -302,7 +302,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
         <>
             <p class="inspector-kind">{ "Call" }<span class="muted">{ format!(" · {} → {}", edge.from, edge.to) }</span></p>
             { resilience_parts(props, index) }
-            { fields_form(&json, rejected, commit, &props.on_msg) }
+            { fields_form(params::def("Edge"), &json, rejected, commit, &props.on_msg) }
             <div class="field">
                 <span class="field-name">{ "Request classes" }</span>
                 <span class="checks">{ for classes }</span>
@@ -370,7 +370,7 @@ fn settings_form(props: &InspectorProps, rejected: &UseStateHandle<Rejected>) ->
             { exercise(&props.scenario, &props.rule_changes) }
             { objectives_form(&props.scenario, &props.on_msg) }
             <p class="inspector-kind">{ "Run settings" }</p>
-            { fields_form(&json, rejected, commit, &props.on_msg) }
+            { fields_form(params::def("Settings"), &json, rejected, commit, &props.on_msg) }
         </>
     }
 }
