@@ -3,8 +3,9 @@
 //! the canvas and the docs say of it ([`KindInfo`]), its range checks,
 //! price, crashable parts, wiring and worst-case memory. Everything else
 //! asks a node's kind through [`NodeKind`], so a new kind is its
-//! parameters file, one line in [`kinds!`] here, its simulation file and
-//! one line in the engine's registry.
+//! parameters file and one line in the registry of `model/mod.rs` (which
+//! `kinds!` here turns into `NodeKind`), its simulation file and one line
+//! in the registry of `sim/mod.rs`.
 
 use std::any::Any;
 
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::cost::Price;
 use super::validate::Checker;
 use super::wiring::Wiring;
-use super::{FaultKind, NodeId};
+use super::{FaultKind, NodeId, NodeKind};
 
 /// Palette groups, in the order a request usually meets them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -197,7 +198,7 @@ pub trait Kind: Clone + Default + PartialEq + Serialize + 'static {
 
 /// [`Kind`] as a trait object: what [`NodeKind`] asks of the parameters it
 /// holds, whatever their kind.
-trait AnyKind {
+pub(super) trait AnyKind {
     fn info(&self) -> &'static KindInfo;
     fn check(&self, c: &mut Checker, path: &str);
     fn crash_parts(&self) -> Option<u32>;
@@ -273,32 +274,32 @@ impl<K: Kind> AnyKind for K {
     }
 }
 
-/// Declares [`NodeKind`], [`KINDS`] and the node's (de)serializers from one
-/// list of kinds, in palette order.
+/// Declares `NodeKind`, `KINDS` and the node's deserializer from one list
+/// of kinds, in palette order (the registry, in `model/mod.rs`).
 macro_rules! kinds {
     ($($(#[$doc:meta])* $variant:ident($params:ty),)*) => {
         /// A component kind with its parameters. Serialized as
         /// `"kind": "<name>", "params": { … }` inside a node (the `serde`
         /// attribute describes that form to the JSON Schema; the
         /// (de)serializers are written below).
-        #[derive(Clone, Debug, PartialEq, JsonSchema)]
+        #[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
         #[serde(tag = "kind", content = "params", rename_all = "snake_case")]
         pub enum NodeKind {
             $($(#[$doc])* $variant($params),)*
         }
 
         /// Every kind, in palette order.
-        pub const KINDS: &[&KindInfo] = &[$(<$params as Kind>::INFO),*];
+        pub const KINDS: &[&$crate::model::KindInfo] = &[$(<$params as $crate::model::Kind>::INFO),*];
 
         impl NodeKind {
             /// The parameters, as a descriptor.
-            fn params(&self) -> &dyn AnyKind {
+            fn params(&self) -> &dyn $crate::model::kind::AnyKind {
                 match self {
                     $(NodeKind::$variant(p) => p,)*
                 }
             }
 
-            fn params_mut(&mut self) -> &mut dyn AnyKind {
+            fn params_mut(&mut self) -> &mut dyn $crate::model::kind::AnyKind {
                 match self {
                     $(NodeKind::$variant(p) => p,)*
                 }
@@ -307,53 +308,33 @@ macro_rules! kinds {
             /// A new component of the kind named `name` (see [`KINDS`])
             /// with its default parameters, or None for an unknown name.
             pub fn default_for(name: &str) -> Option<NodeKind> {
-                $(if name == <$params as Kind>::INFO.name {
+                $(if name == <$params as $crate::model::Kind>::INFO.name {
                     return Some(NodeKind::$variant(<$params>::default()));
                 })*
                 None
             }
         }
 
-        impl<'de> Deserialize<'de> for NodeKind {
+        impl<'de> serde::Deserialize<'de> for NodeKind {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let WireIn { kind, params } = WireIn::deserialize(d)?;
-                let parsed = $(if kind == <$params as Kind>::INFO.name {
-                    super::from_value_at(params).map(NodeKind::$variant)
+                let (kind, params) = $crate::model::kind::wire_in(d)?;
+                let parsed = $(if kind == <$params as $crate::model::Kind>::INFO.name {
+                    $crate::model::from_value_at(params).map(NodeKind::$variant)
                 } else)* {
-                    const NAMES: &[&str] = &[$(<$params as Kind>::INFO.name),*];
+                    const NAMES: &[&str] = &[$(<$params as $crate::model::Kind>::INFO.name),*];
                     return Err(serde::de::Error::unknown_variant(&kind, NAMES));
                 };
                 // The path inside the parameters, which the caller's path
                 // (the node) does not reach: `params.workers: …`.
                 parsed.map_err(|(path, message)| {
-                    serde::de::Error::custom(format!("{}: {message}", super::join_path("params", &path)))
+                    serde::de::Error::custom(format!("{}: {message}", $crate::model::join_path("params", &path)))
                 })
             }
         }
     };
 }
 
-kinds! {
-    /// A traffic source: open-loop arrivals or closed-loop users.
-    Client(super::ClientParams),
-    /// A DNS name routing client sessions to endpoints, with cached answers.
-    Dns(super::DnsParams),
-    /// A CDN edge caching the static class in front of an origin.
-    Cdn(super::CdnParams),
-    /// A load balancer (L4 or L7) spreading requests over backends.
-    LoadBalancer(super::LoadBalancerParams),
-    /// A pool of identical service replicas, each with a thread pool.
-    Service(super::ServiceParams),
-    /// A shared key–value cache (Memcached / Redis) read cache-aside in
-    /// front of the nodes it calls.
-    Cache(super::CacheParams),
-    /// A replicated database: a primary for writes, read replicas, failover.
-    Database(super::DatabaseParams),
-    /// A store sharded over partitions, each with a leader and followers.
-    PartitionedStore(super::PartitionedParams),
-    /// A Kafka-style topic with partitions and a consumer group.
-    Queue(super::QueueParams),
-}
+pub(super) use kinds;
 
 /// A kind on the wire, when written.
 #[derive(Serialize)]
@@ -367,6 +348,12 @@ struct WireOut<'a> {
 struct WireIn {
     kind: String,
     params: serde_json::Value,
+}
+
+/// A node's kind name and its parameters, as JSON, read off the wire.
+pub(super) fn wire_in<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(String, serde_json::Value), D::Error> {
+    let WireIn { kind, params } = WireIn::deserialize(d)?;
+    Ok((kind, params))
 }
 
 /// Written through the parameters as a JSON value, and read the same way
@@ -481,6 +468,7 @@ impl NodeKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::KINDS;
 
     #[test]
     fn every_palette_kind_makes_a_node_of_that_kind() {

@@ -31,7 +31,7 @@ pub use database::{DatabaseParams, ReadFrom, Replication};
 pub use dns::{DnsParams, DnsPolicy};
 pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use fault::{CallRef, Fault, FaultKind, HealthCheck};
-pub use kind::{ComponentGroup, Crashable, Kind, KindInfo, NodeKind, Onward, Optional, KINDS};
+pub use kind::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Optional};
 pub use limits::{RunLimits, CACHE_ITEM_BYTES, MESSAGE_BYTES, REQUEST_BYTES};
 pub use objective::{Difficulty, ExerciseRef, Metric, Objective};
 pub use partitioned::{PartitionedParams, Partitioning};
@@ -44,6 +44,30 @@ pub use wiring::{wiring, wiring_problem, Wiring};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+// The registry of component kinds, in palette order: one line per kind,
+// its parameters type (which implements [`Kind`] in the kind's own file).
+kind::kinds! {
+    /// A traffic source: open-loop arrivals or closed-loop users.
+    Client(ClientParams),
+    /// A DNS name routing client sessions to endpoints, with cached answers.
+    Dns(DnsParams),
+    /// A CDN edge caching the static class in front of an origin.
+    Cdn(CdnParams),
+    /// A load balancer (L4 or L7) spreading requests over backends.
+    LoadBalancer(LoadBalancerParams),
+    /// A pool of identical service replicas, each with a thread pool.
+    Service(ServiceParams),
+    /// A shared key–value cache (Memcached / Redis) read cache-aside in
+    /// front of the nodes it calls.
+    Cache(CacheParams),
+    /// A replicated database: a primary for writes, read replicas, failover.
+    Database(DatabaseParams),
+    /// A store sharded over partitions, each with a leader and followers.
+    PartitionedStore(PartitionedParams),
+    /// A Kafka-style topic with partitions and a consumer group.
+    Queue(QueueParams),
+}
 
 /// The scenario format version this build writes. Older versions are migrated
 /// on load; newer ones are refused.

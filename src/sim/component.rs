@@ -406,3 +406,52 @@ pub trait Build<P: Kind>: Behavior + Sized {
         p.crash_parts().map_or(0, |n| n as usize)
     }
 }
+
+/// Declares the registry (in `sim/mod.rs`) from one line per simulation,
+/// `Variant(Sim) <= Kinds`: a component variant holding that simulation, built (its [`Build`]) from
+/// nodes of those [`NodeKind`] variants. It declares the `Component` enum
+/// and `each_kind!`, which calls a [`Behavior`] method on whatever kind a
+/// component is (a static call per kind, so the hot path needs no virtual
+/// call, and one copy of each kind's handlers). `$d` is a `$`, for the
+/// inner macro.
+macro_rules! components {
+    ($d:tt $($variant:ident($sim:ty) <= $($kind:ident)|+,)*) => {
+        /// A component of any kind.
+        pub(crate) enum Component {
+            $($variant($sim),)*
+        }
+
+        macro_rules! each_kind {
+            ($d component:expr, $d c:ident => $d call:expr) => {
+                match $d component {
+                    $(Component::$variant($d c) => $d call,)*
+                }
+            };
+        }
+
+        impl Component {
+            /// The component of the node at `site`.
+            pub(crate) fn build(site: &$crate::sim::component::Site) -> Component {
+                match &site.node().kind {
+                    $($($crate::model::NodeKind::$kind(p) => Component::$variant($crate::sim::component::Build::build(site, p)),)+)*
+                }
+            }
+
+            /// Fault board entries of a node of `kind`.
+            pub(crate) fn board(kind: &$crate::model::NodeKind) -> usize {
+                match kind {
+                    $($($crate::model::NodeKind::$kind(p) => <$sim as $crate::sim::component::Build<_>>::board(p),)+)*
+                }
+            }
+
+            /// Takes `kind`'s parameters, of the kind it was built with.
+            pub(crate) fn reconfigure(&mut self, ctx: &mut $crate::sim::component::Ctx, kind: &$crate::model::NodeKind) {
+                match (self, kind) {
+                    $($((Component::$variant(c), $crate::model::NodeKind::$kind(p)) => $crate::sim::component::Build::reconfigure(c, ctx, p),)+)*
+                    // `update` checked that no node changed kind.
+                    _ => {}
+                }
+            }
+        }
+    };
+}

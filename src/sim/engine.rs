@@ -4,86 +4,19 @@
 use std::collections::BTreeMap;
 
 use crate::metrics::{ClientMetrics, Counts, LoadHistory, LoadSample, NodeStats, WindowLoad};
-use crate::model::{Fault, NodeKind, Scenario, Settings, Slo, ValidationError};
+use crate::model::{Fault, Scenario, Settings, Slo, ValidationError};
 
-use super::balancer::BalancerSim;
 use super::budget::{Budget, Stopped};
-use super::cache::CacheSim;
-use super::client::ClientSim;
-use super::component::{Behavior, Build, Condition, Ctx, Site, LOST};
-use super::database::DatabaseSim;
-use super::dns::DnsSim;
+use super::component::{Behavior, Condition, Ctx, Site, LOST};
 use super::event::{CallResult, Event, Failure};
 use super::faults::{fault_event, hits};
 use super::guard::BreakerState;
 use super::network::Link;
-use super::partitioned::PartitionedSim;
-use super::queue::QueueSim;
 use super::report::{EngineStats, Report, RequestReport, TimelineEvent};
 use super::request::{Origin, ReqId, Request, Requests};
-use super::service::ServiceSim;
 use super::workers::active;
+use super::Component;
 use super::{EventQueue, SimTime};
-
-/// The registry: one line per simulation, `Variant(Sim) <= Kinds`: a
-/// component variant holding that simulation, built (its [`Build`]) from
-/// nodes of those [`NodeKind`] variants. It declares the `Component` enum
-/// and `each_kind!`, which calls a [`Behavior`] method on whatever kind a
-/// component is (a static call per kind, so the hot path needs no virtual
-/// call, and one copy of each kind's handlers). `$d` is a `$`, for the
-/// inner macro.
-macro_rules! components {
-    ($d:tt $($variant:ident($sim:ty) <= $($kind:ident)|+,)*) => {
-        /// A component of any kind.
-        enum Component {
-            $($variant($sim),)*
-        }
-
-        macro_rules! each_kind {
-            ($d component:expr, $d c:ident => $d call:expr) => {
-                match $d component {
-                    $(Component::$variant($d c) => $d call,)*
-                }
-            };
-        }
-
-        impl Component {
-            /// The component of the node at `site`.
-            fn build(site: &Site) -> Component {
-                match &site.node().kind {
-                    $($(NodeKind::$kind(p) => Component::$variant(Build::build(site, p)),)+)*
-                }
-            }
-
-            /// Fault board entries of a node of `kind`.
-            fn board(kind: &NodeKind) -> usize {
-                match kind {
-                    $($(NodeKind::$kind(p) => <$sim as Build<_>>::board(p),)+)*
-                }
-            }
-
-            /// Takes `kind`'s parameters, of the kind it was built with.
-            fn reconfigure(&mut self, ctx: &mut Ctx, kind: &NodeKind) {
-                match (self, kind) {
-                    $($((Component::$variant(c), NodeKind::$kind(p)) => Build::reconfigure(c, ctx, p),)+)*
-                    // `update` checked that no node changed kind.
-                    _ => {}
-                }
-            }
-        }
-    };
-}
-
-components! { $
-    Client(ClientSim) <= Client,
-    Balancer(BalancerSim) <= LoadBalancer,
-    Service(ServiceSim) <= Service,
-    Cache(CacheSim) <= Cache | Cdn,
-    Database(DatabaseSim) <= Database,
-    Queue(QueueSim) <= Queue,
-    Partitioned(PartitionedSim) <= PartitionedStore,
-    Dns(DnsSim) <= Dns,
-}
 
 /// A running simulation of one scenario with one seed.
 ///

@@ -5,16 +5,17 @@
 //! behaviour. Pure Rust: no DOM, no wall clock, no global state; the same
 //! scenario and seed give the same run, bit for bit, natively and in Wasm.
 
+#[macro_use]
+mod component;
+
 mod balancer;
 mod budget;
 mod cache;
 mod calls;
 mod client;
-mod component;
 mod database;
 mod deadlines;
 mod dns;
-mod engine;
 mod event;
 mod events;
 mod faults;
@@ -34,6 +35,21 @@ mod sampler;
 mod scaler;
 mod service;
 mod workers;
+
+// The registry of simulations: one line per simulation, built from the
+// kinds of nodes it names (`Component`, and `each_kind!` for `engine`).
+components! { $
+    Client(client::ClientSim) <= Client,
+    Balancer(balancer::BalancerSim) <= LoadBalancer,
+    Service(service::ServiceSim) <= Service,
+    Cache(cache::CacheSim) <= Cache | Cdn,
+    Database(database::DatabaseSim) <= Database,
+    Queue(queue::QueueSim) <= Queue,
+    Partitioned(partitioned::PartitionedSim) <= PartitionedStore,
+    Dns(dns::DnsSim) <= Dns,
+}
+
+mod engine;
 
 pub use crate::time::SimTime;
 pub use budget::Stopped;
