@@ -12,6 +12,7 @@ mod database;
 mod dns;
 mod edge;
 mod fault;
+mod gateway;
 mod kind;
 mod limits;
 mod objective;
@@ -31,6 +32,7 @@ pub use database::{DatabaseParams, ReadFrom, Replication};
 pub use dns::{DnsParams, DnsPolicy};
 pub use edge::{CallMode, Edge, Jitter, Latency};
 pub use fault::{CallRef, Fault, FaultKind, HealthCheck};
+pub use gateway::GatewayParams;
 pub use kind::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Optional};
 pub use limits::{RunLimits, CACHE_ITEM_BYTES, MESSAGE_BYTES, REQUEST_BYTES};
 pub use objective::{Difficulty, ExerciseRef, Metric, Objective};
@@ -54,6 +56,9 @@ kind::kinds! {
     Dns(DnsParams),
     /// A CDN edge caching the static class in front of an origin.
     Cdn(CdnParams),
+    /// An API gateway: authentication, a rate limit per client, routing by
+    /// request class.
+    ApiGateway(GatewayParams),
     /// A load balancer (L4 or L7) spreading requests over backends.
     LoadBalancer(LoadBalancerParams),
     /// A pool of identical service replicas, each with a thread pool.

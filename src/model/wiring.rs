@@ -15,8 +15,9 @@ pub enum Wiring {
     Refused(&'static str),
 }
 
-/// Why async calls are refused from clients, balancers and DNS names.
-const WAITS: &str = "clients, load balancers and DNS wait for replies: the call must be sync";
+/// Why async calls are refused from the kinds that only call sync
+/// (clients, DNS names, balancers, gateways: [`Wiring::Sync`]).
+const WAITS: &str = "this caller waits for every reply (it starts or forwards requests): the call must be sync";
 
 /// How `caller` may call `callee`: nothing calls a client (requests start
 /// there); otherwise the caller's kind decides ([`super::Kind::may_call`]).
@@ -26,6 +27,7 @@ const WAITS: &str = "clients, load balancers and DNS wait for replies: the call 
 /// | --- | --- | --- |
 /// | client | any kind but a client (its entry node) | sync |
 /// | DNS name | any kind but a client or a DNS name (its endpoints) | sync |
+/// | API gateway | any kind but a client (its routes) | sync |
 /// | load balancer | service pools, caches, CDN edges (its backends) | sync |
 /// | service pool, cache, CDN edge, queue (its consumers) | any kind but a client | sync or async |
 /// | database, partitioned store | nothing: their replicas and partitions are inside them | — |

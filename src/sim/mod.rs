@@ -19,6 +19,7 @@ mod dns;
 mod event;
 mod events;
 mod faults;
+mod gateway;
 mod guard;
 mod health;
 mod keycache;
@@ -47,6 +48,7 @@ components! { $
     Queue(queue::QueueSim) <= Queue,
     Partitioned(partitioned::PartitionedSim) <= PartitionedStore,
     Dns(dns::DnsSim) <= Dns,
+    Gateway(gateway::GatewaySim) <= ApiGateway,
 }
 
 mod engine;

@@ -100,7 +100,7 @@ fn a_fault_injected_live_equals_the_same_fault_scheduled() {
     assert_eq!(
         sim.inject(&Fault::on_node("c", 0.0, None, FaultKind::Crash), true).unwrap_err(),
         // Every kind that crashes, CDN edges too, in palette order.
-        "crash faults apply to CDN edges, load balancers, service pools, caches, databases, partitioned stores and queues, not to `c` (clients)"
+        "crash faults apply to CDN edges, API gateways, load balancers, service pools, caches, databases, partitioned stores and queues, not to `c` (clients)"
     );
     assert_eq!(
         sim.inject(&Fault { replica: Some(4), ..Fault::on_node("api", 0.0, None, FaultKind::Crash) }, true)

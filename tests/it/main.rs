@@ -9,6 +9,7 @@ mod dns;
 mod exercises;
 mod faults;
 mod fuzz;
+mod gateway;
 mod guards;
 mod hints;
 mod invariants;

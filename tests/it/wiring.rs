@@ -2,13 +2,14 @@
 //! refused by `validate` with the table's reason, or simulated: a short
 //! run completes client requests and accounts for every one of them.
 
-use archsim::model::{wiring_problem, CallMode, Edge, NodeKind, Scenario, ServiceTime, KINDS};
+use archsim::model::{wiring_problem, CallMode, Edge, NodeKind, Onward, Scenario, ServiceTime, KINDS};
 use archsim::sim::Simulation;
 
 use crate::support::{call, conserved, node, poisson_client, scenario, service};
 
 /// `client → a → b` (or `a → b` when `a` is the client), with a pool
-/// behind `b` when `b` forwards (a balancer's backend, a DNS endpoint).
+/// behind `b` when `b` forwards to one of its calls (a balancer's
+/// backend, a DNS endpoint, a gateway's route).
 fn pair(a: &NodeKind, b: &NodeKind, mode: CallMode) -> Scenario {
     let mut nodes = vec![node("a", a.clone()), node("b", b.clone())];
     let mut edges = vec![Edge { mode, ..call("a", "b") }];
@@ -16,7 +17,7 @@ fn pair(a: &NodeKind, b: &NodeKind, mode: CallMode) -> Scenario {
         nodes.insert(0, poisson_client("c", 50.0));
         edges.push(call("c", "a"));
     }
-    if matches!(b, NodeKind::LoadBalancer(_) | NodeKind::Dns(_)) {
+    if b.info().onward == Onward::OneOf {
         nodes.push(service("behind", 1, 4, 100, ServiceTime::Constant { ms: 1.0 }));
         edges.push(call("b", "behind"));
     }
