@@ -12,12 +12,13 @@ if (!dir) {
   process.exit(1);
 }
 const page = join(dir, 'index.html');
+// Quoted or, in a minified page, bare: `type="module"` or `type=module`.
 const html = readFileSync(page, 'utf8').replace(
-  /<script(\s+type="module")?\s*>([\s\S]*?)<\/script>/g,
+  /<script(\s+type="?module"?)?\s*>([\s\S]*?)<\/script>/g,
   (_, module, body) => {
     const name = `boot-${createHash('sha256').update(body).digest('hex').slice(0, 16)}.js`;
     writeFileSync(join(dir, name), body);
-    return `<script${module ?? ''} src="/${name}"></script>`;
+    return `<script${module ? ' type="module"' : ''} src="/${name}"></script>`;
   },
 );
 writeFileSync(page, html);

@@ -59,7 +59,7 @@ pub fn layered(s: &Scenario) -> Vec<Point> {
                 callers.iter().sum::<f64>() / callers.len() as f64
             }
         };
-        members.sort_by(|&a, &b| barycentre(a).total_cmp(&barycentre(b)).then(a.cmp(&b)));
+        members.sort_unstable_by(|&a, &b| barycentre(a).total_cmp(&barycentre(b)).then(a.cmp(&b)));
         let offset = (members.len() as f64 - 1.0) / 2.0;
         for (row, &i) in members.iter().enumerate() {
             rows[i] = row as f64 - offset;

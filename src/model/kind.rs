@@ -7,8 +7,6 @@
 //! `kinds!` here turns into `NodeKind`), its simulation file and one line
 //! in the registry of `sim/mod.rs`.
 
-use std::any::Any;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -211,11 +209,9 @@ pub(super) trait AnyKind {
     fn extra_monthly_usd(&self) -> f64;
     fn single_instance(&self) -> bool;
     fn worst_case_bytes(&self, sent: f64) -> u64;
-    fn restart_reason(&self, running: &dyn Any) -> Option<&'static str>;
     fn optional(&self) -> (Vec<(&'static str, &'static str, bool)>, &'static str);
     fn set_optional(&mut self, key: &str, on: bool);
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
-    fn as_any(&self) -> &dyn Any;
 }
 
 impl<K: Kind> AnyKind for K {
@@ -255,9 +251,6 @@ impl<K: Kind> AnyKind for K {
     fn worst_case_bytes(&self, sent: f64) -> u64 {
         Kind::worst_case_bytes(self, sent)
     }
-    fn restart_reason(&self, running: &dyn Any) -> Option<&'static str> {
-        running.downcast_ref::<K>().and_then(|old| Kind::restart_reason(self, old))
-    }
     fn optional(&self) -> (Vec<(&'static str, &'static str, bool)>, &'static str) {
         (K::OPTIONAL.iter().map(|o| (o.key, o.label, (o.is_on)(self))).collect(), K::OPTIONAL_HELP)
     }
@@ -268,9 +261,6 @@ impl<K: Kind> AnyKind for K {
     }
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
         serde_json::to_value(self)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -302,6 +292,17 @@ macro_rules! kinds {
             fn params_mut(&mut self) -> &mut dyn $crate::model::kind::AnyKind {
                 match self {
                     $(NodeKind::$variant(p) => p,)*
+                }
+            }
+
+            /// What changed from `running` (of the same kind) that needs a
+            /// new run, if anything.
+            pub fn restart_reason(&self, running: &NodeKind) -> Option<&'static str> {
+                match (self, running) {
+                    $((NodeKind::$variant(now), NodeKind::$variant(before)) => {
+                        $crate::model::Kind::restart_reason(now, before)
+                    })*
+                    _ => None,
                 }
             }
 
@@ -442,12 +443,6 @@ impl NodeKind {
     /// clients send at most `sent` requests over the run.
     pub fn worst_case_bytes(&self, sent: f64) -> u64 {
         self.params().worst_case_bytes(sent)
-    }
-
-    /// What changed from `running` (of the same kind) that needs a new run,
-    /// if anything.
-    pub fn restart_reason(&self, running: &NodeKind) -> Option<&'static str> {
-        self.params().restart_reason(running.params().as_any())
     }
 
     /// The parts the inspector switches on and off, as (key, label, on),

@@ -432,11 +432,11 @@ impl Scenario {
             let mut found: Vec<String> = (petgraph::algo::tarjan_scc(g).into_iter().filter(|scc| scc.len() > 1))
                 .map(|scc| {
                     let mut names: Vec<_> = scc.iter().map(|&v| self.nodes[g[v]].id.to_string()).collect();
-                    names.sort();
+                    names.sort_unstable();
                     names.join(", ")
                 })
                 .collect();
-            found.sort();
+            found.sort_unstable();
             found
         };
         for names in cycles(&graph) {

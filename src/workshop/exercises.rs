@@ -2,7 +2,7 @@
 //! build, in the order a course meets them, each with its reference
 //! solution from `scenarios/solutions/`.
 //!
-//! Each is a complete scenario with a title, a story (`description`), a
+//! The build embeds them minified (`build.rs`). Each is a complete scenario with a title, a story (`description`), a
 //! difficulty, hints, a fault script, objectives and its own identity
 //! (`exercise`: slug and version). Opening one gives the user a copy; the
 //! exercise itself never changes, and grading for the exercise always uses
@@ -14,7 +14,7 @@ use crate::model::{Scenario, ValidationError};
 /// The first visit's design: a three-tier web application to explore (an
 /// empty design if the shipped file were broken: a test opens it).
 pub fn starter() -> Scenario {
-    parse(include_str!("../../scenarios/three-tier.json")).unwrap_or_else(|_| Scenario::empty())
+    parse(include_str!(concat!(env!("OUT_DIR"), "/scenarios/three-tier.json"))).unwrap_or_else(|_| Scenario::empty())
 }
 
 /// Whether `scenario` is the starter or an exercise, unchanged.
@@ -42,7 +42,7 @@ macro_rules! exercises {
         pub const EXERCISES: &[Exercise] = &[
             $(Exercise {
                 slug: $slug,
-                json: include_str!(concat!("../../scenarios/", $slug, ".json")),
+                json: include_str!(concat!(env!("OUT_DIR"), "/scenarios/", $slug, ".json")),
                 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
                 solution: include_str!(concat!("../../scenarios/solutions/", $slug, ".json")),
             },)*

@@ -57,13 +57,15 @@ pub fn fields_form(
             let v = v.to_owned();
             html! { <option value={v.clone()} selected={v == current}>{ v.replace('_', " ") }</option> }
         };
-        match param.choices {
+        let choice = match &param.choices {
             Choices::Variants(options) => {
                 let tag = param.name().to_owned();
                 let parent = path.rsplit_once('.').map_or("", |(p, _)| p).to_owned();
+                let options: &'static [Value] = options;
                 let names: Vec<&str> = options.iter().filter_map(|c| c[&tag].as_str()).collect();
-                let on_change = {
-                    let (on_msg, commit, rejected) = (on_msg.clone(), commit.clone(), rejected.clone());
+                let (on_msg, commit, rejected) = (on_msg.clone(), commit.clone(), rejected.clone());
+                Some((
+                    names,
                     Callback::from(move |e: Event| {
                         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
                         let Some(choice) = options.iter().find(|c| c[&tag] == select.value()) else { return };
@@ -75,70 +77,61 @@ pub fn fields_form(
                                 rejected.set(next);
                             }
                         }
-                    })
-                };
-                html! {
-                    <label class="field" key={path.clone()} title={help}>
-                        { label }
-                        <select data-testid={format!("param-{path}")} onchange={on_change}>
-                            { for names.into_iter().map(option) }
-                        </select>
-                        <span class="field-help">{ help }</span>
-                    </label>
-                }
+                    }),
+                ))
             }
             Choices::Names(names) => {
-                let on_change = {
-                    let (on_msg, commit, rejected, path) =
-                        (on_msg.clone(), commit.clone(), rejected.clone(), path.clone());
+                let (on_msg, commit, rejected, path) = (on_msg.clone(), commit.clone(), rejected.clone(), path.clone());
+                Some((
+                    names.clone(),
                     Callback::from(move |e: Event| {
                         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
                         submit(&on_msg, &commit, &rejected, &path, select.value());
-                    })
-                };
-                html! {
-                    <label class="field" key={path.clone()} title={help}>
-                        { label }
-                        <select data-testid={format!("param-{path}")} onchange={on_change}>
-                            { for names.into_iter().map(option) }
-                        </select>
-                        <span class="field-help">{ help }</span>
-                    </label>
-                }
+                    }),
+                ))
             }
-            Choices::Free => {
-                let on_change = {
-                    let (on_msg, commit, rejected, path) =
-                        (on_msg.clone(), commit.clone(), rejected.clone(), path.clone());
-                    Callback::from(move |e: Event| {
-                        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                        submit(&on_msg, &commit, &rejected, &path, input.value());
-                    })
-                };
-                let error = rejected.get(&path);
-                let shown = error.map_or(current, |(text, _)| text.clone());
-                let (low, exclusive, high) = param.range();
-                let number = param.value.is_number();
-                html! {
-                    <label class={classes!("field", error.map(|_| "invalid"))} key={path.clone()} title={help}>
-                        { label }
-                        <span class="field-input">
-                            <input data-testid={format!("param-{path}")} type={if number { "number" } else { "text" }}
-                                   step={if param.whole() { "1" } else { "any" }}
-                                   min={low.filter(|_| number && !exclusive).map(|l| l.to_string())}
-                                   max={high.filter(|_| number).map(|h| h.to_string())}
-                                   value={shown} onchange={on_change}
-                                   aria-invalid={error.is_some().to_string()} />
-                            <span class="unit">{ param.unit().to_owned() }</span>
-                        </span>
-                        if let Some((_, reason)) = error {
-                            <span class="field-error" role="alert">{ reason.clone() }</span>
-                        } else {
-                            <span class="field-help">{ help }</span>
-                        }
-                    </label>
+            Choices::Free => None,
+        };
+        if let Some((names, on_change)) = choice {
+            return html! {
+                <label class="field" key={path.clone()} title={help}>
+                    { label }
+                    <select data-testid={format!("param-{path}")} onchange={on_change}>
+                        { for names.into_iter().map(option) }
+                    </select>
+                    <span class="field-help">{ help }</span>
+                </label>
+            };
+        }
+        let on_change = {
+            let (on_msg, commit, rejected, path) = (on_msg.clone(), commit.clone(), rejected.clone(), path.clone());
+            Callback::from(move |e: Event| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                submit(&on_msg, &commit, &rejected, &path, input.value());
+            })
+        };
+        let error = rejected.get(&path);
+        let shown = error.map_or(current, |(text, _)| text.clone());
+        let (low, exclusive, high) = param.range();
+        let number = param.value.is_number();
+        html! {
+            <label class={classes!("field", error.map(|_| "invalid"))} key={path.clone()} title={help}>
+                { label }
+                <span class="field-input">
+                    <input data-testid={format!("param-{path}")} type={if number { "number" } else { "text" }}
+                           step={if param.whole() { "1" } else { "any" }}
+                           min={low.filter(|_| number && !exclusive).map(|l| l.to_string())}
+                           max={high.filter(|_| number).map(|h| h.to_string())}
+                           value={shown} onchange={on_change}
+                           aria-invalid={error.is_some().to_string()} />
+                    <span class="unit">{ param.unit().to_owned() }</span>
+                </span>
+                if let Some((_, reason)) = error {
+                    <span class="field-error" role="alert">{ reason.clone() }</span>
+                } else {
+                    <span class="field-help">{ help }</span>
                 }
-            }
+            </label>
         }
     });
     html! { <>{ for rows }</> }
