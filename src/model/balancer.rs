@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cost::{hourly, Price, ALB_HOUR};
+use super::kind::optional;
 use super::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Optional, RateLimit, Wiring};
 
 use super::{HealthCheck, NodeId, RequestClass};
@@ -249,24 +250,9 @@ impl Kind for LoadBalancerParams {
     }
 
     const OPTIONAL: &'static [Optional<Self>] = &[
-        Optional {
-            key: "rate-limit",
-            label: "rate limiter",
-            is_on: |p| p.rate_limit.is_some(),
-            set: |p, on| p.rate_limit = on.then(RateLimit::default),
-        },
-        Optional {
-            key: "outlier-detection",
-            label: "outlier detection",
-            is_on: |p| p.outlier_detection.is_some(),
-            set: |p, on| p.outlier_detection = on.then(OutlierDetection::default),
-        },
-        Optional {
-            key: "pair",
-            label: "second instance (pair)",
-            is_on: |p| p.pair.is_some(),
-            set: |p, on| p.pair = on.then(LbPair::default),
-        },
+        optional!("rate-limit", "rate limiter", rate_limit, RateLimit::default()),
+        optional!("outlier-detection", "outlier detection", outlier_detection, OutlierDetection::default()),
+        optional!("pair", "second instance (pair)", pair, LbPair::default()),
     ];
     const OPTIONAL_HELP: &'static str = "A token bucket (an API gateway's limit) rejects requests over its rate with 429; outlier detection ejects a backend whose replies keep failing, which health checks miss when it stays up; a pair removes the balancer as a single point of failure";
 }

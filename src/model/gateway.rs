@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cost::Price;
+use super::kind::optional;
 use super::limits::requests_bytes;
 use super::validate::{check_service_time, Checker};
 use super::{ComponentGroup, Crashable, Kind, KindInfo, NodeId, Onward, Optional, RateLimit, ServiceTime, Wiring};
@@ -115,12 +116,8 @@ impl Kind for GatewayParams {
         (self.workers != running.workers).then_some("workers")
     }
 
-    const OPTIONAL: &'static [Optional<Self>] = &[Optional {
-        key: "client-limit",
-        label: "rate limit per client",
-        is_on: |p| p.client_limit.is_some(),
-        set: |p, on| p.client_limit = on.then(RateLimit::default),
-    }];
+    const OPTIONAL: &'static [Optional<Self>] =
+        &[optional!("client-limit", "rate limit per client", client_limit, RateLimit::default())];
     const OPTIONAL_HELP: &'static str =
         "Each client (traffic source, as one API key) gets its own token bucket: a client over its rate gets 429 while the others keep theirs";
 }

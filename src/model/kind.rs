@@ -116,6 +116,22 @@ pub struct Optional<P> {
     pub set: fn(&mut P, bool),
 }
 
+/// An [`Optional`] part held in the `Option` field `$field`, switched on
+/// with the value `$on`: `optional!("rate-limit", "rate limiter",
+/// rate_limit, RateLimit::default())`.
+macro_rules! optional {
+    ($key:literal, $label:literal, $field:ident, $on:expr) => {
+        $crate::model::Optional {
+            key: $key,
+            label: $label,
+            is_on: |p| p.$field.is_some(),
+            set: |p, on| p.$field = on.then(|| $on),
+        }
+    };
+}
+
+pub(super) use optional;
+
 /// The descriptor of a component kind, implemented by the kind's
 /// parameters type in its own file.
 pub trait Kind: Clone + Default + PartialEq + Serialize + 'static {

@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cost::{hourly, Price, EC2_M5_LARGE};
+use super::kind::optional;
 use super::limits::{items_bytes, requests_bytes};
 use super::validate::{check_service_time, Checker};
 use super::{
@@ -325,30 +326,10 @@ impl Kind for ServiceParams {
     }
 
     const OPTIONAL: &'static [Optional<Self>] = &[
-        Optional {
-            key: "cache",
-            label: "exclusive cache per replica",
-            is_on: |p| p.cache.is_some(),
-            set: |p, on| p.cache = on.then(CacheParams::default),
-        },
-        Optional {
-            key: "usl",
-            label: "USL slowdown",
-            is_on: |p| p.usl.is_some(),
-            set: |p, on| p.usl = on.then_some(Usl { alpha: 0.05, beta: 0.001 }),
-        },
-        Optional {
-            key: "rate-limit",
-            label: "rate limiter",
-            is_on: |p| p.rate_limit.is_some(),
-            set: |p, on| p.rate_limit = on.then(RateLimit::default),
-        },
-        Optional {
-            key: "load-shedding",
-            label: "load shedding",
-            is_on: |p| p.load_shedding.is_some(),
-            set: |p, on| p.load_shedding = on.then(LoadShedding::default),
-        },
+        optional!("cache", "exclusive cache per replica", cache, CacheParams::default()),
+        optional!("usl", "USL slowdown", usl, Usl { alpha: 0.05, beta: 0.001 }),
+        optional!("rate-limit", "rate limiter", rate_limit, RateLimit::default()),
+        optional!("load-shedding", "load shedding", load_shedding, LoadShedding::default()),
         Optional {
             key: "autoscaling",
             label: "autoscaling",
