@@ -4,7 +4,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Bulkhead, CircuitBreaker, NodeId, RequestClass, Retry};
+use super::kind::optional;
+use super::{Bulkhead, CircuitBreaker, NodeId, Optional, RequestClass, Retry, RetryBudget};
 
 /// A call from one node to another. A service makes the calls of its
 /// outgoing edges in their order in [`super::Scenario::edges`], after its
@@ -62,6 +63,27 @@ fn one_u32() -> u32 {
 }
 
 impl Edge {
+    /// The caller's defences the inspector switches on and off.
+    pub const OPTIONAL: &'static [Optional<Edge>] = &[
+        optional!("timeout", "timeout", timeout_ms, 1_000.0),
+        optional!("retry", "retries", retry, Retry::default()),
+        Optional {
+            key: "retry-budget",
+            label: "retry budget",
+            shown: |e| e.retry.is_some(),
+            is_on: |e| e.retry.as_ref().is_some_and(|r| r.budget.is_some()),
+            set: |e, on| {
+                if let Some(r) = e.retry.as_mut() {
+                    r.budget = on.then(RetryBudget::default);
+                }
+            },
+        },
+        optional!("circuit-breaker", "circuit breaker", circuit_breaker, CircuitBreaker::default()),
+        optional!("bulkhead", "bulkhead", bulkhead, Bulkhead::default()),
+    ];
+    /// What those defences do, in a user's words.
+    pub const OPTIONAL_HELP: &'static str = "The caller's defences on this call: give up after a timeout, retry with backoff (within a budget), stop calling a failing dependency (circuit breaker), cap the calls in flight (bulkhead)";
+
     /// A synchronous call with default latency, probability 1, weight 1.
     pub fn new(from: &str, to: &str) -> Edge {
         Edge {

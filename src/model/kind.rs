@@ -103,17 +103,38 @@ pub struct KindInfo {
     pub crash: Option<Crashable>,
 }
 
-/// An optional part of a kind's parameters that the inspector switches on
-/// and off (a pool's autoscaling, a balancer's pair): an `Option` field.
+/// An optional part of a kind's parameters (a pool's autoscaling, a
+/// balancer's pair) or of a call (its retries) that the inspector switches
+/// on and off: an `Option` field.
 pub struct Optional<P> {
-    /// Stable key, the suffix of the switch's `data-testid="part-<key>"`.
+    /// Stable key, the suffix of the switch's
+    /// `data-testid="param-enable-<key>"`.
     pub key: &'static str,
     /// What the switch says ("autoscaling").
     pub label: &'static str,
+    /// Whether the part can be switched in `P` (a retry budget needs
+    /// retries).
+    pub shown: fn(&P) -> bool,
     /// Whether the part is on in `P`.
     pub is_on: fn(&P) -> bool,
     /// Turns it on (with its defaults) or off.
     pub set: fn(&mut P, bool),
+}
+
+impl<P> Optional<P> {
+    /// The parts of `parts` that can be switched in `value`, as (key,
+    /// label, on).
+    pub fn shown_in(parts: &[Optional<P>], value: &P) -> Vec<(&'static str, &'static str, bool)> {
+        parts.iter().filter(|o| (o.shown)(value)).map(|o| (o.key, o.label, (o.is_on)(value))).collect()
+    }
+
+    /// `value` with the part `key` of `parts` switched on or off
+    /// (unchanged for an unknown key).
+    pub fn switch(parts: &[Optional<P>], value: &mut P, key: &str, on: bool) {
+        if let Some(o) = parts.iter().find(|o| o.key == key) {
+            (o.set)(value, on);
+        }
+    }
 }
 
 /// An [`Optional`] part held in the `Option` field `$field`, switched on
@@ -124,6 +145,7 @@ macro_rules! optional {
         $crate::model::Optional {
             key: $key,
             label: $label,
+            shown: |_| true,
             is_on: |p| p.$field.is_some(),
             set: |p, on| p.$field = on.then(|| $on),
         }
@@ -268,12 +290,10 @@ impl<K: Kind> AnyKind for K {
         Kind::worst_case_bytes(self, sent)
     }
     fn optional(&self) -> (Vec<(&'static str, &'static str, bool)>, &'static str) {
-        (K::OPTIONAL.iter().map(|o| (o.key, o.label, (o.is_on)(self))).collect(), K::OPTIONAL_HELP)
+        (Optional::shown_in(K::OPTIONAL, self), K::OPTIONAL_HELP)
     }
     fn set_optional(&mut self, key: &str, on: bool) {
-        if let Some(o) = K::OPTIONAL.iter().find(|o| o.key == key) {
-            (o.set)(self, on);
-        }
+        Optional::switch(K::OPTIONAL, self, key, on);
     }
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
         serde_json::to_value(self)
@@ -500,6 +520,20 @@ mod tests {
             assert_eq!(kind.crash_parts().is_some(), info.crash.is_some(), "{}", info.name);
             assert_eq!(kind.takes(FaultKind::Crash), info.crash.is_some(), "{}", info.name);
         }
+    }
+
+    #[test]
+    fn a_calls_retry_budget_can_be_switched_only_with_retries() {
+        use crate::model::Edge;
+        let mut edge = Edge::new("a", "b");
+        let keys = |e: &Edge| Optional::shown_in(Edge::OPTIONAL, e).into_iter().map(|p| p.0).collect::<Vec<_>>();
+        assert!(!keys(&edge).contains(&"retry-budget"));
+        Optional::switch(Edge::OPTIONAL, &mut edge, "retry", true);
+        assert!(keys(&edge).contains(&"retry-budget"));
+        Optional::switch(Edge::OPTIONAL, &mut edge, "retry-budget", true);
+        assert!(edge.retry.as_ref().is_some_and(|r| r.budget.is_some()));
+        Optional::switch(Edge::OPTIONAL, &mut edge, "retry", false);
+        assert_eq!(edge, Edge::new("a", "b"));
     }
 
     #[test]

@@ -333,6 +333,7 @@ impl Kind for ServiceParams {
         Optional {
             key: "autoscaling",
             label: "autoscaling",
+            shown: |_| true,
             is_on: |p| p.autoscaling.is_some(),
             set: |p, on| {
                 p.autoscaling = on.then(|| {

@@ -163,9 +163,14 @@ fn monthly_cost(scenario: &Scenario, report: &Report) -> f64 {
 
 /// The three most expensive nodes, e.g. `db $250, api $210, cache $114`.
 fn biggest_costs(scenario: &Scenario, report: &Report) -> String {
-    let mut costs: Vec<(&str, f64)> = node_costs(scenario, report).filter(|(_, c)| *c > 0.0).collect();
-    costs.sort_by(|a, b| b.1.total_cmp(&a.1));
-    costs.iter().take(3).map(|(id, c)| format!("{id} ${c:.0}")).collect::<Vec<_>>().join(", ")
+    // The three largest, equal costs in node order (no sort: three slots).
+    let mut top: Vec<(&str, f64)> = Vec::with_capacity(4);
+    for (id, c) in node_costs(scenario, report).filter(|(_, c)| *c > 0.0) {
+        let at = top.iter().position(|t| c > t.1).unwrap_or(top.len());
+        top.insert(at, (id, c));
+        top.truncate(3);
+    }
+    top.iter().map(|(id, c)| format!("{id} ${c:.0}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Why requests fail or wait in the window `[from, to)` (by default from

@@ -12,8 +12,7 @@ use yew::prelude::*;
 
 use crate::editor::{self, Action, EditError};
 use crate::model::{
-    params, Bulkhead, CircuitBreaker, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, RequestClass, Retry,
-    RetryBudget, Route, Scenario, Settings,
+    params, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, Optional, RequestClass, Route, Scenario, Settings,
 };
 use crate::sim::{NodeSnapshot, TimelineEvent};
 
@@ -157,43 +156,17 @@ fn optional_parts(props: &InspectorProps, index: usize) -> Html {
     switches(&props.on_msg, &parts, toggle, help)
 }
 
-/// A switch of an edge's optional part: how it turns the part on or off.
-type EdgePart = (&'static str, &'static str, bool, fn(&mut Edge, bool));
-
-/// Switches for the caller's defences on a call: timeout, retries, retry
-/// budget, circuit breaker, bulkhead.
+/// Switches for the caller's defences on a call (`Edge::OPTIONAL`):
+/// timeout, retries, retry budget, circuit breaker, bulkhead.
 fn resilience_parts(props: &InspectorProps, index: usize) -> Html {
-    let edge = &props.scenario.edges[index];
-    let mut parts: Vec<EdgePart> = vec![
-        ("timeout", "timeout", edge.timeout_ms.is_some(), |e, on| e.timeout_ms = on.then_some(1_000.0)),
-        ("retry", "retries", edge.retry.is_some(), |e, on| e.retry = on.then(Retry::default)),
-    ];
-    if let Some(retry) = &edge.retry {
-        parts.push(("retry-budget", "retry budget", retry.budget.is_some(), |e, on| {
-            if let Some(r) = e.retry.as_mut() {
-                r.budget = on.then(RetryBudget::default);
-            }
-        }));
-    }
-    parts.push(("circuit-breaker", "circuit breaker", edge.circuit_breaker.is_some(), |e, on| {
-        e.circuit_breaker = on.then(CircuitBreaker::default);
-    }));
-    parts.push(("bulkhead", "bulkhead", edge.bulkhead.is_some(), |e, on| e.bulkhead = on.then(Bulkhead::default)));
-    let shown: Vec<Part> = parts.iter().map(|&(part, label, on, _)| (part, label, on)).collect();
-    let edge = edge.clone();
+    let edge = props.scenario.edges[index].clone();
+    let parts = Optional::shown_in(Edge::OPTIONAL, &edge);
     let toggle = Rc::new(move |part: &str, on| {
         let mut next = edge.clone();
-        if let Some(&(.., set)) = parts.iter().find(|p| p.0 == part) {
-            set(&mut next, on);
-        }
+        Optional::switch(Edge::OPTIONAL, &mut next, part, on);
         Action::SetEdge { index, edge: Box::new(next) }
     });
-    switches(
-        &props.on_msg,
-        &shown,
-        toggle,
-        "The caller's defences on this call: give up after a timeout, retry with backoff (within a budget), stop calling a failing dependency (circuit breaker), cap the calls in flight (bulkhead)",
-    )
+    switches(&props.on_msg, &parts, toggle, Edge::OPTIONAL_HELP)
 }
 
 /// For an L7 balancer: which backend pools serve each request class
