@@ -228,6 +228,16 @@ pub enum RequestClass {
     Other,
 }
 
+impl RequestClass {
+    /// Every class, in [`RequestClass::index`] order.
+    pub const ALL: [RequestClass; 3] = [RequestClass::Read, RequestClass::Write, RequestClass::Other];
+
+    /// Its position in [`RequestClass::ALL`], for tables by class.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// Shares of request classes; they need not sum to 1 (they are normalised).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]

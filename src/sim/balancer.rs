@@ -22,7 +22,7 @@ use super::pair::Pair;
 use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
-use super::workers::{abort, active, active_request};
+use super::workers::{abort, active, active_request, answer};
 use super::SimTime;
 
 /// Virtual nodes per backend on the consistent-hash ring.
@@ -98,23 +98,6 @@ pub struct BalancerSim {
 const ADMITTED: u32 = 1;
 const FORWARDED: u32 = 2;
 
-/// Replies to `req`: the balancer is done with it, so a later crash of
-/// its instance does not fail it again (its reply may still be on the way).
-fn answer(ctx: &mut Ctx, req: ReqId, result: CallResult) {
-    if let Some(r) = ctx.requests.get_mut(req) {
-        abort(r);
-    }
-    ctx.reply(req, result);
-}
-
-fn class_index(class: RequestClass) -> usize {
-    match class {
-        RequestClass::Read => 0,
-        RequestClass::Write => 1,
-        RequestClass::Other => 2,
-    }
-}
-
 fn hash(parts: &[u64]) -> u64 {
     let mut h = SipHasher13::new_with_keys(0x6c62_5f72_696e_6700, 0);
     parts.iter().for_each(|p| h.write_u64(*p));
@@ -147,7 +130,7 @@ impl BalancerSim {
             LbMode::L4 => &[][..],
             LbMode::L7 { routes } => &routes[..],
         };
-        let routed = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
+        let routed = RequestClass::ALL.map(|class| {
             let allowed: Vec<bool> = match routes.iter().find(|r| r.class == class) {
                 Some(route) => pools.iter().map(|pool| route.targets.contains(&pool.id)).collect(),
                 None => vec![true; pools.len()],
@@ -226,7 +209,7 @@ impl BalancerSim {
 
     /// Chooses a backend for a request, or None when the class has none.
     fn choose(&mut self, request: &Request) -> Option<u32> {
-        let candidates = &self.candidates[class_index(request.class)];
+        let candidates = &self.candidates[request.class.index()];
         let n = candidates.len();
         if n == 0 {
             return None;

@@ -14,7 +14,7 @@ use super::random::{self, Stream};
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
 use super::sampler::Sampler;
-use super::workers::{abort, active, active_request};
+use super::workers::{active, active_request, answer};
 use super::SimTime;
 
 /// `Request::next_call` of a request the gateway admitted (waiting or
@@ -44,23 +44,6 @@ pub struct GatewaySim {
     unrouted: u64,
     /// Counts and time averages (busy = workers authenticating).
     pub stats: NodeStats,
-}
-
-fn class_index(class: RequestClass) -> usize {
-    match class {
-        RequestClass::Read => 0,
-        RequestClass::Write => 1,
-        RequestClass::Other => 2,
-    }
-}
-
-/// Replies to `req`: the gateway is done with it, so a later crash does
-/// not fail it again.
-fn answer(ctx: &mut Ctx, req: ReqId, result: CallResult) {
-    if let Some(r) = ctx.requests.get_mut(req) {
-        abort(r);
-    }
-    ctx.reply(req, result);
 }
 
 impl GatewaySim {
@@ -113,9 +96,9 @@ impl Build<GatewayParams> for GatewaySim {
         let mut routes: [Vec<u32>; 3] = Default::default();
         for edge in site.outgoing() {
             let classes = &site.scenario.edges[edge as usize].classes;
-            for class in [RequestClass::Read, RequestClass::Write, RequestClass::Other] {
+            for class in RequestClass::ALL {
                 if classes.is_empty() || classes.contains(&class) {
-                    routes[class_index(class)].push(edge);
+                    routes[class.index()].push(edge);
                 }
             }
         }
@@ -198,7 +181,7 @@ impl Behavior for GatewaySim {
                 return;
             }
         }
-        let class = class_index(request.class);
+        let class = request.class.index();
         let routes = &self.routes[class];
         if routes.is_empty() {
             self.unrouted += u64::from(self.stats.counts(request.arrived));

@@ -149,6 +149,16 @@ pub fn abort(request: &mut Request) {
     request.next_call = ABORTED;
 }
 
+/// Replies to `req` for a node that is done with it (a balancer, a
+/// gateway), so that a later crash of that node does not fail it again (its
+/// reply may still be on the way).
+pub fn answer(ctx: &mut Ctx, req: ReqId, result: super::event::CallResult) {
+    if let Some(r) = ctx.requests.get_mut(req) {
+        abort(r);
+    }
+    ctx.reply(req, result);
+}
+
 /// The request if it is live and its instance did not crash under it.
 pub fn active(ctx: &Ctx, req: ReqId) -> Option<Request> {
     ctx.requests.get(req).copied().filter(active_request)

@@ -180,7 +180,7 @@ fn routes_form(props: &InspectorProps, index: usize) -> Html {
     if pools.is_empty() {
         return html! {};
     }
-    let rows = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
+    let rows = RequestClass::ALL.map(|class| {
         let name = format!("{class:?}").to_lowercase();
         let targets = routes.iter().find(|r| r.class == class).map(|r| r.targets.clone());
         let boxes = pools.iter().map(|pool| {
@@ -242,7 +242,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
         let edge: Edge = edited(&scenario.edges[index], "", edit)?;
         checked(&scenario, Action::SetEdge { index, edge: Box::new(edge) })
     });
-    let classes = [RequestClass::Read, RequestClass::Write, RequestClass::Other].map(|class| {
+    let classes = RequestClass::ALL.map(|class| {
         let name = format!("{class:?}").to_lowercase();
         let on_toggle = {
             let (on_msg, edge) = (props.on_msg.clone(), edge.clone());
@@ -251,7 +251,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
                 let mut next = edge.clone();
                 // An empty list means every class; start from the full set.
                 if next.classes.is_empty() {
-                    next.classes = vec![RequestClass::Read, RequestClass::Write, RequestClass::Other];
+                    next.classes = RequestClass::ALL.to_vec();
                 }
                 next.classes.retain(|c| *c != class);
                 if input.checked() {
