@@ -3,8 +3,6 @@
 //! replicas to fail over to) whose crash alone fails every request of some
 //! client.
 
-use std::collections::BTreeMap;
-
 use super::{CallMode, ComponentGroup, Edge, NodeId, NodeKind, Onward, Scenario};
 
 impl Scenario {
@@ -64,7 +62,7 @@ struct Crash {
 impl Crash {
     fn new(s: &Scenario) -> Self {
         let n = s.nodes.len();
-        let index: BTreeMap<&NodeId, usize> = s.nodes.iter().enumerate().map(|(i, node)| (&node.id, i)).collect();
+        let index = s.node_indices();
         let mut callers = vec![Vec::new(); n];
         let mut calls = vec![0; n];
         for e in s.edges.iter().filter(|e| e.mode == CallMode::Sync) {

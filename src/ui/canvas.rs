@@ -2,8 +2,6 @@
 //! camera and turns pointer events into gesture inputs. Nodes are coloured
 //! by load while a run is going.
 
-use std::collections::BTreeMap;
-
 use yew::prelude::*;
 
 use crate::editor::geometry::{edge_curve, in_port, out_port, Camera, NODE_H, NODE_W, PORT_R};
@@ -191,9 +189,10 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     });
     // Edge ends by id: one lookup per end instead of a scan (this renders
     // on every pointer move of a drag).
-    let by_id: BTreeMap<&NodeId, &Node> = s.nodes.iter().map(|n| (&n.id, n)).collect();
+    let index = s.node_indices();
+    let by_id = |id| index.get(id).map(|&i| &s.nodes[i]);
     let edges = s.edges.iter().enumerate().filter_map(|(i, e)| {
-        let (a, b) = (out_port(pos(by_id.get(&e.from)?)), in_port(pos(by_id.get(&e.to)?)));
+        let (a, b) = (out_port(pos(by_id(&e.from)?)), in_port(pos(by_id(&e.to)?)));
         let breaker = props.breakers.iter().find(|k| k.from == e.from.0 && k.to == e.to.0).map(|k| k.state);
         let tripped = match breaker {
             Some(BreakerState::Open) => Some("breaker-open"),
