@@ -2,9 +2,11 @@
 //! the model and turns gestures into model edits. No simulation logic here.
 
 mod app;
+mod autosave;
 mod canvas;
 mod class;
 mod download;
+mod files;
 mod gallery;
 mod grading;
 mod header;
@@ -15,8 +17,10 @@ mod qr;
 mod run;
 mod share;
 mod share_bar;
+mod shortcuts;
 mod storage;
 mod store;
+mod view;
 mod workers;
 mod workshop;
 

@@ -1,8 +1,11 @@
 //! The page's side of sharing: the link in the address bar, the
 //! clipboard, and files the user picks. The codec is `crate::share`.
 
+use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
+use yew::prelude::*;
 
+use super::store::Msg;
 use crate::model::Scenario;
 use crate::share::{self, ShareError};
 
@@ -28,6 +31,25 @@ pub fn take_link_in_location() -> Option<Result<Scenario, String>> {
         let capital: String = words.next().map(|c| c.to_uppercase().chain(words).collect()).unwrap_or_default();
         format!("{capital}: it was not opened, and your design is unchanged.\n{e}")
     }))
+}
+
+/// Opens a link pasted into the address bar of the open page through
+/// `open` (the latest one given), or says through `on_msg` why it cannot
+/// be opened.
+#[hook]
+pub fn use_pasted_links(open: Callback<Scenario>, on_msg: Callback<Msg>) {
+    let latest_open = use_mut_ref(|| open.clone());
+    *latest_open.borrow_mut() = open;
+    use_effect_with((), move |_| {
+        let listener = web_sys::window().map(|w| {
+            EventListener::new(&w, "hashchange", move |_| match take_link_in_location() {
+                Some(Ok(s)) => latest_open.borrow().emit(s),
+                Some(Err(message)) => on_msg.emit(Msg::Error(message)),
+                None => {}
+            })
+        });
+        move || drop(listener)
+    });
 }
 
 /// Removes the fragment from the address bar (without reloading or adding

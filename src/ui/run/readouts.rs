@@ -1,0 +1,118 @@
+//! What the page shows of a run, refreshed from the simulation: headline
+//! figures over the last window, per-node state, chart points, events and
+//! the objectives graded so far.
+
+use std::rc::Rc;
+
+use crate::metrics::{Counts, SeriesView};
+use crate::sim::{BreakerSnapshot, NodeSnapshot, SimTime, Simulation, TimelineEvent};
+use crate::workshop::grade::{grade, Verdict};
+
+use super::stepper::wall_ms;
+
+/// Window of the headline readouts, s.
+const WINDOW_S: f64 = 10.0;
+/// Wall time between two gradings of the objectives while running, ms
+/// (grading builds the run's report).
+const GRADE_MS: f64 = 500.0;
+
+/// What the page shows of a run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Readouts {
+    /// Simulated time, s.
+    pub time_s: f64,
+    /// The run's duration, s.
+    pub duration_s: f64,
+    /// Availability over the last window, 0–1; None when no request ended
+    /// in it.
+    pub availability: Option<f64>,
+    /// p99 response time over the last window, ms; None when no request
+    /// completed in it.
+    pub p99_ms: Option<f64>,
+    /// Completions per second over the last window, req/s.
+    pub throughput_rps: f64,
+    /// Client request counts after the warm-up.
+    pub counts: Counts,
+    /// Per-node state now.
+    pub nodes: Vec<NodeSnapshot>,
+    /// Circuit breakers' states now.
+    pub breakers: Vec<BreakerSnapshot>,
+    /// Per-interval figures for the charts.
+    pub series: SeriesView,
+    /// Latency CDF after the warm-up as (ms, share ≤), once finished.
+    pub cdf: Vec<(f64, f64)>,
+    /// Crashes, recoveries and health-check verdicts so far.
+    pub events: Rc<Vec<TimelineEvent>>,
+    /// The report's digest once the run is finished (equal to what
+    /// `archsim run` prints for the same scenario and seed).
+    pub digest: Option<String>,
+    /// Why a run guard stopped the run before its end, if one did.
+    pub stopped: Option<String>,
+    /// The scenario's objectives measured so far (at most every
+    /// [`GRADE_MS`], and at the end).
+    pub verdicts: Rc<Vec<Verdict>>,
+}
+
+/// A run in progress and its chart points, kept up to date incrementally.
+pub struct Live {
+    /// The simulation.
+    pub sim: Simulation,
+    /// The chart points so far.
+    view: SeriesView,
+    /// The run's events, rebuilt only when there are new ones.
+    events: Rc<Vec<TimelineEvent>>,
+    /// The last grading of the objectives.
+    verdicts: Rc<Vec<Verdict>>,
+    /// When it was made, wall ms.
+    graded_at: f64,
+}
+
+impl Live {
+    /// A run starting with `sim`.
+    pub fn new(sim: Simulation) -> Self {
+        Live { sim, view: SeriesView::new(), events: Rc::default(), verdicts: Rc::default(), graded_at: f64::MIN }
+    }
+
+    /// Grade the objectives at the next readouts (an edit changed them).
+    pub fn regrade(&mut self) {
+        self.graded_at = f64::MIN;
+    }
+}
+
+impl Readouts {
+    /// The readouts of `live` now (the chart points and events brought up
+    /// to date, the objectives graded if [`GRADE_MS`] passed).
+    pub fn of(live: &mut Live) -> Readouts {
+        let sim = &live.sim;
+        let now = sim.now();
+        let from = SimTime(now.0.saturating_sub(SimTime::from_s(WINDOW_S).0));
+        let metrics = sim.metrics();
+        let w = metrics.series.summary(from, now);
+        live.view.refresh(&metrics.series, now);
+        if sim.event_count() != live.events.len() {
+            live.events = Rc::new(sim.events());
+        }
+        let finished = sim.is_finished();
+        if finished || wall_ms() - live.graded_at >= GRADE_MS {
+            live.verdicts = Rc::new(grade(sim));
+            live.graded_at = wall_ms();
+        }
+        let snapshot = sim.snapshot();
+        Readouts {
+            time_s: now.as_s(),
+            duration_s: sim.duration().as_s(),
+            availability: w.availability,
+            p99_ms: w.p99_ms,
+            throughput_rps: w.throughput_rps,
+            counts: metrics.counts,
+            nodes: snapshot.nodes,
+            breakers: snapshot.breakers,
+            series: live.view.clone(),
+            cdf: if finished { metrics.latency.cdf() } else { Vec::new() },
+            events: live.events.clone(),
+            stopped: sim.stopped().map(|s| format!("The run {}", s.message)),
+            digest: finished.then(|| sim.report().digest),
+            verdicts: live.verdicts.clone(),
+        }
+    }
+}
