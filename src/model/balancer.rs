@@ -175,6 +175,36 @@ pub enum LbMode {
     },
 }
 
+impl LbMode {
+    /// The pools requests of `class` go to, of the balancer's `pools` (the
+    /// nodes it has edges to): its route's targets, or every pool.
+    pub fn routed_to(&self, class: RequestClass, pools: &[NodeId]) -> Vec<NodeId> {
+        let route = match self {
+            LbMode::L7 { routes } => routes.iter().find(|r| r.class == class),
+            LbMode::L4 => None,
+        };
+        route.map_or_else(|| pools.to_vec(), |r| pools.iter().filter(|p| r.targets.contains(p)).cloned().collect())
+    }
+
+    /// This mode with `pool` added to (`on`) or taken from the pools
+    /// `class` goes to, of `pools`. A class left going to every pool, or
+    /// to none, keeps no route: it goes to every pool. L4 stays L4 (it
+    /// cannot read a request's class).
+    pub fn with_route(&self, class: RequestClass, pool: &NodeId, on: bool, pools: &[NodeId]) -> LbMode {
+        let LbMode::L7 { routes } = self else { return LbMode::L4 };
+        let mut targets = self.routed_to(class, pools);
+        targets.retain(|t| t != pool);
+        if on {
+            targets.push(pool.clone());
+        }
+        let mut routes: Vec<Route> = routes.iter().filter(|r| r.class != class).cloned().collect();
+        if !targets.is_empty() && targets.len() < pools.len() {
+            routes.push(Route { class, targets });
+        }
+        LbMode::L7 { routes }
+    }
+}
+
 /// An L7 route: requests of `class` go only to the pools in `targets`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -203,6 +233,7 @@ impl Kind for LoadBalancerParams {
             part: "balancer",
             whole: "Crash balancer",
             help: "A single balancer is a single point of failure: while it is down every request through it fails",
+            apart: false,
         }),
     };
 
@@ -255,4 +286,44 @@ impl Kind for LoadBalancerParams {
         optional!("pair", "second instance (pair)", pair, LbPair::default()),
     ];
     const OPTIONAL_HELP: &'static str = "A token bucket (an API gateway's limit) rejects requests over its rate with 429; outlier detection ejects a backend whose replies keep failing, which health checks miss when it stays up; a pair removes the balancer as a single point of failure";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pools() -> Vec<NodeId> {
+        ["a", "b", "c"].map(NodeId::from).to_vec()
+    }
+
+    #[test]
+    fn a_class_without_a_route_goes_to_every_pool() {
+        let l7 = LbMode::L7 { routes: Vec::new() };
+        assert_eq!(l7.routed_to(RequestClass::Read, &pools()), pools());
+        assert_eq!(LbMode::L4.routed_to(RequestClass::Write, &pools()), pools());
+    }
+
+    #[test]
+    fn unticking_a_pool_routes_the_class_to_the_others_and_ticking_it_back_drops_the_route() {
+        let all = pools();
+        let (b, write) = (NodeId::from("b"), RequestClass::Write);
+        let routed = LbMode::L7 { routes: Vec::new() }.with_route(write, &b, false, &all);
+        assert_eq!(
+            routed,
+            LbMode::L7 { routes: vec![Route { class: write, targets: ["a", "c"].map(NodeId::from).to_vec() }] }
+        );
+        assert_eq!(routed.routed_to(write, &all), ["a", "c"].map(NodeId::from).to_vec());
+        assert_eq!(routed.routed_to(RequestClass::Read, &all), all);
+        assert_eq!(routed.with_route(write, &b, true, &all), LbMode::L7 { routes: Vec::new() });
+    }
+
+    #[test]
+    fn unticking_the_last_pool_leaves_the_class_going_everywhere() {
+        let all = ["a", "b"].map(NodeId::from).to_vec();
+        let read = RequestClass::Read;
+        let one = LbMode::L7 { routes: Vec::new() }.with_route(read, &all[0], false, &all);
+        assert_eq!(one.routed_to(read, &all), vec![all[1].clone()]);
+        assert_eq!(one.with_route(read, &all[1], false, &all), LbMode::L7 { routes: Vec::new() });
+        assert_eq!(LbMode::L4.with_route(read, &all[0], false, &all), LbMode::L4);
+    }
 }

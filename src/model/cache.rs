@@ -130,6 +130,7 @@ impl Kind for CacheParams {
             whole: "Crash cache",
             help:
                 "A crash loses every item: reads fall back to the store behind, and the cache comes back empty (cold)",
+            apart: false,
         }),
     };
 
@@ -178,19 +179,22 @@ impl Kind for CdnParams {
             part: "edge",
             whole: "Crash edge",
             help: "A crashed edge loses its objects: requests go to the origin, and it comes back empty (cold)",
+            apart: false,
         }),
     };
 
+    // An edge's object store is a cache (`as_cache`): its faults, timing,
+    // wiring and memory are the cache's.
     fn takes(&self, fault: FaultKind) -> bool {
-        matches!(fault, FaultKind::Crash | FaultKind::Flush)
+        self.as_cache().takes(fault)
     }
 
     fn can_take_no_time(&self) -> bool {
-        self.edge_ms == 0.0
+        self.as_cache().can_take_no_time()
     }
 
-    fn may_call(_callee: &KindInfo) -> Wiring {
-        Wiring::SyncOrAsync
+    fn may_call(callee: &KindInfo) -> Wiring {
+        CacheParams::may_call(callee)
     }
 
     /// CloudFront: $0.0075 per 10,000 requests.
@@ -198,7 +202,7 @@ impl Kind for CdnParams {
         Price { instance_hour_usd: 0.0, million_requests_usd: 0.75, monthly_usd: 0.0 }
     }
 
-    fn worst_case_bytes(&self, _sent: f64) -> u64 {
-        items_bytes(1, self.capacity_items)
+    fn worst_case_bytes(&self, sent: f64) -> u64 {
+        self.as_cache().worst_case_bytes(sent)
     }
 }

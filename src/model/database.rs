@@ -135,6 +135,7 @@ impl Kind for DatabaseParams {
             part: "instance",
             whole: "Crash all",
             help: "Instance 0 is the first primary: crash it and writes fail until a replica is promoted (failover); with async replication the writes still in flight are lost",
+            apart: false,
         }),
     };
 

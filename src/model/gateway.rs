@@ -75,6 +75,7 @@ impl Kind for GatewayParams {
             part: "gateway",
             whole: "Crash gateway",
             help: "A crashed gateway refuses every request and fails those it holds: with one gateway, every API call fails until it recovers",
+            apart: false,
         }),
     };
 

@@ -68,6 +68,10 @@ pub struct Crashable {
     pub whole: &'static str,
     /// What a crash does, in a user's words.
     pub help: &'static str,
+    /// A part crashes apart from the whole even when it is the only one (a
+    /// queue's consumer: the whole is its broker), so it gets its own
+    /// button; otherwise one part is the whole.
+    pub apart: bool,
 }
 
 /// What the palette, the canvas, the inspector and the docs say about a

@@ -97,6 +97,7 @@ impl Kind for PartitionedParams {
             part: "partition leader",
             whole: "Crash all leaders",
             help: "A leader crash fails its partition's requests until a follower is elected (or, with no follower left, until it recovers)",
+            apart: false,
         }),
     };
 

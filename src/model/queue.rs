@@ -158,6 +158,7 @@ impl Kind for QueueParams {
             part: "consumer",
             whole: "Fail broker",
             help: "A broker failure fails publishes until new partition leaders are elected and loses unreplicated messages (unless acks = all); a consumer crash loses or repeats its message and its partitions wait for the rebalance",
+            apart: true,
         }),
     };
 

@@ -261,6 +261,7 @@ impl Kind for ServiceParams {
             part: "replica",
             whole: "Crash pool",
             help: "A crash fails the requests a replica holds and refuses new ones until it recovers; balancers stop sending to it once their health checks notice",
+            apart: false,
         }),
     };
 

@@ -84,8 +84,7 @@ pub fn fault_buttons(props: &InspectorProps, index: usize) -> Html {
             errors.emit(e);
         })
     };
-    // A queue's broker fails as a whole, so its one consumer has a button.
-    let each = (parts > 1 || node.kind.takes(FaultKind::Stop)).then(|| {
+    let each = (parts > 1 || c.apart).then(|| {
         let buttons = (0..parts.min(8)).map(|r| {
             html! {
                 <button class="small" data-testid={format!("fail-{id}-{r}")} title={format!("Crash {} {r} now", c.part)}

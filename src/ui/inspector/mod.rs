@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::editor::{self, Action, EditError};
 use crate::model::{
-    params, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, Optional, RequestClass, Route, Scenario, Settings,
+    params, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, Optional, RequestClass, Scenario, Settings,
 };
 use crate::sim::{NodeSnapshot, TimelineEvent};
 
@@ -175,37 +175,24 @@ fn resilience_parts(props: &InspectorProps, index: usize) -> Html {
 fn routes_form(props: &InspectorProps, index: usize) -> Html {
     let node = &props.scenario.nodes[index];
     let NodeKind::LoadBalancer(lb) = &node.kind else { return html! {} };
-    let LbMode::L7 { routes } = &lb.mode else { return html! {} };
+    let LbMode::L7 { .. } = &lb.mode else { return html! {} };
     let pools: Vec<NodeId> = props.scenario.edges.iter().filter(|e| e.from == node.id).map(|e| e.to.clone()).collect();
     if pools.is_empty() {
         return html! {};
     }
     let rows = RequestClass::ALL.map(|class| {
         let name = format!("{class:?}").to_lowercase();
-        let targets = routes.iter().find(|r| r.class == class).map(|r| r.targets.clone());
+        let targets = lb.mode.routed_to(class, &pools);
         let boxes = pools.iter().map(|pool| {
             let on_toggle = {
-                let (on_msg, lb, id, pool) = (props.on_msg.clone(), lb.clone(), node.id.clone(), pool.clone());
-                let all = pools.clone();
+                let (on_msg, lb, id, pool, pools) = (props.on_msg.clone(), lb.clone(), node.id.clone(), pool.clone(), pools.clone());
                 Callback::from(move |e: Event| {
                     let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                    let LbMode::L7 { routes } = &lb.mode else { return };
-                    let mut routes = routes.clone();
-                    let mut targets =
-                        routes.iter().find(|r| r.class == class).map_or_else(|| all.clone(), |r| r.targets.clone());
-                    targets.retain(|t| *t != pool);
-                    if input.checked() {
-                        targets.push(pool.clone());
-                    }
-                    routes.retain(|r| r.class != class);
-                    if !targets.is_empty() && targets.len() < all.len() {
-                        routes.push(Route { class, targets });
-                    }
-                    let params = LoadBalancerParams { mode: LbMode::L7 { routes }, ..lb.clone() };
+                    let params = LoadBalancerParams { mode: lb.mode.with_route(class, &pool, input.checked(), &pools), ..lb.clone() };
                     on_msg.emit(Msg::Apply(Action::SetParams { id: id.clone(), kind: NodeKind::LoadBalancer(params) }));
                 })
             };
-            let checked = targets.as_ref().is_none_or(|t| t.contains(pool));
+            let checked = targets.contains(pool);
             html! {
                 <label class="check">
                     <input type="checkbox" data-testid={format!("param-route-{name}-{pool}")} {checked} onchange={on_toggle} />
