@@ -19,9 +19,27 @@ pub fn list(items: &[&str]) -> String {
     }
 }
 
+/// `text` with its first letter upper case: "this link…" → "This link…".
+/// For our own (ASCII) words: Unicode case tables would add about 24 KB
+/// to the page.
+pub fn capitalized(text: &str) -> String {
+    let mut text = text.to_owned();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capitalized_raises_the_first_letter_only() {
+        assert_eq!(capitalized("this link is damaged"), "This link is damaged");
+        assert_eq!(capitalized(""), "");
+        assert_eq!(capitalized("élan"), "élan");
+    }
 
     #[test]
     fn one_is_singular_and_every_other_count_plural() {

@@ -348,7 +348,7 @@ impl Scenario {
     /// open-loop client, a flush a cache or CDN.
     pub fn node_fault_problem(&self, node: &NodeId, replica: Option<u32>, fault: FaultKind) -> Option<String> {
         let Some(n) = self.node(node) else { return Some(format!("node `{node}` does not exist")) };
-        let title = n.kind.info().title.to_lowercase();
+        let title = n.kind.info().title.to_ascii_lowercase();
         let crashing;
         let targets = match fault {
             FaultKind::Crash => {

@@ -26,9 +26,7 @@ pub fn take_link_in_location() -> Option<Result<Scenario, String>> {
     let link = location_fragment()?;
     clear_location_fragment();
     Some(share::from_link(&link).map_err(|e| {
-        let headline = e.headline();
-        let mut words = headline.chars();
-        let capital: String = words.next().map(|c| c.to_uppercase().chain(words).collect()).unwrap_or_default();
+        let capital = crate::words::capitalized(e.headline());
         format!("{capital}: it was not opened, and your design is unchanged.\n{e}")
     }))
 }

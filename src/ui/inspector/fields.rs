@@ -216,14 +216,12 @@ fn humanize(path: &str) -> String {
                 .iter()
                 .fold(part, |p, suffix| p.strip_suffix(suffix).unwrap_or(p));
             if ["slo", "mtbf", "mttr", "ttl"].contains(&part) {
-                return part.to_uppercase();
+                return part.to_ascii_uppercase();
             }
             if part == "limits" {
                 return "Run guards".to_owned();
             }
-            let words = part.replace('_', " ");
-            let mut chars = words.chars();
-            chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+            crate::words::capitalized(&part.replace('_', " "))
         })
         .collect::<Vec<_>>()
         .join(" · ")

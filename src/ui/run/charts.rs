@@ -284,7 +284,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot) -> Result<(), String> 
         .y_label_area_size(px(40.0))
         .build_cartesian_2d(plot.x.clone(), plot.y.clone())
         .map_err(|e| e.to_string())?;
-    let font = ("sans-serif", px(11.0)).into_font().color(&RGBColor(0x66, 0x70, 0x85));
+    let font = (FontFamily::SansSerif, px(11.0)).into_font().color(&RGBColor(0x66, 0x70, 0x85));
     let x_unit = plot.x_unit;
     chart
         .configure_mesh()
@@ -327,7 +327,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot) -> Result<(), String> 
             ShapeStyle { color: color.to_rgba(), filled: false, stroke_width: px(1.0) },
         );
         chart.draw_series(line).map_err(|e| e.to_string())?;
-        let font = ("sans-serif", px(10.0)).into_font().color(&color);
+        let font = (FontFamily::SansSerif, px(10.0)).into_font().color(&color);
         // Staggered over four rows so close events stay readable.
         let offset = (px(3.0) as i32, px(2.0 + 11.0 * (k % 4) as f64) as i32);
         let text = EmptyElement::at((*x, plot.y.end)) + Text::new(label.clone(), offset, font);
