@@ -68,16 +68,16 @@ pub fn App() -> Html {
     let conflict = use_autosave(scenario.clone(), on_msg.clone());
     use_shortcuts(on_msg.clone());
     // Opening a design (preset, recent, link, file): the current one joins
-    // the recent designs, the run resets, the view fits the new drawing,
-    // and the replacement is one undoable edit.
+    // the recent designs, its run and previous run are discarded, the view
+    // fits the new drawing, and the replacement is one undoable edit.
     let open_design = {
         let (on_msg, view, gallery) = (on_msg.clone(), view.clone(), gallery.clone());
-        let (on_reset, current) = (run.on_reset.clone(), scenario.clone());
+        let (on_close, current) = (run.on_close.clone(), scenario.clone());
         Callback::from(move |s: Scenario| {
             if let Err(message) = storage::push_recent(&current) {
                 on_msg.emit(Msg::Error(message));
             }
-            on_reset.emit(());
+            on_close.emit(());
             view.fit_next();
             gallery.set(false);
             on_msg.emit(Msg::Select(Vec::new()));

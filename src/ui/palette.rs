@@ -57,18 +57,39 @@ pub fn Palette(props: &PaletteProps) -> Html {
                         }
                     })
                 };
-                let release = EventListener::new(&doc, "pointerup", move |e| {
-                    if let Some(e) = e.dyn_ref::<web_sys::PointerEvent>() {
-                        on_drop.emit(Drop { kind, client: (e.client_x(), e.client_y()) });
-                    }
-                    dragging.set(None);
-                    ghost.set(None);
-                });
-                (follow, release)
+                let end = |event: &'static str| {
+                    let (dragging, ghost, on_drop) = (dragging.clone(), ghost.clone(), on_drop.clone());
+                    EventListener::new(&doc, event, move |e| {
+                        // A cancelled pointer (the browser took it over) drops nothing.
+                        let released = e.dyn_ref::<web_sys::PointerEvent>().filter(|_| event == "pointerup");
+                        if let Some(e) = released {
+                            on_drop.emit(Drop { kind, client: (e.client_x(), e.client_y()) });
+                        }
+                        dragging.set(None);
+                        ghost.set(None);
+                    })
+                };
+                (follow, end("pointerup"), end("pointercancel"))
             });
             move || drop(listeners)
         });
     }
+    // A press on an item starts dragging it.
+    let press = |kind: &'static str| {
+        let (dragging, ghost) = (dragging.clone(), ghost.clone());
+        Callback::from(move |e: PointerEvent| {
+            // No text selection, and no browser drag of text already
+            // selected: that would take the pointer (pointercancel).
+            e.prevent_default();
+            // Touch would otherwise keep the pointer on the item
+            // (`touch-action: none` in CSS stops scrolling).
+            if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                let _ = el.release_pointer_capture(e.pointer_id());
+            }
+            ghost.set(Some((e.client_x(), e.client_y())));
+            dragging.set(Some(kind));
+        })
+    };
     let groups = GROUPS.iter().filter_map(|&group| {
         let kinds: Vec<_> = KINDS.iter().filter(|k| k.group == group).collect();
         (!kinds.is_empty()).then(|| {
@@ -77,22 +98,10 @@ pub fn Palette(props: &PaletteProps) -> Html {
                     <h3>{ group.title() }</h3>
                     { for kinds.into_iter().map(|k| {
                         let name = k.name;
-                        let on_down = {
-                            let (dragging, ghost) = (dragging.clone(), ghost.clone());
-                            Callback::from(move |e: PointerEvent| {
-                                // Touch would otherwise keep the pointer on the item
-                                // (`touch-action: none` in CSS stops scrolling).
-                                if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
-                                    let _ = el.release_pointer_capture(e.pointer_id());
-                                }
-                                ghost.set(Some((e.client_x(), e.client_y())));
-                                dragging.set(Some(name));
-                            })
-                        };
                         html! {
                             <div class="palette-item" key={name} title={k.summary} role="button" tabindex="0"
                                  aria-label={format!("Add {}", k.title)} data-testid={format!("palette-{name}")}
-                                 onpointerdown={on_down}>
+                                 onpointerdown={press(name)}>
                                 { kind_icon(name) }
                                 <span>{ k.title }</span>
                             </div>
@@ -107,13 +116,6 @@ pub fn Palette(props: &PaletteProps) -> Html {
             <div class="drag-ghost" style={format!("left: {}px; top: {}px", x - 20, y - 20)}>{ kind_icon(kind) }</div>
         }
     });
-    let on_zone_down = {
-        let (dragging, ghost) = (dragging.clone(), ghost.clone());
-        Callback::from(move |e: PointerEvent| {
-            ghost.set(Some((e.client_x(), e.client_y())));
-            dragging.set(Some(ZONE));
-        })
-    };
     html! {
         <aside class="palette" aria-label="Components">
             <h2>{ "Components" }</h2>
@@ -122,7 +124,7 @@ pub fn Palette(props: &PaletteProps) -> Html {
                 <h3>{ "Layout" }</h3>
                 <div class="palette-item" title="An availability zone: nodes dropped in it run in that zone"
                      role="button" tabindex="0" aria-label="Add Availability zone" data-testid="palette-zone"
-                     onpointerdown={on_zone_down}>
+                     onpointerdown={press(ZONE)}>
                     { kind_icon(ZONE) }
                     <span>{ "Availability zone" }</span>
                 </div>

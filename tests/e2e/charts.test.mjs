@@ -1,6 +1,7 @@
 // Charts of a run: latency percentiles, throughput and availability fill in
 // as the run goes, the latency CDF follows its end, the previous run stays
-// as a faint overlay after Reset, and the series and charts export.
+// as a faint overlay after Reset (until another design opens), and the
+// series and charts export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -35,7 +36,7 @@ async function download(page, testid) {
   return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
 }
 
-test('charts draw a run, keep the previous one for comparison, and export', async () => {
+test('charts draw a run, keep the previous one for comparison (not into another design), and export', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);
   // Before a run the charts show axes only.
   assert.equal(await ink(page, 'latency', RED), 0);
@@ -83,5 +84,11 @@ test('charts draw a run, keep the previous one for comparison, and export', asyn
   assert.ok(await ink(page, 'latency', RED) > 20, 'the new run is drawn over the previous one');
   assert.ok(await ink(page, 'latency', FAINT_RED) > 20, 'the previous run is still drawn');
   await screenshot(page, 'charts-compare');
+
+  // Another design opened: neither run of this one is drawn over it.
+  await page.getByTestId('new-design').click();
+  await page.waitForFunction(() => !document.querySelector('.legend').innerText.includes('previous'));
+  assert.equal(await ink(page, 'latency', FAINT_RED), 0, 'no previous run drawn for another design');
+  assert.equal(await ink(page, 'latency', RED), 0, 'no run drawn for another design');
   assert.deepEqual(problems, []);
 });

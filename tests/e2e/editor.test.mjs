@@ -193,6 +193,22 @@ test('two tabs never silently overwrite each other', async () => {
   await context.close();
 });
 
+test('a palette drag works while page text is selected', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  // Everything selected (as after a triple-click or a stray drag over the
+  // page): pressing on selected text would start the browser's own drag
+  // of it, which takes the pointer away from ours.
+  await page.evaluate(() => document.getSelection().selectAllChildren(document.body));
+  await drag(page, await centre(page.getByTestId('palette-service')), { x: canvas.x + 200, y: canvas.y + 100 });
+  await page.getByTestId('node-service-1').waitFor({ timeout: 2000 });
+  assert.equal(await page.locator('.drag-ghost').count(), 0, 'no ghost left behind');
+  // The next click on the canvas drops nothing more.
+  await page.mouse.click(canvas.x + 400, canvas.y + 300);
+  assert.equal((await saved(page)).nodes.filter((n) => n.id.startsWith('service-')).length, 1);
+  assert.deepEqual(problems, []);
+});
+
 test('touch: drag from the palette, move a node, pinch to zoom', async () => {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
   const page = await context.newPage();

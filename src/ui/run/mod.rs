@@ -66,6 +66,9 @@ pub struct RunControl {
     pub on_step: Callback<()>,
     /// Discard the run (it stays as the previous run).
     pub on_reset: Callback<()>,
+    /// Discard the run and the previous one: another design is opened, and
+    /// a run of this one is no comparison for it.
+    pub on_close: Callback<()>,
     /// Change the speed.
     pub on_speed: Callback<u32>,
     /// Crash or recover a node now (starting a paused run if there is none).
@@ -131,19 +134,23 @@ pub fn use_run(scenario: Shared) -> RunControl {
             }
         })
     };
-    let on_reset = {
+    // Discards the run, keeping it as the previous run or not.
+    let discard = |keep: bool| {
         let (stepper, previous) = (stepper.clone(), previous.clone());
         Callback::from(move |()| {
             stepper.stop();
             *stepper.live.borrow_mut() = None;
             stepper.notice.set(None);
             stepper.state.set(RunState::Idle);
-            if !stepper.readouts.series.points().is_empty() {
+            if !keep {
+                previous.set(None);
+            } else if !stepper.readouts.series.points().is_empty() {
                 previous.set(Some((*stepper.readouts).clone()));
             }
             stepper.readouts.set(Shared(Rc::new(Readouts::default())));
         })
     };
+    let (on_reset, on_close) = (discard(true), discard(false));
     let on_speed = {
         let (speed, cell) = (speed.clone(), stepper.speed.clone());
         Callback::from(move |s: u32| {
@@ -162,6 +169,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
         on_pause,
         on_step,
         on_reset,
+        on_close,
         on_speed,
         on_fault,
     }
