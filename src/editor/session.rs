@@ -46,7 +46,8 @@ pub enum Command {
     SelectZone(String),
     /// Select every node.
     SelectAll,
-    /// Select the next (or previous) node in scenario order, wrapping.
+    /// Select the next (or previous) node in scenario order: the first
+    /// (or last) when none is selected, none past the last (or first).
     Cycle {
         /// Direction.
         forward: bool,
@@ -152,18 +153,32 @@ impl Session {
     /// Selects the node after (or before) the first selected one.
     fn cycle(&mut self, forward: bool) {
         let nodes = &self.editor.scenario().nodes;
-        let n = nodes.len();
-        if n == 0 {
-            return;
-        }
+        self.selection = self.next_node(forward).map(|i| nodes[i].id.clone()).into_iter().collect();
+    }
+
+    /// The node Tab (`forward`) or Shift+Tab selects next, by position:
+    /// the first (or last) when none is selected; none past the last (or
+    /// first), nor on an empty canvas.
+    fn next_node(&self, forward: bool) -> Option<usize> {
+        let nodes = &self.editor.scenario().nodes;
         let current = self.selection.first().and_then(|id| nodes.iter().position(|node| &node.id == id));
-        let i = match (current, forward) {
-            (None, true) => 0,
-            (None, false) => n - 1,
-            (Some(i), true) => (i + 1) % n,
-            (Some(i), false) => (i + n - 1) % n,
-        };
-        self.selection = vec![nodes[i].id.clone()];
+        match (current, forward) {
+            (None, true) => (!nodes.is_empty()).then_some(0),
+            (None, false) => nodes.len().checked_sub(1),
+            (Some(i), true) => Some(i + 1).filter(|&j| j < nodes.len()),
+            (Some(i), false) => i.checked_sub(1),
+        }
+    }
+
+    /// What a key press does in this session: [`key_command`]'s command,
+    /// and whether the browser also does what the key does by default.
+    /// It does for Tab past the last node (or Shift+Tab before the first):
+    /// the selection is cleared and the focus leaves the canvas, so the
+    /// keyboard is never trapped there.
+    pub fn key_action(&self, press: KeyPress) -> Option<KeyAction> {
+        let command = key_command(press)?;
+        let and_default = matches!(command, Command::Cycle { forward } if self.next_node(forward).is_none());
+        Some(KeyAction { command, and_default })
     }
 
     /// Deletes what is selected: nodes, or the edge, or the zone.
@@ -202,6 +217,15 @@ pub struct KeyPress<'a> {
     pub shift: bool,
     /// The canvas has the keyboard focus (Tab moves between its nodes).
     pub on_canvas: bool,
+}
+
+/// What a key press does: see [`Session::key_action`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyAction {
+    /// The session command.
+    pub command: Command,
+    /// The browser's default action is kept (Tab moving the focus on).
+    pub and_default: bool,
 }
 
 /// The key map: the command a key press asks for, if any. Delete or
@@ -270,17 +294,37 @@ mod tests {
     }
 
     #[test]
-    fn tab_cycles_through_the_nodes_in_order_and_wraps() {
+    fn tab_goes_through_the_nodes_in_order_then_leaves_the_canvas() {
         let mut s = session();
-        s.handle(Command::Cycle { forward: false });
-        assert_eq!(s.selection, [NodeId::from("db")]);
-        s.handle(Command::Cycle { forward: true });
-        assert_eq!(s.selection, [NodeId::from("users")]);
-        s.handle(Command::Cycle { forward: false });
+        let tab =
+            |s: &Session, shift| s.key_action(KeyPress { key: "Tab", command: false, shift, on_canvas: true }).unwrap();
+        // Shift+Tab comes in at the last node, Tab at the first.
+        s.handle(tab(&s, true).command);
         assert_eq!(s.selection, [NodeId::from("db")]);
         select(&mut s, &[]);
-        s.handle(Command::Cycle { forward: true });
-        assert_eq!(s.selection, [NodeId::from("users")]);
+        let mut seen = Vec::new();
+        loop {
+            let action = tab(&s, false);
+            s.handle(action.command);
+            if action.and_default {
+                break;
+            }
+            seen.push(s.selection[0].to_string());
+        }
+        assert_eq!(seen, ["users", "lb", "web", "api", "db"]);
+        // Past the last node: nothing selected, and the browser moves the
+        // focus on; Shift+Tab at the first node leaves backwards.
+        assert!(s.selection.is_empty());
+        select(&mut s, &["users"]);
+        assert_eq!(tab(&s, true), KeyAction { command: Command::Cycle { forward: false }, and_default: true });
+        s.handle(Command::Cycle { forward: false });
+        assert!(s.selection.is_empty());
+        // On an empty canvas Tab moves on at once.
+        let empty = Session::new(Scenario::empty());
+        assert!(tab(&empty, false).and_default);
+        // Other keys keep the browser's default off.
+        let undo = s.key_action(KeyPress { key: "z", command: true, shift: false, on_canvas: false });
+        assert_eq!(undo, Some(KeyAction { command: Command::Undo, and_default: false }));
     }
 
     #[test]

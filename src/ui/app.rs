@@ -66,7 +66,7 @@ pub fn App() -> Html {
     // Parses the exercise's rules: once per edit, not once per frame.
     let rule_changes = use_memo(scenario.clone(), |s| changes_of(s));
     let conflict = use_autosave(scenario.clone(), on_msg.clone());
-    use_shortcuts(on_msg.clone());
+    use_shortcuts(store.clone());
     // Opening a design (preset, recent, link, file): the current one joins
     // the recent designs, its run and previous run are discarded, the view
     // fits the new drawing, and the replacement is one undoable edit.

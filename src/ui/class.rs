@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::workshop::class::{self, Row};
 
+use super::dialog::Dialog;
 use super::download::download_text;
 use super::workers::Pool;
 
@@ -97,8 +98,7 @@ pub fn ClassView(props: &ClassViewProps) -> Html {
     let passed = finished.iter().filter(|r| r.passes).count();
     let header = table.first().cloned().unwrap_or_default();
     html! {
-        <div class="gallery-backdrop">
-            <div class="gallery class-view" data-testid="class-dialog" role="dialog" aria-label="Class view">
+        <Dialog class="gallery class-view" testid="class-dialog" label="Class view" on_close={props.on_close.clone()}>
                 <div class="gallery-head">
                     <h2>{ "Class view" }</h2>
                     <span class="muted">{ "Paste the participants' links, one per line, or pick a text file of them: \
@@ -155,7 +155,6 @@ pub fn ClassView(props: &ClassViewProps) -> Html {
                         </table>
                     </div>
                 }
-            </div>
-        </div>
+        </Dialog>
     }
 }

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::model::Scenario;
 use crate::workshop::exercises::EXERCISES;
 
+use super::dialog::Dialog;
 use super::storage;
 
 /// Props of [`Gallery`].
@@ -35,10 +36,12 @@ pub fn Gallery(props: &GalleryProps) -> Html {
     let card = |slug: String, s: &Scenario, testid: String| {
         let (on_open, s2) = (props.on_open.clone(), s.clone());
         let difficulty = s.difficulty.map(|d| d.label());
+        // The first exercise takes the focus when the gallery opens.
+        let first = EXERCISES.first().is_some_and(|p| testid == format!("preset-{}", p.slug));
         // Progress shows on the exercises themselves, not on recent copies.
         let progress = testid.starts_with("preset-").then(|| book.get(&slug)).flatten().map(|p| p.name());
         html! {
-            <button class="preset" data-testid={testid} key={slug.clone()} onclick={move |_| on_open.emit(s2.clone())}>
+            <button class="preset" data-testid={testid} key={slug.clone()} autofocus={first} onclick={move |_| on_open.emit(s2.clone())}>
                 <span class="preset-title">{ s.title.clone() }</span>
                 if let Some(d) = difficulty {
                     <span class={classes!("difficulty", d)}>{ d }</span>
@@ -52,8 +55,7 @@ pub fn Gallery(props: &GalleryProps) -> Html {
     };
     let on_close = props.on_close.reform(|_: MouseEvent| ());
     html! {
-        <div class="gallery-backdrop">
-            <div class="gallery" data-testid="gallery" role="dialog" aria-label="Open an exercise">
+        <Dialog class="gallery" testid="gallery" label="Open an exercise" on_close={props.on_close.clone()}>
                 <div class="gallery-head">
                     <h2>{ "Exercises" }</h2>
                     <span class="muted">{ "Open one, press Run, then change the design until every objective passes." }</span>
@@ -71,7 +73,6 @@ pub fn Gallery(props: &GalleryProps) -> Html {
                         { for recent.iter().enumerate().map(|(n, s)| card(format!("recent-{n}"), s, format!("recent-{n}"))) }
                     </div>
                 }
-            </div>
-        </div>
+        </Dialog>
     }
 }

@@ -5,6 +5,7 @@ mod app;
 mod autosave;
 mod canvas;
 mod class;
+mod dialog;
 mod download;
 mod files;
 mod gallery;

@@ -7,6 +7,8 @@ use std::fmt::Write;
 use qrcodegen::{QrCode, QrCodeEcc};
 use yew::prelude::*;
 
+use super::dialog::Dialog;
+
 /// Light modules around the code, as the standard asks (§ 6.3.8).
 const QUIET_ZONE: i32 = 4;
 
@@ -58,24 +60,8 @@ pub struct QrDialogProps {
 #[component]
 pub fn QrDialog(props: &QrDialogProps) -> Html {
     let drawn = use_memo(props.link.clone(), |link| qr_path(link));
-    let on_close = props.on_close.clone();
-    let on_key = Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Escape" {
-            on_close.emit(());
-        }
-    });
-    let close = use_node_ref();
-    {
-        let close = close.clone();
-        use_effect_with((), move |_| {
-            if let Some(button) = close.cast::<web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
-        });
-    }
     html! {
-        <div class="gallery-backdrop" onkeydown={on_key}>
-            <div class="qr-dialog" data-testid="qr-dialog" role="dialog" aria-label="QR code of the link">
+        <Dialog class="qr-dialog" testid="qr-dialog" label="QR code of the link" on_close={props.on_close.clone()}>
                 { match &*drawn {
                     Ok((size, path)) => html! {
                         <svg data-testid="qr-code" class="qr-code" viewBox={format!("0 0 {size} {size}")}
@@ -88,8 +74,7 @@ pub fn QrDialog(props: &QrDialogProps) -> Html {
                 } }
                 <p class="qr-caption">{ props.caption.clone() }</p>
                 <p class="qr-link muted">{ props.link.clone() }</p>
-                <button data-testid="qr-close" ref={close} onclick={props.on_close.reform(|_| ())}>{ "Close" }</button>
-            </div>
-        </div>
+                <button data-testid="qr-close" onclick={props.on_close.reform(|_| ())}>{ "Close" }</button>
+        </Dialog>
     }
 }

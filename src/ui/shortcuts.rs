@@ -1,20 +1,22 @@
 //! Keyboard shortcuts: the key map is the editing session's
-//! (`editor::session::key_command`, tested natively); this listens for
-//! keys outside text fields and hands them over.
+//! (`editor::session::Session::key_action`, tested natively); this listens
+//! for keys outside text fields and hands them over.
 
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::editor::session::{key_command, KeyPress};
+use crate::editor::session::KeyPress;
 
-use super::store::Msg;
+use super::store::Store;
 
 /// Turns key presses on the page (not while typing in a field) into
-/// session commands sent to `on_msg`; Enter on the canvas moves the focus
-/// to the inspector's first parameter.
+/// commands of the session in `store` (as it is at the press); Enter on
+/// the canvas moves the focus to the inspector's first parameter.
 #[hook]
-pub fn use_shortcuts(on_msg: Callback<Msg>) {
+pub fn use_shortcuts(store: UseReducerHandle<Store>) {
+    let latest = use_mut_ref(|| store.clone());
+    *latest.borrow_mut() = store;
     use_effect_with((), move |_| {
         let document = web_sys::window().and_then(|w| w.document());
         let listener = document.map(|d| {
@@ -36,9 +38,12 @@ pub fn use_shortcuts(on_msg: Callback<Msg>) {
                     shift: e.shift_key(),
                     on_canvas: on_canvas(e),
                 };
-                if let Some(msg) = key_command(press) {
-                    e.prevent_default();
-                    on_msg.emit(msg);
+                let store = latest.borrow().clone();
+                if let Some(action) = store.key_action(press) {
+                    if !action.and_default {
+                        e.prevent_default();
+                    }
+                    store.dispatch(action.command);
                 }
             })
         });

@@ -147,6 +147,16 @@ test('pan, zoom, rubber-band select, duplicate and the keyboard', async () => {
   await page.getByTestId('canvas').focus();
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'param-label');
+  // Tab goes on through the nodes, and past the last one out of the canvas
+  // (the keyboard is never trapped there); Shift+Tab comes back to it.
+  await page.getByTestId('canvas').focus();
+  for (let k = 0; k < 4; k++) await page.keyboard.press('Tab');
+  assert.match(await page.getByTestId('node-db').getAttribute('class'), /selected/);
+  await page.keyboard.press('Tab');
+  assert.notEqual(await page.evaluate(() => document.activeElement.dataset.testid), 'canvas', 'Tab left the canvas');
+  assert.equal(await page.locator('[data-testid^=node-].selected').count(), 0);
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'canvas');
 
   // Select an edge by clicking it: its parameters, validated; Delete removes it.
   await page.mouse.click(...Object.values(await centre(page.getByTestId('edge-web-api'))));
