@@ -90,21 +90,25 @@ impl Scenario {
 
     /// What may make a valid scenario fail to finish: a worst-case memory
     /// (see [`Scenario::worst_case_memory`]) over the run's memory budget,
-    /// with the nodes that take the most. Not errors: most designs never
-    /// reach their worst case.
+    /// naming each node over a tenth of the budget (or else the one that
+    /// takes the most), in node order. Not errors: most designs never reach
+    /// their worst case.
     pub fn warnings(&self) -> Vec<Problem> {
         let budget = self.settings.limits.max_memory_bytes();
-        let mut parts = self.worst_case_memory();
+        let parts = self.worst_case_memory();
         let total: u64 = parts.iter().map(|(_, b)| *b).fold(0, u64::saturating_add);
         if total <= budget {
             return Vec::new();
         }
-        parts.sort_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
+        // Each node over a tenth of the budget, else the one that takes the
+        // most (the first of equals), in node order as other problems are.
+        let most = parts.iter().map(|(_, b)| *b).max().unwrap_or(0);
+        let first_most = parts.iter().position(|(_, b)| *b == most);
         let mb = |b: u64| b as f64 / 1e6;
         parts
             .into_iter()
             .enumerate()
-            .take_while(|(k, (_, bytes))| *k == 0 || *bytes > budget / 10)
+            .filter(|(i, (_, bytes))| *bytes > budget / 10 || Some(*i) == first_most)
             .map(|(_, (path, bytes))| Problem {
                 path,
                 message: format!(

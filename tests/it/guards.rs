@@ -105,6 +105,26 @@ fn requests_piling_up_stop_the_run_at_its_memory_budget() {
 }
 
 #[test]
+fn memory_warnings_name_each_node_over_a_tenth_of_the_budget_in_node_order() {
+    // Queues of 100,000 and 1,000,000 requests (~16 and ~160 MB) against a
+    // 10 MB budget: both pass its tenth, named in node order, not by size.
+    let slow = ServiceTime::Constant { ms: 1000.0 };
+    let mut s = scenario(
+        vec![
+            poisson_client("c", 10_000.0),
+            service("small", 1, 1, 100_000, slow.clone()),
+            service("big", 1, 1, 1_000_000, slow),
+        ],
+        vec![call("c", "small"), call("c", "big")],
+        60.0,
+        0.0,
+    );
+    s.settings.limits = RunLimits { max_memory_mb: 10.0, ..RunLimits::default() };
+    let paths: Vec<String> = s.warnings().into_iter().map(|w| w.path).collect();
+    assert_eq!(paths, ["$.nodes[1].params", "$.nodes[2].params"]);
+}
+
+#[test]
 fn a_queue_backlog_without_retention_stops_at_the_memory_budget() {
     let mut s = producer_and_consumer(20_000.0, 1000.0, 3600.0, 0.0);
     s.settings.limits = RunLimits { max_memory_mb: 5.0, ..RunLimits::default() };
