@@ -35,7 +35,7 @@ pub use fault::{CallRef, Fault, FaultKind, HealthCheck};
 pub use gateway::GatewayParams;
 pub use kind::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Optional};
 pub use limits::{RunLimits, CACHE_ITEM_BYTES, MESSAGE_BYTES, REQUEST_BYTES};
-pub use objective::{Difficulty, ExerciseRef, Metric, Objective};
+pub use objective::{Difficulty, ExerciseRef, Metric, Objective, Target, Targets};
 pub use partitioned::{PartitionedParams, Partitioning};
 pub use queue::{Acks, Delivery, Partitioner, QueueParams, QueueStyle};
 pub use resilience::{Backoff, BackoffJitter, Bulkhead, CircuitBreaker, LoadShedding, RateLimit, Retry, RetryBudget};

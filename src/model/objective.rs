@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::NodeId;
+use super::{NodeId, Slo};
 
 /// One objective, e.g. `{ "metric": "p99_ms", "target": 200 }`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -145,6 +145,55 @@ impl Objective {
     }
 }
 
+/// One target a run is read against, and whose it is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Target {
+    /// The bound, in its figure's unit (availability 0–1, p99 ms).
+    pub value: f64,
+    /// It is the design's objective (else its SLO).
+    pub objective: bool,
+}
+
+impl Target {
+    /// What it is called on screen: `objective` or `SLO`.
+    pub fn name(self) -> &'static str {
+        if self.objective {
+            "objective"
+        } else {
+            "SLO"
+        }
+    }
+}
+
+/// The availability and p99 targets a run is read against on screen (the
+/// readouts, the error budget, the charts' target lines): each the design's
+/// first objective on that figure if it has one, else its SLO. An
+/// exercise's objective takes precedence, so one target of each is in
+/// view, never two that disagree.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Targets {
+    /// Availability, 0–1.
+    pub availability: Target,
+    /// p99 response time, ms.
+    pub p99_ms: Target,
+}
+
+impl Targets {
+    /// The targets of a design with these objectives and SLO.
+    pub fn of(objectives: &[Objective], slo: Slo) -> Targets {
+        let pick = |metric, slo_value| {
+            objectives
+                .iter()
+                .find(|o| o.metric == metric)
+                .map_or(Target { value: slo_value, objective: false }, |o| Target { value: o.target, objective: true })
+        };
+        Targets {
+            availability: pick(Metric::Availability, slo.availability),
+            p99_ms: pick(Metric::P99Ms, slo.latency_p99_ms),
+        }
+    }
+}
+
 /// How hard an exercise is, for the preset gallery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -190,6 +239,19 @@ mod tests {
 
     fn objective(metric: Metric, target: f64) -> Objective {
         Objective { metric, target, from_s: None, to_s: None, node: None }
+    }
+
+    #[test]
+    fn an_objective_is_the_target_in_view_before_the_slo() {
+        let slo = Slo { availability: 0.999, latency_p99_ms: 200.0 };
+        let both = Targets::of(&[], slo);
+        assert_eq!(both.availability, Target { value: 0.999, objective: false });
+        assert_eq!((both.p99_ms.value, both.p99_ms.name()), (200.0, "SLO"));
+        let graded = [objective(Metric::LostWrites, 0.0), objective(Metric::Availability, 0.98)];
+        let t = Targets::of(&graded, slo);
+        assert_eq!(t.availability, Target { value: 0.98, objective: true });
+        assert_eq!(t.availability.name(), "objective");
+        assert_eq!(t.p99_ms, Target { value: 200.0, objective: false });
     }
 
     #[test]

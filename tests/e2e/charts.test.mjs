@@ -40,6 +40,9 @@ test('charts draw a run, keep the previous one for comparison (not into another 
   const { page, problems } = await openApp(env.browser, env.server.url);
   // Before a run the charts show axes only.
   assert.equal(await ink(page, 'latency', RED), 0);
+  // A design without objectives is read against its SLO.
+  const budgetLabel = page.locator('.readout', { has: page.getByTestId('metric-error-budget') }).locator('.readout-label');
+  assert.equal(await budgetLabel.innerText(), 'Error budget left (SLO 99.9%)');
   assert.equal(await page.getByTestId('chart-cdf').count(), 0, 'no CDF before a run');
 
   await page.getByTestId('speed').selectOption('0');

@@ -26,6 +26,11 @@ test('first visit: the gallery, one click on a preset, one on Run, objectives gr
   assert.match(await page.locator('.scenario-title').innerText(), /Synchronous vs asynchronous failover/);
   assert.equal(await status(page, 0), 'pending');
   assert.match(await page.getByTestId('exercise').innerText(), /at 60 s: db replica 0 crash/);
+  // One availability target in view: the exercise's objective (0.8), not
+  // the SLO, in the error budget and on the availability chart.
+  const budgetLabel = page.locator('.readout', { has: page.getByTestId('metric-error-budget') }).locator('.readout-label');
+  assert.equal(await budgetLabel.innerText(), 'Error budget left (objective 80%)');
+  assert.match(await page.getByTestId('chart-availability').locator('xpath=..').innerText(), /objective/);
   await page.getByTestId('run').click();
   await page.getByTestId('speed').selectOption('0');
   await finished(page);

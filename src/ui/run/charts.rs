@@ -1,6 +1,6 @@
 //! Live charts of a run, drawn with plotters on HTML canvases: latency
-//! percentiles, throughput offered vs completed, availability against the
-//! SLO, and after a run the latency CDF. The previous run is drawn faintly
+//! percentiles, throughput offered vs completed, availability against its
+//! target (the design's objective, else its SLO), and after a run the latency CDF. The previous run is drawn faintly
 //! behind the current one for comparison under the same seed.
 
 use std::ops::Range;
@@ -11,18 +11,19 @@ use yew::prelude::*;
 
 use super::Readouts;
 use crate::metrics::SeriesPoint;
-use crate::model::Slo;
+use crate::model::{Target, Targets};
 use crate::ui::download::download_data_url;
 use crate::ui::store::Shared;
 
 /// Which chart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChartKind {
-    /// p50, p95 and p99 response time over time, with the SLO's p99 target.
+    /// p50, p95 and p99 response time over time, with the p99 target (the
+    /// design's objective, else its SLO).
     Latency,
     /// Requests offered, completed and ended in error per second.
     Throughput,
-    /// Completed / ended per interval, with the SLO's target.
+    /// Completed / ended per interval, with the availability target.
     Availability,
     /// Cumulative distribution of the response times after the warm-up.
     Cdf,
@@ -57,8 +58,8 @@ pub struct ChartProps {
     pub run: Shared<Readouts>,
     /// The previous run, drawn faintly behind.
     pub previous: Option<Shared<Readouts>>,
-    /// The scenario's SLO.
-    pub slo: Slo,
+    /// The targets drawn (an objective, else the SLO).
+    pub targets: Targets,
     /// The scenario's duration and warm-up, s (the axis before a run).
     pub duration_s: f64,
     /// Warm-up, s: shaded.
@@ -211,13 +212,16 @@ fn plot(props: &ChartProps) -> Plot {
         })
         .collect();
     let target = match props.kind {
-        ChartKind::Latency => Some(props.slo.latency_p99_ms),
-        ChartKind::Availability => Some(props.slo.availability * 100.0),
+        ChartKind::Latency => Some(props.targets.p99_ms),
+        ChartKind::Availability => {
+            let a = props.targets.availability;
+            Some(Target { value: a.value * 100.0, ..a })
+        }
         _ => None,
     };
     if let Some(t) = target {
-        let pieces = vec![vec![(x.start, t), (x.end, t)]];
-        lines.push(Line { label: "SLO", pieces, color: INK, dashed: true, faint: false });
+        let pieces = vec![vec![(x.start, t.value), (x.end, t.value)]];
+        lines.push(Line { label: t.name(), pieces, color: INK, dashed: true, faint: false });
     }
     let values = || lines.iter().flat_map(|l| l.pieces.iter().flatten()).map(|p| p.1);
     let y = if props.kind == ChartKind::Availability {

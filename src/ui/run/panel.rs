@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use super::charts::{Chart, ChartKind};
 use super::{RunControl, RunState, MAX_SPEED};
-use crate::model::{Objective, Settings};
+use crate::model::{Objective, Settings, Targets};
 use crate::ui::download::download_text;
 use crate::ui::workshop::Objectives;
 
@@ -36,7 +36,9 @@ const SPEEDS: [(u32, &str); 4] = [(1, "1×"), (10, "10×"), (100, "100×"), (MAX
 pub fn RunPanel(props: &RunPanelProps) -> Html {
     let run = &props.run;
     let r = &run.readouts;
-    let slo = props.settings.slo;
+    // The objective where the design has one, else the SLO: one target of
+    // each figure in view.
+    let targets = Targets::of(&props.objectives, props.settings.slo);
     let running = run.state == RunState::Running;
     let idle = run.state == RunState::Idle;
     let duration_s = if idle { props.settings.duration_s } else { r.duration_s };
@@ -71,15 +73,16 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
     };
     let chart = |kind| {
         html! {
-            <Chart {kind} run={r.clone()} previous={run.previous.clone()} {slo}
+            <Chart {kind} run={r.clone()} previous={run.previous.clone()} {targets}
                    {duration_s} warmup_s={props.settings.warmup_s} />
         }
     };
     let progress = if duration_s > 0.0 { (r.time_s / duration_s * 100.0).min(100.0) } else { 0.0 };
-    let p99_over = !idle && r.p99_ms.is_some_and(|p| p > slo.latency_p99_ms);
-    let availability_under = !idle && r.availability.is_some_and(|a| a < slo.availability);
+    let p99_over = !idle && r.p99_ms.is_some_and(|p| p > targets.p99_ms.value);
+    let availability_under = !idle && r.availability.is_some_and(|a| a < targets.availability.value);
     let (availability, p99) = if idle { (None, None) } else { (r.availability, r.p99_ms) };
-    let budget = r.counts.error_budget_left(slo.availability);
+    let target = targets.availability;
+    let budget = r.counts.error_budget_left(target.value);
     html! {
         <section class="run-panel" aria-label="Run">
             <div class="run-bar">
@@ -123,8 +126,8 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     { readout("metric-availability", "Availability (last 10 s)", shown(availability.map(|a| format!("{:.3}", a * 100.0)), idle, "no request ended in the last 10 s"), "%", availability_under) }
                     { readout("metric-p99", "p99 latency (last 10 s)", shown(p99.map(|p| format!("{p:.1}")), idle, "no request completed in the last 10 s"), "ms", p99_over) }
                     { readout("metric-throughput", "Throughput (last 10 s)", shown((!idle).then(|| format!("{:.0}", r.throughput_rps)), idle, ""), "req/s", false) }
-                    { readout("metric-error-budget", &format!("Error budget left (SLO {}%)", slo.availability * 100.0),
-                              budget.map_or_else(|| "–".to_owned(), |b| format!("{:.0}", (b * 100.0).max(-999.0))), "%",
+                    { readout("metric-error-budget", &format!("Error budget left ({} {}%)", target.name(), target.value * 100.0),
+                              shown(budget.map(|b| format!("{:.0}", (b * 100.0).max(-999.0))), idle, "no request ended yet"), "%",
                               budget.is_some_and(|b| b < 0.0)) }
                     <button class="export" data-testid="export-csv" onclick={on_csv} disabled={r.series.points().is_empty()}
                             title="Save the per-interval figures (rates, availability, p50/p95/p99) as CSV">{ "Export CSV" }</button>
