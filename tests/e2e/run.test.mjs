@@ -14,9 +14,13 @@ test('run the starter scenario in the page', async () => {
     assert.ok(await page.getByTestId(`node-${id}`).isVisible(), `node-${id} drawn`);
   }
   assert.equal(await page.getByTestId('edge-api-db').count(), 1);
+  // Nodes and calls have roles and names for screen readers.
+  assert.equal(await page.getByRole('img', { name: 'Service pool Web, 2 replicas', exact: true }).count(), 1);
+  assert.equal(await page.getByRole('img', { name: 'call from api to db', exact: true }).count(), 1);
 
   await page.getByTestId('speed').selectOption('10');
   await page.getByTestId('run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-announcement]').innerText === 'Run started');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) > 15);
   // 400 req/s offered to a design with spare capacity: everything completes.
   const availability = await number(page, 'metric-availability');
@@ -32,7 +36,11 @@ test('run the starter scenario in the page', async () => {
   assert.match(await page.getByTestId('node-live').innerText(), /of 64 workers busy \(ρ \d+%\), \d+ queued/);
   await screenshot(page, 'run-in-progress');
 
+  // Running, a node's name carries its live figures.
+  assert.match(await page.getByTestId('node-web').getAttribute('aria-label'), /^Service pool Web, 2 replicas, ρ \d+%/);
+
   await page.getByTestId('pause').click();
+  assert.equal(await page.getByTestId('run-announcement').innerText(), 'Run paused');
   const paused = await number(page, 'sim-time');
   await page.waitForTimeout(300);
   assert.equal(await number(page, 'sim-time'), paused, 'paused time stands still');

@@ -38,6 +38,10 @@ test('first visit: the gallery, one click on a preset, one on Run, objectives gr
   // fails and says so; latency before the crash passes.
   assert.equal(await status(page, 0), 'fail');
   assert.match(await page.getByTestId('objective-0').innerText(), /lost writes \d+ > 0/);
+  // The verdicts are announced to screen readers as the run finishes.
+  const shown = await page.locator('[data-testid^=objective-][data-status]').evaluateAll(
+    (els) => [els.filter((e) => e.dataset.status === 'pass').length, els.length]);
+  assert.equal(await page.getByTestId('run-announcement').innerText(), `Run finished: ${shown[0]} of ${shown[1]} objectives pass`);
   assert.equal(await status(page, 1), 'pass');
   await screenshot(page, 'preset-graded');
 

@@ -7,9 +7,10 @@ use yew::prelude::*;
 use crate::editor::geometry::{edge_curve, in_port, out_port, NODE_H, NODE_W, PORT_R};
 use crate::editor::gesture::Gesture;
 use crate::editor::zones;
-use crate::model::{CallMode, Node, NodeKind, Point};
+use crate::model::{CallMode, Edge, Node, NodeKind, Point};
 use crate::sim::{BreakerState, NodeSnapshot};
 use crate::ui::icons::kind_icon;
+use crate::words;
 
 use super::CanvasProps;
 
@@ -109,7 +110,8 @@ impl Drawing<'_> {
                 let (x, y) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0 - 6.0);
                 Some(html! {
                     <>
-                        <path {class} data-testid={format!("edge-{}-{}", e.from, e.to)} d={curve(a, b)} marker-end="url(#arrow)" />
+                        <path {class} data-testid={format!("edge-{}-{}", e.from, e.to)} d={curve(a, b)} marker-end="url(#arrow)"
+                              role="img" aria-label={edge_name(e, breaker)} />
                         if let Some(state) = breaker {
                             <text class={classes!("breaker-label", tripped)} x={x.to_string()} y={y.to_string()}
                                   data-testid={format!("breaker-{}-{}", e.from, e.to)} data-state={state.name()}>
@@ -155,14 +157,16 @@ impl Drawing<'_> {
                     (_, Some(u)) if u >= 0.6 => " warm",
                     (_, Some(_)) => " cool",
                 };
-                let sub = live.and_then(|v| live_figures(v, &n.kind)).unwrap_or_else(|| info.title.to_owned());
+                let figures = live.and_then(|v| live_figures(v, &n.kind));
+                let name = accessible_name(n, figures.as_deref());
+                let sub = figures.unwrap_or_else(|| info.title.to_owned());
                 let selected = if props.selection.contains(&n.id) { " selected" } else { "" };
                 let label = if n.label.is_empty() { n.id.to_string() } else { n.label.clone() };
                 let short = shorten(&label, 14);
                 let p = self.pos(n);
                 html! {
                     <g class={format!("node{heat}{selected}")} data-testid={format!("node-{}", n.id)}
-                       transform={format!("translate({} {})", p.x, p.y)}>
+                       role="img" aria-label={name} transform={format!("translate({} {})", p.x, p.y)}>
                         <title>{ format!("{label} ({})", info.title) }</title>
                         <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
                         <g transform="translate(10 16)">{ kind_icon(info.name) }</g>
@@ -193,6 +197,30 @@ fn shorten(text: &str, max: usize) -> String {
     } else {
         text.chars().take(max - 1).chain(std::iter::once('…')).collect()
     }
+}
+
+/// What a screen reader calls a node: its kind and label, its crashable
+/// parts when it has several, and its live figures, e.g. "Service pool
+/// web, 4 replicas, ρ 82%, 1 down".
+fn accessible_name(n: &Node, figures: Option<&str>) -> String {
+    let info = n.kind.info();
+    let label = if n.label.is_empty() { n.id.as_str() } else { n.label.as_str() };
+    let mut name = format!("{} {label}", info.title);
+    if let (Some(c), Some(parts)) = (info.crash, n.kind.crash_parts().filter(|&k| k > 1)) {
+        name += &format!(", {}", words::count(u64::from(parts), c.part));
+    }
+    if let Some(f) = figures {
+        name += &format!(", {}", f.replace(" · ", ", "));
+    }
+    name
+}
+
+/// What a screen reader calls an edge: "call from web to api", with its
+/// circuit breaker's state when it has one.
+fn edge_name(e: &Edge, breaker: Option<BreakerState>) -> String {
+    let mode = if e.mode == CallMode::Async { "asynchronous call" } else { "call" };
+    let breaker = breaker.map(|b| format!(", circuit breaker {}", b.name())).unwrap_or_default();
+    format!("{mode} from {} to {}{breaker}", e.from, e.to)
 }
 
 /// A node's figures while running: ρ, cache hit ratio, then the queue,

@@ -7,6 +7,7 @@ use super::{RunControl, RunState, MAX_SPEED};
 use crate::model::{Objective, Settings, Targets};
 use crate::ui::download::download_text;
 use crate::ui::workshop::Objectives;
+use crate::workshop::grade::{Status, Verdict};
 
 /// Props of [`RunPanel`].
 #[derive(Properties, PartialEq)]
@@ -107,6 +108,8 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                            value={props.settings.seed.to_string()} onchange={on_seed} disabled={!idle} />
                 </label>
                 <span class="status">{ status }</span>
+                <span class="sr-only" role="status" data-testid="run-announcement">
+                    { announcement(run.state, &r.verdicts) }</span>
                 <progress class="progress" max="100" value={format!("{progress:.1}")} aria-label="Run progress"></progress>
                 if let Some(digest) = &r.digest {
                     <span class="digest" title="Digest of the run's report: equal digests, equal runs">
@@ -160,6 +163,21 @@ fn error_banner(message: &str) -> Html {
                 <details><summary>{ "Details" }</summary>{ details.to_owned() }</details>
             }
         </div>
+    }
+}
+
+/// What a screen reader is told when the run's state changes (a polite
+/// live region): the state, and once finished how many objectives pass.
+fn announcement(state: RunState, verdicts: &[Verdict]) -> String {
+    match state {
+        RunState::Idle => String::new(),
+        RunState::Running => "Run started".to_owned(),
+        RunState::Paused => "Run paused".to_owned(),
+        RunState::Finished if verdicts.is_empty() => "Run finished".to_owned(),
+        RunState::Finished => {
+            let passed = verdicts.iter().filter(|v| v.status == Status::Pass).count();
+            format!("Run finished: {passed} of {} objectives pass", verdicts.len())
+        }
     }
 }
 
