@@ -236,6 +236,15 @@ impl RequestClass {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// Its name in the scenario format: `read`, `write` or `other`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestClass::Read => "read",
+            RequestClass::Write => "write",
+            RequestClass::Other => "other",
+        }
+    }
 }
 
 /// Shares of request classes; they need not sum to 1 (they are normalised).
@@ -373,5 +382,18 @@ fn check_rate(c: &mut Checker, path: &str, rate: &RateProfile) {
     };
     if rates.iter().all(|r| *r <= 0.0) {
         c.fail(path, "the rate is 0 everywhere: the client would send nothing");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_class_is_named_as_the_scenario_format_writes_it() {
+        for class in RequestClass::ALL {
+            assert_eq!(serde_json::to_value(class).unwrap(), class.name());
+            assert_eq!(RequestClass::ALL[class.index()], class);
+        }
     }
 }

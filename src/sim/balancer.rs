@@ -11,7 +11,7 @@ use std::hash::Hasher;
 use siphasher::sip::SipHasher13;
 
 use crate::metrics::NodeStats;
-use crate::model::{HashOn, HealthCheck, LbAlgorithm, LbMode, LoadBalancerParams, NodeId, RequestClass};
+use crate::model::{HashOn, HealthCheck, LbAlgorithm, LoadBalancerParams, NodeId, RequestClass};
 
 use super::component::{Behavior, Build, Ctx, Readouts, Site};
 use super::event::{fault_targets, CallResult, Event, Failure, Timer};
@@ -126,16 +126,10 @@ impl BalancerSim {
                 owner.push(k);
             }
         }
-        let routes = match &p.mode {
-            LbMode::L4 => &[][..],
-            LbMode::L7 { routes } => &routes[..],
-        };
+        let ids: Vec<NodeId> = pools.iter().map(|p| p.id.clone()).collect();
         let routed = RequestClass::ALL.map(|class| {
-            let allowed: Vec<bool> = match routes.iter().find(|r| r.class == class) {
-                Some(route) => pools.iter().map(|pool| route.targets.contains(&pool.id)).collect(),
-                None => vec![true; pools.len()],
-            };
-            (0..backends.len() as u32).filter(|&b| allowed[owner[b as usize]]).collect()
+            let allowed = p.mode.routed_to(class, &ids);
+            (0..backends.len() as u32).filter(|&b| allowed.contains(&ids[owner[b as usize]])).collect()
         });
         let mut ring: Vec<(u64, u32)> = (0..backends.len() as u32)
             .flat_map(|b| {
@@ -157,7 +151,7 @@ impl BalancerSim {
             routed,
             ring,
             pool_base,
-            pools: pools.iter().map(|p| p.id.clone()).collect(),
+            pools: ids,
             busy_cores: 0,
             waiting: VecDeque::new(),
             outstanding: 0,

@@ -33,11 +33,12 @@ pub fn Gallery(props: &GalleryProps) -> Html {
     });
     let recent = use_memo((), |()| storage::recent());
     let book = use_memo((), |()| storage::ProgressBook::load());
+    // The first exercise takes the focus when the gallery opens.
+    let first_card = EXERCISES.first().map(|p| format!("preset-{}", p.slug));
     let card = |slug: String, s: &Scenario, testid: String| {
         let (on_open, s2) = (props.on_open.clone(), s.clone());
         let difficulty = s.difficulty.map(|d| d.label());
-        // The first exercise takes the focus when the gallery opens.
-        let first = EXERCISES.first().is_some_and(|p| testid == format!("preset-{}", p.slug));
+        let first = first_card.as_deref() == Some(testid.as_str());
         // Progress shows on the exercises themselves, not on recent copies.
         let progress = testid.starts_with("preset-").then(|| book.get(&slug)).flatten().map(|p| p.name());
         html! {

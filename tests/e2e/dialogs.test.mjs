@@ -23,6 +23,23 @@ async function staysIn(page, dialog, key, times) {
   }
 }
 
+/**
+ * Opens `dialog` with the button `opener`, checks that the focus is in it
+ * (on `first` if given) and stays there for `tabs` Tabs, closes it with
+ * Escape and checks that the focus is back on `opener`.
+ */
+async function roundTrip(page, opener, dialog, tabs, first) {
+  await page.getByTestId(opener).click();
+  await page.getByTestId(dialog).waitFor();
+  const at = await focus(page);
+  assert.equal(at.dialog, dialog);
+  if (first) assert.equal(at.testid, first);
+  await staysIn(page, dialog, 'Tab', tabs);
+  await page.keyboard.press('Escape');
+  await page.getByTestId(dialog).waitFor({ state: 'detached' });
+  assert.equal((await focus(page)).testid, opener);
+}
+
 test('dialogs take the focus, keep Tab inside, close on Escape and give the focus back', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url, undefined, { closeGallery: false });
   await page.getByTestId('gallery').waitFor();
@@ -45,22 +62,9 @@ test('dialogs take the focus, keep Tab inside, close on Escape and give the focu
   assert.match(await page.getByTestId('node-web').getAttribute('class'), /selected/);
 
   // The class view: the focus goes in, stays in, and comes back.
-  await page.getByTestId('class-view').click();
-  await page.getByTestId('class-dialog').waitFor();
-  assert.equal((await focus(page)).dialog, 'class-dialog');
-  await staysIn(page, 'class-dialog', 'Tab', 8);
-  await page.keyboard.press('Escape');
-  await page.getByTestId('class-dialog').waitFor({ state: 'detached' });
-  assert.equal((await focus(page)).testid, 'class-view');
-
-  // The QR code of a share link.
+  await roundTrip(page, 'class-view', 'class-dialog', 8);
+  // The QR code of a share link: the focus starts on its Close button.
   await page.getByTestId('share').click();
-  await page.getByTestId('share-qr').click();
-  await page.getByTestId('qr-dialog').waitFor();
-  assert.equal((await focus(page)).testid, 'qr-close');
-  await staysIn(page, 'qr-dialog', 'Tab', 3);
-  await page.keyboard.press('Escape');
-  await page.getByTestId('qr-dialog').waitFor({ state: 'detached' });
-  assert.equal((await focus(page)).testid, 'share-qr');
+  await roundTrip(page, 'share-qr', 'qr-dialog', 3, 'qr-close');
   assert.deepEqual(problems, []);
 });

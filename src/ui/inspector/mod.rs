@@ -181,7 +181,7 @@ fn routes_form(props: &InspectorProps, index: usize) -> Html {
         return html! {};
     }
     let rows = RequestClass::ALL.map(|class| {
-        let name = format!("{class:?}").to_ascii_lowercase();
+        let name = class.name();
         let targets = lb.mode.routed_to(class, &pools);
         let boxes = pools.iter().map(|pool| {
             let on_toggle = {
@@ -230,7 +230,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
         checked(&scenario, Action::SetEdge { index, edge: Box::new(edge) })
     });
     let classes = RequestClass::ALL.map(|class| {
-        let name = format!("{class:?}").to_ascii_lowercase();
+        let name = class.name();
         let on_toggle = {
             let (on_msg, edge) = (props.on_msg.clone(), edge.clone());
             Callback::from(move |e: Event| {

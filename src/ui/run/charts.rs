@@ -1,7 +1,8 @@
 //! Live charts of a run, drawn with plotters on HTML canvases: latency
 //! percentiles, throughput offered vs completed, availability against its
-//! target (the design's objective, else its SLO), and after a run the latency CDF. The previous run is drawn faintly
-//! behind the current one for comparison under the same seed.
+//! target (the design's objective, else its SLO), and after a run the
+//! latency CDF. The previous run is drawn faintly behind the current one
+//! for comparison under the same seed.
 
 use std::ops::Range;
 
