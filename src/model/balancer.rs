@@ -15,13 +15,13 @@ use super::{HealthCheck, NodeId, RequestClass};
 #[serde(default, deny_unknown_fields)]
 pub struct LoadBalancerParams {
     /// How a backend is chosen.
-    #[schemars(extend("x-help" = "How the balancer picks a backend for each request"))]
+    #[schemars(extend("x-main" = true, "x-help" = "How the balancer picks a backend for each request"))]
     pub algorithm: LbAlgorithm,
     /// L4 (connection level) or L7 (request level, with routing by class).
-    #[schemars(extend("x-help" = "L4 (connections) or L7 (requests, with routes by request class)"))]
+    #[schemars(extend("x-main" = true, "x-help" = "L4 (connections) or L7 (requests, with routes by request class)"))]
     pub mode: LbMode,
     /// Maximum requests in progress through the balancer; more are rejected.
-    #[schemars(range(min = 1), extend("x-help" = "Requests in progress before the balancer rejects", "x-unit" = "requests"))]
+    #[schemars(range(min = 1), extend("x-main" = true, "x-help" = "Requests in progress before the balancer rejects", "x-unit" = "requests"))]
     pub max_connections: u32,
     /// Processing time per request, ms (L7 parsing costs more than L4
     /// forwarding).

@@ -17,14 +17,14 @@ use super::{ComponentGroup, Crashable, FaultKind, Kind, KindInfo, Onward, Wiring
 pub struct CacheParams {
     /// Items the cache holds before it evicts (Memcached and Redis bound
     /// memory; with items of one size this is the same bound), ≥ 1.
-    #[schemars(range(min = 1, max = super::validate::MAX_CACHE_ITEMS), extend("x-help" = "Items the cache holds before it evicts", "x-unit" = "items"))]
+    #[schemars(range(min = 1, max = super::validate::MAX_CACHE_ITEMS), extend("x-main" = true, "x-help" = "Items the cache holds before it evicts", "x-unit" = "items"))]
     pub capacity_items: u64,
     /// Which item to evict when a fill finds the cache full.
-    #[schemars(extend("x-help" = "Which item a full cache evicts: least recently (LRU) or least frequently (LFU) used"))]
+    #[schemars(extend("x-main" = true, "x-help" = "Which item a full cache evicts: least recently (LRU) or least frequently (LFU) used"))]
     pub eviction: Eviction,
     /// Time to live of an item from its fill, s; an expired item is a miss.
     /// 0: items never expire.
-    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Time to live of a cached item from its fill (0: none)"))]
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-main" = true, "x-help" = "Time to live of a cached item from its fill (0: none)"))]
     pub ttl_s: f64,
     /// What a write does to the cached copy of its key.
     #[schemars(extend("x-help" = "A write deletes the cached copy (invalidate) or stores the new value (write through)"))]
@@ -80,11 +80,11 @@ pub enum WritePolicy {
 #[serde(default, deny_unknown_fields)]
 pub struct CdnParams {
     /// Objects the edge holds before it evicts the least recently used, ≥ 1.
-    #[schemars(range(min = 1, max = super::validate::MAX_CACHE_ITEMS), extend("x-help" = "Objects the edge holds before it evicts (LRU)", "x-unit" = "items"))]
+    #[schemars(range(min = 1, max = super::validate::MAX_CACHE_ITEMS), extend("x-main" = true, "x-help" = "Objects the edge holds before it evicts (LRU)", "x-unit" = "items"))]
     pub capacity_items: u64,
     /// Time an object stays fresh after its fetch, s (the origin's
     /// `Cache-Control: max-age`); 0: until evicted.
-    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Time to live of an object from its fill (0: none)"))]
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-main" = true, "x-help" = "Time to live of an object from its fill (0: none)"))]
     pub ttl_s: f64,
     /// Time the edge takes to serve or forward a request, ms.
     #[schemars(range(min = 0.0, max = 60_000.0), extend("x-help" = "Time the CDN edge takes to serve or forward a request"))]

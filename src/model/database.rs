@@ -20,10 +20,10 @@ use super::ServiceTime;
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseParams {
     /// Read replicas besides the primary (0–100).
-    #[schemars(range(min = 0, max = super::validate::MAX_DB_REPLICAS), extend("x-help" = "Read replicas besides the primary", "x-unit" = "replicas"))]
+    #[schemars(range(min = 0, max = super::validate::MAX_DB_REPLICAS), extend("x-main" = true, "x-help" = "Read replicas besides the primary", "x-unit" = "replicas"))]
     pub replicas: u32,
     /// Queries an instance runs at once (its connection pool), ≥ 1.
-    #[schemars(range(min = 1, max = super::validate::MAX_WORKERS), extend("x-help" = "Queries an instance runs at once (its connection pool)", "x-unit" = "connections"))]
+    #[schemars(range(min = 1, max = super::validate::MAX_WORKERS), extend("x-main" = true, "x-help" = "Queries an instance runs at once (its connection pool)", "x-unit" = "connections"))]
     pub connections: u32,
     /// Queries waiting for a connection per instance before new ones are
     /// rejected.
@@ -36,10 +36,10 @@ pub struct DatabaseParams {
     #[schemars(extend("x-help" = "Time of one write query on the primary"))]
     pub write_time: ServiceTime,
     /// Where reads go.
-    #[schemars(extend("x-help" = "Reads on the primary, or spread over the replicas (which may lag)"))]
+    #[schemars(extend("x-main" = true, "x-help" = "Reads on the primary, or spread over the replicas (which may lag)"))]
     pub read_from: ReadFrom,
     /// When the primary acknowledges a write.
-    #[schemars(extend("x-help" = "How a commit waits for the replicas: async, semi-sync (some acks), sync, or multi-primary"))]
+    #[schemars(extend("x-main" = true, "x-help" = "How a commit waits for the replicas: async, semi-sync (some acks), sync, or multi-primary"))]
     pub replication: Replication,
     /// One-way latency of the replication link from the primary to each
     /// replica, ms.

@@ -18,10 +18,10 @@ use super::HealthCheck;
 #[serde(default, deny_unknown_fields)]
 pub struct DnsParams {
     /// Time a resolved answer stays cached, s; 0: every request resolves.
-    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-help" = "Time to live of a DNS answer in the resolvers (0: none)"))]
+    #[schemars(range(min = 0.0, max = super::validate::MAX_DURATION_S), extend("x-main" = true, "x-help" = "Time to live of a DNS answer in the resolvers (0: none)"))]
     pub ttl_s: f64,
     /// How an answer is chosen among the healthy endpoints.
-    #[schemars(extend("x-help" = "DNS routing: weighted by the calls' weights, lowest latency, or the client's region first"))]
+    #[schemars(extend("x-main" = true, "x-help" = "DNS routing: weighted by the calls' weights, lowest latency, or the client's region first"))]
     pub policy: DnsPolicy,
     /// Time of a resolution (a recursive lookup), paid when the answer is
     /// not cached, ms.

@@ -27,18 +27,18 @@ pub struct GatewayParams {
     /// Requests authenticated at once (c of the authentication stage).
     #[schemars(
         range(min = 1, max = super::validate::MAX_WORKERS),
-        extend("x-help" = "Requests the gateway authenticates at once", "x-unit" = "workers")
+        extend("x-main" = true, "x-help" = "Requests the gateway authenticates at once", "x-unit" = "workers")
     )]
     pub workers: u32,
     /// Requests waiting for a worker before new ones are rejected (503).
     #[schemars(
         range(max = super::validate::MAX_QUEUE),
-        extend("x-help" = "Requests waiting to be authenticated before new ones are rejected", "x-unit" = "requests")
+        extend("x-main" = true, "x-help" = "Requests waiting to be authenticated before new ones are rejected", "x-unit" = "requests")
     )]
     pub queue_capacity: u32,
     /// Time a worker takes to authenticate one request (validate its token,
     /// or ask an identity provider).
-    #[schemars(extend("x-help" = "Time to authenticate one request (check its token)"))]
+    #[schemars(extend("x-main" = true, "x-help" = "Time to authenticate one request (check its token)"))]
     pub auth_time: ServiceTime,
     /// A rate limit per client: each traffic source gets its own token
     /// bucket of this rate and burst.

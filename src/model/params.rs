@@ -65,6 +65,7 @@ const KEPT: &[&str] = &[
     "x-help",
     "x-unit",
     "x-choices",
+    "x-main",
 ];
 
 /// The types whose parameters a user edits: nodes (their kinds'
@@ -158,6 +159,10 @@ pub struct Param<'s> {
     help: &'s str,
     /// How it is chosen.
     pub choices: Choices<'s>,
+    /// Whether it is among the parameters people change most (`x-main` on
+    /// it or a field above it; an optional part switched on counts too):
+    /// the inspector shows those first and the rest folded.
+    pub main: bool,
 }
 
 impl<'s> Param<'s> {
@@ -259,13 +264,19 @@ fn names(spec: &Value) -> Option<Vec<&str>> {
 /// with what the schema says of it: the fields of the inspector's form.
 pub fn leaves<'s>(spec: &'s Value, value: &Value) -> Vec<Param<'s>> {
     let mut out = Vec::new();
-    walk(spec, value, "", "", &mut out);
+    walk(spec, value, "", ("", false), &mut out);
     out
 }
 
-fn walk<'s>(field: &'s Value, value: &Value, path: &str, help: &'s str, out: &mut Vec<Param<'s>>) {
+/// What a field passes down to its leaves: its help and whether it is
+/// main.
+type Inherited<'s> = (&'s str, bool);
+
+fn walk<'s>(field: &'s Value, value: &Value, path: &str, above: Inherited<'s>, out: &mut Vec<Param<'s>>) {
     let spec = resolve(field);
-    let help = field["x-help"].as_str().or_else(|| spec["x-help"].as_str()).unwrap_or(help);
+    let help = field["x-help"].as_str().or_else(|| spec["x-help"].as_str()).unwrap_or(above.0);
+    let optional = field["anyOf"].as_array().is_some_and(|o| o.iter().any(|t| t["type"] == "null"));
+    let main = above.1 || field["x-main"] == true || optional;
     let join = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
     match value {
         Value::Object(map) => {
@@ -275,18 +286,18 @@ fn walk<'s>(field: &'s Value, value: &Value, path: &str, help: &'s str, out: &mu
                 if let Some(tag) = tag {
                     let options = spec["x-choices"].as_array().map_or(&[][..], Vec::as_slice);
                     let (path, value) = (join(key), child.clone());
-                    out.push(Param { path, value, spec: tag, help, choices: Choices::Variants(options) });
+                    out.push(Param { path, value, spec: tag, help, choices: Choices::Variants(options), main });
                     continue;
                 }
                 let own = &spec["properties"][key];
                 let child_spec =
                     if own.is_null() { chosen.map_or(&Value::Null, |v| &v["properties"][key]) } else { own };
-                walk(child_spec, child, &join(key), help, out);
+                walk(child_spec, child, &join(key), (help, main), out);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(&spec["items"], item, &join(&i.to_string()), help, out);
+                walk(&spec["items"], item, &join(&i.to_string()), (help, main), out);
             }
         }
         leaf => {
@@ -297,7 +308,7 @@ fn walk<'s>(field: &'s Value, value: &Value, path: &str, help: &'s str, out: &mu
             } else {
                 field
             };
-            out.push(Param { path: path.to_owned(), value: leaf.clone(), spec, help, choices });
+            out.push(Param { path: path.to_owned(), value: leaf.clone(), spec, help, choices, main });
         }
     }
 }
@@ -543,6 +554,23 @@ mod tests {
         let mean = find("service_time.mean_ms");
         assert_eq!((mean.unit(), mean.range()), ("ms", (Some(0.0), true, Some(3.6e6))));
         assert!(matches!(find("service_time.dist").choices, Choices::Variants(v) if v.len() == 4));
+    }
+
+    #[test]
+    fn the_most_used_parameters_are_marked_main_and_a_part_switched_on_joins_them() {
+        for info in KINDS {
+            let kind = NodeKind::default_for(info.name).unwrap();
+            let json = serde_json::to_value(&kind).unwrap();
+            let params = leaves(kind_params(info.name), &json["params"]);
+            assert!(params.iter().any(|p| p.main), "{}: no main parameter", info.name);
+        }
+        let service = crate::model::ServiceParams::default();
+        let json = serde_json::to_value(NodeKind::Service(service).with_part("autoscaling", true)).unwrap();
+        let params = leaves(kind_params("service"), &json["params"]);
+        let main: Vec<&str> = params.iter().filter(|p| p.main).map(|p| p.path.as_str()).collect();
+        assert_eq!(&main[..5], ["replicas", "workers", "queue_capacity", "service_time.dist", "service_time.mean_ms"]);
+        assert!(main.contains(&"autoscaling.max_replicas"), "{main:?}");
+        assert!(!main.contains(&"mtbf_s") && !main.contains(&"mttr_s"), "{main:?}");
     }
 
     #[test]

@@ -20,10 +20,10 @@ use super::ServiceTime;
 #[serde(default, deny_unknown_fields)]
 pub struct PartitionedParams {
     /// Partitions (1–1000).
-    #[schemars(range(min = 1, max = super::validate::MAX_PARTITIONS), extend("x-help" = "Partitions (shards) the keys are split over", "x-unit" = "partitions"))]
+    #[schemars(range(min = 1, max = super::validate::MAX_PARTITIONS), extend("x-main" = true, "x-help" = "Partitions (shards) the keys are split over", "x-unit" = "partitions"))]
     pub partitions: u32,
     /// How a key finds its partition.
-    #[schemars(extend("x-help" = "By key hash (even on average) or by key range (neighbours together, hot ranges hot)"))]
+    #[schemars(extend("x-main" = true, "x-help" = "By key hash (even on average) or by key range (neighbours together, hot ranges hot)"))]
     pub partitioning: Partitioning,
     /// Keys 1..=`key_space` that range partitioning splits into equal
     /// ranges (keys beyond go to the last partition), ≥ 1.
@@ -31,10 +31,10 @@ pub struct PartitionedParams {
     pub key_space: u64,
     /// Copies of each partition: one leader and `replication_factor` − 1
     /// followers (1–9).
-    #[schemars(range(min = 1, max = 9), extend("x-help" = "Copies of each partition: a leader and followers that can take over", "x-unit" = "copies"))]
+    #[schemars(range(min = 1, max = 9), extend("x-main" = true, "x-help" = "Copies of each partition: a leader and followers that can take over", "x-unit" = "copies"))]
     pub replication_factor: u32,
     /// Operations a partition leader serves at once, ≥ 1.
-    #[schemars(range(min = 1, max = super::validate::MAX_WORKERS), extend("x-help" = "Queries a partition leader runs at once", "x-unit" = "connections"))]
+    #[schemars(range(min = 1, max = super::validate::MAX_WORKERS), extend("x-main" = true, "x-help" = "Queries a partition leader runs at once", "x-unit" = "connections"))]
     pub connections: u32,
     /// Operations waiting per partition before new ones are rejected.
     #[schemars(range(max = super::validate::MAX_QUEUE), extend("x-help" = "Queries waiting per partition before new ones are rejected", "x-unit" = "queries"))]

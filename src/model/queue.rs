@@ -22,17 +22,17 @@ use super::ServiceTime;
 pub struct QueueParams {
     /// A partitioned log read by a consumer group (Kafka), or one queue
     /// shared by competing consumers with acknowledgements (RabbitMQ).
-    #[schemars(extend("x-help" = "A partitioned log read by a consumer group (Kafka) or one queue of competing consumers (RabbitMQ)"))]
+    #[schemars(extend("x-main" = true, "x-help" = "A partitioned log read by a consumer group (Kafka) or one queue of competing consumers (RabbitMQ)"))]
     pub style: QueueStyle,
     /// Partitions of the topic (1–1000; a work queue has one).
-    #[schemars(range(min = 1, max = super::validate::MAX_PARTITIONS), extend("x-help" = "Partitions of the topic: at most one consumer of the group reads each", "x-unit" = "partitions"))]
+    #[schemars(range(min = 1, max = super::validate::MAX_PARTITIONS), extend("x-main" = true, "x-help" = "Partitions of the topic: at most one consumer of the group reads each", "x-unit" = "partitions"))]
     pub partitions: u32,
     /// Consumers in the group (1–1000); at most one per partition, so extra
     /// consumers stay idle.
-    #[schemars(range(min = 1, max = super::validate::MAX_PARTITIONS), extend("x-help" = "Consumers in the group; more than the partitions stay idle", "x-unit" = "consumers"))]
+    #[schemars(range(min = 1, max = super::validate::MAX_PARTITIONS), extend("x-main" = true, "x-help" = "Consumers in the group; more than the partitions stay idle", "x-unit" = "consumers"))]
     pub consumers: u32,
     /// Time a consumer takes to process one message (before its calls).
-    #[schemars(extend("x-help" = "Time a consumer takes to process one message"))]
+    #[schemars(extend("x-main" = true, "x-help" = "Time a consumer takes to process one message"))]
     pub consumer_time: ServiceTime,
     /// How a message picks its partition.
     #[schemars(extend("x-help" = "By key hash (per-key order) or in turn"))]

@@ -20,18 +20,18 @@ use super::{
 #[serde(default, deny_unknown_fields)]
 pub struct ServiceParams {
     /// Number of replicas (instances).
-    #[schemars(range(min = 1, max = super::validate::MAX_REPLICAS), extend("x-help" = "Identical instances of the service", "x-unit" = "replicas"))]
+    #[schemars(range(min = 1, max = super::validate::MAX_REPLICAS), extend("x-main" = true, "x-help" = "Identical instances of the service", "x-unit" = "replicas"))]
     pub replicas: u32,
     /// Worker threads per replica (c of an M/M/c per replica).
-    #[schemars(range(min = 1, max = super::validate::MAX_WORKERS), extend("x-help" = "Threads per replica: requests served at once (c of M/M/c)", "x-unit" = "threads"))]
+    #[schemars(range(min = 1, max = super::validate::MAX_WORKERS), extend("x-main" = true, "x-help" = "Threads per replica: requests served at once (c of M/M/c)", "x-unit" = "threads"))]
     pub workers: u32,
     /// Accept-queue capacity per replica; a request arriving to a full queue
     /// is rejected. 0 means no queue (an Erlang loss system).
-    #[schemars(range(max = super::validate::MAX_QUEUE), extend("x-help" = "Requests waiting per replica before new ones are rejected (0: none wait)", "x-unit" = "requests"))]
+    #[schemars(range(max = super::validate::MAX_QUEUE), extend("x-main" = true, "x-help" = "Requests waiting per replica before new ones are rejected (0: none wait)", "x-unit" = "requests"))]
     pub queue_capacity: u32,
     /// Service time of one request on one worker (its own work, not
     /// counting downstream calls).
-    #[schemars(extend("x-help" = "Time of one request's own work on a worker (1/μ on average)"))]
+    #[schemars(extend("x-main" = true, "x-help" = "Time of one request's own work on a worker (1/μ on average)"))]
     pub service_time: ServiceTime,
     /// Optional Universal Scalability Law slowdown as concurrency rises.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -12,9 +12,10 @@ use super::{ComponentGroup, FaultKind, Kind, KindInfo, NodeId, Onward, Wiring};
 #[serde(default, deny_unknown_fields)]
 pub struct ClientParams {
     /// How requests are generated.
-    #[schemars(extend("x-help" = "Open loop (arrivals at a rate, whatever the replies) or closed loop (users who wait for each reply)"))]
+    #[schemars(extend("x-main" = true, "x-help" = "Open loop (arrivals at a rate, whatever the replies) or closed loop (users who wait for each reply)"))]
     pub arrivals: Arrivals,
     /// Shares of reads, writes and other requests.
+    #[schemars(extend("x-main" = true))]
     pub mix: RequestMix,
     /// Which key each request touches.
     #[schemars(extend("x-help" = "Which key each request touches: uniform, or Zipf (a few keys hot)"))]
@@ -25,7 +26,7 @@ pub struct ClientParams {
     pub sessions: u64,
     /// Client timeout, ms: a request without a reply by then counts as timed
     /// out (the server may still finish the work).
-    #[schemars(range(max = 3.6e6), extend("x-help" = "A client gives up on a request after this long", "exclusiveMinimum" = 0.0))]
+    #[schemars(range(max = 3.6e6), extend("x-main" = true, "x-help" = "A client gives up on a request after this long", "exclusiveMinimum" = 0.0))]
     pub timeout_ms: f64,
 }
 

@@ -19,6 +19,7 @@ use super::palette::Palette;
 use super::run::{use_run, RunPanel};
 use super::share_bar::ShareBar;
 use super::shortcuts::use_shortcuts;
+use super::splitter::{use_run_height, Splitter};
 use super::store::{Msg, Shared, Store};
 use super::view::use_view;
 use super::{files, share, storage};
@@ -56,6 +57,7 @@ pub fn App() -> Html {
     let presentation = use_state(|| false);
     let class_view = use_state(|| false);
     let sharing = use_state(|| false);
+    let (run_height, on_run_height) = use_run_height();
     let scenario = Shared(store.editor.shared());
     let on_msg = {
         let store = store.dispatcher();
@@ -105,7 +107,8 @@ pub fn App() -> Html {
     };
     let run_state = run.state;
     html! {
-        <div class={classes!("app", presentation.then_some("presentation"))}>
+        <div class={classes!("app", presentation.then_some("presentation"))}
+             style={run_height.map(|h| format!("--run-h: {h:.0}px"))}>
             <Header title={scenario.title.clone()} can_undo={store.editor.can_undo()} can_redo={store.editor.can_redo()}
                     on_undo={on_msg.reform(|()| Msg::Undo)} on_redo={on_msg.reform(|()| Msg::Redo)}
                     on_fit={view.on_fit.clone()} on_zoom={view.on_zoom.clone()} on_layout={view.on_layout.clone()}
@@ -137,7 +140,8 @@ pub fn App() -> Html {
                        zone={store.zone.clone()} load={run.readouts.nodes.clone()}
                        on_msg={on_msg.clone()} on_fault={run.on_fault.clone()}
                        events={run.readouts.events.clone()} rule_changes={rule_changes.clone()} />
-            <RunPanel run={run} settings={scenario.settings.clone()} {on_seed}
+            <Splitter on_resize={on_run_height} />
+            <RunPanel run={run} presentation={*presentation} settings={scenario.settings.clone()} {on_seed}
                       edit_error={store.error.clone().map(AttrValue::from)}
                       objectives={scenario.objectives.clone()} practice={!rule_changes.is_empty()}>
                 <ExerciseVerdictView scenario={scenario.clone()} run_state={run_state} on_open={open_design} />

@@ -19,6 +19,7 @@ mod run;
 mod share;
 mod share_bar;
 mod shortcuts;
+mod splitter;
 mod storage;
 mod store;
 mod view;

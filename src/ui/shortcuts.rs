@@ -61,11 +61,11 @@ fn on_canvas(e: &web_sys::KeyboardEvent) -> bool {
     target(e).is_some_and(|el| el.get_attribute("data-testid").as_deref() == Some("canvas"))
 }
 
-/// Moves the keyboard focus to the inspector's first parameter.
+/// Moves the keyboard focus to the inspector's first field (not its search).
 fn focus_first_parameter() {
     let field = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("[data-testid=inspector] input").ok().flatten())
+        .and_then(|d| d.query_selector("[data-testid=inspector] .field input").ok().flatten())
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(field) = field {
         let _ = field.focus();

@@ -143,3 +143,24 @@ pub fn participant() -> String {
 pub fn set_participant(name: &str) -> Result<(), String> {
     storage()?.set_item(NAME_KEY, name).map_err(|_| "could not keep your name (storage full)".to_owned())
 }
+
+/// The `localStorage` key of the run panel's height, px (set by dragging
+/// the split above it).
+const RUN_HEIGHT_KEY: &str = "archsim.run-height";
+
+/// The run panel's height the user chose, px; `None`: the layout's default.
+pub fn run_height() -> Option<f64> {
+    let text = storage().ok().and_then(|s| s.get_item(RUN_HEIGHT_KEY).ok().flatten())?;
+    text.parse().ok().filter(|h: &f64| h.is_finite() && *h > 0.0)
+}
+
+/// Keeps the run panel's height (`None`: back to the default). Not kept
+/// when storage is blocked: the layout is not worth an error message.
+pub fn set_run_height(height: Option<f64>) {
+    if let Ok(s) = storage() {
+        let _ = match height {
+            Some(h) => s.set_item(RUN_HEIGHT_KEY, &format!("{h:.0}")),
+            None => s.remove_item(RUN_HEIGHT_KEY),
+        };
+    }
+}

@@ -49,11 +49,16 @@ test('charts draw a run, keep the previous one for comparison (not into another 
   await page.getByTestId('run').click();
   await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'finished');
   for (const [chart, colour, what] of [['latency', RED, 'p99'], ['latency', AMBER, 'p95'], ['latency', BLUE, 'p50'],
-    ['throughput', GREEN, 'completed'], ['availability', BLUE, 'availability'], ['cdf', BLUE, 'CDF']]) {
+    ['throughput', GREEN, 'completed'], ['availability', BLUE, 'availability']]) {
     const n = await ink(page, chart, colour);
     assert.ok(n > 100, `${what} line drawn on chart-${chart}: ${n} pixels`);
   }
   await screenshot(page, 'charts-finished');
+  // The CDF, in its own tab.
+  await page.getByRole('tab', { name: 'Latency CDF' }).click();
+  await page.getByTestId('chart-cdf').waitFor();
+  assert.ok(await ink(page, 'cdf', BLUE) > 100, 'CDF drawn');
+  await page.getByRole('tab', { name: 'Over time' }).click();
 
   // The series as CSV: one row per 1 s interval of the 120 s run, and the
   // offered rate is the scenario's 400 req/s (Poisson: the mean of 120

@@ -161,7 +161,7 @@ pub fn event_log(events: &[TimelineEvent]) -> Html {
     html! {
         <section class="event-log" aria-label="Event log">
             <h3>{ "Events" }</h3>
-            <ol data-testid="event-log">
+            <ol data-testid="event-log" tabindex="0" aria-label="Events, newest first">
                 if events.is_empty() {
                     <li class="muted">{ "Nothing has happened yet. Crash a pool, a cache, a database or a queue to see failures, detection and recovery here." }</li>
                 }

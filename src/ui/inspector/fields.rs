@@ -38,17 +38,56 @@ fn friendly(e: serde_json::Error) -> String {
     }
 }
 
-/// One input (or choice) per leaf of `json`, a value of the type `spec`
-/// describes (`model::params`), with the unit, help and choices the model
-/// declares; committed through `commit` on change.
+/// Which of a value's parameters a form shows.
+#[derive(Clone, Copy)]
+pub enum Show<'a> {
+    /// Every one.
+    All,
+    /// Those people change most (`Param::main`), or every one where the
+    /// type marks none.
+    Main,
+    /// The others.
+    More,
+    /// Those whose name or help contains this text (lowercase).
+    Matching(&'a str),
+}
+
+impl Show<'_> {
+    /// Which of `leaves` to show.
+    fn pick<'s>(self, leaves: Vec<params::Param<'s>>) -> Vec<params::Param<'s>> {
+        let marked = leaves.iter().any(|p| p.main);
+        leaves
+            .into_iter()
+            .filter(|p| match self {
+                Show::All => true,
+                Show::Main => p.main || !marked,
+                Show::More => marked && !p.main,
+                Show::Matching(text) => {
+                    humanize(&p.path).to_ascii_lowercase().contains(text)
+                        || p.help().to_ascii_lowercase().contains(text)
+                }
+            })
+            .collect()
+    }
+}
+
+/// One input (or choice) per leaf of `json` that `show` picks, a value of
+/// the type `spec` describes (`model::params`), with the unit, help and
+/// choices the model declares; committed through `commit` on change.
+/// `None` when it picks no leaf.
 pub fn fields_form(
     spec: &'static Value,
     json: &Value,
+    show: Show,
     rejected: &UseStateHandle<Rejected>,
     commit: Commit,
     on_msg: &Callback<Msg>,
-) -> Html {
-    let rows = params::leaves(spec, json).into_iter().map(|param| {
+) -> Option<Html> {
+    let picked = show.pick(params::leaves(spec, json));
+    if picked.is_empty() {
+        return None;
+    }
+    let rows = picked.into_iter().map(|param| {
         let path = param.path.clone();
         let help = param.help();
         let label = html! { <span class="field-name">{ humanize(&path) }</span> };
@@ -134,7 +173,7 @@ pub fn fields_form(
             </label>
         }
     });
-    html! { <>{ for rows }</> }
+    Some(html! { <>{ for rows }</> })
 }
 
 /// Commits `text` for the field at `path`, or records why it is refused.

@@ -20,7 +20,7 @@ use super::run::FaultCommand;
 use super::store::{Msg, Shared};
 use super::workshop::{design_form, exercise, objectives_form};
 use faults::{event_log, fault_buttons, live_line, zone_fault_buttons};
-use fields::{edited, edited_json, fields_form, Commit, Rejected};
+use fields::{edited, edited_json, fields_form, Commit, Rejected, Show};
 
 /// Props of [`Inspector`].
 #[derive(Properties, PartialEq)]
@@ -51,14 +51,19 @@ pub struct InspectorProps {
 pub fn Inspector(props: &InspectorProps) -> Html {
     // Per field path: the rejected text and why.
     let rejected = use_state(Rejected::new);
+    // The text of the node's parameter search (lowercase).
+    let filter = use_state(String::new);
     {
-        let rejected = rejected.clone();
-        use_effect_with((props.selection.clone(), props.edge), move |_| rejected.set(Rejected::new()));
+        let (rejected, filter) = (rejected.clone(), filter.clone());
+        use_effect_with((props.selection.clone(), props.edge), move |_| {
+            rejected.set(Rejected::new());
+            filter.set(String::new());
+        });
     }
     let s = &props.scenario;
     let body = match (props.selection.as_slice(), props.edge) {
         ([id], _) => match s.nodes.iter().position(|n| &n.id == id) {
-            Some(index) => node_form(props, index, &rejected),
+            Some(index) => node_form(props, index, &rejected, &filter),
             None => html! {},
         },
         ([], Some(index)) if index < s.edges.len() => edge_form(props, index, &rejected),
@@ -66,16 +71,33 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         ([], _) => settings_form(props, &rejected),
         (many, _) => html! { <p class="muted">{ format!("{} nodes selected.", many.len()) }</p> },
     };
+    // On a phone the inspector of a selection is a bottom sheet over the
+    // canvas; Done (or Escape) closes it.
+    let selected = !props.selection.is_empty() || props.edge.is_some() || props.zone.is_some();
+    let on_done = props.on_msg.reform(|_: MouseEvent| Msg::Select(Vec::new()));
     html! {
-        <aside class="inspector" data-testid="inspector" aria-label="Inspector">
-            <h2>{ "Inspector" }</h2>
+        <aside class={classes!("inspector", selected.then_some("sheet"))} data-testid="inspector" aria-label="Inspector">
+            <div class="inspector-head">
+                <h2>{ "Inspector" }</h2>
+                if selected {
+                    <button class="small sheet-done" data-testid="sheet-done" onclick={on_done}>{ "Done" }</button>
+                }
+            </div>
             { body }
             { event_log(&props.events) }
         </aside>
     }
 }
 
-fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rejected>) -> Html {
+/// A node's form: its label, the parameters people change most, its
+/// faults, then the rest folded; or, while searching, the parameters that
+/// match.
+fn node_form(
+    props: &InspectorProps,
+    index: usize,
+    rejected: &UseStateHandle<Rejected>,
+    filter: &UseStateHandle<String>,
+) -> Html {
     let node = &props.scenario.nodes[index];
     let kind_json = serde_json::to_value(&node.kind).unwrap_or(Value::Null);
     // L7 routes get their own checkboxes below.
@@ -95,18 +117,47 @@ fn node_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
         let kind: NodeKind = edited(&scenario.nodes[index].kind, "params", edit)?;
         checked(&scenario, Action::SetParams { id: scenario.nodes[index].id.clone(), kind })
     });
+    let spec = params::kind_params(node.kind.info().name);
+    let form = |show| fields_form(spec, &params, show, rejected, commit.clone(), &props.on_msg);
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            filter.set(input.value().trim().to_ascii_lowercase());
+        })
+    };
+    let body = if filter.is_empty() {
+        let more = form(Show::More).map(|fields| {
+            html! {
+                <details class="more" data-testid="more-params">
+                    <summary>{ "More parameters" }</summary>
+                    { fields }
+                </details>
+            }
+        });
+        html! {
+            <>
+                { form(Show::Main) }
+                { fault_buttons(props, index) }
+                { optional_parts(props, index) }
+                { more }
+                { routes_form(props, index) }
+            </>
+        }
+    } else {
+        form(Show::Matching(filter)).unwrap_or_else(|| html! { <p class="muted">{ "No parameter matches." }</p> })
+    };
     html! {
         <>
             <p class="inspector-kind">{ node.kind.info().title }<span class="muted">{ format!(" · {}", node.id) }</span></p>
             { live_line(props, index) }
+            <input class="param-search" type="search" data-testid="param-search" placeholder="Find a parameter…"
+                   aria-label="Find a parameter" value={(**filter).clone()} oninput={on_filter} />
             <label class="field">
                 <span class="field-name">{ "Label" }</span>
                 <input data-testid="param-label" type="text" value={node.label.clone()} onchange={on_label} />
             </label>
-            { fault_buttons(props, index) }
-            { optional_parts(props, index) }
-            { fields_form(params::kind_params(node.kind.info().name), &params, rejected, commit, &props.on_msg) }
-            { routes_form(props, index) }
+            { body }
         </>
     }
 }
@@ -262,7 +313,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
         <>
             <p class="inspector-kind">{ "Call" }<span class="muted">{ format!(" · {} → {}", edge.from, edge.to) }</span></p>
             { resilience_parts(props, index) }
-            { fields_form(params::def("Edge"), &json, rejected, commit, &props.on_msg) }
+            { fields_form(params::def("Edge"), &json, Show::All, rejected, commit, &props.on_msg) }
             <div class="field">
                 <span class="field-name">{ "Request classes" }</span>
                 <span class="checks">{ for classes }</span>
@@ -330,7 +381,7 @@ fn settings_form(props: &InspectorProps, rejected: &UseStateHandle<Rejected>) ->
             { exercise(&props.scenario, &props.rule_changes) }
             { objectives_form(&props.scenario, &props.on_msg) }
             <p class="inspector-kind">{ "Run settings" }</p>
-            { fields_form(params::def("Settings"), &json, rejected, commit, &props.on_msg) }
+            { fields_form(params::def("Settings"), &json, Show::All, rejected, commit, &props.on_msg) }
         </>
     }
 }

@@ -7,6 +7,7 @@
 use std::ops::Range;
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use yew::prelude::*;
 
@@ -65,6 +66,8 @@ pub struct ChartProps {
     pub duration_s: f64,
     /// Warm-up, s: shaded.
     pub warmup_s: f64,
+    /// Larger labels (presentation mode).
+    pub large: bool,
 }
 
 const BLUE: RGBColor = RGBColor(0x1f, 0x6f, 0xeb);
@@ -96,6 +99,8 @@ struct Plot {
     /// Vertical markers: x, label, and whether it is a failure (red) or a
     /// recovery (green).
     markers: Vec<(f64, String, bool)>,
+    /// Size of the labels, CSS px.
+    font_px: f64,
 }
 
 /// A live chart (`data-testid="chart-<kind>"`) with its legend and a PNG
@@ -197,7 +202,15 @@ fn plot(props: &ChartProps) -> Plot {
             .iter()
             .filter_map(|(r, _)| r.cdf.iter().find(|(_, q)| *q >= 0.999).map(|(ms, _)| *ms))
             .fold(1.0, f64::max);
-        return Plot { x: 0.0..right * 1.05, y: 0.0..100.0, x_unit: "ms", shade: None, lines, markers: Vec::new() };
+        return Plot {
+            x: 0.0..right * 1.05,
+            y: 0.0..100.0,
+            x_unit: "ms",
+            shade: None,
+            lines,
+            markers: Vec::new(),
+            font_px: font_px(props),
+        };
     }
     let x = 0.0..props.run.duration_s.max(props.duration_s).max(1.0);
     let mut lines: Vec<Line> = runs
@@ -252,7 +265,17 @@ fn plot(props: &ChartProps) -> Plot {
         ));
         repeats = 1;
     }
-    Plot { x, y, x_unit: "s", shade: (props.warmup_s > 0.0).then_some(0.0..props.warmup_s), lines, markers }
+    let shade = (props.warmup_s > 0.0).then_some(0.0..props.warmup_s);
+    Plot { x, y, x_unit: "s", shade, lines, markers, font_px: font_px(props) }
+}
+
+/// The labels' size, CSS px: larger for a projector.
+fn font_px(props: &ChartProps) -> f64 {
+    if props.large {
+        15.0
+    } else {
+        11.0
+    }
 }
 
 /// The values `f` gives for `points`, at each interval's midpoint, broken
@@ -282,19 +305,23 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot) -> Result<(), String> 
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let em = plot.font_px;
     let mut chart = ChartBuilder::on(&root)
         .margin(px(6.0))
         .margin_right(px(16.0))
-        .x_label_area_size(px(22.0))
-        .y_label_area_size(px(40.0))
+        .x_label_area_size(px(2.0 * em))
+        .y_label_area_size(px(3.6 * em))
         .build_cartesian_2d(plot.x.clone(), plot.y.clone())
         .map_err(|e| e.to_string())?;
-    let font = (FontFamily::SansSerif, px(11.0)).into_font().color(&RGBColor(0x66, 0x70, 0x85));
+    let font = (FontFamily::SansSerif, px(em)).into_font().color(&RGBColor(0x66, 0x70, 0x85));
     let x_unit = plot.x_unit;
+    // As many x labels as fit without touching ("100 s" is about 5 em),
+    // as many y labels as fit at twice the line height.
+    let fit = |length: f64, per: f64| ((length / (per * em)) as usize).clamp(2, 10);
     chart
         .configure_mesh()
-        .x_labels(6)
-        .y_labels(5)
+        .x_labels(fit(w, 6.5))
+        .y_labels(fit(h, 2.5))
         .label_style(font)
         .x_label_formatter(&|v| format!("{} {x_unit}", trim(*v)))
         .y_label_formatter(&|v| trim(*v))
@@ -332,9 +359,13 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot) -> Result<(), String> 
             ShapeStyle { color: color.to_rgba(), filled: false, stroke_width: px(1.0) },
         );
         chart.draw_series(line).map_err(|e| e.to_string())?;
-        let font = (FontFamily::SansSerif, px(10.0)).into_font().color(&color);
-        // Staggered over four rows so close events stay readable.
-        let offset = (px(3.0) as i32, px(2.0 + 11.0 * (k % 4) as f64) as i32);
+        // Staggered over four rows so close events stay readable; in the
+        // right half, left of the marker so the label is not cut.
+        let right = *x > (plot.x.start + plot.x.end) / 2.0;
+        let anchor = Pos::new(if right { HPos::Right } else { HPos::Left }, VPos::Top);
+        let font = (FontFamily::SansSerif, px(em - 1.0)).into_font().color(&color).pos(anchor);
+        let dx = if right { -(px(3.0) as i32) } else { px(3.0) as i32 };
+        let offset = (dx, px(2.0 + em * (k % 4) as f64) as i32);
         let text = EmptyElement::at((*x, plot.y.end)) + Text::new(label.clone(), offset, font);
         chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
     }

@@ -14,6 +14,8 @@ use crate::workshop::grade::{Status, Verdict};
 pub struct RunPanelProps {
     /// The run to control.
     pub run: RunControl,
+    /// Presentation mode: the charts' labels larger.
+    pub presentation: bool,
     /// The scenario's run settings (seed, duration, warm-up, SLO).
     pub settings: Settings,
     /// Set the seed of the scenario (and so of the next run).
@@ -37,6 +39,7 @@ const SPEEDS: [(u32, &str); 4] = [(1, "1×"), (10, "10×"), (100, "100×"), (MAX
 pub fn RunPanel(props: &RunPanelProps) -> Html {
     let run = &props.run;
     let r = &run.readouts;
+    let cdf_tab = use_state(|| false);
     // The objective where the design has one, else the SLO: one target of
     // each figure in view.
     let targets = Targets::of(&props.objectives, props.settings.slo);
@@ -75,7 +78,17 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
     let chart = |kind| {
         html! {
             <Chart {kind} run={r.clone()} previous={run.previous.clone()} {targets}
-                   {duration_s} warmup_s={props.settings.warmup_s} />
+                   {duration_s} warmup_s={props.settings.warmup_s} large={props.presentation} />
+        }
+    };
+    // The CDF has its own tab (after a run): the charts over time keep
+    // their width.
+    let cdf = *cdf_tab && !r.cdf.is_empty();
+    let tab = |on: bool, testid: &'static str, label: &'static str| {
+        let (cdf_tab, disabled) = (cdf_tab.clone(), on && r.cdf.is_empty());
+        html! {
+            <button role="tab" data-testid={testid} aria-selected={(cdf == on).to_string()} {disabled}
+                    class={classes!((cdf == on).then_some("selected"))} onclick={move |_| cdf_tab.set(on)}>{ label }</button>
         }
     };
     let progress = if duration_s > 0.0 { (r.time_s / duration_s * 100.0).min(100.0) } else { 0.0 };
@@ -87,7 +100,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
     html! {
         <section class="run-panel" aria-label="Run">
             <div class="run-bar">
-                <h2>{ "Run" }</h2>
+                <h2 class="sr-only">{ "Run" }</h2>
                 <button data-testid="run" class="primary" onclick={on_run}
                         disabled={running || run.state == RunState::Finished}>{ "Run" }</button>
                 <button data-testid="pause" onclick={on_pause} disabled={!running}>{ "Pause" }</button>
@@ -132,15 +145,20 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     { readout("metric-error-budget", &format!("Error budget left ({} {}%)", target.name(), target.value * 100.0),
                               shown(budget.map(|b| format!("{:.0}", (b * 100.0).max(-999.0))), idle, "no request ended yet"), "%",
                               budget.is_some_and(|b| b < 0.0)) }
+                    <div class="chart-tabs" role="tablist" aria-label="Charts">
+                        { tab(false, "chart-tab-time", "Over time") }
+                        { tab(true, "chart-tab-cdf", "Latency CDF") }
+                    </div>
                     <button class="export" data-testid="export-csv" onclick={on_csv} disabled={r.series.points().is_empty()}
                             title="Save the per-interval figures (rates, availability, p50/p95/p99) as CSV">{ "Export CSV" }</button>
                 </div>
-                <div class="charts">
-                    { chart(ChartKind::Latency) }
-                    { chart(ChartKind::Throughput) }
-                    { chart(ChartKind::Availability) }
-                    if !r.cdf.is_empty() {
+                <div class="charts" role="tabpanel">
+                    if cdf {
                         { chart(ChartKind::Cdf) }
+                    } else {
+                        { chart(ChartKind::Latency) }
+                        { chart(ChartKind::Throughput) }
+                        { chart(ChartKind::Availability) }
                     }
                 </div>
                 <div class="verdicts">
