@@ -456,6 +456,16 @@ impl Behavior for BalancerSim {
         Some((&self.stats, self.cores()))
     }
 
+    /// Its cores while an instance is up (a pair's survivor takes over
+    /// with them), none when none is.
+    fn slots_in_service(&self, slots: u32, up: &[bool]) -> u32 {
+        if up.contains(&true) {
+            slots
+        } else {
+            0
+        }
+    }
+
     fn readouts(&self) -> Readouts {
         Readouts { ejected: self.ejected(), ..Readouts::default() }
     }

@@ -338,6 +338,18 @@ pub trait Behavior {
         None
     }
 
+    /// Of the `slots` [`Behavior::load`] gives, those in service now: of
+    /// its parts up on the kernel's board (`up`, its row). By default each
+    /// part holds an equal share (a database's instances, a store's
+    /// partitions, a gateway's one part).
+    fn slots_in_service(&self, slots: u32, up: &[bool]) -> u32 {
+        if up.is_empty() {
+            return slots;
+        }
+        let serving = up.iter().filter(|u| **u).count() as u64;
+        (u64::from(slots) * serving / up.len() as u64) as u32
+    }
+
     /// What the page shows of it besides its load.
     fn readouts(&self) -> Readouts {
         Readouts::default()

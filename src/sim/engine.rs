@@ -93,8 +93,11 @@ pub struct NodeSnapshot {
     pub id: String,
     /// Workers (or cores) busy now.
     pub busy: u32,
-    /// Worker slots (or cores); 0 for clients.
+    /// Worker slots (or cores) in service now: of the replicas up; 0 for
+    /// clients and when every replica is down.
     pub capacity: u32,
+    /// Every worker slot (or core), up or down; 0 for kinds without.
+    pub slots: u32,
     /// Requests waiting in queues now.
     pub queued: usize,
     /// Replicas down (crashed) now.
@@ -110,6 +113,16 @@ pub struct NodeSnapshot {
     pub ejected: u32,
     /// A pool's replicas with a grey failure (slow or failing) now.
     pub degraded: u32,
+}
+
+impl NodeSnapshot {
+    /// Utilization ρ now, 0–1: busy workers over the worker slots in
+    /// service (a crashed replica's workers serve nothing, so they do not
+    /// dilute it). None for kinds without workers and when none is in
+    /// service.
+    pub fn utilization(&self) -> Option<f64> {
+        (self.capacity > 0).then(|| f64::from(self.busy) / f64::from(self.capacity))
+    }
 }
 
 impl Simulation {
@@ -490,12 +503,13 @@ impl Simulation {
             .zip(&self.ids)
             .zip(&self.ctx.up)
             .zip(self.levels())
-            .map(|(((c, id), up), (busy, capacity, queued))| {
+            .map(|(((c, id), up), (busy, slots, queued))| {
                 let r = each_kind!(c, k => k.readouts());
                 NodeSnapshot {
                     id: id.clone(),
                     busy,
-                    capacity,
+                    capacity: each_kind!(c, k => k.slots_in_service(slots, up)),
+                    slots,
                     queued,
                     down: up.iter().filter(|u| !**u).count() as u32,
                     hit_ratio: r.cache.and_then(|k| k.hit_ratio()),

@@ -475,6 +475,11 @@ impl Behavior for QueueSim {
         Some((&self.stats, self.capacity()))
     }
 
+    /// The consumers up (the board's last entry is the broker).
+    fn slots_in_service(&self, _slots: u32, up: &[bool]) -> u32 {
+        up[..self.consumers.len()].iter().filter(|u| **u).count() as u32
+    }
+
     fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
         let now = ctx.now();
         match timer {

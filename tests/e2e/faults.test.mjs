@@ -21,8 +21,14 @@ test('crash a replica live, see the dip and the detection, recover it', async ()
   await page.getByTestId('node-web').click();
   await page.getByTestId('fail-web-0').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=event-log]').innerText.includes('crash'));
-  assert.match(await page.getByTestId('node-web').getAttribute('class'), /\bdown\b/);
+  // One of two replicas down: the node keeps the colour of ρ over the
+  // replica in service, with a dashed outline; the inspector counts the
+  // crashed replica's workers apart (web: 2 × 32 workers).
+  const heat = await page.getByTestId('node-web').getAttribute('class');
+  assert.match(heat, /\bpartly-down\b/);
+  assert.match(heat, /\b(cool|warm|hot)\b/);
   assert.match(await page.getByTestId('node-web').textContent(), /1 down/);
+  assert.match(await page.getByTestId('node-live').innerText(), /of 32 workers busy \(ρ \d+%; 32 more down\)/);
   await page.getByTestId('run').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=event-log]').innerText.includes('unhealthy'));
   await page.getByTestId('pause').click();

@@ -253,3 +253,34 @@ fn a_balancer_pair_fails_over_after_detection_and_takeover() {
     // A single balancer is named as a single point of failure.
     assert_eq!(run(&behind_balancer(Vec::new()), 5).single_points_of_failure, ["lb"]);
 }
+
+#[test]
+fn utilization_counts_the_replicas_in_service_not_the_crashed_ones() {
+    // 2 replicas × 4 workers of 100 ms each, offered 1000 req/s (100
+    // Erlangs): every worker of a replica up is busy. With replica 0
+    // crashed, replica 1's 4 workers are the slots in service: ρ = 4/4,
+    // not 4/8; with both down none is in service and ρ is undefined.
+    let s = scenario(
+        vec![poisson_client("c", 1000.0), service("s", 2, 4, 1000, ServiceTime::Constant { ms: 100.0 })],
+        vec![call("c", "s")],
+        60.0,
+        0.0,
+    );
+    let mut sim = Simulation::new(&s, 5).unwrap();
+    let pool = |sim: &Simulation| sim.snapshot().nodes.into_iter().find(|n| n.id == "s").unwrap();
+    sim.run_until(SimTime::from_s(5.0));
+    let up = pool(&sim);
+    assert_eq!((up.busy, up.capacity, up.slots, up.down), (8, 8, 8, 0));
+    assert_eq!(up.utilization(), Some(1.0));
+    let crash = |replica| Fault { replica, ..Fault::on_node("s", 0.0, None, FaultKind::Crash) };
+    sim.inject(&crash(Some(0)), true).unwrap();
+    sim.run_until(SimTime::from_s(6.0));
+    let half = pool(&sim);
+    assert_eq!((half.busy, half.capacity, half.slots, half.down), (4, 4, 8, 1));
+    assert_eq!(half.utilization(), Some(1.0));
+    sim.inject(&crash(None), true).unwrap();
+    sim.run_until(SimTime::from_s(7.0));
+    let none = pool(&sim);
+    assert_eq!((none.busy, none.capacity, none.slots, none.down), (0, 0, 8, 2));
+    assert_eq!(none.utilization(), None);
+}

@@ -332,6 +332,13 @@ impl Behavior for ServiceSim {
         Some((&self.stats, self.capacity()))
     }
 
+    /// The workers of the replicas both running (in service or draining,
+    /// when autoscaled) and up, at most the capacity.
+    fn slots_in_service(&self, slots: u32, up: &[bool]) -> u32 {
+        let serving = up.iter().enumerate().filter(|&(r, u)| *u && self.running(r)).count() as u32;
+        (self.workers * serving).min(slots)
+    }
+
     fn readouts(&self) -> Readouts {
         Readouts { cache: self.cache_counts(), degraded: self.degraded(), ..Readouts::default() }
     }

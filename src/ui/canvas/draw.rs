@@ -149,14 +149,20 @@ impl Drawing<'_> {
             .map(|(i, n)| {
                 let info = n.kind.info();
                 let live = props.load.get(i);
-                let load = live.filter(|v| v.capacity > 0).map(|v| f64::from(v.busy) / f64::from(v.capacity));
-                let heat = match (live, load) {
-                    (Some(v), _) if v.down > 0 => " down",
-                    (_, None) => "",
-                    (_, Some(u)) if u >= 0.9 => " hot",
-                    (_, Some(u)) if u >= 0.6 => " warm",
-                    (_, Some(_)) => " cool",
+                // The colour follows ρ over the replicas in service; a node
+                // with every part down is drawn down, one with some down
+                // keeps its colour with a dashed outline.
+                let heat = match live {
+                    Some(v) if v.down > 0 && (v.slots == 0 || v.capacity == 0) => " down",
+                    Some(v) => match v.utilization() {
+                        None => "",
+                        Some(u) if u >= 0.9 => " hot",
+                        Some(u) if u >= 0.6 => " warm",
+                        Some(_) => " cool",
+                    },
+                    None => "",
                 };
+                let partly = if live.is_some_and(|v| v.down > 0 && v.capacity > 0) { " partly-down" } else { "" };
                 let figures = live.and_then(|v| live_figures(v, &n.kind));
                 let name = accessible_name(n, figures.as_deref());
                 let sub = figures.unwrap_or_else(|| info.title.to_owned());
@@ -165,7 +171,7 @@ impl Drawing<'_> {
                 let short = shorten(&label, 14);
                 let p = self.pos(n);
                 html! {
-                    <g class={format!("node{heat}{selected}")} data-testid={format!("node-{}", n.id)}
+                    <g class={format!("node{heat}{partly}{selected}")} data-testid={format!("node-{}", n.id)}
                        role="img" aria-label={name} transform={format!("translate({} {})", p.x, p.y)}>
                         <title>{ format!("{label} ({})", info.title) }</title>
                         <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
@@ -228,8 +234,8 @@ fn edge_name(e: &Edge, breaker: Option<BreakerState>) -> String {
 /// cache) when there are any; None when it has none to show.
 fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
     let mut parts = Vec::new();
-    if v.capacity > 0 {
-        parts.push(format!("ρ {:.0}%", f64::from(v.busy) / f64::from(v.capacity) * 100.0));
+    if v.slots > 0 {
+        parts.push(v.utilization().map_or("ρ –".to_owned(), |u| format!("ρ {:.0}%", u * 100.0)));
     }
     if let Some(h) = v.hit_ratio {
         parts.push(format!("hit {:.0}%", h * 100.0));

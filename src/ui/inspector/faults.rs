@@ -18,9 +18,12 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     let info = props.scenario.nodes[index].kind.info();
     let (slots, waiting) = (info.slots, info.backlog.0);
     let mut parts = Vec::new();
-    if v.capacity > 0 {
-        let rho = f64::from(v.busy) / f64::from(v.capacity) * 100.0;
-        parts.push(format!("{} of {} {slots} busy (ρ {rho:.0}%), {} {waiting}", v.busy, v.capacity, v.queued));
+    if v.slots > 0 {
+        // ρ over the slots in service; those of crashed replicas apart.
+        let rho = v.utilization().map_or("–".to_owned(), |u| format!("{:.0}%", u * 100.0));
+        let down = v.slots - v.capacity;
+        let down = if down > 0 { format!("; {down} more down") } else { String::new() };
+        parts.push(format!("{} of {} {slots} busy (ρ {rho}{down}), {} {waiting}", v.busy, v.capacity, v.queued));
     }
     if let Some(h) = v.hit_ratio {
         parts.push(format!("hit ratio {:.1}% since the warm-up", h * 100.0));
