@@ -80,23 +80,24 @@ pub fn edge_curve(a: Point, b: Point) -> [Point; 4] {
     [a, Point { x: a.x + bend, y: a.y }, Point { x: b.x - bend, y: b.y }, b]
 }
 
+/// Points along the curve with control points `c`, at `samples + 1`
+/// evenly spaced parameters t = 0…1 (not evenly spaced in length).
+pub fn curve_points(c: [Point; 4], samples: usize) -> impl Iterator<Item = Point> {
+    let [p0, p1, p2, p3] = c;
+    (0..=samples).map(move |k| {
+        let t = k as f64 / samples as f64;
+        let u = 1.0 - t;
+        let (w0, w1, w2, w3) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+        Point { x: w0 * p0.x + w1 * p1.x + w2 * p2.x + w3 * p3.x, y: w0 * p0.y + w1 * p1.y + w2 * p2.y + w3 * p3.y }
+    })
+}
+
 /// The index of the edge whose curve passes within `EDGE_GRAB` of `p`.
 pub fn edge_at(s: &Scenario, p: Point) -> Option<usize> {
     const EDGE_GRAB: f64 = 6.0;
-    const SAMPLES: usize = 32;
     s.edges.iter().position(|e| {
         let (Some(a), Some(b)) = (s.node(&e.from), s.node(&e.to)) else { return false };
-        let [p0, p1, p2, p3] = edge_curve(out_port(a.pos), in_port(b.pos));
-        (0..=SAMPLES).any(|k| {
-            let t = k as f64 / SAMPLES as f64;
-            let u = 1.0 - t;
-            let (w0, w1, w2, w3) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
-            let q = Point {
-                x: w0 * p0.x + w1 * p1.x + w2 * p2.x + w3 * p3.x,
-                y: w0 * p0.y + w1 * p1.y + w2 * p2.y + w3 * p3.y,
-            };
-            near(p, q, EDGE_GRAB)
-        })
+        curve_points(edge_curve(out_port(a.pos), in_port(b.pos)), 32).any(|q| near(p, q, EDGE_GRAB))
     })
 }
 

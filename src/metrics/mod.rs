@@ -6,6 +6,7 @@
 //! [`series::MAX_BUCKETS`] buckets, doubling their width when it would need
 //! more.
 
+mod flow;
 mod history;
 mod integral;
 mod latency;
@@ -13,6 +14,7 @@ mod node;
 mod points;
 mod series;
 
+pub use flow::{EdgeFlow, FlowMeter, FlowRate, FLOW_WINDOW_S, MAX_DOTS};
 pub use history::{LoadHistory, LoadSample, WindowLoad};
 pub use integral::TimeIntegral;
 pub use latency::{LatencyHistogram, LatencySummary};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::metrics::{ClientMetrics, Counts, LoadHistory, LoadSample, NodeStats, WindowLoad};
+use crate::metrics::{ClientMetrics, Counts, EdgeFlow, LoadHistory, LoadSample, NodeStats, WindowLoad};
 use crate::model::{Fault, Scenario, Settings, Slo, ValidationError};
 
 use super::budget::{Budget, Stopped};
@@ -35,6 +35,8 @@ pub struct Simulation {
     events: u64,
     /// Every node's load sampled over time (for windowed reasons).
     history: LoadHistory,
+    /// Tries ended on each edge, in edge order (the page animates them).
+    flows: Vec<EdgeFlow>,
     /// The run guards, and why they stopped the run, if they did.
     budget: Budget,
     stopped: Option<Stopped>,
@@ -174,6 +176,7 @@ impl Simulation {
             warmup,
             events: 0,
             history: LoadHistory::new(HISTORY_INTERVAL),
+            flows: vec![EdgeFlow::default(); scenario.edges.len()],
             budget: Budget::new(&s.limits),
             stopped: None,
         };
@@ -243,6 +246,12 @@ impl Simulation {
         self.duration = duration;
         self.scenario = edited.clone();
         Ok(Update::Applied)
+    }
+
+    /// Tries that ended on each edge since the start (answered, failed),
+    /// in edge order: the request flow the page animates.
+    pub fn edge_flows(&self) -> &[EdgeFlow] {
+        &self.flows
     }
 
     /// Simulated time now.
@@ -383,6 +392,9 @@ impl Simulation {
                 if let Some(child) = ctx.requests.remove(req) {
                     if child.origin != Origin::Detached {
                         self.settle(req, &child, result);
+                    } else if !child.abandoned {
+                        // An asynchronous call's end (nobody waits for it).
+                        self.count_flow(&child, result);
                     }
                 }
             }
@@ -452,7 +464,15 @@ impl Simulation {
     /// ended with `result`: the link's guard counts it and may retry it
     /// after a backoff; otherwise the caller gets the result.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    /// Counts the end of try `child` on its edge.
+    fn count_flow(&mut self, child: &Request, result: CallResult) {
+        if let Some(flow) = self.flows.get_mut(child.edge as usize) {
+            flow.count(result.is_ok());
+        }
+    }
+
     fn settle(&mut self, req: ReqId, child: &Request, result: CallResult) {
+        self.count_flow(child, result);
         let ctx = &mut self.ctx;
         let now = ctx.now();
         if let Some(guard) = ctx.links[child.edge as usize].guard.as_mut() {

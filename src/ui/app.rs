@@ -16,7 +16,7 @@ use super::grading::ExerciseVerdictView;
 use super::header::Header;
 use super::inspector::Inspector;
 use super::palette::Palette;
-use super::run::{use_run, RunPanel};
+use super::run::{use_run, RunPanel, RunState};
 use super::share_bar::ShareBar;
 use super::shortcuts::use_shortcuts;
 use super::splitter::{use_run_height, Splitter};
@@ -58,6 +58,9 @@ pub fn App() -> Html {
     let class_view = use_state(|| false);
     let sharing = use_state(|| false);
     let (run_height, on_run_height) = use_run_height();
+    // The request-flow animation: on, but off in Present mode, until
+    // switched.
+    let flow_choice = use_state(|| None::<bool>);
     let scenario = Shared(store.editor.shared());
     let on_msg = {
         let store = store.dispatcher();
@@ -106,6 +109,15 @@ pub fn App() -> Html {
         Callback::from(move |()| flag.set(on))
     };
     let run_state = run.state;
+    let flow = flow_choice.unwrap_or(!*presentation);
+    let on_flow = {
+        let flow_choice = flow_choice.clone();
+        Callback::from(move |on| flow_choice.set(Some(on)))
+    };
+    let flows = match run_state {
+        RunState::Running | RunState::Paused if flow => run.readouts.flows.clone(),
+        _ => std::rc::Rc::default(),
+    };
     html! {
         <div class={classes!("app", presentation.then_some("presentation"))}
              style={run_height.map(|h| format!("--run-h: {h:.0}px"))}>
@@ -134,6 +146,7 @@ pub fn App() -> Html {
             <Canvas scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
                     zone={store.zone.clone()}
                     load={run.readouts.nodes.clone()} breakers={run.readouts.breakers.clone()}
+                    {flows} flows_paused={run_state == RunState::Paused}
                     camera={*view.camera} surface={view.surface.clone()} on_msg={on_msg.clone()}
                     on_camera={{ let camera = view.camera.clone(); Callback::from(move |c| camera.set(c)) }} />
             <Inspector scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
@@ -141,7 +154,7 @@ pub fn App() -> Html {
                        on_msg={on_msg.clone()} on_fault={run.on_fault.clone()}
                        events={run.readouts.events.clone()} rule_changes={rule_changes.clone()} />
             <Splitter on_resize={on_run_height} />
-            <RunPanel run={run} presentation={*presentation} settings={scenario.settings.clone()} {on_seed}
+            <RunPanel run={run} presentation={*presentation} {flow} {on_flow} settings={scenario.settings.clone()} {on_seed}
                       edit_error={store.error.clone().map(AttrValue::from)}
                       objectives={scenario.objectives.clone()} practice={!rule_changes.is_empty()}>
                 <ExerciseVerdictView scenario={scenario.clone()} run_state={run_state} on_open={open_design} />

@@ -1,6 +1,7 @@
 // Benchmark (not a test): first render of the page, then frame times while the page runs a 20-node design
-// at 5,000 req/s (benches/twenty.json), at 1× and at max speed, in headless
-// Chromium, with the charts drawing. Run by scripts/bench after a release
+// at 5,000 req/s (benches/twenty.json), at 1× (with the request-flow
+// animation on and off) and at max speed, in headless Chromium, with the
+// charts drawing. Run by scripts/bench after a release
 // build.
 import { serveDist, launch, openApp, openWithFrameClock, frameTimes, readScenario } from './harness.mjs';
 
@@ -29,10 +30,14 @@ async function measure(ms) {
 
 await page.getByTestId('speed').selectOption('1');
 await page.getByTestId('run').click();
-await page.waitForTimeout(1000);
-console.log(`run 20 nodes at 5000 req/s, 1×: ${await measure(8000)}`);
+await page.waitForTimeout(1500);
+console.log(`run 20 nodes at 5000 req/s, 1×, request flow on: ${await measure(8000)}`);
+await page.getByTestId('flow-toggle').uncheck();
+await page.waitForTimeout(500);
+console.log(`run 20 nodes at 5000 req/s, 1×, request flow off: ${await measure(5000)}`);
+await page.getByTestId('flow-toggle').check();
 await page.getByTestId('speed').selectOption('0');
 await page.waitForTimeout(500);
-console.log(`run 20 nodes at 5000 req/s, max: ${await measure(5000)}`);
+console.log(`run 20 nodes at 5000 req/s, max, request flow on: ${await measure(5000)}`);
 await browser.close();
 await server.close();

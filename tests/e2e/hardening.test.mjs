@@ -50,8 +50,8 @@ test('nothing completed reads as no figure, not 100 % and 0 ms', async () => {
   await page.getByTestId('speed').selectOption('100');
   await page.getByTestId('run').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) > 20);
-  assert.equal(await page.getByTestId('metric-availability').innerText(), '–');
-  assert.equal(await page.getByTestId('metric-p99').innerText(), '–');
+  assert.equal(await page.getByTestId('metric-availability').innerText(), '—');
+  assert.equal(await page.getByTestId('metric-p99').innerText(), '—');
   assert.match(await page.locator('.readout-why').first().innerText(), /no request ended in the last 10 s/);
   await screenshot(page, 'nothing-completed');
   assert.deepEqual(problems, []);

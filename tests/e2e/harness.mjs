@@ -125,6 +125,9 @@ export async function readScenario(path) {
  * node `nodeId`.
  */
 export async function loadDesign(page, scenario, nodeId) {
+  // After the app's first render: its autosave of the design it opened
+  // would otherwise overwrite this one.
+  await page.getByTestId('canvas').waitFor();
   await page.evaluate((s) => localStorage.setItem('archsim.scenario', JSON.stringify(s)), scenario);
   await page.reload();
   await page.getByTestId(`node-${nodeId}`).waitFor();

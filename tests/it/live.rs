@@ -146,3 +146,25 @@ fn a_shortened_client_timeout_applies_to_requests_issued_from_now_on() {
     assert!(issued_by_2_9 - offered_at_2 >= 3, "too few arrivals to tell: {}", issued_by_2_9 - offered_at_2);
     assert_eq!(counts.timed_out, issued_by_2_9 - offered_at_2);
 }
+
+#[test]
+fn edge_flows_count_answered_and_refused_tries_at_the_erlang_loss_rate() {
+    // 200 req/s to one worker of 10 ms with no queue: an Erlang loss system
+    // with a = λ/μ = 2 Erlangs, blocking B(2, 1) = a / (1 + a) = 2/3
+    // whatever the service-time distribution (Erlang B's insensitivity).
+    // The edge's answered tries run at λ(1 − B) = 66.7 req/s, its refused
+    // ones at λB = 133.3 req/s.
+    let s = scenario(
+        vec![poisson_client("c", 200.0), service("s", 1, 1, 0, ServiceTime::Constant { ms: 10.0 })],
+        vec![call("c", "s")],
+        200.0,
+        0.0,
+    );
+    let mut sim = Simulation::new(&s, 11).unwrap();
+    sim.run_to_end();
+    let [flow] = sim.edge_flows() else { panic!("one edge") };
+    let (ok, failed) = (flow.ok as f64 / 200.0, flow.failed as f64 / 200.0);
+    // λT = 40,000 arrivals: each rate is within 3 % of its value.
+    assert!((ok - 200.0 / 3.0).abs() < 2.0, "answered {ok} req/s");
+    assert!((failed - 400.0 / 3.0).abs() < 4.0, "refused {failed} req/s");
+}

@@ -235,7 +235,7 @@ fn edge_name(e: &Edge, breaker: Option<BreakerState>) -> String {
 fn live_figures(v: &NodeSnapshot, kind: &NodeKind) -> Option<String> {
     let mut parts = Vec::new();
     if v.slots > 0 {
-        parts.push(v.utilization().map_or("ρ –".to_owned(), |u| format!("ρ {:.0}%", u * 100.0)));
+        parts.push(v.utilization().map_or("ρ —".to_owned(), |u| format!("ρ {:.0}%", u * 100.0)));
     }
     if let Some(h) = v.hit_ratio {
         parts.push(format!("hit {:.0}%", h * 100.0));

@@ -2,17 +2,22 @@
 //! and turns pointer events into gesture inputs ([`pointer`]).
 
 mod draw;
+mod flow;
 mod pointer;
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::editor::geometry::Camera;
 use crate::editor::gesture::Pointer;
+use crate::metrics::FlowRate;
 use crate::model::{NodeId, Point};
 use crate::sim::{BreakerSnapshot, NodeSnapshot};
 
 use super::store::{Msg, Shared};
 use draw::Drawing;
+use flow::use_flow;
 use pointer::use_pointers;
 
 /// Props of [`Canvas`].
@@ -30,6 +35,11 @@ pub struct CanvasProps {
     pub load: Vec<NodeSnapshot>,
     /// Circuit breakers' states (empty before a run).
     pub breakers: Vec<BreakerSnapshot>,
+    /// Tries per second on each edge, animated as requests flowing along
+    /// it (empty: no animation).
+    pub flows: Rc<Vec<FlowRate>>,
+    /// Whether the flow stands still (the run is paused).
+    pub flows_paused: bool,
     /// The view.
     pub camera: Camera,
     /// The surface element (the app converts drop points with it).
@@ -52,6 +62,7 @@ pub fn pointer_at(surface: &NodeRef, camera: &Camera, client_x: i32, client_y: i
 #[component]
 pub fn Canvas(props: &CanvasProps) -> Html {
     let pointers = use_pointers(props);
+    let flow = use_flow(props);
     let drawing = Drawing { props, gesture: &pointers.gesture };
     let c = props.camera;
     html! {
@@ -80,6 +91,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     { drawing.nodes() }
                 </g>
             </svg>
+            { flow }
             if props.scenario.nodes.is_empty() {
                 <p class="canvas-hint">{ "Drag a component from the palette to start" }</p>
             }

@@ -20,7 +20,7 @@ pub fn live_line(props: &InspectorProps, index: usize) -> Html {
     let mut parts = Vec::new();
     if v.slots > 0 {
         // ρ over the slots in service; those of crashed replicas apart.
-        let rho = v.utilization().map_or("–".to_owned(), |u| format!("{:.0}%", u * 100.0));
+        let rho = v.utilization().map_or("—".to_owned(), |u| format!("{:.0}%", u * 100.0));
         let down = v.slots - v.capacity;
         let down = if down > 0 { format!("; {down} more down") } else { String::new() };
         parts.push(format!("{} of {} {slots} busy (ρ {rho}{down}), {} {waiting}", v.busy, v.capacity, v.queued));

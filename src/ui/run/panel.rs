@@ -16,6 +16,10 @@ pub struct RunPanelProps {
     pub run: RunControl,
     /// Presentation mode: the charts' labels larger.
     pub presentation: bool,
+    /// Whether requests are drawn flowing along the edges while running.
+    pub flow: bool,
+    /// Switch the request-flow animation.
+    pub on_flow: Callback<bool>,
     /// The scenario's run settings (seed, duration, warm-up, SLO).
     pub settings: Settings,
     /// Set the seed of the scenario (and so of the next run).
@@ -116,6 +120,11 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                         }) }
                     </select>
                 </label>
+                <label class="speed" title="Requests drawn flowing along the calls while running: as dense as each call's rate, failures in red">
+                    <input type="checkbox" data-testid="flow-toggle" checked={props.flow}
+                           onchange={props.on_flow.reform(|e: Event| e.target_unchecked_into::<web_sys::HtmlInputElement>().checked())} />
+                    { " Flow" }
+                </label>
                 <label class="speed">{ "Seed " }
                     <input class="seed" data-testid="seed" type="number" min="0" step="1" aria-label="Seed"
                            value={props.settings.seed.to_string()} onchange={on_seed} disabled={!idle} />
@@ -203,7 +212,7 @@ fn announcement(state: RunState, verdicts: &[Verdict]) -> String {
 fn shown(figure: Option<String>, idle: bool, undefined: &str) -> Readout {
     match figure {
         Some(text) => Readout { text, why_none: None },
-        None => Readout { text: "–".to_owned(), why_none: (!idle).then(|| undefined.to_owned()) },
+        None => Readout { text: "—".to_owned(), why_none: (!idle).then(|| undefined.to_owned()) },
     }
 }
 

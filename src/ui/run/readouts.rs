@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use crate::metrics::{Counts, SeriesView};
+use crate::metrics::{Counts, FlowMeter, FlowRate, SeriesView};
 use crate::sim::{BreakerSnapshot, NodeSnapshot, SimTime, Simulation, TimelineEvent};
 use crate::workshop::grade::{grade, Verdict};
 
@@ -37,6 +37,9 @@ pub struct Readouts {
     pub nodes: Vec<NodeSnapshot>,
     /// Circuit breakers' states now.
     pub breakers: Vec<BreakerSnapshot>,
+    /// Tries per second on each edge over the last second or more, in
+    /// edge order (empty before the first full second).
+    pub flows: Rc<Vec<FlowRate>>,
     /// Per-interval figures for the charts.
     pub series: SeriesView,
     /// Latency CDF after the warm-up as (ms, share ≤), once finished.
@@ -65,12 +68,21 @@ pub struct Live {
     verdicts: Rc<Vec<Verdict>>,
     /// When it was made, wall ms.
     graded_at: f64,
+    /// The edges' request rates.
+    flows: FlowMeter,
 }
 
 impl Live {
     /// A run starting with `sim`.
     pub fn new(sim: Simulation) -> Self {
-        Live { sim, view: SeriesView::new(), events: Rc::default(), verdicts: Rc::default(), graded_at: f64::MIN }
+        Live {
+            sim,
+            view: SeriesView::new(),
+            events: Rc::default(),
+            verdicts: Rc::default(),
+            graded_at: f64::MIN,
+            flows: FlowMeter::default(),
+        }
     }
 
     /// Grade the objectives at the next readouts (an edit changed them).
@@ -98,6 +110,7 @@ impl Readouts {
             live.graded_at = wall_ms();
         }
         let snapshot = sim.snapshot();
+        live.flows.update(now, sim.edge_flows());
         Readouts {
             time_s: now.as_s(),
             duration_s: sim.duration().as_s(),
@@ -107,6 +120,7 @@ impl Readouts {
             counts: metrics.counts,
             nodes: snapshot.nodes,
             breakers: snapshot.breakers,
+            flows: Rc::new(live.flows.rates().to_vec()),
             series: live.view.clone(),
             cdf: if finished { metrics.latency.cdf() } else { Vec::new() },
             events: live.events.clone(),
