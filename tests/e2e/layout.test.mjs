@@ -180,3 +180,26 @@ test('1280×800: a service pool\'s most-used fields first, in view without scrol
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+for (const viewport of [{ width: 820, height: 1180 }, { width: 1024, height: 768 }]) {
+  test(`tablet ${viewport.width}×${viewport.height}: the editor's panels fit, the charts are readable`, async () => {
+    const page = await env.browser.newPage({ viewport, hasTouch: true });
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(env.server.url);
+    await page.getByTestId('preset-zone-outage').tap();
+    for (const id of ['palette-service', 'canvas', 'inspector', 'run']) {
+      assert.ok(await page.getByTestId(id).isVisible(), `${id} is visible`);
+    }
+    const canvas = await page.getByTestId('canvas').boundingBox();
+    assert.ok(canvas.width >= 300 && canvas.height >= 250, `the canvas is usable: ${canvas.width}×${canvas.height}`);
+    await page.getByTestId('speed').selectOption('0');
+    await page.getByTestId('run').tap();
+    await finished(page);
+    assert.deepEqual(await overflowing(page), []);
+    for (const h of await chartHeights(page)) assert.ok(h >= 120, `chart ${h} px tall`);
+    await screenshot(page, `layout-tablet-${viewport.width}x${viewport.height}`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
