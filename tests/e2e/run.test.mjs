@@ -69,3 +69,27 @@ test('run the starter scenario in the page', async () => {
   assert.equal(await page.getByTestId('digest').innerText(), cli.digest);
   assert.deepEqual(problems, []);
 });
+
+test('while running, nodes\' figures refresh at most four times a second, the clock on every tick', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) > 1);
+  // Count the text changes of the web pool's figures and of the clock over
+  // 2 s of wall time.
+  const changes = await page.evaluate(() => new Promise((done) => {
+    const count = { node: 0, clock: 0 };
+    const watch = (el, key) => new MutationObserver(() => count[key]++)
+      .observe(el, { subtree: true, childList: true, characterData: true });
+    watch(document.querySelector('[data-testid=node-web] .node-sub'), 'node');
+    watch(document.querySelector('[data-testid=sim-time]'), 'clock');
+    setTimeout(() => done(count), 2000);
+  }));
+  // Ticks every 50 ms, 0.5 simulated s each at 10×: about 40 clock
+  // changes. The figures (ρ of 64 workers, which moves by a few %
+  // between refreshes) at most 8 + 1.
+  assert.ok(changes.clock >= 25, `clock changes: ${changes.clock}`);
+  assert.ok(changes.node >= 3 && changes.node <= 9, `figure changes: ${changes.node}`);
+  await page.close();
+  assert.deepEqual(problems, []);
+});

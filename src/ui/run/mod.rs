@@ -18,7 +18,7 @@ use yew::prelude::*;
 use super::store::Shared;
 use crate::sim::Update;
 use readouts::Live;
-use stepper::Stepper;
+use stepper::{Publish, Stepper};
 
 /// Where a run is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +106,8 @@ pub fn use_run(scenario: Shared) -> RunControl {
         Callback::from(move |()| {
             stepper.stop();
             stepper.state.set(RunState::Paused);
+            // The nodes' figures as they are where it stopped.
+            stepper.advance(|now, _| now, 0.0, Publish::Now);
         })
     };
     let on_fault = {
@@ -123,7 +125,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
                 stepper.state.set(RunState::Paused);
             }
             // Publish the new state without advancing.
-            stepper.advance(|now, _| now, 0.0, true);
+            stepper.advance(|now, _| now, 0.0, Publish::Now);
         })
     };
     let on_step = {
@@ -184,7 +186,7 @@ fn use_live_edits(scenario: Shared, stepper: Stepper) {
         if let Some(l) = stepper.live.borrow_mut().as_mut() {
             stepper.notice.set(match l.sim.update(edited) {
                 Ok(Update::Applied) => {
-                    l.regrade();
+                    l.refresh();
                     stepper.readouts.set(Shared(Rc::new(Readouts::of(l))));
                     None
                 }

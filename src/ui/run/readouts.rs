@@ -15,6 +15,11 @@ const WINDOW_S: f64 = 10.0;
 /// Wall time between two gradings of the objectives while running, ms
 /// (grading builds the run's report).
 const GRADE_MS: f64 = 500.0;
+/// Wall time between two refreshes of the nodes' figures while running,
+/// ms: figures that change 20 times a second cannot be read, and redrawing
+/// every node of a large design on each tick costs frames (see "Frame
+/// times" in docs/performance.md).
+const NODES_MS: f64 = 250.0;
 
 /// What the page shows of a run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,7 +38,8 @@ pub struct Readouts {
     pub throughput_rps: f64,
     /// Client request counts after the warm-up.
     pub counts: Counts,
-    /// Per-node state now.
+    /// Per-node state (at most [`NODES_MS`] old while running; now when
+    /// paused or finished).
     pub nodes: Vec<NodeSnapshot>,
     /// Circuit breakers' states now.
     pub breakers: Vec<BreakerSnapshot>,
@@ -68,6 +74,10 @@ pub struct Live {
     verdicts: Rc<Vec<Verdict>>,
     /// When it was made, wall ms.
     graded_at: f64,
+    /// The nodes' state last taken.
+    nodes: Vec<NodeSnapshot>,
+    /// When it was taken, wall ms.
+    nodes_at: f64,
     /// The edges' request rates.
     flows: FlowMeter,
 }
@@ -81,19 +91,24 @@ impl Live {
             events: Rc::default(),
             verdicts: Rc::default(),
             graded_at: f64::MIN,
+            nodes: Vec::new(),
+            nodes_at: f64::MIN,
             flows: FlowMeter::default(),
         }
     }
 
-    /// Grade the objectives at the next readouts (an edit changed them).
-    pub fn regrade(&mut self) {
+    /// Grade the objectives and take the nodes' state at the next readouts
+    /// (an edit, a fault, a step or a pause: shown as they are now).
+    pub fn refresh(&mut self) {
         self.graded_at = f64::MIN;
+        self.nodes_at = f64::MIN;
     }
 }
 
 impl Readouts {
     /// The readouts of `live` now (the chart points and events brought up
-    /// to date, the objectives graded if [`GRADE_MS`] passed).
+    /// to date, the objectives graded if [`GRADE_MS`] passed, the nodes'
+    /// state taken if [`NODES_MS`] passed; both when finished).
     pub fn of(live: &mut Live) -> Readouts {
         let sim = &live.sim;
         let now = sim.now();
@@ -110,6 +125,10 @@ impl Readouts {
             live.graded_at = wall_ms();
         }
         let snapshot = sim.snapshot();
+        if finished || wall_ms() - live.nodes_at >= NODES_MS {
+            live.nodes = snapshot.nodes;
+            live.nodes_at = wall_ms();
+        }
         live.flows.update(now, sim.edge_flows());
         Readouts {
             time_s: now.as_s(),
@@ -118,7 +137,7 @@ impl Readouts {
             p99_ms: w.p99_ms,
             throughput_rps: w.throughput_rps,
             counts: metrics.counts,
-            nodes: snapshot.nodes,
+            nodes: live.nodes.clone(),
             breakers: snapshot.breakers,
             flows: Rc::new(live.flows.rates().to_vec()),
             series: live.view.clone(),

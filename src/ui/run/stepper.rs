@@ -31,6 +31,19 @@ pub fn wall_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
+/// What [`Stepper::advance`] publishes when it is done (everything when
+/// the run finished).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Publish {
+    /// Nothing.
+    Nothing,
+    /// The readouts of a running tick: the nodes' figures and the grading
+    /// as often as they refresh while running.
+    Tick,
+    /// Everything as it is now (after a step, a pause or a fault).
+    Now,
+}
+
 /// The run, if there is one.
 pub type LiveCell = Rc<RefCell<Option<Live>>>;
 
@@ -96,15 +109,15 @@ impl Stepper {
     /// Advances by one Step ([`STEP_MS`] simulated) and pauses.
     pub fn step(&self) {
         self.stop();
-        self.advance(|now, _| now.after(SimTime::from_ms(STEP_MS)), f64::INFINITY, true);
+        self.advance(|now, _| now.after(SimTime::from_ms(STEP_MS)), f64::INFINITY, Publish::Now);
         let finished = self.live.borrow().as_ref().is_some_and(|l| l.sim.is_finished());
         self.state.set(if finished { RunState::Finished } else { RunState::Paused });
     }
 
     /// Simulates up to `target(now, duration)` or for `budget_ms` of wall
-    /// time, whichever comes first, and publishes the readouts if `publish`
-    /// or the run finished.
-    pub fn advance(&self, target: impl Fn(SimTime, SimTime) -> SimTime, budget_ms: f64, publish: bool) {
+    /// time, whichever comes first, and publishes the readouts as `publish`
+    /// says.
+    pub fn advance(&self, target: impl Fn(SimTime, SimTime) -> SimTime, budget_ms: f64, publish: Publish) {
         let mut guard = self.live.borrow_mut();
         let Some(live) = guard.as_mut() else { return };
         let s = &mut live.sim;
@@ -113,7 +126,11 @@ impl Stepper {
         while s.now() < target && !s.is_finished() && wall_ms() - started < budget_ms {
             s.run_until(s.now().after(SLICE).min(target));
         }
-        if publish || s.is_finished() {
+        let finished = s.is_finished();
+        if publish == Publish::Now {
+            live.refresh();
+        }
+        if publish != Publish::Nothing || finished {
             self.readouts.set(Shared(Rc::new(Readouts::of(live))));
         }
     }
@@ -146,7 +163,7 @@ impl Stepper {
                         }
                     },
                     BUDGET_MS,
-                    publish,
+                    if publish { Publish::Tick } else { Publish::Nothing },
                 );
                 match self.live.borrow().as_ref().map(|l| l.sim.is_finished()) {
                     Some(false) => {}
