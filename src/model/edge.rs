@@ -30,6 +30,15 @@ pub struct Edge {
     #[serde(default = "one")]
     #[schemars(range(min = 0.0, max = 1.0), extend("x-help" = "Share of requests that make this call", "x-unit" = "1"))]
     pub probability: f64,
+    /// The caller's exclusive split this call belongs to, by name ("":
+    /// none). Of a caller's calls with the same split a request makes at
+    /// most one: the first with its `probability`, the second with its
+    /// own, and so on (they add up to at most 1; the rest makes none of
+    /// them), at the place of the first of them in the call order. A call
+    /// in no split is made independently of the others.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schemars(extend("x-help" = "Calls of this caller with the same split name are exclusive: each request makes at most one of them, each with its probability (empty: made independently)"))]
+    pub split: String,
     /// Only requests of these classes make this call (all when empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<RequestClass>,
@@ -92,6 +101,7 @@ impl Edge {
             latency: Latency::default(),
             mode: CallMode::Sync,
             probability: 1.0,
+            split: String::new(),
             classes: Vec::new(),
             weight: 1,
             timeout_ms: None,

@@ -446,6 +446,8 @@ mod tests {
                     (Value::String(_), Choices::Names(names)) => assert!(names.len() >= 2, "{at}"),
                     (Value::String(_), Choices::Variants(options)) => assert!(options.len() >= 2, "{at}"),
                     (Value::Bool(_), _) => {}
+                    // A name the user makes up (a call's split).
+                    (Value::String(_), Choices::Free) if p.name() == "split" => {}
                     (other, choices) => panic!("{at}: {other} with {choices:?}"),
                 }
             }
@@ -533,7 +535,7 @@ mod tests {
     /// An edge with every defence on.
     fn full_edge() -> Value {
         let edge = serde_json::json!({
-            "from": "a", "to": "b", "timeout_ms": 100.0,
+            "from": "a", "to": "b", "split": "s", "timeout_ms": 100.0,
             "retry": { "max_retries": 2, "backoff": "exponential", "base_ms": 10.0, "cap_ms": 100.0, "jitter": "full",
                        "budget": { "ratio": 0.1, "min_per_s": 1.0, "ttl_s": 10.0 } },
             "circuit_breaker": { "failure_rate": 0.5, "window_s": 10.0, "min_calls": 5, "open_s": 5.0, "half_open_calls": 1 },

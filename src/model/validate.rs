@@ -8,7 +8,7 @@ use thiserror::Error;
 use super::params;
 use super::wiring::wiring_problem;
 use super::{
-    CallMode, ComponentGroup, Fault, FaultKind, LbMode, LoadBalancerParams, Metric, NodeId, NodeKind, Scenario,
+    CallMode, ComponentGroup, Fault, FaultKind, LbMode, LoadBalancerParams, Metric, NodeId, NodeKind, Onward, Scenario,
     ServiceTime, FORMAT_VERSION, KINDS,
 };
 
@@ -164,6 +164,7 @@ impl Scenario {
         if let Some(e) = self.edges.get(index) {
             let path = format!("$.edges[{index}]");
             check_edge_params(&mut c, &path, e);
+            self.check_split(&mut c, index);
             if let (Some(a), Some(b)) = (self.node(&e.from), self.node(&e.to)) {
                 if let Some(reason) = wiring_problem(&a.kind, &b.kind, e.mode) {
                     c.fail(format!("{path}.mode"), reason);
@@ -205,6 +206,36 @@ impl Scenario {
             }
         }
         None
+    }
+
+    /// The problems of edge `index`'s split, if it is in one: its caller
+    /// makes its calls one by one (a balancer already sends each request to
+    /// one target), and the probabilities of the split's calls add up to at
+    /// most 1.
+    fn check_split(&self, c: &mut Checker, index: usize) {
+        let e = &self.edges[index];
+        if e.split.is_empty() {
+            return;
+        }
+        let path = format!("$.edges[{index}].split");
+        if self.node(&e.from).is_some_and(|n| n.kind.info().onward == Onward::OneOf) {
+            c.fail(
+                path,
+                format!("`{}` sends each request to one of its targets already: a split is of the calls a service, cache or queue makes", e.from),
+            );
+            return;
+        }
+        let total: f64 =
+            self.edges.iter().filter(|o| o.from == e.from && o.split == e.split).map(|o| o.probability).sum();
+        if total > 1.0 + 1e-9 {
+            c.fail(
+                path,
+                format!(
+                    "the probabilities of `{}`'s calls in split `{}` add up to {total}: a request makes at most one of them, so they must add up to at most 1",
+                    e.from, e.split
+                ),
+            );
+        }
     }
 
     fn check_faults(&self, c: &mut Checker) {
@@ -396,6 +427,7 @@ impl Scenario {
                 c.fail(format!("{path}.to"), format!("node `{}` does not exist", e.to));
             }
             check_edge_params(c, &path, e);
+            self.check_split(c, i);
             let (Some(f), Some(t)) = (from, to) else { continue };
             if f == t {
                 c.fail(path, format!("node `{}` cannot call itself", e.from));

@@ -24,7 +24,6 @@ use super::calls::Calls;
 use super::component::{Behavior, Build, Condition, Ctx, Readouts, Site};
 use super::event::{CallResult, Event};
 use super::keycache::{CacheCounts, KeyCache};
-use super::random;
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request};
 use super::SimTime;
@@ -67,23 +66,15 @@ pub struct CacheSim {
 }
 
 impl CacheSim {
-    /// Node `node` (index), a `tier` with parameters `p`, calling `calls`
-    /// (edge indices, in order) on a miss.
-    pub fn new(
-        node: u32,
-        name: &str,
-        tier: Tier,
-        p: &CacheParams,
-        calls: Vec<u32>,
-        seed: u64,
-        warmup: SimTime,
-    ) -> Self {
+    /// Node `node` (index), a `tier` with parameters `p`, making `calls`
+    /// on a miss.
+    pub fn new(node: u32, tier: Tier, p: &CacheParams, calls: Calls, warmup: SimTime) -> Self {
         CacheSim {
             node,
             tier,
             op: SimTime::from_ms(p.op_ms),
             store: KeyCache::new(p, warmup),
-            calls: Calls::new(calls, random::stream(seed, name, "calls")),
+            calls,
             stats: NodeStats::new(warmup),
         }
     }
@@ -124,7 +115,7 @@ impl CacheSim {
 
 impl Build<CacheParams> for CacheSim {
     fn build(site: &Site, p: &CacheParams) -> Self {
-        CacheSim::new(site.index, site.name(), Tier::Cache, p, site.outgoing(), site.seed, site.warmup)
+        CacheSim::new(site.index, Tier::Cache, p, site.calls(), site.warmup)
     }
 
     /// Applies new parameters from now on; the items stay.
@@ -137,7 +128,7 @@ impl Build<CacheParams> for CacheSim {
 /// A CDN edge is a cache of the static class in front of its origin.
 impl Build<CdnParams> for CacheSim {
     fn build(site: &Site, p: &CdnParams) -> Self {
-        CacheSim::new(site.index, site.name(), Tier::Cdn, &p.as_cache(), site.outgoing(), site.seed, site.warmup)
+        CacheSim::new(site.index, Tier::Cdn, &p.as_cache(), site.calls(), site.warmup)
     }
 
     fn reconfigure(&mut self, ctx: &mut Ctx, p: &CdnParams) {

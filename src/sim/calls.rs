@@ -1,25 +1,53 @@
 //! A node's outgoing calls, made in edge order: each applies to some request
-//! classes and is made with some probability; fire-and-forget calls go at
-//! once, and a synchronous call is awaited before the next one is made.
+//! classes and is made with some probability, or a request makes one of
+//! the calls of a split; fire-and-forget calls go at once, and a
+//! synchronous call is awaited before the next one is made.
 
-use crate::model::CallMode;
+use crate::model::{CallMode, Edge};
 
 use super::component::Ctx;
 use super::event::ANY_REPLICA;
 use super::random::{self, Stream};
 use super::request::{Origin, ReqId, Request};
 
-/// The outgoing edges (indices) of a node, in call order.
+/// The outgoing calls of a node, in call order.
 pub struct Calls {
-    edges: Vec<u32>,
+    slots: Vec<Slot>,
     rng: Stream,
 }
 
+/// One step of the call order.
+enum Slot {
+    /// An edge (index), made with its own probability.
+    One(u32),
+    /// The edges of a split (see [`Edge::split`]), each with the sum of
+    /// the probabilities up to and including its own: a request makes the
+    /// first whose sum exceeds one uniform draw, or none.
+    OneOf(Vec<(u32, f64)>),
+}
+
 impl Calls {
-    /// Calls over `edges` (in order), drawing "is this call made" from
-    /// `rng`.
-    pub fn new(edges: Vec<u32>, rng: Stream) -> Self {
-        Calls { edges, rng }
+    /// Calls over the edges `outgoing` (indices into `edges`, in order), a
+    /// split's edges taking the place of the first of them; drawing "is
+    /// this call made" and "which of the split" from `rng`.
+    pub fn new(edges: &[Edge], outgoing: Vec<u32>, rng: Stream) -> Self {
+        let mut slots = Vec::new();
+        for k in outgoing {
+            let e = &edges[k as usize];
+            if e.split.is_empty() {
+                slots.push(Slot::One(k));
+                continue;
+            }
+            let same = |members: &Vec<(u32, f64)>| edges[members[0].0 as usize].split == e.split;
+            match slots.iter_mut().find_map(|s| match s {
+                Slot::OneOf(members) if same(members) => Some(members),
+                _ => None,
+            }) {
+                Some(members) => members.push((k, members[members.len() - 1].1 + e.probability)),
+                None => slots.push(Slot::OneOf(vec![(k, e.probability)])),
+            }
+        }
+        Calls { slots, rng }
     }
 
     /// Makes the calls of `req` (whose value is `request`) from its
@@ -28,7 +56,7 @@ impl Calls {
     #[inline]
     pub fn advance(&mut self, ctx: &mut Ctx, req: ReqId, request: &Request) -> bool {
         // Inline: a node without calls (or past its last) returns at once.
-        (request.next_call as usize) < self.edges.len() && self.call_next(ctx, req)
+        (request.next_call as usize) < self.slots.len() && self.call_next(ctx, req)
     }
 
     /// [`Calls::advance`] when a call is left (out of line; it reads the
@@ -37,15 +65,26 @@ impl Calls {
     #[inline(never)]
     fn call_next(&mut self, ctx: &mut Ctx, req: ReqId) -> bool {
         let Some(request) = ctx.requests.get(req).copied() else { return false };
-        for position in request.next_call as usize..self.edges.len() {
-            let edge = self.edges[position];
+        for position in request.next_call as usize..self.slots.len() {
+            let edge = match &self.slots[position] {
+                &Slot::One(edge) => {
+                    let link = &ctx.links[edge as usize];
+                    if !link.applies_to(request.class)
+                        || (link.probability < 1.0 && random::unit(&mut self.rng) >= link.probability)
+                    {
+                        continue;
+                    }
+                    edge
+                }
+                Slot::OneOf(members) => {
+                    let u = random::unit(&mut self.rng);
+                    match members.iter().find(|m| u < m.1) {
+                        Some(&(edge, _)) if ctx.links[edge as usize].applies_to(request.class) => edge,
+                        _ => continue,
+                    }
+                }
+            };
             let link = &ctx.links[edge as usize];
-            if !link.applies_to(request.class) {
-                continue;
-            }
-            if link.probability < 1.0 && random::unit(&mut self.rng) >= link.probability {
-                continue;
-            }
             match link.mode {
                 CallMode::Async => {
                     ctx.call(&request, Origin::Detached, edge, ANY_REPLICA);

@@ -4,11 +4,13 @@
 use crate::metrics::{ClientMetrics, NodeStats};
 use crate::model::{FaultKind, Kind, Node, Scenario};
 
+use super::calls::Calls;
 use super::event::{CallResult, Event, Failure, Timer};
 use super::faults::{REPLIES, REQUESTS};
 use super::guard::{BreakerState, Guard, Transition};
 use super::keycache::CacheCounts;
 use super::network::Link;
+use super::random;
 use super::report::NodeReport;
 use super::request::{Origin, ReqId, Request, Requests};
 use super::{EventQueue, SimTime};
@@ -399,6 +401,12 @@ impl Site<'_> {
     /// Its outgoing edges (indices into the links), in scenario order.
     pub fn outgoing(&self) -> Vec<u32> {
         (self.links.iter().enumerate()).filter(|(_, l)| l.from == self.index).map(|(k, _)| k as u32).collect()
+    }
+
+    /// The calls it makes over its outgoing edges (its random stream
+    /// `calls`).
+    pub fn calls(&self) -> Calls {
+        Calls::new(&self.scenario.edges, self.outgoing(), random::stream(self.seed, self.name(), "calls"))
     }
 }
 

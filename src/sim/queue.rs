@@ -116,13 +116,13 @@ pub struct QueueSim {
 
 impl QueueSim {
     /// Node `node` (index) with parameters `p`, whose consumers make
-    /// `calls` (edge indices, in order) for each message.
-    pub fn new(node: u32, name: &str, p: &QueueParams, calls: Vec<u32>, seed: u64, warmup: SimTime) -> Self {
+    /// `calls` for each message.
+    pub fn new(node: u32, name: &str, p: &QueueParams, calls: Calls, seed: u64, warmup: SimTime) -> Self {
         let mut q = QueueSim {
             node,
             p: p.clone(),
             consumer_time: Sampler::new(&p.consumer_time),
-            calls: Calls::new(calls, random::stream(seed, name, "calls")),
+            calls,
             logs: (0..partitions(p)).map(|_| VecDeque::new()).collect(),
             owners: vec![None; partitions(p)],
             consumers: (0..p.consumers).map(|_| Consumer::default()).collect(),
@@ -453,7 +453,7 @@ impl QueueSim {
 
 impl Build<QueueParams> for QueueSim {
     fn build(site: &Site, p: &QueueParams) -> Self {
-        QueueSim::new(site.index, site.name(), p, site.outgoing(), site.seed, site.warmup)
+        QueueSim::new(site.index, site.name(), p, site.calls(), site.seed, site.warmup)
     }
 
     /// Applies new parameters from now on (not the numbers of partitions or

@@ -172,6 +172,16 @@ test('pan, zoom, rubber-band select, duplicate and the keyboard', async () => {
   assert.equal((await edgeOf()).probability, 0.25);
   await page.getByTestId('param-classes-write').uncheck();
   assert.deepEqual((await edgeOf()).classes, ['read', 'other']);
+  // Its split: a name typed in puts it in one, an empty name takes it out
+  // (and out of the file).
+  const split = page.getByTestId('param-split');
+  assert.equal(await split.inputValue(), '');
+  await split.fill('next');
+  await split.press('Enter');
+  assert.equal((await edgeOf()).split, 'next');
+  await split.fill('');
+  await split.press('Enter');
+  assert.equal('split' in (await edgeOf()), false);
   await page.getByTestId('canvas').focus();
   await page.keyboard.press('Delete');
   assert.equal(await page.getByTestId('edge-web-api').count(), 0);

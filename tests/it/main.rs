@@ -21,6 +21,7 @@ mod queue;
 mod resilience;
 mod scaling;
 mod share;
+mod splits;
 mod support;
 mod theory;
 mod wiring;

@@ -159,40 +159,63 @@ fn mmck_blocking_matches_closed_form() {
     check("M/M/2/5 blocking", blocking, theory::mmck_blocking(1.8, 1.0, 2, 5), 0.03);
 }
 
-#[test]
-fn open_jackson_network_with_feedback() {
-    // A → B (always), B → C (0.7), C → A (0.3): fire-and-forget hops, so a
-    // job leaves a station when served, as in Jackson's model. External
-    // arrivals λ₀ = 0.3 per ms at A; μ = 0.6, 0.5, 0.4 per ms.
-    use archsim::model::CallMode;
-    let hop =
-        |from: &str, to: &str, p: f64| archsim::model::Edge { mode: CallMode::Async, probability: p, ..call(from, to) };
-    let s = scenario(
-        vec![
-            poisson_client("c", 300.0),
-            service("a", 1, 1, 1_000_000, ServiceTime::Exponential { mean_ms: 1.0 / 0.6 }),
-            service("b", 1, 1, 1_000_000, ServiceTime::Exponential { mean_ms: 1.0 / 0.5 }),
-            service("cc", 1, 1, 1_000_000, ServiceTime::Exponential { mean_ms: 1.0 / 0.4 }),
-        ],
-        vec![call("c", "a"), hop("a", "b", 1.0), hop("b", "cc", 0.7), hop("cc", "a", 0.3)],
-        1_000.0,
-        20.0,
+/// A fire-and-forget hop `from` → `to` taken with probability `p`: a job
+/// leaves a station when served, as in Jackson's model.
+fn hop(from: &str, to: &str, p: f64) -> archsim::model::Edge {
+    archsim::model::Edge { mode: archsim::model::CallMode::Async, probability: p, ..call(from, to) }
+}
+
+/// A Jackson station: external arrivals `gamma` and service rate `mu`
+/// per ms, routing probabilities to each station.
+fn station(gamma: f64, mu: f64, routing: Vec<f64>) -> theory::JacksonStation {
+    theory::JacksonStation { external_rate: gamma, service_rate: mu, routing }
+}
+
+/// Jobs arriving at 0.3 per ms at station `a` of `a`, `b`, `cc`
+/// (single-server queues with service rates `mu` per ms) routed by the
+/// hops `edges`: checks each station's mean number in system L against
+/// Jackson's product form for `routing` (each station's routing
+/// probabilities to the others, in that order).
+fn check_jackson(mu: [f64; 3], edges: Vec<archsim::model::Edge>, routing: [[f64; 3]; 3]) {
+    let ids = ["a", "b", "cc"];
+    let mut nodes = vec![poisson_client("c", 300.0)];
+    nodes.extend(
+        ids.iter().zip(mu).map(|(id, m)| service(id, 1, 1, 1_000_000, ServiceTime::Exponential { mean_ms: 1.0 / m })),
     );
-    let station = |gamma: f64, mu: f64, routing: Vec<f64>| theory::JacksonStation {
-        external_rate: gamma,
-        service_rate: mu,
-        routing,
-    };
-    let l = theory::jackson_open(&[
-        station(0.3, 0.6, vec![0.0, 1.0, 0.0]),
-        station(0.0, 0.5, vec![0.0, 0.0, 0.7]),
-        station(0.0, 0.4, vec![0.3, 0.0, 0.0]),
-    ])
-    .expect("stable network");
-    let est = replicate_many(&s, |r| ["a", "b", "cc"].map(|id| r.nodes[id].mean_in_system));
-    for (k, id) in ["a", "b", "cc"].iter().enumerate() {
+    let mut all = vec![call("c", "a")];
+    all.extend(edges);
+    let s = scenario(nodes, all, 1_000.0, 20.0);
+    let stations: Vec<_> =
+        (0..3).map(|k| station(if k == 0 { 0.3 } else { 0.0 }, mu[k], routing[k].to_vec())).collect();
+    let l = theory::jackson_open(&stations).expect("stable network");
+    let est = replicate_many(&s, |r| ids.map(|id| r.nodes[id].mean_in_system));
+    for (k, id) in ids.iter().enumerate() {
         check(&format!("Jackson station {id} L"), est[k], l[k], 0.03);
     }
+}
+
+#[test]
+fn open_jackson_network_with_feedback() {
+    // A → B (always), B → C (0.7), C → A (0.3); μ = 0.6, 0.5, 0.4 per ms.
+    check_jackson(
+        [0.6, 0.5, 0.4],
+        vec![hop("a", "b", 1.0), hop("b", "cc", 0.7), hop("cc", "a", 0.3)],
+        [[0.0, 1.0, 0.0], [0.0, 0.0, 0.7], [0.3, 0.0, 0.0]],
+    );
+}
+
+#[test]
+fn open_jackson_network_with_an_exclusive_split() {
+    // A sends each job on to B (0.5) or to C (0.3), one or the other (a
+    // split), or out (0.2); B sends it back to A with probability 0.4; C
+    // sends it out. μ = 0.6, 0.3, 0.2 per ms: the traffic equations give
+    // λ = 0.375, 0.1875, 0.1125 per ms and ρ = 0.625, 0.625, 0.5625.
+    let split = |to: &str, p: f64| archsim::model::Edge { split: "next".into(), ..hop("a", to, p) };
+    check_jackson(
+        [0.6, 0.3, 0.2],
+        vec![split("b", 0.5), split("cc", 0.3), hop("b", "a", 0.4)],
+        [[0.0, 0.5, 0.3], [0.4, 0.0, 0.0], [0.0, 0.0, 0.0]],
+    );
 }
 
 #[test]

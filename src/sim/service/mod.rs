@@ -69,16 +69,15 @@ pub struct ServiceSim {
 }
 
 impl ServiceSim {
-    /// Node `node` (index), a pool with parameters `p` making `calls` (edge
-    /// indices, in order).
-    pub fn new(node: u32, name: &str, p: &ServiceParams, calls: Vec<u32>, seed: u64, warmup: SimTime) -> Self {
+    /// Node `node` (index), a pool with parameters `p` making `calls`.
+    pub fn new(node: u32, name: &str, p: &ServiceParams, calls: Calls, seed: u64, warmup: SimTime) -> Self {
         ServiceSim {
             node,
             workers: p.workers,
             queue_capacity: p.queue_capacity as usize,
             sampler: Sampler::new(&p.service_time),
             usl: p.usl,
-            calls: Calls::new(calls, random::stream(seed, name, "calls")),
+            calls,
             cache: p.cache.clone(),
             caches: p.cache.iter().flat_map(|c| (0..p.slots()).map(|_| KeyCache::new(c, warmup))).collect(),
             warmup,
@@ -295,7 +294,7 @@ fn is_read(ctx: &Ctx, req: ReqId) -> bool {
 
 impl Build<ServiceParams> for ServiceSim {
     fn build(site: &Site, p: &ServiceParams) -> Self {
-        ServiceSim::new(site.index, site.name(), p, site.outgoing(), site.seed, site.warmup)
+        ServiceSim::new(site.index, site.name(), p, site.calls(), site.seed, site.warmup)
     }
 
     /// Applies new parameters from now on: requests in service keep their

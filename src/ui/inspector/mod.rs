@@ -268,7 +268,7 @@ fn routes_form(props: &InspectorProps, index: usize) -> Html {
 
 fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rejected>) -> Html {
     let edge = &props.scenario.edges[index];
-    let mut json = serde_json::to_value(edge).unwrap_or(Value::Null);
+    let mut json = edge_json(edge);
     if let Value::Object(map) = &mut json {
         // The ends are fixed; classes get their own checkboxes.
         for fixed in ["from", "to", "classes"] {
@@ -277,7 +277,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     }
     let scenario = props.scenario.clone();
     let commit: Commit = Rc::new(move |edit| {
-        let edge: Edge = edited(&scenario.edges[index], "", edit)?;
+        let edge: Edge = edited_json(edge_json(&scenario.edges[index]), "", edit)?;
         checked(&scenario, Action::SetEdge { index, edge: Box::new(edge) })
     });
     let classes = RequestClass::ALL.map(|class| {
@@ -321,6 +321,27 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
             </div>
         </>
     }
+}
+
+/// An edge's JSON with its split's name even when it is in none (empty,
+/// which the file leaves out), beside its probability: a field to type a
+/// name into.
+fn edge_json(edge: &Edge) -> Value {
+    let mut json = serde_json::to_value(edge).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut json {
+        if !map.contains_key("split") {
+            let mut shown = serde_json::Map::new();
+            for (key, value) in std::mem::take(map) {
+                let after = key == "probability";
+                shown.insert(key, value);
+                if after {
+                    shown.insert("split".to_owned(), Value::String(String::new()));
+                }
+            }
+            *map = shown;
+        }
+    }
+    json
 }
 
 fn zone_form(props: &InspectorProps) -> Html {
