@@ -1,7 +1,8 @@
 //! `archsim`: the headless ArchSim runner.
 //!
 //! `archsim run SCENARIO.json` simulates a scenario and prints the JSON report
-//! the web app shows; `archsim validate` lists every problem of a scenario;
+//! the web app shows (with `--reps N`, each figure over N seeds with its
+//! confidence interval); `archsim validate` lists every problem of a scenario;
 //! `archsim schema` prints the JSON Schema of the scenario format;
 //! `archsim link` prints a scenario's share link; `archsim check` runs
 //! scenarios (files or share links) and grades their objectives.
@@ -13,7 +14,7 @@ use std::time::Instant;
 
 use archsim::model::{Scenario, ValidationError};
 use archsim::share;
-use archsim::sim::{Report, Simulation};
+use archsim::sim::{replications, Report, Simulation};
 use archsim::workshop::class::{self, Entry, Row};
 use archsim::workshop::verdict::ExerciseVerdict;
 use clap::{Parser, Subcommand};
@@ -42,6 +43,12 @@ enum Command {
         /// Warm-up excluded from the figures, s (default: the scenario's).
         #[arg(long)]
         warmup: Option<f64>,
+        /// Replications: run N seeds (the seed and the next N − 1) in
+        /// parallel over the cores and print each figure of the report as
+        /// its mean with a 95% confidence interval (Student t over the N
+        /// runs), with every run's seed and digest.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=10_000))]
+        reps: Option<u32>,
     },
     /// Check a scenario; print every problem (JSON path and reason) and
     /// exit 1 if any; warnings (a worst-case memory over the run's budget)
@@ -153,7 +160,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
-        Command::Run { scenario: path, seed, duration, warmup } => {
+        Command::Run { scenario: path, seed, duration, warmup, reps } => {
             let mut scenario = match load(&path) {
                 Ok(s) => s,
                 Err(e) => return report_invalid(&path, &e),
@@ -161,19 +168,34 @@ fn main() -> ExitCode {
             let settings = &mut scenario.settings;
             settings.duration_s = duration.unwrap_or(settings.duration_s);
             settings.warmup_s = warmup.unwrap_or(settings.warmup_s);
-            let report = match simulate(&scenario, seed) {
-                Ok(report) => report,
+            let first = seed.unwrap_or(settings.seed);
+            let seeds: Vec<u64> = (0..u64::from(reps.unwrap_or(1))).map(|k| first.wrapping_add(k)).collect();
+            let runs: Result<Vec<Report>, ValidationError> =
+                seeds.par_iter().map(|&seed| simulate(&scenario, Some(seed))).collect();
+            let reports = match runs {
+                Ok(reports) => reports,
                 Err(e) => return report_invalid(&path, &e),
             };
-            match serde_json::to_string_pretty(&report) {
+            let output = match reps {
+                None => serde_json::to_value(&reports[0]),
+                Some(_) => reports
+                    .iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|values| replications::summarize(&seeds, &values)),
+            };
+            match output.and_then(|v| serde_json::to_string_pretty(&v)) {
                 Ok(json) => {
                     println!("{json}");
-                    match &report.stopped {
-                        None => ExitCode::SUCCESS,
-                        Some(stop) => {
-                            eprintln!("{}: the run {}", path.display(), stop.message);
-                            ExitCode::FAILURE
-                        }
+                    let stops: Vec<_> =
+                        reports.iter().filter_map(|r| r.stopped.as_ref().map(|s| (r.seed, s))).collect();
+                    for (seed, stop) in &stops {
+                        eprintln!("{} (seed {seed}): the run {}", path.display(), stop.message);
+                    }
+                    if stops.is_empty() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
                     }
                 }
                 Err(e) => {

@@ -30,6 +30,7 @@ mod pair;
 mod partitioned;
 mod queue;
 pub mod random;
+pub mod replications;
 mod report;
 mod request;
 mod sampler;

@@ -213,3 +213,42 @@ fn check_writes_the_class_table_and_own_grades_the_copys_rules() {
     let own = archsim(&["check", "--own", file.to_str().unwrap()]);
     assert_eq!(own.status.code(), Some(0), "{}", String::from_utf8_lossy(&own.stdout));
 }
+
+#[test]
+fn run_with_replications_gives_each_figure_its_confidence_interval() {
+    let common = ["--duration", "20", "--warmup", "2"];
+    let out = archsim(&[&["run", THREE_TIER, "--seed", "3", "--reps", "4"][..], &common].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["replications"], 4);
+    assert_eq!(r["seeds"], serde_json::json!([3, 4, 5, 6]));
+    // The same runs one by one, and their intervals computed here: the
+    // mean ± t(0.975, 3) · s / √4, t(0.975, 3) = 3.182 (NIST/SEMATECH
+    // e-Handbook, table 1.3.6.7.2).
+    let single: Vec<serde_json::Value> = (3..=6)
+        .map(|seed| {
+            let out = archsim(&[&["run", THREE_TIER, "--seed", &seed.to_string()][..], &common].concat());
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect();
+    let digests: Vec<&serde_json::Value> = single.iter().map(|s| &s["digest"]).collect();
+    assert_eq!(r["digests"].as_array().unwrap().iter().collect::<Vec<_>>(), digests);
+    let figure = |path: &[&str]| -> Vec<f64> {
+        single.iter().map(|s| path.iter().fold(s, |v, k| &v[*k]).as_f64().unwrap()).collect()
+    };
+    for path in [&["throughput_rps"][..], &["latency_ms", "p99"], &["nodes", "api", "utilization"]] {
+        let xs = figure(path);
+        let mean = xs.iter().sum::<f64>() / 4.0;
+        let s = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 3.0).sqrt();
+        let got = path.iter().fold(&r, |v, k| &v[*k]);
+        assert!((got["mean"].as_f64().unwrap() - mean).abs() <= 1e-9 * mean.abs(), "{path:?}: {got}");
+        let half_width = 3.182 * s / 2.0;
+        assert!((got["half_width"].as_f64().unwrap() - half_width).abs() <= 2e-4 * half_width, "{path:?}: {got}");
+        assert_eq!(got["n"], 4);
+    }
+    // What every run agrees on stays as it is.
+    assert_eq!(r["duration_s"], 20.0);
+    assert_eq!(r["nodes"]["api"]["kind"], "service");
+    // One replication is not a sample.
+    assert!(!archsim(&["run", THREE_TIER, "--reps", "1"]).status.success());
+}
