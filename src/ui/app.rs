@@ -62,11 +62,15 @@ pub fn App() -> Html {
     // switched.
     let flow_choice = use_state(|| None::<bool>);
     let scenario = Shared(store.editor.shared());
-    let on_msg = {
-        let store = store.dispatcher();
-        Callback::from(move |m: Msg| store.dispatch(m))
-    };
+    // The same callbacks from render to render, so that panels whose other
+    // props are unchanged (the canvas between two refreshes of a run's
+    // figures) are not rendered again.
+    // The same callbacks from render to render (the dispatchers' own), so
+    // that panels whose other props are unchanged (the canvas between two
+    // refreshes of a run's figures) are not rendered again.
+    let on_msg: Callback<Msg> = store.dispatcher().to_callback();
     let view = use_view(scenario.clone(), on_msg.clone());
+    let on_camera = view.camera.setter().to_callback();
     let run = use_run(scenario.clone());
     // Parses the exercise's rules: once per edit, not once per frame.
     let rule_changes = use_memo(scenario.clone(), |s| changes_of(s));
@@ -148,7 +152,7 @@ pub fn App() -> Html {
                     load={run.readouts.nodes.clone()} breakers={run.readouts.breakers.clone()}
                     {flows} flows_paused={run_state == RunState::Paused}
                     camera={*view.camera} surface={view.surface.clone()} on_msg={on_msg.clone()}
-                    on_camera={{ let camera = view.camera.clone(); Callback::from(move |c| camera.set(c)) }} />
+                    {on_camera} />
             <Inspector scenario={scenario.clone()} selection={store.selection.clone()} edge={store.edge}
                        zone={store.zone.clone()} load={run.readouts.nodes.clone()}
                        on_msg={on_msg.clone()} on_fault={run.on_fault.clone()}
