@@ -182,6 +182,11 @@ test('pan, zoom, rubber-band select, duplicate and the keyboard', async () => {
   await split.fill('');
   await split.press('Enter');
   assert.equal('split' in (await edgeOf()), false);
+  // A balancer's calls offer none: it sends each request to one backend.
+  await page.mouse.click(...Object.values(await centre(page.getByTestId('edge-lb-web'))));
+  assert.match(await page.getByTestId('edge-lb-web').getAttribute('class'), /selected/);
+  assert.equal(await page.getByTestId('param-split').count(), 0);
+  await page.mouse.click(...Object.values(await centre(page.getByTestId('edge-web-api'))));
   await page.getByTestId('canvas').focus();
   await page.keyboard.press('Delete');
   assert.equal(await page.getByTestId('edge-web-api').count(), 0);

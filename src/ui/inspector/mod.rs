@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::editor::{self, Action, EditError};
 use crate::model::{
-    params, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, Optional, RequestClass, Scenario, Settings,
+    params, Edge, LbMode, LoadBalancerParams, NodeId, NodeKind, Onward, Optional, RequestClass, Scenario, Settings,
 };
 use crate::sim::{NodeSnapshot, TimelineEvent};
 
@@ -268,7 +268,7 @@ fn routes_form(props: &InspectorProps, index: usize) -> Html {
 
 fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rejected>) -> Html {
     let edge = &props.scenario.edges[index];
-    let mut json = edge_json(edge);
+    let mut json = edge_json(&props.scenario, index);
     if let Value::Object(map) = &mut json {
         // The ends are fixed; classes get their own checkboxes.
         for fixed in ["from", "to", "classes"] {
@@ -277,7 +277,7 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     }
     let scenario = props.scenario.clone();
     let commit: Commit = Rc::new(move |edit| {
-        let edge: Edge = edited_json(edge_json(&scenario.edges[index]), "", edit)?;
+        let edge: Edge = edited_json(edge_json(&scenario, index), "", edit)?;
         checked(&scenario, Action::SetEdge { index, edge: Box::new(edge) })
     });
     let classes = RequestClass::ALL.map(|class| {
@@ -323,13 +323,16 @@ fn edge_form(props: &InspectorProps, index: usize, rejected: &UseStateHandle<Rej
     }
 }
 
-/// An edge's JSON with its split's name even when it is in none (empty,
-/// which the file leaves out), beside its probability: a field to type a
-/// name into.
-fn edge_json(edge: &Edge) -> Value {
+/// Edge `index` of `s` as JSON with its split's name even when it is in
+/// none (empty, which the file leaves out), beside its probability: a field
+/// to type a name into; not for a caller that sends each request to one
+/// target anyway (a balancer's backends), unless a file put one there.
+fn edge_json(s: &Scenario, index: usize) -> Value {
+    let Some(edge) = s.edges.get(index) else { return Value::Null };
     let mut json = serde_json::to_value(edge).unwrap_or(Value::Null);
+    let one_of = s.node(&edge.from).is_some_and(|n| n.kind.info().onward == Onward::OneOf);
     if let Value::Object(map) = &mut json {
-        if !map.contains_key("split") {
+        if !one_of && !map.contains_key("split") {
             let mut shown = serde_json::Map::new();
             for (key, value) in std::mem::take(map) {
                 let after = key == "probability";
