@@ -182,7 +182,7 @@ fn main() -> ExitCode {
                     .iter()
                     .map(serde_json::to_value)
                     .collect::<Result<Vec<_>, _>>()
-                    .map(|values| replications::summarize(&seeds, &values)),
+                    .map(|values| replications::summarize(&values)),
             };
             match output.and_then(|v| serde_json::to_string_pretty(&v)) {
                 Ok(json) => {

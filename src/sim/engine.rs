@@ -517,8 +517,15 @@ impl Simulation {
 
     /// The instantaneous state, for the UI.
     pub fn snapshot(&self) -> Snapshot {
-        let nodes = self
-            .components
+        let (counts, live_requests) = (self.ctx.metrics.counts, self.ctx.requests.live());
+        let (nodes, breakers) = (self.node_snapshots(), self.breakers());
+        Snapshot { time_s: self.now().as_s(), counts, live_requests, nodes, breakers }
+    }
+
+    /// Each node's state now, in scenario order (the page takes it a few
+    /// times a second: [`Simulation::breakers`] alone is cheap).
+    pub fn node_snapshots(&self) -> Vec<NodeSnapshot> {
+        self.components
             .iter()
             .zip(&self.ids)
             .zip(&self.ctx.up)
@@ -538,18 +545,17 @@ impl Simulation {
                     degraded: r.degraded,
                 }
             })
-            .collect();
-        let breakers = self
-            .ctx
-            .links
-            .iter()
+            .collect()
+    }
+
+    /// The circuit breakers' states now, in edge order.
+    pub fn breakers(&self) -> Vec<BreakerSnapshot> {
+        (self.ctx.links.iter())
             .filter_map(|l| {
                 let state = l.guard.as_ref()?.breaker_state()?;
                 Some(BreakerSnapshot { from: self.ids[l.from as usize].clone(), to: l.to_name.clone(), state })
             })
-            .collect();
-        let (counts, live_requests) = (self.ctx.metrics.counts, self.ctx.requests.live());
-        Snapshot { time_s: self.now().as_s(), counts, live_requests, nodes, breakers }
+            .collect()
     }
 
     /// Client requests issued after the warm-up still waiting for a reply.

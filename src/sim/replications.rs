@@ -49,18 +49,19 @@ impl Interval {
 const PER_RUN: [&str; 3] = ["seed", "digest", "events"];
 
 /// The summary of `reports` (the JSON reports of one scenario run with
-/// the seeds `seeds`, in that order): `replications`, `confidence`,
-/// `seeds` and each run's `digests`, then the report's own fields with
+/// several seeds): `replications`, `confidence`, each run's `seeds` and
+/// `digests`, then the report's own fields with
 /// every number replaced by its [`Interval`] over the runs. What the runs
 /// agree on (a setting, a count that is 0 in each, a node's kind) stays
 /// as it is; differing text becomes a list in run order. Lists of the
 /// same length are summarised item by item; others are listed per run.
-pub fn summarize(seeds: &[u64], reports: &[Value]) -> Value {
+pub fn summarize(reports: &[Value]) -> Value {
     let mut out = Map::new();
     out.insert("replications".into(), reports.len().into());
     out.insert("confidence".into(), CONFIDENCE.into());
-    out.insert("seeds".into(), seeds.into());
-    out.insert("digests".into(), reports.iter().map(|r| r["digest"].clone()).collect());
+    for (list, field) in [("seeds", "seed"), ("digests", "digest")] {
+        out.insert(list.into(), reports.iter().map(|r| r[field].clone()).collect());
+    }
     if let Value::Object(merged) = merge(&reports.iter().collect::<Vec<_>>()) {
         out.extend(merged.into_iter().filter(|(k, _)| !PER_RUN.contains(&k.as_str())));
     }
@@ -124,7 +125,7 @@ mod tests {
             serde_json::json!({ "seed": 2, "digest": "b", "events": [], "x": 3.0, "kind": "service", "d": 60.0,
                                 "p": { "q": 4.0, "undefined": 5.0 }, "list": [3.0, 4.0], "who": "b" }),
         ];
-        let s = summarize(&[1, 2], &runs);
+        let s = summarize(&runs);
         assert_eq!(s["replications"], 2);
         assert_eq!(s["seeds"], serde_json::json!([1, 2]));
         assert_eq!(s["digests"], serde_json::json!(["a", "b"]));

@@ -62,9 +62,6 @@ pub fn App() -> Html {
     // switched.
     let flow_choice = use_state(|| None::<bool>);
     let scenario = Shared(store.editor.shared());
-    // The same callbacks from render to render, so that panels whose other
-    // props are unchanged (the canvas between two refreshes of a run's
-    // figures) are not rendered again.
     // The same callbacks from render to render (the dispatchers' own), so
     // that panels whose other props are unchanged (the canvas between two
     // refreshes of a run's figures) are not rendered again.

@@ -21,6 +21,32 @@ const GRADE_MS: f64 = 500.0;
 /// times" in docs/performance.md).
 const NODES_MS: f64 = 250.0;
 
+/// Something taken at most every `ms` of wall time while running.
+#[derive(Clone, Copy, Debug)]
+struct Every {
+    ms: f64,
+    /// When it was last taken, wall ms.
+    at: f64,
+}
+
+impl Every {
+    /// Due at once, then every `ms`.
+    const fn new(ms: f64) -> Self {
+        Every { ms, at: f64::MIN }
+    }
+
+    /// Whether it is due now (always when `forced`); if so, it counts as
+    /// taken now.
+    fn due(&mut self, forced: bool) -> bool {
+        let now = wall_ms();
+        let due = forced || now - self.at >= self.ms;
+        if due {
+            self.at = now;
+        }
+        due
+    }
+}
+
 /// What the page shows of a run.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Readouts {
@@ -70,14 +96,12 @@ pub struct Live {
     view: SeriesView,
     /// The run's events, rebuilt only when there are new ones.
     events: Rc<Vec<TimelineEvent>>,
-    /// The last grading of the objectives.
+    /// The last grading of the objectives, and when the next is due.
     verdicts: Rc<Vec<Verdict>>,
-    /// When it was made, wall ms.
-    graded_at: f64,
-    /// The nodes' state last taken.
+    grading: Every,
+    /// The nodes' state last taken, and when it is next.
     nodes: Vec<NodeSnapshot>,
-    /// When it was taken, wall ms.
-    nodes_at: f64,
+    taking_nodes: Every,
     /// The edges' request rates.
     flows: FlowMeter,
 }
@@ -90,9 +114,9 @@ impl Live {
             view: SeriesView::new(),
             events: Rc::default(),
             verdicts: Rc::default(),
-            graded_at: f64::MIN,
+            grading: Every::new(GRADE_MS),
             nodes: Vec::new(),
-            nodes_at: f64::MIN,
+            taking_nodes: Every::new(NODES_MS),
             flows: FlowMeter::default(),
         }
     }
@@ -100,8 +124,8 @@ impl Live {
     /// Grade the objectives and take the nodes' state at the next readouts
     /// (an edit, a fault, a step or a pause: shown as they are now).
     pub fn refresh(&mut self) {
-        self.graded_at = f64::MIN;
-        self.nodes_at = f64::MIN;
+        self.grading = Every::new(GRADE_MS);
+        self.taking_nodes = Every::new(NODES_MS);
     }
 }
 
@@ -120,14 +144,11 @@ impl Readouts {
             live.events = Rc::new(sim.events());
         }
         let finished = sim.is_finished();
-        if finished || wall_ms() - live.graded_at >= GRADE_MS {
+        if live.grading.due(finished) {
             live.verdicts = Rc::new(grade(sim));
-            live.graded_at = wall_ms();
         }
-        let snapshot = sim.snapshot();
-        if finished || wall_ms() - live.nodes_at >= NODES_MS {
-            live.nodes = snapshot.nodes;
-            live.nodes_at = wall_ms();
+        if live.taking_nodes.due(finished) {
+            live.nodes = sim.node_snapshots();
         }
         live.flows.update(now, sim.edge_flows());
         Readouts {
@@ -138,7 +159,7 @@ impl Readouts {
             throughput_rps: w.throughput_rps,
             counts: metrics.counts,
             nodes: live.nodes.clone(),
-            breakers: snapshot.breakers,
+            breakers: sim.breakers(),
             flows: Rc::new(live.flows.rates().to_vec()),
             series: live.view.clone(),
             cdf: if finished { metrics.latency.cdf() } else { Vec::new() },
