@@ -6,20 +6,20 @@
 
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 fn main() {
-    // A grading worker instantiates this same module: it has no window and
+    // A background worker instantiates this same module: it has no window and
     // mounts nothing.
     if web_sys::window().is_some() {
         yew::Renderer::<archsim::ui::App>::new().render();
     }
 }
 
-/// Grades one class-view link, in a grading worker (`grade-worker.js`):
-/// its class-table row as `{cells: string[], passes: bool, objectives:
-/// number}` (`archsim::ui::grade_for_class`).
+/// Does one job in a background worker (`worker.js`): grades a class-view
+/// link or runs one seed of a design (`archsim::ui::work` has the shapes);
+/// throws the message when the job cannot be done.
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn grade_for_class(link: &str) -> wasm_bindgen::JsValue {
-    archsim::ui::grade_for_class(link)
+pub fn work(job: wasm_bindgen::JsValue) -> Result<wasm_bindgen::JsValue, String> {
+    archsim::ui::work(&job)
 }
 
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]

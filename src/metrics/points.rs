@@ -2,8 +2,6 @@
 //! up to date incrementally while a run advances (only the newest bucket
 //! changes), and written out as CSV.
 
-use std::fmt::Write;
-
 use crate::time::SimTime;
 
 use super::{Bucket, TimeSeries};
@@ -40,6 +38,43 @@ pub struct Percentiles {
 }
 
 impl SeriesPoint {
+    /// The figures of a row ([`SeriesPoint::to_row`]), in order.
+    pub const COLUMNS: [&'static str; 9] = [
+        "start_s",
+        "end_s",
+        "offered_rps",
+        "completed_rps",
+        "errors_rps",
+        "availability",
+        "p50_ms",
+        "p95_ms",
+        "p99_ms",
+    ];
+
+    /// The point as numbers in the order of [`SeriesPoint::COLUMNS`], NaN
+    /// where a figure is undefined: a compact form that crosses from a
+    /// worker to the page.
+    pub fn to_row(&self) -> [f64; 9] {
+        let l = self.latency_ms.map_or([f64::NAN; 3], |l| [l.p50, l.p95, l.p99]);
+        let a = self.availability.unwrap_or(f64::NAN);
+        [self.start_s, self.end_s, self.offered_rps, self.completed_rps, self.errors_rps, a, l[0], l[1], l[2]]
+    }
+
+    /// The point of a row written by [`SeriesPoint::to_row`]; None unless
+    /// it has 9 numbers.
+    pub fn from_row(row: &[f64]) -> Option<SeriesPoint> {
+        let &[start_s, end_s, offered_rps, completed_rps, errors_rps, a, p50, p95, p99] = row else { return None };
+        Some(SeriesPoint {
+            start_s,
+            end_s,
+            offered_rps,
+            completed_rps,
+            errors_rps,
+            availability: (!a.is_nan()).then_some(a),
+            latency_ms: (!p50.is_nan()).then_some(Percentiles { p50, p95, p99 }),
+        })
+    }
+
     /// The figures of `bucket`, covering `[start, end)`; `None` for an empty
     /// span.
     fn of(bucket: &Bucket, start: SimTime, end: SimTime) -> Option<SeriesPoint> {
@@ -108,22 +143,19 @@ impl SeriesView {
         }
     }
 
-    /// The points as CSV with a header row: times in s, rates in req/s,
-    /// availability 0–1, latency in ms; an empty field where a figure is
-    /// undefined (nothing ended or completed in the interval).
+    /// The points as CSV with a header row ([`SeriesPoint::COLUMNS`]):
+    /// times in s, rates in req/s, availability 0–1, latency in ms; an empty
+    /// field where a figure is undefined (nothing ended or completed in the
+    /// interval).
     pub fn to_csv(&self) -> String {
-        let mut out =
-            String::from("start_s,end_s,offered_rps,completed_rps,errors_rps,availability,p50_ms,p95_ms,p99_ms\n");
+        let mut out = SeriesPoint::COLUMNS.join(",");
         for p in &self.points {
-            let availability = p.availability.map(|a| a.to_string()).unwrap_or_default();
-            let latency = p.latency_ms.map(|l| format!("{},{},{}", l.p50, l.p95, l.p99)).unwrap_or_else(|| ",,".into());
-            // Writing to a String cannot fail.
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{availability},{latency}",
-                p.start_s, p.end_s, p.offered_rps, p.completed_rps, p.errors_rps
-            );
+            let fields: Vec<String> =
+                p.to_row().iter().map(|v| if v.is_nan() { String::new() } else { v.to_string() }).collect();
+            out.push('\n');
+            out.push_str(&fields.join(","));
         }
+        out.push('\n');
         out
     }
 }
@@ -192,6 +224,20 @@ mod tests {
         assert_eq!(v, fresh);
         let total: f64 = v.points().iter().map(|p| p.offered_rps * (p.end_s - p.start_s)).sum();
         assert!((total - 1500.0).abs() < 1e-6, "{total}");
+    }
+
+    #[test]
+    fn a_point_survives_its_row_undefined_figures_included() {
+        let v = {
+            let mut v = SeriesView::new();
+            v.refresh(&series(3), SimTime::from_s(3.0));
+            v
+        };
+        let empty = SeriesPoint { availability: None, latency_ms: None, ..v.points()[0] };
+        for p in v.points().iter().chain([&empty]) {
+            assert_eq!(SeriesPoint::from_row(&p.to_row()).as_ref(), Some(p));
+        }
+        assert_eq!(SeriesPoint::from_row(&[1.0; 8]), None);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! 2015, §9.4.1).
 
 use serde::Serialize;
+
+use crate::metrics::SeriesPoint;
 use serde_json::{Map, Value};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -102,6 +104,23 @@ fn merge(values: &[&Value]) -> Value {
     values.iter().map(|v| (*v).clone()).collect()
 }
 
+/// A figure of the time series over replications (`runs`, each run's
+/// points oldest first): for each interval that every run has, its
+/// midpoint (s) and the figure's [`Interval`] over the runs where `figure`
+/// is defined there; an interval where fewer than 2 runs define it is
+/// left out. Runs of one scenario share their intervals (the series'
+/// width depends on time only).
+pub fn band(runs: &[Vec<SeriesPoint>], figure: impl Fn(&SeriesPoint) -> Option<f64>) -> Vec<(f64, Interval)> {
+    let len = runs.iter().map(Vec::len).min().unwrap_or(0);
+    (0..len)
+        .filter_map(|k| {
+            let values: Vec<f64> = runs.iter().filter_map(|r| figure(&r[k])).collect();
+            let p = &runs[0][k];
+            Interval::of(&values).map(|i| ((p.start_s + p.end_s) / 2.0, i))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +134,36 @@ mod tests {
         assert!((i.half_width - 2.776 * (2.5f64 / 5.0).sqrt()).abs() < 1e-3, "{}", i.half_width);
         assert_eq!((i.low, i.high, i.n), (i.mean - i.half_width, i.mean + i.half_width, 5));
         assert_eq!(Interval::of(&[4.0]), None);
+    }
+
+    #[test]
+    fn a_band_gives_each_shared_interval_its_interval_over_the_runs() {
+        let point = |k: usize, rps: f64, availability: Option<f64>| SeriesPoint {
+            start_s: k as f64,
+            end_s: k as f64 + 1.0,
+            offered_rps: rps,
+            completed_rps: rps,
+            errors_rps: 0.0,
+            availability,
+            latency_ms: None,
+        };
+        let runs = vec![
+            vec![point(0, 10.0, Some(1.0)), point(1, 20.0, None), point(2, 1.0, None)],
+            vec![point(0, 12.0, Some(0.9)), point(1, 22.0, None)],
+            vec![point(0, 14.0, Some(0.8)), point(1, 30.0, Some(0.5))],
+        ];
+        let rps = band(&runs, |p| Some(p.completed_rps));
+        // Only the two intervals every run has, at their midpoints.
+        assert_eq!(rps.iter().map(|(t, _)| *t).collect::<Vec<_>>(), vec![0.5, 1.5]);
+        // 10, 12, 14: mean 12, s = 2, t(0.975, 2) = 4.303 (NIST table):
+        // half-width 4.303 · 2 / √3.
+        assert_eq!(rps[0].1.mean, 12.0);
+        assert!((rps[0].1.half_width - 4.303 * 2.0 / 3f64.sqrt()).abs() < 1e-3);
+        // Availability is defined in one run only in the second interval.
+        let availability = band(&runs, |p| p.availability);
+        assert_eq!(availability.len(), 1);
+        assert!((availability[0].1.mean - 0.9).abs() < 1e-12);
+        assert_eq!(band(&[], |p| Some(p.start_s)), vec![]);
     }
 
     #[test]

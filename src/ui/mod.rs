@@ -27,4 +27,4 @@ mod workers;
 mod workshop;
 
 pub use app::App;
-pub use workers::grade_for_class;
+pub use workers::work;

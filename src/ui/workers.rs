@@ -1,34 +1,41 @@
-//! Grading on Web Workers: a pool of module workers (`grade-worker.js`,
+//! Background work on Web Workers: a pool of module workers (`worker.js`,
 //! copied beside the page by the build), each running this page's own Wasm
-//! module, so that the class view grades many designs in parallel while
-//! the page only draws.
+//! module, so that the class view grades many designs, and Run ×N seeds
+//! runs many seeds, in parallel while the page only draws.
 //!
 //! Protocol (structured-clone messages):
 //! - page → worker, once: `{glue, module}`: the URL of the page's
 //!   wasm-bindgen glue (`import.meta.url` of the glue) and its compiled
 //!   `WebAssembly.Module`; the worker imports the glue and instantiates the
 //!   module (whose `main` then sees no window and mounts nothing);
-//! - page → worker, per design: `{id, link}`;
-//! - worker → page: `{id, row}` with the row built by [`row_to_js`], or
-//!   `{id, error}` (a message) if grading threw; `{error}` without an `id`
-//!   if the worker could not start.
+//! - page → worker, per job: `{id, job}`, a [`Job`] as a plain object:
+//!   `{link}` (grade a class-view link) or `{scenario, seed}` (a scenario's
+//!   JSON and a seed in decimal: run it to its end);
+//! - worker → page: `{id, result}` with what [`work`] returned, or
+//!   `{id, error}` (a message) if it threw; `{error}` without an `id` if
+//!   the worker could not start.
 //!
-//! The same module on every worker grades exactly as the page and
-//! `archsim check` do: the digests agree.
+//! The same module on every worker grades and runs exactly as the page and
+//! the CLI do: the digests agree with `archsim run --seed` and `archsim
+//! check`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Float64Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
+use crate::metrics::{SeriesPoint, SeriesView};
+use crate::model::Scenario;
+use crate::sim::Simulation;
 use crate::workshop::class::{grade_link, Entry, Row};
+use crate::workshop::grade::{grade, Status, Verdict};
 
 /// The worker script, beside the glue.
-const WORKER_SCRIPT: &str = "grade-worker.js";
+const WORKER_SCRIPT: &str = "worker.js";
 /// At most this many workers, whatever the device reports.
 const MAX_WORKERS: usize = 8;
 
@@ -41,21 +48,132 @@ extern "C" {
     fn url(this: &ImportMeta) -> String;
 }
 
-/// Grades one link (the worker's side): its row as a plain object
-/// `{cells: string[], passes: bool, objectives: number}`.
-pub fn grade_for_class(link: &str) -> JsValue {
-    row_to_js(&Row::of(&Entry { source: link.to_owned(), graded: grade_link(link, false, None) }))
+/// One piece of work for a worker.
+#[derive(Clone, Debug)]
+enum Job {
+    /// Grade a class-view link (a share link) for its exercise.
+    Grade(String),
+    /// Run a scenario (its JSON, shared by a run's jobs) with a seed to its
+    /// end.
+    Run {
+        /// The scenario as JSON.
+        scenario: Rc<str>,
+        /// The seed.
+        seed: u64,
+    },
+}
+
+impl Job {
+    /// The job as a plain object (see the module's protocol); the seed as
+    /// decimal text, since a number would round seeds over 2^53.
+    fn to_js(&self) -> JsValue {
+        match self {
+            Job::Grade(link) => plain(&[("link", link.as_str().into())]),
+            Job::Run { scenario, seed } => {
+                plain(&[("scenario", (**scenario).into()), ("seed", seed.to_string().into())])
+            }
+        }
+    }
+}
+
+/// Does one job (the worker's side): for `{link}` the class-table row
+/// `{cells: string[], passes: bool, objectives: number}`, for `{scenario,
+/// seed}` the run as [`Replica::to_js`] gives it.
+///
+/// Errors: a job of neither shape; a scenario that does not parse or
+/// cannot run (the message says why).
+pub fn work(job: &JsValue) -> Result<JsValue, String> {
+    let field = |name: &str| Reflect::get(job, &name.into()).ok().and_then(|v| v.as_string());
+    if let Some(link) = field("link") {
+        return Ok(row_to_js(&Row::of(&Entry { source: link.clone(), graded: grade_link(&link, false, None) })));
+    }
+    let (Some(scenario), Some(seed)) = (field("scenario"), field("seed")) else {
+        return Err("a worker was sent a job it does not know".to_owned());
+    };
+    let seed = seed.parse::<u64>().map_err(|e| format!("seed {seed:?}: {e}"))?;
+    let scenario = Scenario::from_json(&scenario).map_err(|e| e.to_string())?;
+    let mut sim = Simulation::new(&scenario, seed).map_err(|e| e.to_string())?;
+    sim.run_to_end();
+    let mut view = SeriesView::new();
+    view.refresh(&sim.metrics().series, sim.now());
+    let report = serde_json::to_string(&sim.report()).map_err(|e| e.to_string())?;
+    Ok(Replica::to_js(&report, view.points(), &grade(&sim)))
+}
+
+/// One seed of a design run to its end in a worker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replica {
+    /// The run's report (as `archsim run --seed` prints it).
+    pub report: serde_json::Value,
+    /// The run's chart points, oldest first.
+    pub series: Vec<SeriesPoint>,
+    /// The scenario's objectives graded at the end of the run, in order.
+    pub verdicts: Vec<Verdict>,
+}
+
+impl Replica {
+    /// A run as a plain object: `{report: string (JSON), series:
+    /// Float64Array (9 numbers a point, `SeriesPoint::to_row`), verdicts:
+    /// [{objective, pass, measured, detail}]}`.
+    fn to_js(report: &str, series: &[SeriesPoint], verdicts: &[Verdict]) -> JsValue {
+        let rows: Vec<f64> = series.iter().flat_map(SeriesPoint::to_row).collect();
+        let verdicts: Array = verdicts
+            .iter()
+            .map(|v| {
+                let measured = v.measured.map_or(JsValue::UNDEFINED, JsValue::from);
+                plain(&[
+                    ("objective", v.objective.as_str().into()),
+                    ("pass", (v.status == Status::Pass).into()),
+                    ("measured", measured),
+                    ("detail", v.detail.as_str().into()),
+                ])
+            })
+            .collect();
+        plain(&[
+            ("report", report.into()),
+            ("series", Float64Array::from(&rows[..]).into()),
+            ("verdicts", verdicts.into()),
+        ])
+    }
+
+    /// A run back from a worker's plain object; `None` if it is not one.
+    fn of_js(value: &JsValue) -> Option<Replica> {
+        let get = |on: &JsValue, name: &str| Reflect::get(on, &name.into()).ok();
+        let report = serde_json::from_str(&get(value, "report")?.as_string()?).ok()?;
+        let rows = get(value, "series")?.dyn_into::<Float64Array>().ok()?.to_vec();
+        let series = rows.chunks(SeriesPoint::COLUMNS.len()).map(SeriesPoint::from_row).collect::<Option<_>>()?;
+        let verdicts = get(value, "verdicts")?
+            .dyn_into::<Array>()
+            .ok()?
+            .iter()
+            .map(|v| {
+                Some(Verdict {
+                    objective: get(&v, "objective")?.as_string()?,
+                    status: if get(&v, "pass")?.as_bool()? { Status::Pass } else { Status::Fail },
+                    measured: get(&v, "measured")?.as_f64(),
+                    settled: true,
+                    detail: get(&v, "detail")?.as_string()?,
+                })
+            })
+            .collect::<Option<_>>()?;
+        Some(Replica { report, series, verdicts })
+    }
+}
+
+/// A plain object of these properties.
+fn plain(properties: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (name, value) in properties {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &(*name).into(), value);
+    }
+    object.into()
 }
 
 /// A row as a plain object that survives `postMessage`.
 fn row_to_js(row: &Row) -> JsValue {
-    let object = Object::new();
     let cells: Array = row.cells.iter().map(|c| JsValue::from_str(c)).collect();
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(&object, &"cells".into(), &cells);
-    let _ = Reflect::set(&object, &"passes".into(), &row.passes.into());
-    let _ = Reflect::set(&object, &"objectives".into(), &(row.objectives as f64).into());
-    object.into()
+    plain(&[("cells", cells.into()), ("passes", row.passes.into()), ("objectives", (row.objectives as f64).into())])
 }
 
 /// A row back from a worker's plain object; `None` if it is not one.
@@ -68,93 +186,82 @@ fn row_from_js(value: &JsValue) -> Option<Row> {
 /// Workers for a device: one per logical core but one (the page keeps a
 /// core to draw on: with every core grading, frames slow to 50–130 ms on
 /// a 2-core machine), 1 to [`MAX_WORKERS`], and never more than there are
-/// designs.
-fn pool_size(designs: usize) -> usize {
+/// jobs.
+fn pool_size(jobs: usize) -> usize {
     let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency()) as usize;
-    cores.saturating_sub(1).clamp(1, MAX_WORKERS).min(designs.max(1))
+    cores.saturating_sub(1).clamp(1, MAX_WORKERS).min(jobs.max(1))
 }
 
-/// The designs to grade and the next one to hand out.
+/// The jobs and the next one to hand out.
 struct Jobs {
-    links: Vec<String>,
+    jobs: Vec<Job>,
     next: usize,
 }
 
 impl Jobs {
-    /// Hands the next design to `worker`, if any is left.
+    /// Hands the next job to `worker`, if any is left.
     fn give(&mut self, worker: &Worker) {
-        let Some(link) = self.links.get(self.next) else { return };
-        let message = Object::new();
-        let _ = Reflect::set(&message, &"id".into(), &(self.next as f64).into());
-        let _ = Reflect::set(&message, &"link".into(), &JsValue::from_str(link));
+        let Some(job) = self.jobs.get(self.next) else { return };
+        let message = plain(&[("id", (self.next as f64).into()), ("job", job.to_js())]);
         self.next += 1;
-        // Posting an object of a number and a string cannot fail.
+        // Posting an object of a number and strings cannot fail.
         let _ = worker.post_message(&message);
     }
 }
 
 /// A running pool; dropping it terminates its workers (a closed dialog, a
-/// new grading).
+/// new grading, a reset run).
 pub struct Pool {
     workers: Vec<Worker>,
     _listeners: Vec<Closure<dyn FnMut(JsValue)>>,
 }
 
 impl Pool {
-    /// Starts [`pool_size`] workers grading `links`, one design at a time
-    /// each; `on_graded` gets each design's index in `links` and its row, in the
-    /// order they finish (a design that made its worker fail gets a failing
-    /// row saying so), and `on_failure` a message if a worker cannot
-    /// start.
+    /// Starts [`pool_size`] workers on `jobs`, one job at a time each;
+    /// `on_done` gets each job's index in `jobs` and what the worker
+    /// returned or the message it threw, in the order they finish, and
+    /// `on_failure` a message if a worker cannot start.
     ///
     /// Errors: the browser refused to start a worker (no module workers).
-    pub fn grade(
-        links: Vec<String>,
-        on_graded: Callback<(usize, Row)>,
+    fn start(
+        jobs: Vec<Job>,
+        on_done: Callback<(usize, Result<JsValue, String>)>,
         on_failure: Callback<String>,
     ) -> Result<Pool, String> {
         let glue = IMPORT_META.with(ImportMeta::url);
         let script = web_sys::Url::new_with_base(WORKER_SCRIPT, &glue).map_err(describe)?.href();
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
-        let size = pool_size(links.len());
-        let jobs = Rc::new(RefCell::new(Jobs { links, next: 0 }));
-        let start = Object::new();
-        let _ = Reflect::set(&start, &"glue".into(), &JsValue::from_str(&glue));
-        let _ = Reflect::set(&start, &"module".into(), &wasm_bindgen::module());
+        let size = pool_size(jobs.len());
+        let jobs = Rc::new(RefCell::new(Jobs { jobs, next: 0 }));
+        let start = plain(&[("glue", JsValue::from_str(&glue)), ("module", wasm_bindgen::module())]);
         let mut pool = Pool { workers: Vec::new(), _listeners: Vec::new() };
         for _ in 0..size {
             let worker = Worker::new_with_options(&script, &options).map_err(describe)?;
             let listener = {
-                let (jobs, worker, on_graded, on_failure) =
-                    (jobs.clone(), worker.clone(), on_graded.clone(), on_failure.clone());
+                let (jobs, worker, on_done, on_failure) =
+                    (jobs.clone(), worker.clone(), on_done.clone(), on_failure.clone());
                 Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
                     let data = event.unchecked_into::<MessageEvent>().data();
                     let error = Reflect::get(&data, &"error".into()).ok().and_then(|e| e.as_string());
                     let Some(id) = Reflect::get(&data, &"id".into()).ok().and_then(|i| i.as_f64()) else {
-                        on_failure
-                            .emit(error.unwrap_or_else(|| "a grading worker sent a message it should not".into()));
+                        on_failure.emit(error.unwrap_or_else(|| "a worker sent a message it should not".into()));
                         return;
                     };
-                    let id = id as usize;
-                    let row = Reflect::get(&data, &"row".into()).ok().and_then(|r| row_from_js(&r));
-                    let mut jobs = jobs.borrow_mut();
-                    let row = row.unwrap_or_else(|| {
-                        let why = error.unwrap_or_else(|| "no row came back".to_owned());
-                        let source = jobs.links.get(id).cloned().unwrap_or_default();
-                        let graded = Err(format!("ArchSim failed on this design (a bug: please report it): {why}"));
-                        Row::of(&Entry { source, graded })
-                    });
-                    on_graded.emit((id, row));
-                    jobs.give(&worker);
+                    let result = match error {
+                        Some(e) => Err(e),
+                        None => Reflect::get(&data, &"result".into()).map_err(describe),
+                    };
+                    on_done.emit((id as usize, result));
+                    jobs.borrow_mut().give(&worker);
                 })
             };
             worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
-            // The script itself failed to load or threw outside a grading.
+            // The script itself failed to load or threw outside a job.
             let on_error = {
                 let on_failure = on_failure.clone();
                 Closure::<dyn FnMut(JsValue)>::new(move |_| {
-                    on_failure.emit(format!("a grading worker ({WORKER_SCRIPT}) could not start"));
+                    on_failure.emit(format!("a worker ({WORKER_SCRIPT}) could not start"));
                 })
             };
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -165,6 +272,47 @@ impl Pool {
             pool._listeners.push(listener);
         }
         Ok(pool)
+    }
+
+    /// Grades `links` (see [`Pool::start`]): `on_graded` gets each design's
+    /// index in `links` and its row (a design that made its worker fail
+    /// gets a failing row saying so).
+    ///
+    /// Errors: as [`Pool::start`].
+    pub fn grade(
+        links: Vec<String>,
+        on_graded: Callback<(usize, Row)>,
+        on_failure: Callback<String>,
+    ) -> Result<Pool, String> {
+        let jobs = links.iter().cloned().map(Job::Grade).collect();
+        let on_done = Callback::from(move |(id, result): (usize, Result<JsValue, String>)| {
+            let row = result.and_then(|r| row_from_js(&r).ok_or_else(|| "no row came back".to_owned()));
+            let row = row.unwrap_or_else(|why| {
+                let source = links.get(id).cloned().unwrap_or_default();
+                let graded = Err(format!("ArchSim failed on this design (a bug: please report it): {why}"));
+                Row::of(&Entry { source, graded })
+            });
+            on_graded.emit((id, row));
+        });
+        Pool::start(jobs, on_done, on_failure)
+    }
+
+    /// Runs `scenario` (its JSON) once per seed of `seeds` (see
+    /// [`Pool::start`]): `on_run` gets each seed's index in `seeds` and its
+    /// run, or why it could not run.
+    ///
+    /// Errors: as [`Pool::start`].
+    pub fn run_seeds(
+        scenario: Rc<str>,
+        seeds: &[u64],
+        on_run: Callback<(usize, Result<Replica, String>)>,
+        on_failure: Callback<String>,
+    ) -> Result<Pool, String> {
+        let jobs = seeds.iter().map(|&seed| Job::Run { scenario: scenario.clone(), seed }).collect();
+        let on_done = on_run.reform(|(id, result): (usize, Result<JsValue, String>)| {
+            (id, result.and_then(|r| Replica::of_js(&r).ok_or_else(|| "a worker sent back no run".to_owned())))
+        });
+        Pool::start(jobs, on_done, on_failure)
     }
 }
 

@@ -153,6 +153,10 @@ pub struct ObjectivesProps {
     /// Whether they are the design's edited copy of its exercise's
     /// objectives or fault script (practice only).
     pub practice: bool,
+    /// The verdicts are over this many seeds' runs (Run ×N seeds); 0: over
+    /// the one run.
+    #[prop_or_default]
+    pub seeds: usize,
 }
 
 /// The objective checklist: each objective with its status, its measured
@@ -169,7 +173,9 @@ pub fn Objectives(props: &ObjectivesProps) -> Html {
                 <h3 data-testid="practice">{ "Practice" }
                     <span class="muted">{ ": your copy's objectives and fault script, not the exercise's verdict" }</span></h3>
             } else {
-                <h3>{ "Objectives" }<span class="muted">{ ": this run" }</span></h3>
+                <h3>{ "Objectives" }<span class="muted">{
+                    if props.seeds == 0 { ": this run".to_owned() } else { format!(": over {} seeds", props.seeds) }
+                }</span></h3>
             }
             { for props.objectives.iter().enumerate().map(|(n, o)| {
                 let verdict = graded.then(|| &props.verdicts[n]);

@@ -4,8 +4,7 @@
 // series and charts export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { useBrowser, openApp, screenshot } from './harness.mjs';
+import { useBrowser, openApp, screenshot, ink, download } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -16,25 +15,6 @@ const AMBER = [201, 138, 18];
 const BLUE = [31, 111, 235];
 const GREEN = [61, 154, 87];
 const FAINT_RED = [237, 196, 196];
-
-/** Pixels of the chart's canvas within a small distance of `rgb`. */
-function ink(page, chart, rgb) {
-  return page.evaluate(([chart, rgb]) => {
-    const c = document.querySelector(`[data-testid=chart-${chart}]`);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (Math.abs(d[i] - rgb[0]) < 24 && Math.abs(d[i + 1] - rgb[1]) < 24 && Math.abs(d[i + 2] - rgb[2]) < 24) n++;
-    }
-    return n;
-  }, [chart, rgb]);
-}
-
-/** Clicks `testid` and returns the downloaded file's name and bytes. */
-async function download(page, testid) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
-  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
-}
 
 test('charts draw a run, keep the previous one for comparison (not into another design), and export', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);

@@ -207,7 +207,7 @@ test('the class view grades 30 links on workers without a frame over 50 ms; its 
   // The grading ran on a pool of module workers, one per core but one (at
   // least 1, at most 8).
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-  const workers = page.workers().filter((w) => w.url().endsWith('/grade-worker.js'));
+  const workers = page.workers().filter((w) => w.url().endsWith('/worker.js'));
   assert.equal(workers.length, Math.min(Math.max(cores - 1, 1), 8));
   assert.equal(await page.getByTestId('class-table').locator('tbody tr').count(), 30);
   assert.match(await page.getByTestId('class-progress').innerText(), /23 pass/);

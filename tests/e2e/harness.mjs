@@ -156,3 +156,22 @@ export async function frameTimes(page, start, end) {
   const pct = (q) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))].toFixed(1);
   return `${gaps.length} frames, frame time p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${gaps.at(-1).toFixed(1)} ms`;
 }
+
+/** Pixels of the chart's canvas (`chart-<chart>`) within a small distance of `rgb`. */
+export function ink(page, chart, rgb) {
+  return page.evaluate(([chart, rgb]) => {
+    const c = document.querySelector(`[data-testid=chart-${chart}]`);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i] - rgb[0]) < 24 && Math.abs(d[i + 1] - rgb[1]) < 24 && Math.abs(d[i + 2] - rgb[2]) < 24) n++;
+    }
+    return n;
+  }, [chart, rgb]);
+}
+
+/** Clicks `testid` and returns the downloaded file's name and bytes. */
+export async function download(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}

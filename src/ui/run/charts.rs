@@ -2,7 +2,8 @@
 //! percentiles, throughput offered vs completed, availability against its
 //! target (the design's objective, else its SLO), and after a run the
 //! latency CDF. The previous run is drawn faintly behind the current one
-//! for comparison under the same seed.
+//! for comparison under the same seed. A run of many seeds is drawn as
+//! each figure's mean over the seeds with its 95 % confidence band.
 
 use std::ops::Range;
 
@@ -11,9 +12,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use yew::prelude::*;
 
+use super::seeds::Seeds;
 use super::Readouts;
 use crate::metrics::SeriesPoint;
 use crate::model::{Target, Targets};
+use crate::sim::replications;
 use crate::ui::download::download_data_url;
 use crate::ui::store::Shared;
 
@@ -60,6 +63,9 @@ pub struct ChartProps {
     pub run: Shared<Readouts>,
     /// The previous run, drawn faintly behind.
     pub previous: Option<Shared<Readouts>>,
+    /// A run of many seeds: drawn instead of the current run, as the
+    /// mean with its band.
+    pub seeds: Option<Shared<Seeds>>,
     /// The targets drawn (an objective, else the SLO).
     pub targets: Targets,
     /// The scenario's duration and warm-up, s (the axis before a run).
@@ -96,6 +102,9 @@ struct Plot {
     /// Shaded x interval (the warm-up).
     shade: Option<Range<f64>>,
     lines: Vec<Line>,
+    /// Confidence bands: the outline of each (upper edge, then lower
+    /// edge back) and its colour.
+    bands: Vec<(Vec<(f64, f64)>, RGBColor)>,
     /// Vertical markers: x, label, and whether it is a failure (red) or a
     /// recovery (green).
     markers: Vec<(f64, String, bool)>,
@@ -156,6 +165,9 @@ pub fn Chart(props: &ChartProps) -> Html {
                 if props.previous.is_some() {
                     <span class="swatch faint">{ "previous" }</span>
                 }
+                if props.seeds.is_some() && props.kind != ChartKind::Cdf {
+                    <span class="swatch band">{ "mean, 95 % band" }</span>
+                }
             </div>
             <canvas ref={canvas} data-testid={format!("chart-{slug}")} role="img"
                     aria-label={format!("{} chart", props.kind.title())}></canvas>
@@ -208,6 +220,7 @@ fn plot(props: &ChartProps) -> Plot {
             x_unit: "ms",
             shade: None,
             lines,
+            bands: Vec::new(),
             markers: Vec::new(),
             font_px: font_px(props),
         };
@@ -215,6 +228,7 @@ fn plot(props: &ChartProps) -> Plot {
     let x = 0.0..props.run.duration_s.max(props.duration_s).max(1.0);
     let mut lines: Vec<Line> = runs
         .iter()
+        .filter(|(_, faint)| *faint || props.seeds.is_none())
         .flat_map(|&(r, faint)| {
             figures(props.kind).iter().map(move |&(label, color, figure)| Line {
                 label,
@@ -225,6 +239,21 @@ fn plot(props: &ChartProps) -> Plot {
             })
         })
         .collect();
+    let mut bands = Vec::new();
+    if let Some(seeds) = &props.seeds {
+        let runs = seeds.series();
+        for &(label, color, figure) in figures(props.kind) {
+            let band = replications::band(&runs, figure);
+            let pieces = match &runs[..] {
+                // One run back: its own line, no band yet.
+                [one] => pieces(one, figure),
+                _ => vec![band.iter().map(|(t, i)| (*t, i.mean)).collect()],
+            };
+            let upper = band.iter().map(|(t, i)| (*t, i.high));
+            bands.push((upper.chain(band.iter().rev().map(|(t, i)| (*t, i.low))).collect(), color));
+            lines.push(Line { label, pieces, color, dashed: false, faint: false });
+        }
+    }
     let target = match props.kind {
         ChartKind::Latency => Some(props.targets.p99_ms),
         ChartKind::Availability => {
@@ -237,7 +266,8 @@ fn plot(props: &ChartProps) -> Plot {
         let pieces = vec![vec![(x.start, t.value), (x.end, t.value)]];
         lines.push(Line { label: t.name(), pieces, color: INK, dashed: true, faint: false });
     }
-    let values = || lines.iter().flat_map(|l| l.pieces.iter().flatten()).map(|p| p.1);
+    let values =
+        || lines.iter().flat_map(|l| l.pieces.iter().flatten()).chain(bands.iter().flat_map(|b| &b.0)).map(|p| p.1);
     let y = if props.kind == ChartKind::Availability {
         // From a little below the lowest value (or the target) to 100%.
         let low = values().fold(100.0, f64::min);
@@ -266,7 +296,7 @@ fn plot(props: &ChartProps) -> Plot {
         repeats = 1;
     }
     let shade = (props.warmup_s > 0.0).then_some(0.0..props.warmup_s);
-    Plot { x, y, x_unit: "s", shade, lines, markers, font_px: font_px(props) }
+    Plot { x, y, x_unit: "s", shade, lines, bands, markers, font_px: font_px(props) }
 }
 
 /// The labels' size, CSS px: larger for a projector.
@@ -336,6 +366,11 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot) -> Result<(), String> 
             RGBAColor(0x66, 0x70, 0x85, 0.08).filled(),
         );
         chart.draw_series(std::iter::once(area)).map_err(|e| e.to_string())?;
+    }
+    for (outline, color) in &plot.bands {
+        let inside = outline.iter().map(|&(x, y)| (x, y.clamp(plot.y.start, plot.y.end)));
+        let band = Polygon::new(inside.collect::<Vec<_>>(), color.mix(0.18).filled());
+        chart.draw_series(std::iter::once(band)).map_err(|e| e.to_string())?;
     }
     for line in &plot.lines {
         let color = if line.faint { line.color.mix(0.3) } else { line.color.to_rgba() };

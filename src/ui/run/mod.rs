@@ -5,6 +5,7 @@
 mod charts;
 mod panel;
 mod readouts;
+mod seeds;
 mod stepper;
 
 pub use panel::RunPanel;
@@ -18,6 +19,7 @@ use yew::prelude::*;
 use super::store::Shared;
 use crate::sim::Update;
 use readouts::Live;
+use seeds::{use_seeds, Seeds};
 use stepper::{Publish, Stepper};
 
 /// Where a run is.
@@ -73,6 +75,12 @@ pub struct RunControl {
     pub on_speed: Callback<u32>,
     /// Crash or recover a node now (starting a paused run if there is none).
     pub on_fault: Callback<FaultCommand>,
+    /// The design run with many seeds on background workers, if it was
+    /// (Run ×N seeds); a single run discards it.
+    pub seeds: Option<Shared<Seeds>>,
+    /// Run N seeds of the design on background workers (discarding the
+    /// single run, which stays as the previous run).
+    pub on_seeds: Callback<u32>,
 }
 
 /// Owns a [`Simulation`] of `scenario` (with the scenario's seed) and steps
@@ -93,9 +101,11 @@ pub fn use_run(scenario: Shared) -> RunControl {
     // panel renders.
     let speed = use_state(|| 1u32);
     use_live_edits(scenario.clone(), stepper.clone());
+    let seeds = use_seeds(scenario.clone());
     let on_run = {
-        let (stepper, scenario) = (stepper.clone(), scenario.clone());
+        let (stepper, scenario, clear_seeds) = (stepper.clone(), scenario.clone(), seeds.on_clear.clone());
         Callback::from(move |()| {
+            clear_seeds.emit(());
             if stepper.ensure(&scenario) {
                 stepper.start();
             }
@@ -111,8 +121,9 @@ pub fn use_run(scenario: Shared) -> RunControl {
         })
     };
     let on_fault = {
-        let (stepper, scenario) = (stepper.clone(), scenario.clone());
+        let (stepper, scenario, clear_seeds) = (stepper.clone(), scenario.clone(), seeds.on_clear.clone());
         Callback::from(move |f: FaultCommand| {
+            clear_seeds.emit(());
             if !stepper.ensure(&scenario) {
                 return;
             }
@@ -129,8 +140,9 @@ pub fn use_run(scenario: Shared) -> RunControl {
         })
     };
     let on_step = {
-        let stepper = stepper.clone();
+        let (stepper, clear_seeds) = (stepper.clone(), seeds.on_clear.clone());
         Callback::from(move |()| {
+            clear_seeds.emit(());
             if stepper.ensure(&scenario) {
                 stepper.step();
             }
@@ -138,8 +150,9 @@ pub fn use_run(scenario: Shared) -> RunControl {
     };
     // Discards the run, keeping it as the previous run or not.
     let discard = |keep: bool| {
-        let (stepper, previous) = (stepper.clone(), previous.clone());
+        let (stepper, previous, clear_seeds) = (stepper.clone(), previous.clone(), seeds.on_clear.clone());
         Callback::from(move |()| {
+            clear_seeds.emit(());
             stepper.stop();
             *stepper.live.borrow_mut() = None;
             stepper.notice.set(None);
@@ -153,6 +166,13 @@ pub fn use_run(scenario: Shared) -> RunControl {
         })
     };
     let (on_reset, on_close) = (discard(true), discard(false));
+    let on_seeds = {
+        let (on_reset, on_start) = (on_reset.clone(), seeds.on_start.clone());
+        Callback::from(move |n: u32| {
+            on_reset.emit(());
+            on_start.emit(n);
+        })
+    };
     let on_speed = {
         let (speed, cell) = (speed.clone(), stepper.speed.clone());
         Callback::from(move |s: u32| {
@@ -174,6 +194,8 @@ pub fn use_run(scenario: Shared) -> RunControl {
         on_close,
         on_speed,
         on_fault,
+        seeds: seeds.seeds,
+        on_seeds,
     }
 }
 

@@ -3,9 +3,11 @@
 use yew::prelude::*;
 
 use super::charts::{Chart, ChartKind};
+use super::seeds::{Estimate, Seeds, SEED_COUNTS};
 use super::{RunControl, RunState, MAX_SPEED};
 use crate::model::{Objective, Settings, Targets};
 use crate::ui::download::download_text;
+use crate::ui::workers::Replica;
 use crate::ui::workshop::Objectives;
 use crate::workshop::grade::{Status, Verdict};
 
@@ -44,6 +46,8 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
     let run = &props.run;
     let r = &run.readouts;
     let cdf_tab = use_state(|| false);
+    let seed_count = use_state(|| 8u32);
+    let seeds = run.seeds.as_ref();
     // The objective where the design has one, else the SLO: one target of
     // each figure in view.
     let targets = Targets::of(&props.objectives, props.settings.slo);
@@ -73,15 +77,28 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
         let readouts = r.clone();
         Callback::from(move |_: MouseEvent| download_text(&readouts.series.to_csv(), "archsim-series.csv", "text/csv"))
     };
-    let status = match run.state {
-        RunState::Idle => "ready",
-        RunState::Running => "running",
-        RunState::Paused => "paused",
-        RunState::Finished => "finished",
+    let on_seed_count = {
+        let seed_count = seed_count.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            seed_count.set(select.value().parse().unwrap_or(8));
+        })
+    };
+    let on_seeds = run.on_seeds.reform({
+        let n = *seed_count;
+        move |_: MouseEvent| n
+    });
+    let status = match (run.state, seeds) {
+        (RunState::Idle, Some(s)) if s.summary.is_some() => "seeds finished".to_owned(),
+        (RunState::Idle, Some(s)) if s.failure.is_none() => format!("{} of {} seeds", s.done(), s.seeds.len()),
+        (RunState::Idle, _) => "ready".to_owned(),
+        (RunState::Running, _) => "running".to_owned(),
+        (RunState::Paused, _) => "paused".to_owned(),
+        (RunState::Finished, _) => "finished".to_owned(),
     };
     let chart = |kind| {
         html! {
-            <Chart {kind} run={r.clone()} previous={run.previous.clone()} {targets}
+            <Chart {kind} run={r.clone()} previous={run.previous.clone()} seeds={run.seeds.clone()} {targets}
                    {duration_s} warmup_s={props.settings.warmup_s} large={props.presentation} />
         }
     };
@@ -95,7 +112,11 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     class={classes!((cdf == on).then_some("selected"))} onclick={move |_| cdf_tab.set(on)}>{ label }</button>
         }
     };
-    let progress = if duration_s > 0.0 { (r.time_s / duration_s * 100.0).min(100.0) } else { 0.0 };
+    let progress = match seeds {
+        Some(s) => s.done() as f64 / s.seeds.len().max(1) as f64 * 100.0,
+        None if duration_s > 0.0 => (r.time_s / duration_s * 100.0).min(100.0),
+        None => 0.0,
+    };
     let p99_over = !idle && r.p99_ms.is_some_and(|p| p > targets.p99_ms.value);
     let availability_under = !idle && r.availability.is_some_and(|a| a < targets.availability.value);
     let (availability, p99) = if idle { (None, None) } else { (r.availability, r.p99_ms) };
@@ -129,6 +150,17 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     <input class="seed" data-testid="seed" type="number" min="0" step="1" aria-label="Seed"
                            value={props.settings.seed.to_string()} onchange={on_seed} disabled={!idle} />
                 </label>
+                <label class="speed">{ "Seeds " }
+                    <select data-testid="seeds-count" aria-label="Seeds to run at once" onchange={on_seed_count}>
+                        { for SEED_COUNTS.iter().map(|n| html! {
+                            <option value={n.to_string()} selected={*n == *seed_count}>{ n.to_string() }</option>
+                        }) }
+                    </select>
+                </label>
+                <button data-testid="run-seeds" onclick={on_seeds} disabled={running}
+                        title="Run the design to its end with this many seeds (the seed above and the next ones) at once, \
+                               on background workers: each figure with its 95 % confidence interval, the charts with their band">
+                    { format!("Run ×{} seeds", *seed_count) }</button>
                 <span class="status">{ status }</span>
                 <span class="sr-only" role="status" data-testid="run-announcement">
                     { announcement(run.state, &r.verdicts) }</span>
@@ -139,14 +171,18 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     </span>
                 }
             </div>
-            if let Some(e) = run.error.clone().or(r.stopped.clone()).map(AttrValue::from).or(props.edit_error.clone()) {
+            if let Some(e) = run.error.clone().or(r.stopped.clone()).or(seeds.and_then(|s| s.failure.clone()))
+                    .map(AttrValue::from).or(props.edit_error.clone()) {
                 { error_banner(&e) }
             }
             if let Some(n) = &run.notice {
                 <div class="notice" role="status">{ n.clone() }</div>
             }
-            <div class={classes!("run-body", (!props.objectives.is_empty()).then_some("graded"))}>
+            <div class={classes!("run-body", (!props.objectives.is_empty() || seeds.is_some()).then_some("graded"))}>
                 <div class="readouts">
+                  if let Some(seeds) = seeds {
+                    { seeds_readouts(seeds) }
+                  } else {
                     { readout("sim-time", "Simulated time", format!("{:.1}", r.time_s), &format!("s of {duration_s:.0} s"), false) }
                     { readout("metric-availability", "Availability (last 10 s)", shown(availability.map(|a| format!("{:.3}", a * 100.0)), idle, "no request ended in the last 10 s"), "%", availability_under) }
                     { readout("metric-p99", "p99 latency (last 10 s)", shown(p99.map(|p| format!("{p:.1}")), idle, "no request completed in the last 10 s"), "ms", p99_over) }
@@ -154,6 +190,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     { readout("metric-error-budget", &format!("Error budget left ({} {}%)", target.name(), target.value * 100.0),
                               shown(budget.map(|b| format!("{:.0}", (b * 100.0).max(-999.0))), idle, "no request ended yet"), "%",
                               budget.is_some_and(|b| b < 0.0)) }
+                  }
                     <div class="chart-tabs" role="tablist" aria-label="Charts">
                         { tab(false, "chart-tab-time", "Over time") }
                         { tab(true, "chart-tab-cdf", "Latency CDF") }
@@ -172,7 +209,12 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                 </div>
                 <div class="verdicts">
                     { props.children.clone() }
-                    <Objectives objectives={props.objectives.clone()} verdicts={r.verdicts.clone()} practice={props.practice} />
+                    <Objectives objectives={props.objectives.clone()} practice={props.practice}
+                                verdicts={seeds.map_or_else(|| r.verdicts.clone(), |s| s.verdicts().into())}
+                                seeds={seeds.map_or(0, |s| s.seeds.len())} />
+                    if let Some(seeds) = seeds {
+                        { seeds_table(seeds) }
+                    }
                 </div>
             </div>
         </section>
@@ -190,6 +232,66 @@ fn error_banner(message: &str) -> Html {
                 <details><summary>{ "Details" }</summary>{ details.to_owned() }</details>
             }
         </div>
+    }
+}
+
+/// The headline figures over the seeds: each the mean of the seeds' whole
+/// runs after the warm-up, with its 95 % confidence interval under it.
+fn seeds_readouts(seeds: &Seeds) -> Html {
+    let figure = |testid, label, path: &[&str], scale: f64, unit, digits: usize| {
+        let value = match seeds.estimate(path) {
+            Some(Estimate { mean, half_width }) => Readout {
+                text: format!("{:.digits$}", mean * scale),
+                note: Some(match half_width {
+                    Some(h) => format!("± {:.digits$} (95 % CI)", h * scale),
+                    None => "the same in every seed".to_owned(),
+                }),
+            },
+            None => shown(None, seeds.summary.is_none(), "undefined in every seed"),
+        };
+        readout(testid, label, value, unit, false)
+    };
+    let n = seeds.seeds.len();
+    let on_report = {
+        let summary = seeds.summary.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(text) = summary.as_ref().and_then(|s| serde_json::to_string_pretty(&**s).ok()) {
+                download_text(&text, "archsim-seeds.json", "application/json");
+            }
+        })
+    };
+    html! {
+        <>
+            { readout("seeds-done", "Seeds run", seeds.done().to_string(), &format!("of {n}"), false) }
+            { figure("metric-availability", "Availability (after warm-up, mean)", &["availability"], 100.0, "%", 3) }
+            { figure("metric-p99", "p99 latency (after warm-up, mean)", &["latency_ms", "p99"], 1.0, "ms", 1) }
+            { figure("metric-throughput", "Throughput (after warm-up, mean)", &["throughput_rps"], 1.0, "req/s", 0) }
+            <button class="export" data-testid="export-seeds-report" onclick={on_report} disabled={seeds.summary.is_none()}
+                    title="Save the report over the seeds as JSON: each figure's mean and 95 % confidence interval, \
+                           each seed and digest (what archsim run --reps N prints)">{ "Report" }</button>
+        </>
+    }
+}
+
+/// Each seed's run: its headline figures and digest (equal to `archsim run
+/// --seed` of the design).
+fn seeds_table(seeds: &Seeds) -> Html {
+    let p99 =
+        |run: &Replica| run.report["latency_ms"]["p99"].as_f64().map_or_else(|| "—".to_owned(), |p| format!("{p:.1}"));
+    html! {
+        <table class="seeds-table" data-testid="seeds-table">
+            <caption>{ "Each seed's run" }</caption>
+            <thead><tr><th>{ "seed" }</th><th>{ "p99, ms" }</th><th>{ "digest" }</th></tr></thead>
+            <tbody>
+                { for seeds.runs().map(|(seed, run)| html! {
+                    <tr data-testid="seed-run">
+                        <td>{ seed.to_string() }</td>
+                        <td>{ p99(run) }</td>
+                        <td><code data-testid="seed-digest">{ run.report["digest"].as_str().unwrap_or_default().to_owned() }</code></td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
     }
 }
 
@@ -211,35 +313,36 @@ fn announcement(state: RunState, verdicts: &[Verdict]) -> String {
 /// The figure, or a dash before any run.
 fn shown(figure: Option<String>, idle: bool, undefined: &str) -> Readout {
     match figure {
-        Some(text) => Readout { text, why_none: None },
-        None => Readout { text: "—".to_owned(), why_none: (!idle).then(|| undefined.to_owned()) },
+        Some(text) => Readout { text, note: None },
+        None => Readout { text: "—".to_owned(), note: (!idle).then(|| undefined.to_owned()) },
     }
 }
 
-/// A figure as shown, or a dash with the reason there is none (a share or
-/// a percentile of no requests is undefined, not 100 % or 0 ms).
+/// A figure as shown, with a line under it: a dash with the reason there is
+/// none (a share or a percentile of no requests is undefined, not 100 % or
+/// 0 ms), or a figure with its confidence interval.
 struct Readout {
     text: String,
-    why_none: Option<String>,
+    note: Option<String>,
 }
 
 impl From<String> for Readout {
     fn from(text: String) -> Self {
-        Readout { text, why_none: None }
+        Readout { text, note: None }
     }
 }
 
 /// One figure: a label, a plain number (`data-testid`) and its unit apart;
 /// `breach` marks it as missing the SLO.
 fn readout(testid: &'static str, label: &str, value: impl Into<Readout>, unit: &str, breach: bool) -> Html {
-    let Readout { text, why_none } = value.into();
+    let Readout { text, note } = value.into();
     html! {
-        <div class={classes!("readout", breach.then_some("breach"))} title={why_none.clone()}>
+        <div class={classes!("readout", breach.then_some("breach"))} title={note.clone()}>
             <span class="readout-label">{ label.to_owned() }</span>
             <span class="readout-value"><span data-testid={testid}>{ text }</span>
                 <span class="unit">{ unit.to_owned() }</span></span>
-            if let Some(why) = why_none {
-                <span class="readout-why">{ why }</span>
+            if let Some(note) = note {
+                <span class="readout-why" data-testid={format!("{testid}-note")}>{ note }</span>
             }
         </div>
     }

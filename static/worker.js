@@ -1,6 +1,7 @@
-// A class-view grading worker (src/ui/workers.rs has the protocol): it runs
-// the page's own Wasm module, sent by the page with the URL of its glue,
-// and grades one design per message.
+// A background worker (src/ui/workers.rs has the protocol): it runs the
+// page's own Wasm module, sent by the page with the URL of its glue, and
+// does one job per message: grade a class-view link, or run one seed of a
+// design to its end.
 let ready = null;
 
 async function start(glue, module) {
@@ -12,7 +13,7 @@ async function start(glue, module) {
 onmessage = async ({ data }) => {
   if (data.module) {
     ready = start(data.glue, data.module);
-    ready.catch((e) => postMessage({ error: `a grading worker could not start: ${e}` }));
+    ready.catch((e) => postMessage({ error: `a worker could not start: ${e}` }));
     return;
   }
   let archsim;
@@ -22,7 +23,7 @@ onmessage = async ({ data }) => {
     return; // reported once, above
   }
   try {
-    postMessage({ id: data.id, row: archsim.grade_for_class(data.link) });
+    postMessage({ id: data.id, result: archsim.work(data.job) });
   } catch (e) {
     postMessage({ id: data.id, error: String(e) });
   }

@@ -1,0 +1,120 @@
+// Run ×N seeds: the design run with several seeds at once on background
+// workers while the page only draws; each seed is the run `archsim run
+// --seed` makes, the report's confidence intervals follow from the seeds'
+// reports, the charts draw each figure's mean with its band, and each
+// objective says in how many seeds it passed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { useBrowser, openApp, loadDesign, readScenario, screenshot, ink, download, number } from './harness.mjs';
+
+const env = useBrowser();
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+// t(0.975, 7): the 95 % two-sided Student t quantile for 8 seeds (NIST/
+// SEMATECH e-Handbook of Statistical Methods, table 1.3.6.7.2).
+const T_7 = 2.365;
+// The p99 line's red (src/ui/run/charts.rs) at 18 % over white: its band.
+const BAND_RED = [244, 220, 220];
+
+/** `archsim run <scenario> --seed <seed>`'s report. */
+async function cliReport(scenario, seed) {
+  const { stdout } = await promisify(execFile)('cargo',
+    ['run', '--quiet', '--bin', 'archsim', '--', 'run', scenario, '--seed', String(seed)],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return JSON.parse(stdout);
+}
+
+/** Mean and 95 % half-width of `xs`, computed here from the t table. */
+function interval(xs) {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const s = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
+  return { mean, half_width: T_7 * s / Math.sqrt(xs.length) };
+}
+
+test('Run ×8 seeds: workers run them, frames stay short, each seed equals archsim run --seed, the intervals follow from the seeds', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const file = 'scenarios/single-server.json';
+  const scenario = await readScenario(file);
+  await loadDesign(page, scenario, 'app');
+  await page.evaluate(() => {
+    window.frames_ = [];
+    const tick = (t) => { window.frames_.push(t); requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const started = await page.evaluate(() => performance.now());
+  await page.getByTestId('seeds-count').selectOption('8');
+  await page.getByTestId('run-seeds').click();
+  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'seeds finished',
+    null, { timeout: 120_000 });
+  const ended = await page.evaluate(() => performance.now());
+  assert.ok(page.workers().some((w) => w.url().endsWith('/worker.js')), 'the seeds ran on background workers');
+  // The page only drew: no frame took over 50 ms while the seeds ran.
+  const frames = await page.evaluate(([a, b]) => window.frames_.filter((t) => t >= a && t <= b), [started, ended]);
+  const longest = Math.max(...frames.slice(1).map((t, i) => t - frames[i]));
+  assert.ok(frames.length > 5 && longest <= 50, `${frames.length} frames, the longest ${longest.toFixed(1)} ms`);
+  await screenshot(page, 'seeds-finished');
+
+  // Each seed's run is the CLI's run with that seed, bit for bit.
+  const seeds = [...Array(8).keys()].map((k) => scenario.settings.seed + k);
+  const reports = await Promise.all(seeds.map((seed) => cliReport(file, seed)));
+  assert.deepEqual(await page.getByTestId('seed-digest').allInnerTexts(), reports.map((r) => r.digest));
+
+  // The report's intervals, against the t table applied to the CLI's runs.
+  const { name, bytes } = await download(page, 'export-seeds-report');
+  assert.equal(name, 'archsim-seeds.json');
+  const summary = JSON.parse(bytes.toString('utf8'));
+  assert.deepEqual(summary.seeds, seeds);
+  assert.equal(summary.replications, 8);
+  for (const [figure, value] of [['throughput_rps', (r) => r.throughput_rps], ['availability', (r) => r.availability],
+    ['latency_ms.p99', (r) => r.latency_ms.p99], ['nodes.app.utilization', (r) => r.nodes.app.utilization]]) {
+    const got = figure.split('.').reduce((v, k) => v[k], summary);
+    const want = interval(reports.map(value));
+    assert.ok(Math.abs(got.mean - want.mean) <= 1e-9 * Math.abs(want.mean), `${figure} mean ${got.mean} vs ${want.mean}`);
+    assert.ok(want.half_width > 0 && Math.abs(got.half_width / want.half_width - 1) < 1e-3,
+      `${figure} half-width ${got.half_width} vs ${want.half_width}`);
+  }
+  // The readouts show the means with their intervals.
+  const p99 = interval(reports.map((r) => r.latency_ms.p99));
+  assert.equal(await number(page, 'metric-p99'), Number(p99.mean.toFixed(1)));
+  assert.equal(await page.getByTestId('metric-p99-note').innerText(), `± ${p99.half_width.toFixed(1)} (95 % CI)`);
+
+  // The p99 band is drawn around its mean.
+  const band = await ink(page, 'latency', BAND_RED);
+  assert.ok(band > 200, `p99 band drawn: ${band} pixels`);
+
+  // Availability ≥ 99.9 % (after the warm-up, the report's window) passes
+  // in as many seeds as the CLI's reports meet it.
+  const passing = reports.filter((r) => r.availability >= 0.999).length;
+  const objective = page.getByTestId('objective-0');
+  assert.match(await objective.innerText(), new RegExp(`passes in ${passing} of 8 seeds`));
+  assert.equal(await objective.getAttribute('data-status'), passing === 8 ? 'pass' : 'fail');
+
+  // A single run leaves the seeds behind; so does an edit.
+  await page.getByTestId('step').click();
+  assert.equal(await page.getByTestId('seed-digest').count(), 0);
+  assert.equal(await page.getByTestId('sim-time').innerText(), '0.1');
+  await page.getByTestId('reset').click();
+  await page.getByTestId('seeds-count').selectOption('4');
+  await page.getByTestId('run-seeds').click();
+  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'seeds finished');
+  assert.equal(await page.getByTestId('seed-digest').count(), 4);
+  await page.getByTestId('seed').fill('100');
+  await page.getByTestId('seed').press('Enter');
+  assert.equal(await page.getByTestId('seed-digest').count(), 0, 'the seeds of another seed are forgotten');
+  assert.deepEqual(problems, []);
+});
+
+test('Run ×N seeds of a design that cannot run says why and keeps the design', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const scenario = await readScenario('scenarios/single-server.json');
+  // A client calling a node that is not there.
+  scenario.edges.push({ from: 'users', to: 'nowhere' });
+  await loadDesign(page, scenario, 'app');
+  await page.getByTestId('run-seeds').click();
+  await page.getByTestId('error-banner').waitFor();
+  assert.match(await page.getByTestId('error-banner').innerText(), /nowhere/);
+  assert.equal(await page.getByTestId('node-app').count(), 1);
+  assert.deepEqual(problems, []);
+});
