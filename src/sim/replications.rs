@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::metrics::SeriesPoint;
 use serde_json::{Map, Value};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Confidence level of the intervals.
 pub const CONFIDENCE: f64 = 0.95;
@@ -40,7 +39,7 @@ impl Interval {
         }
         let mean = xs.iter().sum::<f64>() / n as f64;
         let variance = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        let t = StudentsT::new(0.0, 1.0, (n - 1) as f64).ok()?.inverse_cdf(0.5 + CONFIDENCE / 2.0);
+        let t = distrs::StudentsT::ppf(0.5 + CONFIDENCE / 2.0, (n - 1) as f64);
         let half_width = t * (variance / n as f64).sqrt();
         Some(Interval { mean, half_width, low: mean - half_width, high: mean + half_width, n })
     }
@@ -134,6 +133,36 @@ mod tests {
         assert!((i.half_width - 2.776 * (2.5f64 / 5.0).sqrt()).abs() < 1e-3, "{}", i.half_width);
         assert_eq!((i.low, i.high, i.n), (i.mean - i.half_width, i.mean + i.half_width, 5));
         assert_eq!(Interval::of(&[4.0]), None);
+    }
+
+    #[test]
+    fn the_t_quantiles_are_the_tables() {
+        // t(0.975, ν) for ν = 1…10, 20, 30, 100 (NIST/SEMATECH e-Handbook,
+        // table 1.3.6.7.2), read off Interval::of as its half-width over
+        // s/√n for ν + 1 samples alternating 0 and 1.
+        let table = [
+            (1, 12.706),
+            (2, 4.303),
+            (3, 3.182),
+            (4, 2.776),
+            (5, 2.571),
+            (6, 2.447),
+            (7, 2.365),
+            (8, 2.306),
+            (9, 2.262),
+            (10, 2.228),
+            (20, 2.086),
+            (30, 2.042),
+            (100, 1.984),
+        ];
+        for (df, t) in table {
+            let xs: Vec<f64> = (0..=df).map(|k| (k % 2) as f64).collect();
+            let i = Interval::of(&xs).unwrap();
+            let n = xs.len() as f64;
+            let s = (xs.iter().map(|x| (x - i.mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+            let got = i.half_width / (s / n.sqrt());
+            assert!((got - t).abs() < 6e-4, "t(0.975, {df}) = {got}, table {t}");
+        }
     }
 
     #[test]
