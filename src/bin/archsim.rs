@@ -5,15 +5,18 @@
 //! confidence interval); `archsim validate` lists every problem of a scenario;
 //! `archsim schema` prints the JSON Schema of the scenario format;
 //! `archsim link` prints a scenario's share link; `archsim check` runs
-//! scenarios (files or share links) and grades their objectives.
+//! scenarios (files or share links) and grades their objectives; `archsim
+//! sweep` prints a capacity curve as CSV.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use archsim::model::NodeKind;
 use archsim::model::{Scenario, ValidationError};
 use archsim::share;
+use archsim::sim::sweep::{self, Mmc};
 use archsim::sim::{replications, Report, Simulation};
 use archsim::workshop::class::{self, Entry, Row};
 use archsim::workshop::verdict::ExerciseVerdict;
@@ -49,6 +52,20 @@ enum Command {
         /// runs), with every run's seed and digest.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=10_000))]
         reps: Option<u32>,
+    },
+    /// A capacity curve: set one numeric parameter to each of `--steps`
+    /// evenly spaced values from `--from` to `--to`, run each value with
+    /// `--reps` seeds in parallel over the cores, and print one CSV row per
+    /// value: throughput, availability, p50 and p99 after the warm-up and
+    /// the node's utilization and mean wait, each as its mean over the
+    /// seeds with its 95% confidence interval, then the M/M/c closed forms
+    /// (Erlang C) where the node is an M/M/c queue. Why a node has none,
+    /// the knee and where it saturates go to stderr.
+    Sweep {
+        /// Scenario file (JSON).
+        scenario: PathBuf,
+        #[command(flatten)]
+        args: SweepArgs,
     },
     /// Check a scenario; print every problem (JSON path and reason) and
     /// exit 1 if any; warnings (a worst-case memory over the run's budget)
@@ -94,6 +111,34 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+}
+
+/// The options of `archsim sweep`.
+#[derive(clap::Args)]
+struct SweepArgs {
+    /// The parameter: `<node id>.<path in its params>` (e.g.
+    /// `users.arrivals.rate.rps`) or a JSON Pointer (`/settings/duration_s`).
+    #[arg(long)]
+    param: String,
+    /// First value.
+    #[arg(long)]
+    from: f64,
+    /// Last value.
+    #[arg(long)]
+    to: f64,
+    /// Number of values.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    steps: u32,
+    /// Seeds per value (the seed and the next N − 1).
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    reps: u32,
+    /// First seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// The node whose utilization, mean wait and closed forms are given
+    /// (default: the first service pool).
+    #[arg(long)]
+    node: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -160,6 +205,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        Command::Sweep { scenario, args } => capacity_curve(&scenario, args),
         Command::Run { scenario: path, seed, duration, warmup, reps } => {
             let mut scenario = match load(&path) {
                 Ok(s) => s,
@@ -185,25 +231,92 @@ fn main() -> ExitCode {
                     .map(|values| replications::summarize(&values)),
             };
             match output.and_then(|v| serde_json::to_string_pretty(&v)) {
-                Ok(json) => {
-                    println!("{json}");
-                    let stops: Vec<_> =
-                        reports.iter().filter_map(|r| r.stopped.as_ref().map(|s| (r.seed, s))).collect();
-                    for (seed, stop) in &stops {
-                        eprintln!("{} (seed {seed}): the run {}", path.display(), stop.message);
-                    }
-                    if stops.is_empty() {
-                        ExitCode::SUCCESS
-                    } else {
-                        ExitCode::FAILURE
-                    }
-                }
+                // A closed pipe (`| head`) ends the output, not in a panic.
+                Ok(json) => match writeln!(std::io::stdout(), "{json}") {
+                    Ok(()) => report_stops(&path, &reports),
+                    Err(_) => ExitCode::FAILURE,
+                },
                 Err(e) => {
                     eprintln!("archsim run: cannot write the report: {e}");
                     ExitCode::FAILURE
                 }
             }
         }
+    }
+}
+
+/// `archsim sweep`: see [`Command::Sweep`].
+fn capacity_curve(path: &Path, args: SweepArgs) -> ExitCode {
+    let scenario = match load(path) {
+        Ok(s) => s,
+        Err(e) => return report_invalid(path, &e),
+    };
+    let node = args.node.or_else(|| {
+        scenario.nodes.iter().find(|n| matches!(n.kind, NodeKind::Service(_))).map(|n| n.id.as_str().to_owned())
+    });
+    let Some(node) = node else {
+        eprintln!("{}: no service pool to measure: name a node with --node", path.display());
+        return ExitCode::FAILURE;
+    };
+    let values = sweep::values(args.from, args.to, args.steps);
+    let designs =
+        match values.iter().map(|&v| sweep::with_value(&scenario, &args.param, v)).collect::<Result<Vec<_>, _>>() {
+            Ok(designs) => designs,
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        };
+    let first = args.seed.unwrap_or(scenario.settings.seed);
+    let runs: Vec<(usize, u64)> =
+        (0..designs.len()).flat_map(|i| (0..u64::from(args.reps)).map(move |k| (i, first.wrapping_add(k)))).collect();
+    let reports =
+        match runs.par_iter().map(|&(i, seed)| simulate(&designs[i], Some(seed))).collect::<Result<Vec<_>, _>>() {
+            Ok(reports) => reports,
+            Err(e) => return report_invalid(path, &e),
+        };
+    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+    let mut written = out.write_record(sweep::header(&node));
+    let (mut reasons, mut knee, mut first_p99) = (Vec::new(), None, None);
+    for ((value, design), runs) in values.iter().zip(&designs).zip(reports.chunks(args.reps as usize)) {
+        let json: Vec<_> = runs.iter().filter_map(|r| serde_json::to_value(r).ok()).collect();
+        let summary = replications::summarize(&json);
+        let mmc = Mmc::of(design, &node).map_err(|why| format!("{node} at {value}: {why}"));
+        if let Err(why) = &mmc {
+            reasons.push(why.clone());
+        }
+        written = written.and_then(|()| out.write_record(sweep::row(*value, &summary, &node, mmc.as_ref().ok())));
+        let p99 = summary["latency_ms"]["p99"]["mean"].as_f64().or(summary["latency_ms"]["p99"].as_f64());
+        let base = *first_p99.get_or_insert(p99);
+        if knee.is_none() && p99.zip(base).is_some_and(|(p, b)| p > 2.0 * b) {
+            knee = Some(*value);
+        }
+    }
+    if let Err(e) = written.and_then(|()| out.flush().map_err(csv::Error::from)) {
+        eprintln!("archsim sweep: cannot write the curve: {e}");
+        return ExitCode::FAILURE;
+    }
+    for why in &reasons {
+        eprintln!("closed form: {why}");
+    }
+    match knee {
+        Some(v) => eprintln!("knee: p99 over twice its value at {} from {} = {v} on", args.from, args.param),
+        None => eprintln!("knee: p99 stays under twice its value at {} over the range", args.from),
+    }
+    report_stops(path, &reports)
+}
+
+/// Names on stderr each run of `reports` that a run guard stopped early;
+/// success only if none was.
+fn report_stops(path: &Path, reports: &[Report]) -> ExitCode {
+    let stops: Vec<_> = reports.iter().filter_map(|r| r.stopped.as_ref().map(|s| (r.seed, s))).collect();
+    for (seed, stop) in &stops {
+        eprintln!("{} (seed {seed}): the run {}", path.display(), stop.message);
+    }
+    if stops.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

@@ -36,6 +36,7 @@ mod request;
 mod sampler;
 mod scaler;
 mod service;
+pub mod sweep;
 mod workers;
 
 // The registry of simulations: one line per simulation, built from the

@@ -17,6 +17,6 @@ mod single;
 pub use cache::{che_characteristic_time, che_lru_hit_ratio, zipf_popularity};
 pub use network::{jackson_open, mva_closed, JacksonStation, MvaResult, MvaStation};
 pub use single::{
-    amdahl_speedup, erlang_b, erlang_c, mg1_mean_wait, mm1_response_quantile, mmc_mean_wait, mmck_blocking,
-    usl_capacity,
+    amdahl_speedup, erlang_b, erlang_c, mg1_mean_wait, mm1_response_quantile, mmc_mean_wait, mmc_response_quantile,
+    mmck_blocking, usl_capacity,
 };

@@ -27,6 +27,40 @@ pub fn mm1_response_quantile(lambda: f64, mu: f64, q: f64) -> f64 {
     -(1.0 - q).ln() / (mu - lambda)
 }
 
+/// Quantile `q` (0 < q < 1) of the M/M/c (FCFS) response time T = W + S,
+/// for λ < cμ. The wait W is 0 with probability 1 − C (C = Erlang C) and
+/// else exponential with rate θ = cμ − λ (Kleinrock, *Queueing Systems,
+/// Vol. 1*, §3.5); S is exponential with rate μ. So
+/// P(T > t) = (1 − C)·e^(−μt) + C·(θe^(−μt) − μe^(−θt)) / (θ − μ)
+/// (for θ = μ the last term is (1 + μt)e^(−μt)), solved for P(T > t) =
+/// 1 − q by bisection to a relative 1e-12.
+pub fn mmc_response_quantile(lambda: f64, mu: f64, c: u32, q: f64) -> f64 {
+    let theta = f64::from(c) * mu - lambda;
+    let wait = erlang_c(c, lambda / mu);
+    let survival = |t: f64| {
+        let both = if (theta - mu).abs() < 1e-9 * mu {
+            (1.0 + mu * t) * (-mu * t).exp()
+        } else {
+            (theta * (-mu * t).exp() - mu * (-theta * t).exp()) / (theta - mu)
+        };
+        (1.0 - wait) * (-mu * t).exp() + wait * both
+    };
+    let mut high = 1.0 / mu;
+    while survival(high) > 1.0 - q {
+        high *= 2.0;
+    }
+    let mut low = 0.0;
+    while high - low > 1e-12 * high {
+        let mid = (low + high) / 2.0;
+        if survival(mid) > 1.0 - q {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    (low + high) / 2.0
+}
+
 /// Blocking probability of M/M/c/K (c servers, at most K ≥ c in the
 /// system): π_K of the birth–death chain, with π_n ∝ aⁿ/n! for n ≤ c and
 /// ∝ a^c/c! · ρ^(n−c) above.
@@ -71,6 +105,27 @@ mod tests {
         assert!((erlang_c(10, 9.0) - 0.668_731_524_107_697_1).abs() < 1e-14);
         // M/M/1: C = ρ.
         assert!((erlang_c(1, 0.8) - 0.8).abs() < 1e-15);
+    }
+
+    #[test]
+    fn mmc_response_quantiles() {
+        // One server: the M/M/1 response time, exponential with rate μ − λ.
+        for q in [0.5, 0.9, 0.99] {
+            let got = mmc_response_quantile(0.8, 1.0, 1, q);
+            assert!((got / mm1_response_quantile(0.8, 1.0, q) - 1.0).abs() < 1e-9, "q {q}: {got}");
+        }
+        // Its mean (the integral of the survival function, from the
+        // quantiles) is W_q + 1/μ with W_q from Erlang C; also at θ = μ.
+        for (lambda, c) in [(9.0, 10), (2.5, 3), (1.0, 2)] {
+            let n = 20_000;
+            let mean = (0..n).map(|k| mmc_response_quantile(lambda, 1.0, c, (k as f64 + 0.5) / n as f64)).sum::<f64>()
+                / n as f64;
+            let want = mmc_mean_wait(lambda, 1.0, c) + 1.0;
+            assert!((mean / want - 1.0).abs() < 2e-3, "λ {lambda}, c {c}: {mean} vs {want}");
+        }
+        // Almost no load: the service time's own quantile, −ln(1 − q)/μ.
+        let idle = mmc_response_quantile(1e-9, 2.0, 4, 0.99);
+        assert!((idle - 100f64.ln() / 2.0).abs() < 1e-6, "{idle}");
     }
 
     #[test]

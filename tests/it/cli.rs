@@ -7,6 +7,7 @@ fn archsim(args: &[&str]) -> std::process::Output {
 }
 
 const THREE_TIER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/three-tier.json");
+const MM4: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mm4.json");
 
 #[test]
 fn run_prints_the_report_contract() {
@@ -251,4 +252,67 @@ fn run_with_replications_gives_each_figure_its_confidence_interval() {
     assert_eq!(r["nodes"]["api"]["kind"], "service");
     // One replication is not a sample.
     assert!(!archsim(&["run", THREE_TIER, "--reps", "1"]).status.success());
+}
+
+#[test]
+fn a_sweep_of_an_mmc_design_meets_erlang_c_at_every_point() {
+    let out = archsim(&[
+        "sweep",
+        MM4,
+        "--param",
+        "users.arrivals.rate.rps",
+        "--from",
+        "2000",
+        "--to",
+        "3600",
+        "--steps",
+        "5",
+        "--reps",
+        "10",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut csv = csv::Reader::from_reader(&out.stdout[..]);
+    let header = csv.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5);
+    for (k, row) in rows.iter().enumerate() {
+        let get = |name: &str| -> f64 { row[header.iter().position(|h| h == name).unwrap()].parse().unwrap() };
+        let lambda = 2000.0 + 400.0 * k as f64;
+        assert_eq!(get("value"), lambda);
+        // Erlang C's mean wait and the M/M/c response time's p99, rates
+        // per s (theory::erlang_c is checked against published tables in
+        // its own tests).
+        let wait_ms = archsim::theory::mmc_mean_wait(lambda, 1000.0, 4) * 1e3;
+        let p99_ms = archsim::theory::mmc_response_quantile(lambda, 1000.0, 4, 0.99) * 1e3;
+        assert!((get("theory_mean_wait_ms") - wait_ms).abs() < 1e-9 && (get("theory_p99_ms") - p99_ms).abs() < 1e-9);
+        assert!((get("theory_utilization") - lambda / 4000.0).abs() < 1e-12);
+        // Each inside its interval over the 10 seeds, taken at 99% as the
+        // theory tests do: the 95% half-width × t(0.995, 9) / t(0.975, 9)
+        // = 3.250 / 2.262 (NIST/SEMATECH e-Handbook, table 1.3.6.7.2).
+        for (figure, theory) in [("s_mean_wait_ms", wait_ms), ("p99_ms", p99_ms), ("s_utilization", lambda / 4000.0)] {
+            let (mean, low) = (get(figure), get(&format!("{figure}_low")));
+            let half_width = (mean - low) * 3.250 / 2.262;
+            assert!((mean - theory).abs() <= half_width, "λ {lambda}: {figure} {mean} ± {half_width}, theory {theory}");
+        }
+    }
+    // p99 at 3,600 req/s (ρ = 0.9) is over twice its value at 2,000.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("knee: p99 over twice its value at 2000 from users.arrivals.rate.rps = 3600 on"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_sweep_says_why_a_node_has_no_closed_form_and_refuses_a_parameter_that_is_not_there() {
+    let out =
+        archsim(&["sweep", MM4, "--param", "s.replicas", "--from", "1", "--to", "2", "--steps", "2", "--reps", "2"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("closed form: s at 2: 2 replicas behind the pool's balancing: no closed form"), "{stderr}");
+    let last = String::from_utf8_lossy(&out.stdout).lines().last().unwrap().to_owned();
+    assert!(last.starts_with("2,") && last.ends_with(",,,"), "{last}");
+    let out = archsim(&["sweep", MM4, "--param", "s.nothing", "--from", "1", "--to", "2"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("s.nothing: there is no number at /nodes/1/params/nothing"));
 }
