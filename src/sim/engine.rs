@@ -115,6 +115,9 @@ pub struct NodeSnapshot {
     pub ejected: u32,
     /// A pool's replicas with a grey failure (slow or failing) now.
     pub degraded: u32,
+    /// Mean wait in queue of the requests served from the warm-up on, ms
+    /// (W_q); None for kinds without workers and before any was served.
+    pub mean_wait_ms: Option<f64>,
 }
 
 impl NodeSnapshot {
@@ -530,7 +533,8 @@ impl Simulation {
             .zip(&self.ids)
             .zip(&self.ctx.up)
             .zip(self.levels())
-            .map(|(((c, id), up), (busy, slots, queued))| {
+            .zip(self.worker_stats())
+            .map(|((((c, id), up), (busy, slots, queued)), stats)| {
                 let r = each_kind!(c, k => k.readouts());
                 NodeSnapshot {
                     id: id.clone(),
@@ -543,6 +547,7 @@ impl Simulation {
                     replication_lag_ms: r.replication_lag_ms,
                     ejected: r.ejected,
                     degraded: r.degraded,
+                    mean_wait_ms: stats.filter(|(s, _)| s.served > 0).map(|(s, _)| s.mean_wait_ms()),
                 }
             })
             .collect()

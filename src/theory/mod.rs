@@ -1,5 +1,6 @@
-//! Closed forms of queueing theory, used by the validation tests and the
-//! theory overlay. Rates are per unit time (any unit, used consistently);
+//! Closed forms of queueing theory, used by the validation tests, `archsim
+//! sweep` and the inspector; [`Mmc`] says whether a node of a design is an
+//! M/M/c queue. Rates are per unit time (any unit, used consistently);
 //! times come out in the reciprocal unit.
 //!
 //! Sources: L. Kleinrock, *Queueing Systems, Vol. 1: Theory* (1975) for
@@ -13,6 +14,7 @@
 mod cache;
 mod network;
 mod single;
+mod station;
 
 pub use cache::{che_characteristic_time, che_lru_hit_ratio, zipf_popularity};
 pub use network::{jackson_open, mva_closed, JacksonStation, MvaResult, MvaStation};
@@ -20,3 +22,4 @@ pub use single::{
     amdahl_speedup, erlang_b, erlang_c, mg1_mean_wait, mm1_response_quantile, mmc_mean_wait, mmc_response_quantile,
     mmck_blocking, usl_capacity,
 };
+pub use station::Mmc;

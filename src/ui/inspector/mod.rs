@@ -4,6 +4,7 @@
 
 mod faults;
 mod fields;
+mod theory;
 
 use std::rc::Rc;
 
@@ -21,6 +22,7 @@ use super::store::{Msg, Shared};
 use super::workshop::{design_form, exercise, objectives_form};
 use faults::{event_log, fault_buttons, live_line, zone_fault_buttons};
 use fields::{edited, edited_json, fields_form, Commit, Rejected, Show};
+use theory::theory_line;
 
 /// Props of [`Inspector`].
 #[derive(Properties, PartialEq)]
@@ -151,6 +153,7 @@ fn node_form(
         <>
             <p class="inspector-kind">{ node.kind.info().title }<span class="muted">{ format!(" · {}", node.id) }</span></p>
             { live_line(props, index) }
+            { theory_line(props, index) }
             <input class="param-search" type="search" data-testid="param-search" placeholder="Find a parameter…"
                    aria-label="Find a parameter" value={(**filter).clone()} oninput={on_filter} />
             <label class="field">
