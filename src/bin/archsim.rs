@@ -13,12 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use archsim::model::NodeKind;
 use archsim::model::{Scenario, ValidationError};
 use archsim::share;
-use archsim::sim::sweep;
+use archsim::sim::sweep::{self, Point};
 use archsim::sim::{replications, Report, Simulation};
-use archsim::theory::Mmc;
 use archsim::workshop::class::{self, Entry, Row};
 use archsim::workshop::verdict::ExerciseVerdict;
 use clap::{Parser, Subcommand};
@@ -252,9 +250,7 @@ fn capacity_curve(path: &Path, args: SweepArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return report_invalid(path, &e),
     };
-    let node = args.node.or_else(|| {
-        scenario.nodes.iter().find(|n| matches!(n.kind, NodeKind::Service(_))).map(|n| n.id.as_str().to_owned())
-    });
+    let node = args.node.or_else(|| sweep::first_pool(&scenario));
     let Some(node) = node else {
         eprintln!("{}: no service pool to measure: name a node with --node", path.display());
         return ExitCode::FAILURE;
@@ -276,33 +272,38 @@ fn capacity_curve(path: &Path, args: SweepArgs) -> ExitCode {
             Ok(reports) => reports,
             Err(e) => return report_invalid(path, &e),
         };
+    let points: Vec<Point> = values
+        .iter()
+        .zip(&designs)
+        .zip(reports.chunks(args.reps as usize))
+        .map(|((value, design), runs)| {
+            let json: Vec<_> = runs.iter().filter_map(|r| serde_json::to_value(r).ok()).collect();
+            Point::of(*value, design, &json, &node)
+        })
+        .collect();
     let mut out = csv::Writer::from_writer(std::io::stdout().lock());
     let mut written = out.write_record(sweep::header(&node));
-    let (mut reasons, mut knee, mut first_p99) = (Vec::new(), None, None);
-    for ((value, design), runs) in values.iter().zip(&designs).zip(reports.chunks(args.reps as usize)) {
-        let json: Vec<_> = runs.iter().filter_map(|r| serde_json::to_value(r).ok()).collect();
-        let summary = replications::summarize(&json);
-        let mmc = Mmc::of(design, &node).map_err(|why| format!("{node} at {value}: {why}"));
-        if let Err(why) = &mmc {
-            reasons.push(why.clone());
-        }
-        written = written.and_then(|()| out.write_record(sweep::row(*value, &summary, &node, mmc.as_ref().ok())));
-        let p99 = summary["latency_ms"]["p99"]["mean"].as_f64().or(summary["latency_ms"]["p99"].as_f64());
-        let base = *first_p99.get_or_insert(p99);
-        if knee.is_none() && p99.zip(base).is_some_and(|(p, b)| p > 2.0 * b) {
-            knee = Some(*value);
-        }
+    for point in &points {
+        written = written.and_then(|()| out.write_record(point.row(&node)));
     }
     if let Err(e) = written.and_then(|()| out.flush().map_err(csv::Error::from)) {
         eprintln!("archsim sweep: cannot write the curve: {e}");
         return ExitCode::FAILURE;
     }
-    for why in &reasons {
-        eprintln!("closed form: {why}");
+    for p in &points {
+        if let Err(why) = &p.mmc {
+            eprintln!("closed form: {node} at {}: {why}", p.value);
+        }
     }
-    match knee {
+    match sweep::knee(&points) {
         Some(v) => eprintln!("knee: p99 over twice its value at {} from {} = {v} on", args.from, args.param),
         None => eprintln!("knee: p99 stays under twice its value at {} over the range", args.from),
+    }
+    if args.param.ends_with("rps") {
+        match sweep::saturation(&points) {
+            Some(v) => eprintln!("saturation: throughput more than 5% short of the offered rate from {v} req/s on"),
+            None => eprintln!("saturation: the throughput follows the offered rate over the range"),
+        }
     }
     report_stops(path, &reports)
 }

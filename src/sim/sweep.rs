@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::model::Scenario;
+use crate::model::{Arrivals, NodeKind, RateProfile, Scenario};
 use crate::theory::Mmc;
 
 /// The scenario with the number at `param` set to `value`. `param` is
@@ -44,6 +44,31 @@ pub fn with_value(scenario: &Scenario, param: &str, value: f64) -> Result<Scenar
     Scenario::from_json(&json.to_string()).map_err(|e| format!("{param} = {value}: {e}"))
 }
 
+/// The parameter of the first client's arrival rate (`<client>.arrivals.
+/// rate.rps`) and its value, req/s: the one a capacity curve sweeps.
+///
+/// Errors: no client sends open-loop arrivals at a constant rate.
+pub fn rate_param(scenario: &Scenario) -> Result<(String, f64), String> {
+    scenario
+        .nodes
+        .iter()
+        .find_map(|n| match &n.kind {
+            NodeKind::Client(c) => match c.arrivals {
+                Arrivals::Open { rate: RateProfile::Constant { rps } } => {
+                    Some((format!("{}.arrivals.rate.rps", n.id), rps))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .ok_or_else(|| "a capacity curve needs a client with a constant arrival rate to sweep".to_owned())
+}
+
+/// The id of the first service pool, the node a curve measures by default.
+pub fn first_pool(scenario: &Scenario) -> Option<String> {
+    scenario.nodes.iter().find(|n| matches!(n.kind, NodeKind::Service(_))).map(|n| n.id.as_str().to_owned())
+}
+
 /// `steps` (≥ 2) evenly spaced values from `from` to `to`, both included.
 pub fn values(from: f64, to: f64, steps: u32) -> Vec<f64> {
     let last = f64::from(steps.max(2) - 1);
@@ -75,32 +100,74 @@ const FIGURES: [(&str, &[&str]); 6] = [
     ("{node}_mean_wait_ms", &["nodes", "{node}", "mean_wait_ms"]),
 ];
 
-/// One row of the CSV ([`header`]) for the swept `value`: `summary` is
-/// the summary of its seeds' reports (`replications::summarize`), `mmc`
-/// the node's M/M/c queue at that value if it is one. An undefined figure
-/// is an empty field; a figure every seed agrees on has its value as its
-/// interval.
-pub fn row(value: f64, summary: &Value, node: &str, mmc: Option<&Mmc>) -> Vec<String> {
-    let text = |x: Option<f64>| x.map_or_else(String::new, |x| x.to_string());
-    let mut fields = vec![value.to_string()];
-    for (_, path) in FIGURES {
-        let figure = path.iter().try_fold(summary, |v, key| v.get(key.replace("{node}", node)));
-        let (mean, low, high) = match figure {
-            Some(Value::Object(i)) => (i.get("mean"), i.get("low"), i.get("high")),
-            other => (other, other, other),
-        };
-        fields.extend([mean, low, high].map(|v| text(v.and_then(Value::as_f64))));
+/// One point of a capacity curve: the swept value, the summary of its
+/// seeds' reports (`replications::summarize`) and the node's M/M/c queue
+/// at that value, or why it has none.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// The swept value.
+    pub value: f64,
+    /// The seeds' reports summarised.
+    pub summary: Value,
+    /// The node's M/M/c queue, or why it is none.
+    pub mmc: Result<Mmc, String>,
+}
+
+impl Point {
+    /// The point of `value`: its `design` (the scenario at that value) and
+    /// its seeds' `reports` (JSON), measured at `node`.
+    pub fn of(value: f64, design: &Scenario, reports: &[Value], node: &str) -> Point {
+        Point { value, summary: super::replications::summarize(reports), mmc: Mmc::of(design, node) }
     }
-    fields.extend(
-        [mmc.map(Mmc::utilization), mmc.map(Mmc::mean_wait_ms), mmc.map(|m| m.response_quantile_ms(0.99))].map(text),
-    );
-    fields
+
+    /// A figure at `path` in the summary (`{node}` stands for `node`) as
+    /// (mean, low, high) of its 95 % interval; a figure every seed agrees
+    /// on is its own interval; None where no seed defines it.
+    pub fn figure(&self, path: &[&str], node: &str) -> Option<(f64, f64, f64)> {
+        let figure = path.iter().try_fold(&self.summary, |v, key| v.get(key.replace("{node}", node)))?;
+        match figure {
+            Value::Object(i) => Some((i.get("mean")?.as_f64()?, i.get("low")?.as_f64()?, i.get("high")?.as_f64()?)),
+            v => v.as_f64().map(|x| (x, x, x)),
+        }
+    }
+
+    /// The point's row of the CSV ([`header`]): an undefined figure is an
+    /// empty field, as are the closed forms of a node without them.
+    pub fn row(&self, node: &str) -> Vec<String> {
+        let text = |x: Option<f64>| x.map_or_else(String::new, |x| x.to_string());
+        let mut fields = vec![self.value.to_string()];
+        for (_, path) in FIGURES {
+            let f = self.figure(path, node);
+            fields.extend([f.map(|f| f.0), f.map(|f| f.1), f.map(|f| f.2)].map(text));
+        }
+        let mmc = self.mmc.as_ref().ok();
+        fields.extend(
+            [mmc.map(Mmc::utilization), mmc.map(Mmc::mean_wait_ms), mmc.map(|m| m.response_quantile_ms(0.99))]
+                .map(text),
+        );
+        fields
+    }
+}
+
+/// The knee of a curve: the first value whose mean p99 is over twice the
+/// first point's; None if none is (or the first point has no p99).
+pub fn knee(points: &[Point]) -> Option<f64> {
+    let p99 = |p: &Point| p.figure(&["latency_ms", "p99"], "").map(|f| f.0);
+    let base = p99(points.first()?)?;
+    points.iter().find(|p| p99(p).is_some_and(|x| x > 2.0 * base)).map(|p| p.value)
+}
+
+/// Where a curve of a swept arrival rate saturates: the first value whose
+/// mean throughput falls more than 5 % short of it (the offered rate);
+/// None if the throughput follows it over the whole range.
+pub fn saturation(points: &[Point]) -> Option<f64> {
+    let throughput = |p: &Point| p.figure(&["throughput_rps"], "").map_or(0.0, |f| f.0);
+    points.iter().find(|p| throughput(p) < 0.95 * p.value).map(|p| p.value)
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::NodeKind;
 
     /// `tests/data/mm4.json` (λ = 1,000 req/s into an M/M/4 of μ = 1,000
     /// req/s) at `rps`.
@@ -129,6 +196,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_curve_sweeps_the_first_clients_rate_measured_at_the_first_pool() {
+        assert_eq!(rate_param(&mm4(1200.0)), Ok(("users.arrivals.rate.rps".to_owned(), 1200.0)));
+        assert_eq!(first_pool(&mm4(1.0)).as_deref(), Some("s"));
+        let closed = Scenario::from_json(&include_str!("../../tests/data/mm4.json").replace(
+            r#"{ "model": "open", "rate": { "shape": "constant", "rps": 1000 } }"#,
+            r#"{ "model": "closed", "users": 10, "think_time_ms": 100 }"#,
+        ))
+        .unwrap();
+        assert!(rate_param(&closed).unwrap_err().contains("constant arrival rate"));
+    }
+
+    #[test]
     fn values_are_evenly_spaced_ends_included() {
         assert_eq!(values(1.0, 2.0, 5), vec![1.0, 1.25, 1.5, 1.75, 2.0]);
         assert_eq!(values(3.0, 3.0, 1), vec![3.0, 3.0]);
@@ -143,7 +222,7 @@ pub(crate) mod tests {
             "nodes": { "s": { "utilization": { "mean": 0.5, "low": 0.4, "high": 0.6 }, "mean_wait_ms": 2.0 } }
         });
         let m = Mmc { lambda_rps: 1.0, mu_rps: 2.0, c: 1 };
-        let row = row(7.0, &summary, "s", Some(&m));
+        let row = Point { value: 7.0, summary, mmc: Ok(m) }.row("s");
         assert_eq!(row.len(), header("s").len());
         assert_eq!(row[..7], ["7", "10", "9", "11", "1", "1", "1"]);
         assert_eq!(row[7..13], ["", "", "", "", "", ""]);
@@ -153,5 +232,24 @@ pub(crate) mod tests {
         assert!((row[20].parse::<f64>().unwrap() - 500.0).abs() < 1e-9);
         assert!((row[21].parse::<f64>().unwrap() - 100f64.ln() * 1e3).abs() < 1e-6);
         assert_eq!(header("s")[13], "s_utilization");
+    }
+
+    #[test]
+    fn the_knee_and_the_saturation_are_where_p99_doubles_and_throughput_falls_behind() {
+        let point = |value: f64, p99: f64, throughput: f64| Point {
+            value,
+            summary: serde_json::json!({ "latency_ms": { "p99": { "mean": p99, "low": p99, "high": p99 } },
+                                         "throughput_rps": throughput }),
+            mmc: Err(String::new()),
+        };
+        let curve = [
+            point(100.0, 10.0, 100.0),
+            point(200.0, 19.0, 199.0),
+            point(300.0, 25.0, 280.0),
+            point(400.0, 90.0, 300.0),
+        ];
+        assert_eq!(knee(&curve), Some(300.0));
+        assert_eq!(saturation(&curve), Some(300.0));
+        assert_eq!((knee(&curve[..2]), saturation(&curve[..2])), (None, None));
     }
 }

@@ -297,18 +297,17 @@ impl Pool {
         Pool::start(jobs, on_done, on_failure)
     }
 
-    /// Runs `scenario` (its JSON) once per seed of `seeds` (see
-    /// [`Pool::start`]): `on_run` gets each seed's index in `seeds` and its
-    /// run, or why it could not run.
+    /// Runs each of `runs` (a scenario's JSON and a seed) to its end (see
+    /// [`Pool::start`]): `on_run` gets each run's index in `runs` and its
+    /// result, or why it could not run.
     ///
     /// Errors: as [`Pool::start`].
-    pub fn run_seeds(
-        scenario: Rc<str>,
-        seeds: &[u64],
+    pub fn run(
+        runs: Vec<(Rc<str>, u64)>,
         on_run: Callback<(usize, Result<Replica, String>)>,
         on_failure: Callback<String>,
     ) -> Result<Pool, String> {
-        let jobs = seeds.iter().map(|&seed| Job::Run { scenario: scenario.clone(), seed }).collect();
+        let jobs = runs.into_iter().map(|(scenario, seed)| Job::Run { scenario, seed }).collect();
         let on_done = on_run.reform(|(id, result): (usize, Result<JsValue, String>)| {
             (id, result.and_then(|r| Replica::of_js(&r).ok_or_else(|| "a worker sent back no run".to_owned())))
         });

@@ -118,3 +118,44 @@ test('Run ×N seeds of a design that cannot run says why and keeps the design', 
   assert.equal(await page.getByTestId('node-app').count(), 1);
   assert.deepEqual(problems, []);
 });
+
+test('a capacity curve runs 8 rates on workers: its CSV is archsim sweep\'s, its charts draw bands and the M/M/c theory', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const file = 'tests/data/mm4.json';
+  await loadDesign(page, await readScenario(file), 's');
+  await page.getByTestId('chart-tab-capacity').click();
+  for (const [id, rate] of [['capacity-from', '2000'], ['capacity-to', '3600']]) {
+    await page.getByTestId(id).fill(rate);
+    await page.getByTestId(id).press('Enter');
+  }
+  await page.getByTestId('seeds-count').selectOption('4');
+  await page.getByTestId('capacity-run').click();
+  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'curve finished',
+    null, { timeout: 120_000 });
+  // The same curve as the CLI's, number for number (ρ 0.5 to 0.9 of an
+  // M/M/4; tests/it/cli.rs checks such a curve against Erlang C).
+  const { name, bytes } = await download(page, 'capacity-csv');
+  assert.equal(name, 'archsim-capacity.csv');
+  const { stdout } = await promisify(execFile)('cargo', ['run', '--quiet', '--bin', 'archsim', '--', 'sweep', file,
+    '--param', 'users.arrivals.rate.rps', '--from', '2000', '--to', '3600', '--steps', '8', '--reps', '4'],
+  { cwd: ROOT, encoding: 'utf8' });
+  // Number for number: the page reads each seed's report back from JSON
+  // text, which serde_json parses to within the last bit (its exact
+  // float_roundtrip parsing costs 8.7 KB gzip of page).
+  const rows = (csv) => csv.trim().split('\n').map((line) => line.split(','));
+  const [page_, cli] = [rows(bytes.toString('utf8')), rows(stdout)];
+  assert.deepEqual(page_[0], cli[0]);
+  assert.equal(page_.length, 9);
+  page_.slice(1).forEach((row, r) => row.forEach((cell, c) => {
+    const want = cli[r + 1][c];
+    assert.ok(cell === want || Math.abs(cell / want - 1) < 1e-12, `row ${r + 1}, ${cli[0][c]}: ${cell} vs ${want}`);
+  }));
+  assert.ok(stdout.split('\n')[1].split(',').at(-1) !== '', 'the closed forms are in the curve');
+  // Bands around the means, and the theory line in the legend.
+  const band = await ink(page, 'capacity-latency', BAND_RED);
+  assert.ok(band > 100, `p99 band drawn: ${band} pixels`);
+  assert.match(await page.locator('.chart', { has: page.getByTestId('chart-capacity-latency') }).innerText(),
+    /p99, M\/M\/c theory/);
+  await screenshot(page, 'capacity-curve');
+  assert.deepEqual(problems, []);
+});

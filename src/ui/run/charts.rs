@@ -3,7 +3,10 @@
 //! target (the design's objective, else its SLO), and after a run the
 //! latency CDF. The previous run is drawn faintly behind the current one
 //! for comparison under the same seed. A run of many seeds is drawn as
-//! each figure's mean over the seeds with its 95 % confidence band.
+//! each figure's mean over the seeds with its 95 % confidence band; a
+//! capacity curve as the same figures against the swept arrival rate,
+//! with the closed form's p99 where the design is an M/M/c queue, the
+//! knee and the saturation point.
 
 use std::ops::Range;
 
@@ -12,11 +15,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use yew::prelude::*;
 
-use super::seeds::Seeds;
+use super::seeds::{Batch, Seeds};
 use super::Readouts;
 use crate::metrics::SeriesPoint;
 use crate::model::{Target, Targets};
-use crate::sim::replications;
+use crate::sim::{replications, sweep};
 use crate::ui::download::download_data_url;
 use crate::ui::store::Shared;
 
@@ -63,9 +66,14 @@ pub struct ChartProps {
     pub run: Shared<Readouts>,
     /// The previous run, drawn faintly behind.
     pub previous: Option<Shared<Readouts>>,
-    /// A run of many seeds: drawn instead of the current run, as the
-    /// mean with its band.
-    pub seeds: Option<Shared<Seeds>>,
+    /// Runs of many seeds: Run ×N seeds is drawn instead of the current
+    /// run, as the mean with its band; a capacity curve on `capacity`
+    /// charts.
+    pub batch: Option<Shared<Batch>>,
+    /// Draw the capacity curve of `batch` (figures against the swept
+    /// rate) instead of figures over time.
+    #[prop_or_default]
+    pub capacity: bool,
     /// The targets drawn (an objective, else the SLO).
     pub targets: Targets,
     /// The scenario's duration and warm-up, s (the axis before a run).
@@ -104,10 +112,9 @@ struct Plot {
     lines: Vec<Line>,
     /// Confidence bands: the outline of each (upper edge, then lower
     /// edge back) and its colour.
-    bands: Vec<(Vec<(f64, f64)>, RGBColor)>,
-    /// Vertical markers: x, label, and whether it is a failure (red) or a
-    /// recovery (green).
-    markers: Vec<(f64, String, bool)>,
+    bands: Vec<Band>,
+    /// Vertical markers.
+    markers: Markers,
     /// Size of the labels, CSS px.
     font_px: f64,
 }
@@ -125,7 +132,7 @@ pub fn Chart(props: &ChartProps) -> Html {
         move || drop(listener)
     });
     let plot = plot(props);
-    let slug = props.kind.slug();
+    let slug = if props.capacity { format!("capacity-{}", props.kind.slug()) } else { props.kind.slug().to_owned() };
     let legend: Html = plot
         .lines
         .iter()
@@ -146,7 +153,7 @@ pub fn Chart(props: &ChartProps) -> Html {
         });
     }
     let on_png = {
-        let canvas = canvas.clone();
+        let (canvas, slug) = (canvas.clone(), slug.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(url) = canvas.cast::<web_sys::HtmlCanvasElement>().and_then(|c| c.to_data_url().ok()) {
                 download_data_url(&url, &format!("archsim-{slug}.png"));
@@ -165,7 +172,7 @@ pub fn Chart(props: &ChartProps) -> Html {
                 if props.previous.is_some() {
                     <span class="swatch faint">{ "previous" }</span>
                 }
-                if props.seeds.is_some() && props.kind != ChartKind::Cdf {
+                if seeds(props).is_some() || props.capacity {
                     <span class="swatch band">{ "mean, 95 % band" }</span>
                 }
             </div>
@@ -225,10 +232,64 @@ fn plot(props: &ChartProps) -> Plot {
             font_px: font_px(props),
         };
     }
-    let x = 0.0..props.run.duration_s.max(props.duration_s).max(1.0);
+    let mut plot = if props.capacity {
+        capacity(props)
+    } else {
+        let (lines, bands) = over_time(props, &runs);
+        Plot {
+            x: 0.0..props.run.duration_s.max(props.duration_s).max(1.0),
+            y: 0.0..1.0,
+            x_unit: "s",
+            shade: (props.warmup_s > 0.0).then_some(0.0..props.warmup_s),
+            lines,
+            bands,
+            markers: event_markers(props),
+            font_px: font_px(props),
+        }
+    };
+    let target = match props.kind {
+        ChartKind::Latency => Some(props.targets.p99_ms),
+        ChartKind::Availability => {
+            let a = props.targets.availability;
+            Some(Target { value: a.value * 100.0, ..a })
+        }
+        _ => None,
+    };
+    if let Some(t) = target {
+        let pieces = vec![vec![(plot.x.start, t.value), (plot.x.end, t.value)]];
+        plot.lines.push(Line { label: t.name(), pieces, color: INK, dashed: true, faint: false });
+    }
+    let values = || {
+        plot.lines
+            .iter()
+            .flat_map(|l| l.pieces.iter().flatten())
+            .chain(plot.bands.iter().flat_map(|b| &b.0))
+            .map(|p| p.1)
+    };
+    plot.y = if props.kind == ChartKind::Availability {
+        // From a little below the lowest value (or the target) to 100%.
+        let low = values().fold(100.0, f64::min);
+        let margin = ((100.0 - low) * 0.15).max(0.01);
+        (low - margin).max(0.0)..100.0 + margin / 3.0
+    } else {
+        // Headroom over every line, and at least 1.
+        0.0..values().fold(0.0, f64::max).max(1.0) * 1.15
+    };
+    plot
+}
+
+/// Run ×N seeds of the design, if that is what `props` draws.
+fn seeds(props: &ChartProps) -> Option<&Seeds> {
+    props.batch.as_ref().filter(|b| b.swept.is_none()).and_then(|b| b.sets.first())
+}
+
+/// The figures over time: each run's lines (the previous one faint), or
+/// Run ×N seeds' means with their bands.
+fn over_time(props: &ChartProps, runs: &[(&Readouts, bool)]) -> (Vec<Line>, Vec<Band>) {
+    let seeds = seeds(props);
     let mut lines: Vec<Line> = runs
         .iter()
-        .filter(|(_, faint)| *faint || props.seeds.is_none())
+        .filter(|(_, faint)| *faint || seeds.is_none())
         .flat_map(|&(r, faint)| {
             figures(props.kind).iter().map(move |&(label, color, figure)| Line {
                 label,
@@ -240,46 +301,88 @@ fn plot(props: &ChartProps) -> Plot {
         })
         .collect();
     let mut bands = Vec::new();
-    if let Some(seeds) = &props.seeds {
+    if let Some(seeds) = seeds {
         let runs = seeds.series();
         for &(label, color, figure) in figures(props.kind) {
-            let band = replications::band(&runs, figure);
+            let band: Vec<_> =
+                replications::band(&runs, figure).iter().map(|(t, i)| (*t, i.mean, i.low, i.high)).collect();
             let pieces = match &runs[..] {
                 // One run back: its own line, no band yet.
                 [one] => pieces(one, figure),
-                _ => vec![band.iter().map(|(t, i)| (*t, i.mean)).collect()],
+                _ => vec![band.iter().map(|p| (p.0, p.1)).collect()],
             };
-            let upper = band.iter().map(|(t, i)| (*t, i.high));
-            bands.push((upper.chain(band.iter().rev().map(|(t, i)| (*t, i.low))).collect(), color));
+            bands.push((outline(&band), color));
             lines.push(Line { label, pieces, color, dashed: false, faint: false });
         }
     }
-    let target = match props.kind {
-        ChartKind::Latency => Some(props.targets.p99_ms),
-        ChartKind::Availability => {
-            let a = props.targets.availability;
-            Some(Target { value: a.value * 100.0, ..a })
-        }
-        _ => None,
+    (lines, bands)
+}
+
+/// A band's outline: its upper edge forward, then its lower edge back
+/// (points as x, mean, low, high).
+fn outline(band: &[(f64, f64, f64, f64)]) -> Vec<(f64, f64)> {
+    band.iter().map(|p| (p.0, p.3)).chain(band.iter().rev().map(|p| (p.0, p.2))).collect()
+}
+
+/// A band's outline and colour.
+type Band = (Vec<(f64, f64)>, RGBColor);
+
+/// The capacity curve's figures against the swept rate: means with their
+/// bands, the offered rate, the closed form's p99, the knee and the
+/// saturation point.
+fn capacity(props: &ChartProps) -> Plot {
+    let points = props.batch.as_ref().map(|b| b.points()).unwrap_or_default();
+    // The planned range, before every point is in.
+    let sets = props.batch.as_ref().map_or(&[][..], |b| &b.sets[..]);
+    let (first, last) = (sets.first().map_or(0.0, |s| s.value), sets.last().map_or(1.0, |s| s.value));
+    let x = first..last.max(first + 1.0);
+    let (mut lines, mut bands) = (Vec::new(), Vec::new());
+    let curve_figures: &[(&str, RGBColor, &[&str], f64)] = match props.kind {
+        ChartKind::Latency => &[("p50", BLUE, &["latency_ms", "p50"], 1.0), ("p99", RED_, &["latency_ms", "p99"], 1.0)],
+        ChartKind::Throughput => &[("completed", GREEN_, &["throughput_rps"], 1.0)],
+        _ => &[("availability", BLUE, &["availability"], 100.0)],
     };
-    if let Some(t) = target {
-        let pieces = vec![vec![(x.start, t.value), (x.end, t.value)]];
-        lines.push(Line { label: t.name(), pieces, color: INK, dashed: true, faint: false });
+    for &(label, color, path, scale) in curve_figures {
+        let band: Vec<_> = points
+            .iter()
+            .filter_map(|p| p.figure(path, "").map(|(m, l, h)| (p.value, m * scale, l * scale, h * scale)))
+            .collect();
+        lines.push(Line {
+            label,
+            pieces: vec![band.iter().map(|p| (p.0, p.1)).collect()],
+            color,
+            dashed: false,
+            faint: false,
+        });
+        bands.push((outline(&band), color));
     }
-    let values =
-        || lines.iter().flat_map(|l| l.pieces.iter().flatten()).chain(bands.iter().flat_map(|b| &b.0)).map(|p| p.1);
-    let y = if props.kind == ChartKind::Availability {
-        // From a little below the lowest value (or the target) to 100%.
-        let low = values().fold(100.0, f64::min);
-        let margin = ((100.0 - low) * 0.15).max(0.01);
-        (low - margin).max(0.0)..100.0 + margin / 3.0
-    } else {
-        // Headroom over every line, and at least 1.
-        0.0..values().fold(0.0, f64::max).max(1.0) * 1.15
-    };
-    // One marker per (time, node, what): three replicas crashing at once
-    // read "web crash ×3".
-    let mut markers: Vec<(f64, String, bool)> = Vec::new();
+    let dashed = |label, pieces, color| Line { label, pieces: vec![pieces], color, dashed: true, faint: false };
+    match props.kind {
+        ChartKind::Latency => {
+            let theory = points.iter().filter_map(|p| Some((p.value, p.mmc.as_ref().ok()?.response_quantile_ms(0.99))));
+            lines.push(dashed("p99, M/M/c theory", theory.collect(), INK));
+        }
+        ChartKind::Throughput => lines.push(dashed("offered", vec![(x.start, x.start), (x.end, x.end)], GREY)),
+        _ => {}
+    }
+    let mut markers = Vec::new();
+    if let Some(v) = sweep::knee(&points) {
+        markers.push((v, "knee: p99 ×2".to_owned(), true));
+    }
+    if let Some(v) = sweep::saturation(&points) {
+        markers.push((v, "saturation".to_owned(), true));
+    }
+    Plot { x, y: 0.0..1.0, x_unit: "req/s", shade: None, lines, bands, markers, font_px: font_px(props) }
+}
+
+/// Vertical markers: x, label, and whether it is a failure (red) or a
+/// recovery (green).
+type Markers = Vec<(f64, String, bool)>;
+
+/// The run's events as markers: one per (time, node, what), so that three
+/// replicas crashing at once read "web crash ×3".
+fn event_markers(props: &ChartProps) -> Markers {
+    let mut markers = Vec::new();
     let mut repeats = 1;
     for (k, e) in props.run.events.iter().enumerate() {
         let next = props.run.events.get(k + 1);
@@ -295,8 +398,7 @@ fn plot(props: &ChartProps) -> Plot {
         ));
         repeats = 1;
     }
-    let shade = (props.warmup_s > 0.0).then_some(0.0..props.warmup_s);
-    Plot { x, y, x_unit: "s", shade, lines, bands, markers, font_px: font_px(props) }
+    markers
 }
 
 /// The labels' size, CSS px: larger for a projector.

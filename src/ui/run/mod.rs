@@ -2,6 +2,7 @@
 //! ([`stepper`]) advances the engine, the same one the CLI runs, and
 //! publishes [`readouts`], which the panel shows as figures and charts.
 
+mod capacity;
 mod charts;
 mod panel;
 mod readouts;
@@ -19,7 +20,7 @@ use yew::prelude::*;
 use super::store::Shared;
 use crate::sim::Update;
 use readouts::Live;
-use seeds::{use_seeds, Seeds};
+use seeds::{use_batch, Batch, Plan};
 use stepper::{Publish, Stepper};
 
 /// Where a run is.
@@ -75,12 +76,18 @@ pub struct RunControl {
     pub on_speed: Callback<u32>,
     /// Crash or recover a node now (starting a paused run if there is none).
     pub on_fault: Callback<FaultCommand>,
-    /// The design run with many seeds on background workers, if it was
-    /// (Run ×N seeds); a single run discards it.
-    pub seeds: Option<Shared<Seeds>>,
+    /// Runs of many seeds on background workers, if some were started
+    /// (Run ×N seeds, a capacity curve); a single run discards them.
+    pub batch: Option<Shared<Batch>>,
     /// Run N seeds of the design on background workers (discarding the
     /// single run, which stays as the previous run).
     pub on_seeds: Callback<u32>,
+    /// The first client's constant arrival rate, req/s: what a capacity
+    /// curve sweeps (none when no client has one).
+    pub rate_rps: Option<f64>,
+    /// Run a capacity curve: the rate from–to (req/s), the number of
+    /// values and the seeds of each.
+    pub on_curve: Callback<((f64, f64), u32, u32)>,
 }
 
 /// Owns a [`Simulation`] of `scenario` (with the scenario's seed) and steps
@@ -101,7 +108,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
     // panel renders.
     let speed = use_state(|| 1u32);
     use_live_edits(scenario.clone(), stepper.clone());
-    let seeds = use_seeds(scenario.clone());
+    let seeds = use_batch(scenario.clone());
     let on_run = {
         let (stepper, scenario, clear_seeds) = (stepper.clone(), scenario.clone(), seeds.on_clear.clone());
         Callback::from(move |()| {
@@ -140,7 +147,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
         })
     };
     let on_step = {
-        let (stepper, clear_seeds) = (stepper.clone(), seeds.on_clear.clone());
+        let (stepper, clear_seeds, scenario) = (stepper.clone(), seeds.on_clear.clone(), scenario.clone());
         Callback::from(move |()| {
             clear_seeds.emit(());
             if stepper.ensure(&scenario) {
@@ -167,10 +174,21 @@ pub fn use_run(scenario: Shared) -> RunControl {
     };
     let (on_reset, on_close) = (discard(true), discard(false));
     let on_seeds = {
-        let (on_reset, on_start) = (on_reset.clone(), seeds.on_start.clone());
+        let (on_reset, on_start, scenario) = (on_reset.clone(), seeds.on_start.clone(), scenario.clone());
         Callback::from(move |n: u32| {
             on_reset.emit(());
-            on_start.emit(n);
+            on_start.emit(Plan::seeds(&scenario, n));
+        })
+    };
+    let on_curve = {
+        let (on_reset, on_start, scenario, error) =
+            (on_reset.clone(), seeds.on_start.clone(), scenario.clone(), stepper.error.clone());
+        Callback::from(move |(range, steps, n): ((f64, f64), u32, u32)| {
+            on_reset.emit(());
+            match Plan::curve(&scenario, range, steps, n) {
+                Ok(plan) => on_start.emit(plan),
+                Err(e) => error.set(Some(e)),
+            }
         })
     };
     let on_speed = {
@@ -194,8 +212,10 @@ pub fn use_run(scenario: Shared) -> RunControl {
         on_close,
         on_speed,
         on_fault,
-        seeds: seeds.seeds,
+        batch: seeds.batch,
         on_seeds,
+        rate_rps: crate::sim::sweep::rate_param(&scenario).ok().map(|(_, rps)| rps),
+        on_curve,
     }
 }
 

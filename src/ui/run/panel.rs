@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::capacity::Capacity;
 use super::charts::{Chart, ChartKind};
 use super::seeds::{Estimate, Seeds, SEED_COUNTS};
 use super::{RunControl, RunState, MAX_SPEED};
@@ -45,9 +46,11 @@ const SPEEDS: [(u32, &str); 4] = [(1, "1×"), (10, "10×"), (100, "100×"), (MAX
 pub fn RunPanel(props: &RunPanelProps) -> Html {
     let run = &props.run;
     let r = &run.readouts;
-    let cdf_tab = use_state(|| false);
+    let tab = use_state(|| Tab::Time);
     let seed_count = use_state(|| 8u32);
-    let seeds = run.seeds.as_ref();
+    let batch = run.batch.as_ref();
+    // Run ×N seeds: one design, no swept parameter.
+    let seeds = batch.filter(|b| b.swept.is_none()).and_then(|b| b.sets.first());
     // The objective where the design has one, else the SLO: one target of
     // each figure in view.
     let targets = Targets::of(&props.objectives, props.settings.slo);
@@ -88,32 +91,38 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
         let n = *seed_count;
         move |_: MouseEvent| n
     });
-    let status = match (run.state, seeds) {
-        (RunState::Idle, Some(s)) if s.summary.is_some() => "seeds finished".to_owned(),
-        (RunState::Idle, Some(s)) if s.failure.is_none() => format!("{} of {} seeds", s.done(), s.seeds.len()),
+    let status = match (run.state, batch) {
+        (RunState::Idle, Some(b)) if b.finished() && b.failure.is_none() => {
+            if seeds.is_some() { "seeds finished" } else { "curve finished" }.to_owned()
+        }
+        (RunState::Idle, Some(b)) if b.failure.is_none() => {
+            let (done, all) = b.progress();
+            format!("{done} of {all} {}", if seeds.is_some() { "seeds" } else { "runs" })
+        }
         (RunState::Idle, _) => "ready".to_owned(),
         (RunState::Running, _) => "running".to_owned(),
         (RunState::Paused, _) => "paused".to_owned(),
         (RunState::Finished, _) => "finished".to_owned(),
     };
-    let chart = |kind| {
+    let chart = |kind, capacity| {
         html! {
-            <Chart {kind} run={r.clone()} previous={run.previous.clone()} seeds={run.seeds.clone()} {targets}
+            <Chart {kind} {capacity} run={r.clone()} previous={run.previous.clone()} batch={run.batch.clone()} {targets}
                    {duration_s} warmup_s={props.settings.warmup_s} large={props.presentation} />
         }
     };
-    // The CDF has its own tab (after a run): the charts over time keep
-    // their width.
-    let cdf = *cdf_tab && !r.cdf.is_empty();
-    let tab = |on: bool, testid: &'static str, label: &'static str| {
-        let (cdf_tab, disabled) = (cdf_tab.clone(), on && r.cdf.is_empty());
+    // The CDF and the capacity curve have tabs of their own: the charts
+    // over time keep their width.
+    let shown_tab = if *tab == Tab::Cdf && r.cdf.is_empty() { Tab::Time } else { *tab };
+    let tab_button = |which: Tab, testid: &'static str, label: &'static str| {
+        let (tab, disabled) = (tab.clone(), which == Tab::Cdf && r.cdf.is_empty());
+        let on = shown_tab == which;
         html! {
-            <button role="tab" data-testid={testid} aria-selected={(cdf == on).to_string()} {disabled}
-                    class={classes!((cdf == on).then_some("selected"))} onclick={move |_| cdf_tab.set(on)}>{ label }</button>
+            <button role="tab" data-testid={testid} aria-selected={on.to_string()} {disabled}
+                    class={classes!(on.then_some("selected"))} onclick={move |_| tab.set(which)}>{ label }</button>
         }
     };
-    let progress = match seeds {
-        Some(s) => s.done() as f64 / s.seeds.len().max(1) as f64 * 100.0,
+    let progress = match batch.map(|b| b.progress()) {
+        Some((done, all)) => done as f64 / all.max(1) as f64 * 100.0,
         None if duration_s > 0.0 => (r.time_s / duration_s * 100.0).min(100.0),
         None => 0.0,
     };
@@ -171,7 +180,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     </span>
                 }
             </div>
-            if let Some(e) = run.error.clone().or(r.stopped.clone()).or(seeds.and_then(|s| s.failure.clone()))
+            if let Some(e) = run.error.clone().or(r.stopped.clone()).or(batch.and_then(|b| b.failure.clone()))
                     .map(AttrValue::from).or(props.edit_error.clone()) {
                 { error_banner(&e) }
             }
@@ -180,7 +189,9 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
             }
             <div class={classes!("run-body", (!props.objectives.is_empty() || seeds.is_some()).then_some("graded"))}>
                 <div class="readouts">
-                  if let Some(seeds) = seeds {
+                  if shown_tab == Tab::Capacity {
+                    // The curve's own figures are on its charts.
+                  } else if let Some(seeds) = seeds {
                     { seeds_readouts(seeds) }
                   } else {
                     { readout("sim-time", "Simulated time", format!("{:.1}", r.time_s), &format!("s of {duration_s:.0} s"), false) }
@@ -192,19 +203,25 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                               budget.is_some_and(|b| b < 0.0)) }
                   }
                     <div class="chart-tabs" role="tablist" aria-label="Charts">
-                        { tab(false, "chart-tab-time", "Over time") }
-                        { tab(true, "chart-tab-cdf", "Latency CDF") }
+                        { tab_button(Tab::Time, "chart-tab-time", "Over time") }
+                        { tab_button(Tab::Cdf, "chart-tab-cdf", "Latency CDF") }
+                        { tab_button(Tab::Capacity, "chart-tab-capacity", "Capacity") }
                     </div>
-                    <button class="export" data-testid="export-csv" onclick={on_csv} disabled={r.series.points().is_empty()}
-                            title="Save the per-interval figures (rates, availability, p50/p95/p99) as CSV">{ "Export CSV" }</button>
+                    if shown_tab != Tab::Capacity {
+                        <button class="export" data-testid="export-csv" onclick={on_csv} disabled={r.series.points().is_empty()}
+                                title="Save the per-interval figures (rates, availability, p50/p95/p99) as CSV">{ "Export CSV" }</button>
+                    }
                 </div>
                 <div class="charts" role="tabpanel">
-                    if cdf {
-                        { chart(ChartKind::Cdf) }
+                    if shown_tab == Tab::Cdf {
+                        { chart(ChartKind::Cdf, false) }
                     } else {
-                        { chart(ChartKind::Latency) }
-                        { chart(ChartKind::Throughput) }
-                        { chart(ChartKind::Availability) }
+                        if shown_tab == Tab::Capacity {
+                            <Capacity run={run.clone()} seeds={*seed_count} />
+                        }
+                        { chart(ChartKind::Latency, shown_tab == Tab::Capacity) }
+                        { chart(ChartKind::Throughput, shown_tab == Tab::Capacity) }
+                        { chart(ChartKind::Availability, shown_tab == Tab::Capacity) }
                     }
                 </div>
                 <div class="verdicts">
@@ -244,18 +261,18 @@ fn seeds_readouts(seeds: &Seeds) -> Html {
                 text: format!("{:.digits$}", mean * scale),
                 note: Some(match half_width {
                     Some(h) => format!("± {:.digits$} (95 % CI)", h * scale),
-                    None => "the same in every seed".to_owned(),
+                    None => "no spread over the seeds".to_owned(),
                 }),
             },
-            None => shown(None, seeds.summary.is_none(), "undefined in every seed"),
+            None => shown(None, seeds.point.is_none(), "undefined in every seed"),
         };
         readout(testid, label, value, unit, false)
     };
     let n = seeds.seeds.len();
     let on_report = {
-        let summary = seeds.summary.clone();
+        let point = seeds.point.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(text) = summary.as_ref().and_then(|s| serde_json::to_string_pretty(&**s).ok()) {
+            if let Some(text) = point.as_ref().and_then(|p| serde_json::to_string_pretty(&p.summary).ok()) {
                 download_text(&text, "archsim-seeds.json", "application/json");
             }
         })
@@ -266,7 +283,7 @@ fn seeds_readouts(seeds: &Seeds) -> Html {
             { figure("metric-availability", "Availability (after warm-up, mean)", &["availability"], 100.0, "%", 3) }
             { figure("metric-p99", "p99 latency (after warm-up, mean)", &["latency_ms", "p99"], 1.0, "ms", 1) }
             { figure("metric-throughput", "Throughput (after warm-up, mean)", &["throughput_rps"], 1.0, "req/s", 0) }
-            <button class="export" data-testid="export-seeds-report" onclick={on_report} disabled={seeds.summary.is_none()}
+            <button class="export" data-testid="export-seeds-report" onclick={on_report} disabled={seeds.point.is_none()}
                     title="Save the report over the seeds as JSON: each figure's mean and 95 % confidence interval, \
                            each seed and digest (what archsim run --reps N prints)">{ "Report" }</button>
         </>
@@ -346,4 +363,15 @@ fn readout(testid: &'static str, label: &str, value: impl Into<Readout>, unit: &
             }
         </div>
     }
+}
+
+/// The charts' tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    /// Latency, throughput and availability over time.
+    Time,
+    /// The latency CDF after a run.
+    Cdf,
+    /// The capacity curve.
+    Capacity,
 }

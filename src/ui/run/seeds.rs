@@ -1,9 +1,11 @@
-//! Run ×N seeds: the design run with N seeds at once on background
-//! workers (`ui::workers`), each to its end, the page only drawing. The
-//! panel then gives each headline figure as its mean over the seeds with a
-//! 95 % confidence interval, the charts the mean with its band, and each
-//! objective the number of seeds it passed in. The seeds are the
-//! scenario's and the next N − 1, as `archsim run --reps N` runs them.
+//! Runs of many seeds on background workers (`ui::workers`), each to its
+//! end, the page only drawing: Run ×N seeds runs the design with N seeds;
+//! a capacity curve runs it once per value of a client's arrival rate,
+//! each value with N seeds (`sim::sweep`). The panel then gives each
+//! figure as its mean over the seeds with a 95 % confidence interval, the
+//! charts the mean with its band, and each objective the number of seeds
+//! it passed in. The seeds are the scenario's and the next N − 1, as
+//! `archsim run --reps N` and `archsim sweep` run them.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,8 +14,8 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::metrics::SeriesPoint;
-use crate::model::Objective;
-use crate::sim::replications;
+use crate::model::{Objective, Scenario};
+use crate::sim::sweep::{self, Point};
 use crate::ui::store::Shared;
 use crate::ui::workers::{Pool, Replica};
 use crate::workshop::grade::{Status, Verdict};
@@ -22,22 +24,21 @@ use crate::workshop::verdict::{ExerciseVerdict, SeedRun};
 /// The seed counts offered.
 pub const SEED_COUNTS: [u32; 4] = [4, 8, 16, 32];
 
-/// A design run with many seeds: the runs back so far and, once all are,
+/// One design run with many seeds: the runs back so far and, once all are,
 /// their summary.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Seeds {
+    /// The swept value of this design (0 for Run ×N seeds).
+    pub value: f64,
     /// The seeds, in order.
     pub seeds: Vec<u64>,
     /// The design's objectives when the runs started.
     objectives: Vec<Objective>,
     /// Each seed's run once it is back, in seed order.
     runs: Vec<Option<Replica>>,
-    /// Why the runs stopped, if they did (a worker could not start, the
-    /// design cannot run).
-    pub failure: Option<String>,
-    /// Once every run is back: the summary of their reports, as `archsim
-    /// run --reps N` prints it (`replications::summarize`).
-    pub summary: Option<Rc<Value>>,
+    /// Once every run is back: the summary of their reports (as `archsim
+    /// run --reps N` prints it) with the swept value and the closed forms.
+    pub point: Option<Rc<Point>>,
 }
 
 /// A figure over the seeds: its mean and, when the seeds differ, the half
@@ -47,7 +48,7 @@ pub struct Estimate {
     /// Mean over the seeds where it is defined.
     pub mean: f64,
     /// Half-width of the confidence interval; None when every seed gave
-    /// the same value or only one defined it.
+    /// the same value.
     pub half_width: Option<f64>,
 }
 
@@ -70,13 +71,8 @@ impl Seeds {
     /// A figure of the summary at `path` (e.g. `["latency_ms", "p99"]`);
     /// None before the summary or where no seed defines it.
     pub fn estimate(&self, path: &[&str]) -> Option<Estimate> {
-        let value = path.iter().try_fold(&**self.summary.as_ref()?, |v, key| v.get(key))?;
-        match value {
-            Value::Object(i) => {
-                Some(Estimate { mean: i.get("mean")?.as_f64()?, half_width: i.get("half_width")?.as_f64() })
-            }
-            v => Some(Estimate { mean: v.as_f64()?, half_width: None }),
-        }
+        let (mean, low, _) = self.point.as_ref()?.figure(path, "")?;
+        Some(Estimate { mean, half_width: (low < mean).then_some(mean - low) })
     }
 
     /// Each objective over the seeds back so far: passed when it passed in
@@ -115,80 +111,169 @@ impl Seeds {
     }
 }
 
-/// Runs of many seeds, from [`use_seeds`].
+/// What a capacity curve sweeps and measures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Swept {
+    /// The parameter (`<client>.arrivals.rate.rps`).
+    pub param: String,
+    /// The node whose closed forms are drawn (the first service pool).
+    pub node: String,
+}
+
+/// Runs of many seeds started together: one design (Run ×N seeds) or one
+/// per swept value (a capacity curve).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Batch {
+    /// Each design's runs, in order.
+    pub sets: Vec<Seeds>,
+    /// What a capacity curve sweeps; None for Run ×N seeds.
+    pub swept: Option<Swept>,
+    /// Why the runs stopped, if they did (a worker could not start, the
+    /// design cannot run).
+    pub failure: Option<String>,
+}
+
+impl Batch {
+    /// Runs back, and runs in all.
+    pub fn progress(&self) -> (usize, usize) {
+        self.sets.iter().fold((0, 0), |(done, all), s| (done + s.done(), all + s.seeds.len()))
+    }
+
+    /// Whether every run is back.
+    pub fn finished(&self) -> bool {
+        self.sets.iter().all(|s| s.point.is_some())
+    }
+
+    /// The curve's points that are complete, in value order.
+    pub fn points(&self) -> Vec<Point> {
+        self.sets.iter().filter_map(|s| s.point.as_deref().cloned()).collect()
+    }
+}
+
+/// What to run: the designs (with their swept values) and the seeds of
+/// each.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// Each design and its swept value (0 for Run ×N seeds).
+    pub designs: Vec<(f64, Scenario)>,
+    /// Seeds per design.
+    pub seeds: u32,
+    /// What a capacity curve sweeps.
+    pub swept: Option<Swept>,
+}
+
+impl Plan {
+    /// Run ×`n` seeds of `scenario`.
+    pub fn seeds(scenario: &Scenario, n: u32) -> Plan {
+        Plan { designs: vec![(0.0, scenario.clone())], seeds: n, swept: None }
+    }
+
+    /// A capacity curve of `scenario`: its first open-loop client's
+    /// constant rate at `steps` values from `from` to `to` req/s, `n`
+    /// seeds each, measured at the first service pool.
+    ///
+    /// Errors: no such client or pool, or a rate the scenario refuses.
+    pub fn curve(scenario: &Scenario, (from, to): (f64, f64), steps: u32, n: u32) -> Result<Plan, String> {
+        let (param, _) = sweep::rate_param(scenario)?;
+        let node = sweep::first_pool(scenario).ok_or("a capacity curve needs a service pool to measure")?;
+        let designs = sweep::values(from, to, steps)
+            .into_iter()
+            .map(|v| sweep::with_value(scenario, &param, v).map(|s| (v, s)))
+            .collect::<Result<_, _>>()?;
+        Ok(Plan { designs, seeds: n, swept: Some(Swept { param, node }) })
+    }
+}
+
+/// Runs of many seeds, from [`use_batch`].
 #[derive(Clone, PartialEq)]
-pub struct SeedsControl {
+pub struct BatchControl {
     /// The runs, if some were started.
-    pub seeds: Option<Shared<Seeds>>,
-    /// Start N seeds of the design (stopping earlier ones).
-    pub on_start: Callback<u32>,
+    pub batch: Option<Shared<Batch>>,
+    /// Start a plan (stopping earlier runs).
+    pub on_start: Callback<Plan>,
     /// Stop and forget the runs.
     pub on_clear: Callback<()>,
 }
 
-/// Runs of many seeds of `scenario`; an edit of the design forgets them
-/// (they no longer describe it).
+/// Runs of many seeds of designs from `scenario`; an edit of the design
+/// forgets them (they no longer describe it).
 #[hook]
-pub fn use_seeds(scenario: Shared) -> SeedsControl {
-    let seeds = use_state(|| None::<Shared<Seeds>>);
+pub fn use_batch(scenario: Shared) -> BatchControl {
+    let batch = use_state(|| None::<Shared<Batch>>);
     let pool = use_mut_ref(|| None::<Pool>);
     let on_clear = {
-        let (seeds, pool) = (seeds.clone(), pool.clone());
+        let (batch, pool) = (batch.clone(), pool.clone());
         Callback::from(move |()| {
             *pool.borrow_mut() = None;
-            seeds.set(None);
+            if batch.is_some() {
+                batch.set(None);
+            }
         })
     };
     {
         let on_clear = on_clear.clone();
-        use_effect_with(scenario.clone(), move |_| on_clear.emit(()));
+        use_effect_with(scenario, move |_| on_clear.emit(()));
     }
     let on_start = {
-        let (seeds, pool) = (seeds.clone(), pool.clone());
-        Callback::from(move |n: u32| {
+        let (batch, pool) = (batch.clone(), pool.clone());
+        Callback::from(move |plan: Plan| {
             *pool.borrow_mut() = None;
-            let first = scenario.settings.seed;
-            let state = Rc::new(RefCell::new(Seeds {
-                seeds: (0..u64::from(n)).map(|k| first.wrapping_add(k)).collect(),
-                objectives: scenario.objectives.clone(),
-                runs: vec![None; n as usize],
-                ..Seeds::default()
-            }));
+            let n = plan.seeds as usize;
+            let seeds = |s: &Scenario| -> Vec<u64> {
+                (0..plan.seeds).map(|k| s.settings.seed.wrapping_add(k.into())).collect()
+            };
+            let sets = plan
+                .designs
+                .iter()
+                .map(|(value, s)| Seeds {
+                    value: *value,
+                    seeds: seeds(s),
+                    objectives: s.objectives.clone(),
+                    runs: vec![None; n],
+                    point: None,
+                })
+                .collect();
+            let state = Rc::new(RefCell::new(Batch { sets, swept: plan.swept.clone(), failure: None }));
             let publish = {
-                let (seeds, state) = (seeds.clone(), state.clone());
-                move || seeds.set(Some(Shared(Rc::new(state.borrow().clone()))))
+                let (batch, state) = (batch.clone(), state.clone());
+                move || batch.set(Some(Shared(Rc::new(state.borrow().clone()))))
             };
             publish();
-            let json = match scenario.to_json() {
-                Ok(json) => Rc::<str>::from(json),
-                Err(e) => {
-                    state.borrow_mut().failure = Some(e);
-                    return publish();
-                }
-            };
+            let mut jobs = Vec::new();
+            for (_, design) in &plan.designs {
+                let json: Rc<str> = match design.to_json() {
+                    Ok(json) => json.into(),
+                    Err(e) => {
+                        state.borrow_mut().failure = Some(e);
+                        return publish();
+                    }
+                };
+                jobs.extend(seeds(design).into_iter().map(|seed| (json.clone(), seed)));
+            }
             let on_run = {
-                let (state, publish, pool) = (state.clone(), publish.clone(), pool.clone());
+                let (state, publish, pool, designs) = (state.clone(), publish.clone(), pool.clone(), plan.designs);
                 Callback::from(move |(k, run): (usize, Result<Replica, String>)| {
-                    let mut s = state.borrow_mut();
-                    match run {
-                        Ok(run) => {
-                            if let Some(slot) = s.runs.get_mut(k) {
-                                *slot = Some(run);
-                            }
-                            if s.done() == s.runs.len() {
-                                let reports: Vec<Value> = s.runs().map(|(_, r)| r.report.clone()).collect();
-                                s.summary = Some(Rc::new(replications::summarize(&reports)));
+                    let mut b = state.borrow_mut();
+                    let node = b.swept.as_ref().map_or(String::new(), |s| s.node.clone());
+                    match (run, b.sets.get_mut(k / n.max(1))) {
+                        (Ok(run), Some(set)) => {
+                            set.runs[k % n] = Some(run);
+                            if set.done() == n {
+                                let reports: Vec<Value> = set.runs().map(|(_, r)| r.report.clone()).collect();
+                                let (value, design) = &designs[k / n];
+                                set.point = Some(Rc::new(Point::of(*value, design, &reports, &node)));
                             }
                         }
+                        (Ok(_), None) => {}
                         // The design cannot run (every seed would say so):
                         // the workers stop, once this message is handled.
-                        Err(why) => {
-                            s.failure = Some(why);
+                        (Err(why), _) => {
+                            b.failure = Some(why);
                             let pool = pool.clone();
                             yew::platform::spawn_local(async move { drop(pool.borrow_mut().take()) });
                         }
                     }
-                    drop(s);
+                    drop(b);
                     publish();
                 })
             };
@@ -199,12 +284,11 @@ pub fn use_seeds(scenario: Shared) -> SeedsControl {
                     publish();
                 })
             };
-            let seeds_list = state.borrow().seeds.clone();
-            match Pool::run_seeds(json, &seeds_list, on_run, on_failure.clone()) {
+            match Pool::run(jobs, on_run, on_failure.clone()) {
                 Ok(started) => *pool.borrow_mut() = Some(started),
                 Err(e) => on_failure.emit(e),
             }
         })
     };
-    SeedsControl { seeds: (*seeds).clone(), on_start, on_clear }
+    BatchControl { batch: (*batch).clone(), on_start, on_clear }
 }
