@@ -57,9 +57,10 @@ enum Command {
     /// `--reps` seeds in parallel over the cores, and print one CSV row per
     /// value: throughput, availability, p50 and p99 after the warm-up and
     /// the node's utilization and mean wait, each as its mean over the
-    /// seeds with its 95% confidence interval, then the M/M/c closed forms
-    /// (Erlang C) where the node is an M/M/c queue. Why a node has none,
-    /// the knee and where it saturates go to stderr.
+    /// seeds with its 95% confidence interval, then the closed forms where
+    /// the node is an M/M/c (Erlang C) or M/G/1 (Pollaczek–Khinchine)
+    /// queue. Why a node has none, the knee and where it saturates go to
+    /// stderr.
     Sweep {
         /// Scenario file (JSON).
         scenario: PathBuf,
@@ -291,7 +292,7 @@ fn capacity_curve(path: &Path, args: SweepArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     for p in &points {
-        if let Err(why) = &p.mmc {
+        if let Err(why) = &p.theory {
             eprintln!("closed form: {node} at {}: {why}", p.value);
         }
     }

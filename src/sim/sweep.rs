@@ -1,13 +1,13 @@
 //! Capacity curves (`archsim sweep`): one numeric parameter of a scenario
 //! set to each value of a range, each value run with several seeds, each
 //! figure summarised over the seeds with its confidence interval
-//! ([`super::replications`]), and, for a node that is an M/M/c queue
-//! ([`Mmc`]), the closed forms beside the measurements.
+//! ([`super::replications`]), and, for a node that is an M/M/c or M/G/1
+//! queue ([`Station`]), the closed forms beside the measurements.
 
 use serde_json::Value;
 
 use crate::model::{Arrivals, NodeKind, RateProfile, Scenario};
-use crate::theory::Mmc;
+use crate::theory::Station;
 
 /// The scenario with the number at `param` set to `value`. `param` is
 /// `<node id>.<path in its params>` (e.g. `users.arrivals.rate.rps`,
@@ -101,23 +101,23 @@ const FIGURES: [(&str, &[&str]); 6] = [
 ];
 
 /// One point of a capacity curve: the swept value, the summary of its
-/// seeds' reports (`replications::summarize`) and the node's M/M/c queue
-/// at that value, or why it has none.
+/// seeds' reports (`replications::summarize`) and the node's queue with
+/// closed forms at that value, or why it has none.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Point {
     /// The swept value.
     pub value: f64,
     /// The seeds' reports summarised.
     pub summary: Value,
-    /// The node's M/M/c queue, or why it is none.
-    pub mmc: Result<Mmc, String>,
+    /// The node's queue with closed forms, or why it has none.
+    pub theory: Result<Station, String>,
 }
 
 impl Point {
     /// The point of `value`: its `design` (the scenario at that value) and
     /// its seeds' `reports` (JSON), measured at `node`.
     pub fn of(value: f64, design: &Scenario, reports: &[Value], node: &str) -> Point {
-        Point { value, summary: super::replications::summarize(reports), mmc: Mmc::of(design, node) }
+        Point { value, summary: super::replications::summarize(reports), theory: Station::of(design, node) }
     }
 
     /// A figure at `path` in the summary (`{node}` stands for `node`) as
@@ -140,10 +140,14 @@ impl Point {
             let f = self.figure(path, node);
             fields.extend([f.map(|f| f.0), f.map(|f| f.1), f.map(|f| f.2)].map(text));
         }
-        let mmc = self.mmc.as_ref().ok();
+        let theory = self.theory.as_ref().ok();
         fields.extend(
-            [mmc.map(Mmc::utilization), mmc.map(Mmc::mean_wait_ms), mmc.map(|m| m.response_quantile_ms(0.99))]
-                .map(text),
+            [
+                theory.map(Station::utilization),
+                theory.map(Station::mean_wait_ms),
+                theory.and_then(|m| m.response_quantile_ms(0.99)),
+            ]
+            .map(text),
         );
         fields
     }
@@ -179,7 +183,7 @@ pub(crate) mod tests {
     #[test]
     fn a_parameter_is_set_by_node_and_path_or_by_pointer() {
         let s = with_value(&mm4(1000.0), "users.arrivals.rate.rps", 2500.0).unwrap();
-        assert_eq!(Mmc::of(&s, "s").unwrap().lambda_rps, 2500.0);
+        assert_eq!(Station::of(&s, "s").unwrap().lambda_rps, 2500.0);
         let s = with_value(&s, "/settings/duration_s", 5.0).unwrap();
         assert_eq!(s.settings.duration_s, 5.0);
         let six = with_value(&s, "s.workers", 6.0).unwrap();
@@ -221,8 +225,9 @@ pub(crate) mod tests {
             "latency_ms": null,
             "nodes": { "s": { "utilization": { "mean": 0.5, "low": 0.4, "high": 0.6 }, "mean_wait_ms": 2.0 } }
         });
-        let m = Mmc { lambda_rps: 1.0, mu_rps: 2.0, c: 1 };
-        let row = Point { value: 7.0, summary, mmc: Ok(m) }.row("s");
+        let m =
+            Station { lambda_rps: 1.0, c: 1, mean_s: 0.5, second_moment_s2: 0.5, service: crate::theory::Service::M };
+        let row = Point { value: 7.0, summary, theory: Ok(m) }.row("s");
         assert_eq!(row.len(), header("s").len());
         assert_eq!(row[..7], ["7", "10", "9", "11", "1", "1", "1"]);
         assert_eq!(row[7..13], ["", "", "", "", "", ""]);
@@ -240,7 +245,7 @@ pub(crate) mod tests {
             value,
             summary: serde_json::json!({ "latency_ms": { "p99": { "mean": p99, "low": p99, "high": p99 } },
                                          "throughput_rps": throughput }),
-            mmc: Err(String::new()),
+            theory: Err(String::new()),
         };
         let curve = [
             point(100.0, 10.0, 100.0),

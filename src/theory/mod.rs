@@ -1,6 +1,6 @@
 //! Closed forms of queueing theory, used by the validation tests, `archsim
-//! sweep` and the inspector; [`Mmc`] says whether a node of a design is an
-//! M/M/c queue. Rates are per unit time (any unit, used consistently);
+//! sweep` and the inspector; [`Station`] says whether a node of a design is an
+//! M/M/c or M/G/1 queue. Rates are per unit time (any unit, used consistently);
 //! times come out in the reciprocal unit.
 //!
 //! Sources: L. Kleinrock, *Queueing Systems, Vol. 1: Theory* (1975) for
@@ -22,4 +22,4 @@ pub use single::{
     amdahl_speedup, erlang_b, erlang_c, mg1_mean_wait, mm1_response_quantile, mmc_mean_wait, mmc_response_quantile,
     mmck_blocking, usl_capacity,
 };
-pub use station::Mmc;
+pub use station::{Service, Station};

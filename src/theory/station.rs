@@ -1,39 +1,60 @@
 //! The closed forms of one station of a design: whether a node is an
-//! M/M/c queue in its scenario and, if so, its figures.
+//! M/M/c or M/G/1 queue in its scenario and, if so, its figures.
 
-use crate::model::{Arrivals, NodeKind, RateProfile, Scenario, ServiceTime};
+use crate::model::{lognormal_fit, Arrivals, NodeKind, RateProfile, Scenario, ServiceTime};
 
-use super::{mmc_mean_wait, mmc_response_quantile, mmck_blocking};
+use super::{mg1_mean_wait, mmc_mean_wait, mmc_response_quantile, mmck_blocking};
 
-/// A node that is an M/M/c queue in its scenario: Poisson arrivals of rate
-/// λ, c workers each serving at rate μ (exponential service times), room
-/// for every arrival.
+/// A node that is a single queue with closed forms in its design: Poisson
+/// arrivals of rate λ, c workers, room for every arrival; M/M/c when the
+/// service times are exponential (Erlang C), else M/G/1 with one worker
+/// (Pollaczek–Khinchine; M/D/1 for constant times).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Mmc {
+pub struct Station {
     /// Arrival rate λ, req/s.
     pub lambda_rps: f64,
-    /// Service rate μ of one worker, req/s.
-    pub mu_rps: f64,
     /// Workers c.
     pub c: u32,
+    /// Mean service time E[S], s (1/μ).
+    pub mean_s: f64,
+    /// Second moment of the service time E[S²], s².
+    pub second_moment_s2: f64,
+    /// Service times: exponential (M), constant (D) or otherwise (G).
+    pub service: Service,
+}
+
+/// The service-time law of a [`Station`], as Kendall's notation names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    /// Exponential: M/M/c.
+    M,
+    /// Constant: M/D/1.
+    D,
+    /// Any other: M/G/1.
+    G,
 }
 
 /// Blocking probability (finite queue) or timeout probability (the
-/// client's) under which the queue counts as unbounded and untimed.
+/// client's) under which the queue counts as unbounded and untimed (for
+/// M/M/c, exactly; for M/G/1, bounded by Markov's inequality with the
+/// mean queue or response time).
 const NEGLIGIBLE: f64 = 1e-6;
+/// The Markov bound accepted for M/G/1: P(X ≥ a) ≤ E[X]/a below this.
+const MARKOV: f64 = 1e-3;
 
-impl Mmc {
-    /// The M/M/c queue `node` is in `scenario`: the scenario's one client
-    /// sends open-loop arrivals at a constant rate (a Poisson process) on
-    /// its one call, straight to `node` (no latency, probability 1, no
-    /// timeout, retry or breaker on it), a service pool of one replica with
-    /// exponential service times, no calls of its own, nothing that slows,
-    /// sheds, limits, scales or fails it, and no scheduled faults.
+impl Station {
+    /// The queue `node` is in `scenario`: the scenario's one client sends
+    /// open-loop arrivals at a constant rate (a Poisson process) on its one
+    /// call, straight to `node` (no latency, probability 1, no timeout,
+    /// retry or breaker on it), a service pool of one replica with no calls
+    /// of its own, nothing that slows, sheds, limits, scales or fails it,
+    /// and no scheduled faults; with exponential service times any number
+    /// of workers, with others one.
     ///
     /// Errors: why `node` has no closed form here, in a few words (e.g.
     /// `2 replicas behind the pool's balancing: no closed form`), or that
     /// the queue is unstable (ρ ≥ 1).
-    pub fn of(scenario: &Scenario, node: &str) -> Result<Mmc, String> {
+    pub fn of(scenario: &Scenario, node: &str) -> Result<Station, String> {
         let mut clients = scenario.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Client(_)));
         let (Some(client), None) = (clients.next(), clients.next()) else {
             return Err("not one client: no closed form".into());
@@ -54,10 +75,7 @@ impl Mmc {
             return Err(format!("not the client's one plain call to {node}: no closed form"));
         }
         let Some(NodeKind::Service(s)) = scenario.nodes.iter().find(|n| n.id.as_str() == node).map(|n| &n.kind) else {
-            return Err(format!("{node} is not a service pool: no M/M/c closed form"));
-        };
-        let ServiceTime::Exponential { mean_ms } = s.service_time else {
-            return Err("service times not exponential: no M/M/c closed form".into());
+            return Err(format!("{node} is not a service pool: no queueing closed form"));
         };
         if s.replicas != 1 {
             return Err(format!("{} replicas behind the pool's balancing: no closed form", s.replicas));
@@ -71,33 +89,103 @@ impl Mmc {
         if scenario.edges.iter().any(|e| e.from.as_str() == node) {
             return Err(format!("{node} makes calls: no single-queue closed form"));
         }
-        let mmc = Mmc { lambda_rps: rps, mu_rps: 1e3 / mean_ms, c: s.workers };
-        if mmc.utilization() >= 1.0 {
-            return Err(format!("ρ = {:.3} ≥ 1: the queue grows without bound", mmc.utilization()));
+        let (mean_ms, second_ms2, service) = moments(&s.service_time)?;
+        if service != Service::M && s.workers > 1 {
+            return Err(format!("{} workers with service times not exponential: M/G/c has no closed form", s.workers));
+        }
+        let station = Station {
+            lambda_rps: rps,
+            c: s.workers,
+            mean_s: mean_ms / 1e3,
+            second_moment_s2: second_ms2 / 1e6,
+            service,
+        };
+        let rho = station.utilization();
+        if rho >= 1.0 {
+            return Err(format!("ρ = {rho:.3} ≥ 1: the queue grows without bound"));
         }
         let room = s.workers.saturating_add(s.queue_capacity);
-        if mmck_blocking(mmc.lambda_rps, mmc.mu_rps, mmc.c, room) > NEGLIGIBLE {
-            return Err("the queue fills up: M/M/c/K, not M/M/c".into());
+        let (blocks, timed_out) = match service {
+            Service::M => {
+                let mu = 1.0 / station.mean_s;
+                (
+                    mmck_blocking(rps, mu, station.c, room) > NEGLIGIBLE,
+                    station.response_quantile_ms(1.0 - NEGLIGIBLE).is_some_and(|t| t > c.timeout_ms),
+                )
+            }
+            _ => {
+                let queue = rps * station.mean_wait_ms() / 1e3;
+                let response_ms = station.mean_wait_ms() + mean_ms;
+                (queue / f64::from(room) > MARKOV, response_ms / c.timeout_ms > MARKOV)
+            }
+        };
+        if blocks {
+            return Err(format!("the queue fills up: {0}/K, not {0}", station.model()));
         }
-        if mmc.response_quantile_ms(1.0 - NEGLIGIBLE) > c.timeout_ms {
+        if timed_out {
             return Err(format!("the client's {} ms timeout cuts the response times: no closed form", c.timeout_ms));
         }
-        Ok(mmc)
+        Ok(station)
     }
 
-    /// Utilization ρ = λ / (cμ).
+    /// Kendall's name of the queue: `M/M/4`, `M/D/1`, `M/G/1`.
+    pub fn model(&self) -> String {
+        match self.service {
+            Service::M => format!("M/M/{}", self.c),
+            Service::D => "M/D/1".to_owned(),
+            Service::G => "M/G/1".to_owned(),
+        }
+    }
+
+    /// The formula of the mean wait: `Erlang C` or `Pollaczek–Khinchine`.
+    pub fn formula(&self) -> &'static str {
+        match self.service {
+            Service::M => "Erlang C",
+            _ => "Pollaczek–Khinchine",
+        }
+    }
+
+    /// Utilization ρ = λE[S] / c.
     pub fn utilization(&self) -> f64 {
-        self.lambda_rps / (f64::from(self.c) * self.mu_rps)
+        self.lambda_rps * self.mean_s / f64::from(self.c)
     }
 
-    /// Mean wait in queue W_q (Erlang C), ms.
+    /// Mean wait in queue W_q, ms: Erlang C for M/M/c, Pollaczek–Khinchine
+    /// λE[S²] / 2(1 − ρ) for M/G/1.
     pub fn mean_wait_ms(&self) -> f64 {
-        mmc_mean_wait(self.lambda_rps, self.mu_rps, self.c) * 1e3
+        1e3 * match self.service {
+            Service::M => mmc_mean_wait(self.lambda_rps, 1.0 / self.mean_s, self.c),
+            _ => mg1_mean_wait(self.lambda_rps, self.mean_s, self.second_moment_s2),
+        }
     }
 
-    /// Quantile `q` of the response time (wait and service), ms.
-    pub fn response_quantile_ms(&self, q: f64) -> f64 {
-        mmc_response_quantile(self.lambda_rps, self.mu_rps, self.c, q) * 1e3
+    /// Quantile `q` of the response time (wait and service), ms, for
+    /// M/M/c; None for M/G/1, whose response-time distribution has no
+    /// closed form.
+    pub fn response_quantile_ms(&self, q: f64) -> Option<f64> {
+        (self.service == Service::M).then(|| mmc_response_quantile(self.lambda_rps, 1.0 / self.mean_s, self.c, q) * 1e3)
+    }
+}
+
+/// E[S] (ms), E[S²] (ms²) and the law of a service time.
+///
+/// Errors: a lognormal whose p99 does not fit its mean; no samples.
+fn moments(time: &ServiceTime) -> Result<(f64, f64, Service), String> {
+    match time {
+        ServiceTime::Exponential { mean_ms } => Ok((*mean_ms, 2.0 * mean_ms * mean_ms, Service::M)),
+        ServiceTime::Constant { ms } => Ok((*ms, ms * ms, Service::D)),
+        // ln S ~ N(μ, σ²): E[S²] = e^(2μ + 2σ²).
+        ServiceTime::Lognormal { mean_ms, p99_ms } => {
+            let (mu, sigma) =
+                lognormal_fit(*mean_ms, *p99_ms).ok_or("a lognormal that does not fit: no closed form")?;
+            Ok((*mean_ms, (2.0 * mu + 2.0 * sigma * sigma).exp(), Service::G))
+        }
+        ServiceTime::Empirical { samples_ms } if !samples_ms.is_empty() => {
+            let n = samples_ms.len() as f64;
+            let mean = samples_ms.iter().sum::<f64>() / n;
+            Ok((mean, samples_ms.iter().map(|x| x * x).sum::<f64>() / n, Service::G))
+        }
+        ServiceTime::Empirical { .. } => Err("no samples: no closed form".into()),
     }
 }
 
@@ -106,22 +194,56 @@ mod tests {
     use super::*;
     use crate::sim::sweep::{tests::mm4, with_value};
 
+    /// `tests/data/mm4.json` at 800 req/s with `workers` workers and the
+    /// service time `time` (JSON).
+    fn single(workers: u32, time: &str) -> Scenario {
+        let json = include_str!("../../tests/data/mm4.json")
+            .replace(r#""workers": 4"#, &format!(r#""workers": {workers}"#))
+            .replace(r#"{ "dist": "exponential", "mean_ms": 1 }"#, time);
+        with_value(&Scenario::from_json(&json).unwrap(), "users.arrivals.rate.rps", 800.0).unwrap()
+    }
+
     #[test]
     fn an_mmc_node_has_its_closed_forms_and_others_say_why_not() {
-        let m = Mmc::of(&mm4(3600.0), "s").unwrap();
-        assert_eq!((m.lambda_rps, m.mu_rps, m.c), (3600.0, 1000.0, 4));
+        let m = Station::of(&mm4(3600.0), "s").unwrap();
+        assert_eq!((m.lambda_rps, m.mean_s, m.c, m.model()), (3600.0, 1e-3, 4, "M/M/4".to_owned()));
         assert!((m.utilization() - 0.9).abs() < 1e-12);
         // W_q = C(4, 3.6) / (4μ − λ): Erlang C of 4 servers at 3.6 Erlangs
         // is 0.78775 (Erlang B 0.27069 by the recursion, computed apart
         // in Python), so 1.96938 ms.
         assert!((m.mean_wait_ms() - 1.96938).abs() < 1e-4, "{}", m.mean_wait_ms());
-        assert!(Mmc::of(&mm4(4000.0), "s").unwrap_err().contains("ρ = 1.000 ≥ 1"));
-        assert!(Mmc::of(&mm4(1000.0), "users").unwrap_err().contains("no closed form"));
+        assert!(Station::of(&mm4(4000.0), "s").unwrap_err().contains("ρ = 1.000 ≥ 1"));
+        assert!(Station::of(&mm4(1000.0), "users").unwrap_err().contains("no closed form"));
         let two = with_value(&mm4(1000.0), "s.replicas", 2.0).unwrap();
-        assert!(Mmc::of(&two, "s").unwrap_err().contains("2 replicas"));
+        assert!(Station::of(&two, "s").unwrap_err().contains("2 replicas"));
         let timed = with_value(&mm4(3600.0), "users.timeout_ms", 20.0).unwrap();
-        assert!(Mmc::of(&timed, "s").unwrap_err().contains("timeout"));
+        assert!(Station::of(&timed, "s").unwrap_err().contains("timeout"));
         let small = with_value(&mm4(3600.0), "s.queue_capacity", 10.0).unwrap();
-        assert!(Mmc::of(&small, "s").unwrap_err().contains("M/M/c/K"));
+        assert!(Station::of(&small, "s").unwrap_err().contains("M/M/4/K"));
+    }
+
+    #[test]
+    fn one_worker_with_other_service_times_is_m_g_1() {
+        // M/M/1 at ρ = 0.8, E[S] = 1 ms: W_q = ρ/(μ − λ) = 4 ms, whether
+        // by Erlang C or by Pollaczek–Khinchine with E[S²] = 2E[S]².
+        let m = Station::of(&single(1, r#"{ "dist": "exponential", "mean_ms": 1 }"#), "s").unwrap();
+        assert!((m.mean_wait_ms() - 4.0).abs() < 1e-9);
+        assert!((mg1_mean_wait(800.0, 1e-3, m.second_moment_s2) * 1e3 - 4.0).abs() < 1e-9);
+        // M/D/1: λE[S²] / 2(1 − ρ) = 800 · 1e-6 / 0.4 s = 2 ms, half of M/M/1.
+        let d = Station::of(&single(1, r#"{ "dist": "constant", "ms": 1 }"#), "s").unwrap();
+        assert_eq!((d.model(), d.formula()), ("M/D/1".to_owned(), "Pollaczek–Khinchine"));
+        assert!((d.mean_wait_ms() - 2.0).abs() < 1e-9);
+        assert_eq!(d.response_quantile_ms(0.99), None);
+        // Lognormal of mean 1 ms and p99 4 ms: E[S²] = e^(σ²) ms² with σ
+        // solving 2.3263σ − σ²/2 = ln 4 (as tests/it/theory.rs finds it).
+        let sigma = (2.3263 - (2.3263f64 * 2.3263 - 2.0 * 4f64.ln()).sqrt()).powi(2);
+        let g = Station::of(&single(1, r#"{ "dist": "lognormal", "mean_ms": 1, "p99_ms": 4 }"#), "s").unwrap();
+        assert_eq!(g.model(), "M/G/1");
+        assert!((g.mean_wait_ms() - 800.0 * sigma.exp() * 1e-6 / 0.4 * 1e3).abs() < 1e-3, "{}", g.mean_wait_ms());
+        // Samples 0.5 and 1.5 ms: E[S] = 1, E[S²] = 1.25 ms².
+        let e = Station::of(&single(1, r#"{ "dist": "empirical", "samples_ms": [0.5, 1.5] }"#), "s").unwrap();
+        assert!((e.mean_wait_ms() - 800.0 * 1.25e-6 / 0.4 * 1e3).abs() < 1e-9);
+        let many = Station::of(&single(2, r#"{ "dist": "constant", "ms": 1 }"#), "s").unwrap_err();
+        assert!(many.contains("M/G/c has no closed form"), "{many}");
     }
 }

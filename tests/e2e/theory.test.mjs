@@ -1,7 +1,8 @@
-// Theory beside the simulation: a service pool that is an M/M/c queue in
-// its design shows ρ, the mean wait (Erlang C) and the p99 response time,
-// and beside them the mean wait the run measures; any other pool says why
-// it has no closed form.
+// Theory beside the simulation: a service pool that is an M/M/c or M/G/1
+// queue in its design shows ρ, the mean wait (Erlang C or
+// Pollaczek–Khinchine) and for M/M/c the p99 response time, and beside
+// them the mean wait the run measures; any other pool says why it has no
+// closed form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -45,5 +46,20 @@ test('an M/M/1 pool shows its closed forms beside the measured wait; two replica
   await replicas.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid=node-theory]').innerText.includes('replicas'));
   assert.equal(await theory.innerText(), "Theory: 2 replicas behind the pool's balancing: no closed form");
+  assert.deepEqual(problems, []);
+});
+
+test('a one-worker pool with constant service times is M/D/1, its wait by Pollaczek–Khinchine', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const scenario = await readScenario('tests/data/mm4.json');
+  scenario.nodes[0].params.arrivals.rate.rps = 800;
+  scenario.nodes[1].params.workers = 1;
+  scenario.nodes[1].params.service_time = { dist: 'constant', ms: 1 };
+  await loadDesign(page, scenario, 's');
+  await page.getByTestId('node-s').click();
+  // M/D/1 (Kleinrock, §5.6): W_q = λE[S²] / 2(1 − ρ) = 800/s · (1 ms)² /
+  // 0.4 = 2 ms, half the M/M/1 wait; no closed form for its p99.
+  assert.equal(await page.getByTestId('node-theory').innerText(),
+    'Theory, M/D/1 (Pollaczek–Khinchine): ρ 80.0%, mean wait W_q 2.000 ms');
   assert.deepEqual(problems, []);
 });

@@ -73,12 +73,11 @@ pub fn Capacity(props: &CapacityProps) -> Html {
                 <input type="number" min="0" step="any" data-testid="capacity-to" aria-label="Highest arrival rate, req/s"
                        value={to.to_string()} onchange={bound(true)} />{ " req/s" }</label>
             <button data-testid="capacity-run" onclick={on_sweep} disabled={run.state == RunState::Running}
-                    title="Run the design at 8 rates over the range, with the run bar's seeds at each, on background workers \
-                           (as archsim sweep does)">
+                    title="Run the design at each of 8 rates with the run bar's seeds, on background workers (as archsim sweep)">
                 { format!("Sweep {STEPS} rates × {seeds} seeds") }</button>
             <button class="export" data-testid="capacity-csv" onclick={on_csv}
                     disabled={!curve.is_some_and(|b| b.finished())}
-                    title="Save the curve as CSV: each figure's mean and 95 % interval per rate, and the M/M/c closed forms">
+                    title="Save the curve as CSV (archsim sweep's columns)">
                 { "CSV" }</button>
         </div>
     }

@@ -359,7 +359,8 @@ fn capacity(props: &ChartProps) -> Plot {
     let dashed = |label, pieces, color| Line { label, pieces: vec![pieces], color, dashed: true, faint: false };
     match props.kind {
         ChartKind::Latency => {
-            let theory = points.iter().filter_map(|p| Some((p.value, p.mmc.as_ref().ok()?.response_quantile_ms(0.99))));
+            let theory =
+                points.iter().filter_map(|p| Some((p.value, p.theory.as_ref().ok()?.response_quantile_ms(0.99)?)));
             lines.push(dashed("p99, M/M/c theory", theory.collect(), INK));
         }
         ChartKind::Throughput => lines.push(dashed("offered", vec![(x.start, x.start), (x.end, x.end)], GREY)),

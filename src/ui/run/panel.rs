@@ -167,8 +167,8 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     </select>
                 </label>
                 <button data-testid="run-seeds" onclick={on_seeds} disabled={running}
-                        title="Run the design to its end with this many seeds (the seed above and the next ones) at once, \
-                               on background workers: each figure with its 95 % confidence interval, the charts with their band">
+                        title="Run the design to its end with this seed and the next ones at once, on background workers: \
+                               figures with 95 % intervals, charts with bands">
                     { format!("Run ×{} seeds", *seed_count) }</button>
                 <span class="status">{ status }</span>
                 <span class="sr-only" role="status" data-testid="run-announcement">
@@ -284,8 +284,7 @@ fn seeds_readouts(seeds: &Seeds) -> Html {
             { figure("metric-p99", "p99 latency (after warm-up, mean)", &["latency_ms", "p99"], 1.0, "ms", 1) }
             { figure("metric-throughput", "Throughput (after warm-up, mean)", &["throughput_rps"], 1.0, "req/s", 0) }
             <button class="export" data-testid="export-seeds-report" onclick={on_report} disabled={seeds.point.is_none()}
-                    title="Save the report over the seeds as JSON: each figure's mean and 95 % confidence interval, \
-                           each seed and digest (what archsim run --reps N prints)">{ "Report" }</button>
+                    title="Save the summary over the seeds as JSON (as archsim run --reps N prints it)">{ "Report" }</button>
         </>
     }
 }
