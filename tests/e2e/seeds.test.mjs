@@ -83,6 +83,11 @@ test('Run ×8 seeds: workers run them, frames stay short, each seed equals archs
   // The p99 band is drawn around its mean.
   const band = await ink(page, 'latency', BAND_RED);
   assert.ok(band > 200, `p99 band drawn: ${band} pixels`);
+  // The fault script's events, the same in every seed (app slow at 100 s,
+  // healed at 105 s), are marked: green dashed lines, the only green on
+  // the latency chart.
+  const marks = await ink(page, 'latency', [61, 154, 87]);
+  assert.ok(marks > 20, `the fault script's markers drawn: ${marks} pixels`);
 
   // Availability ≥ 99.9 % (after the warm-up, the report's window) passes
   // in as many seeds as the CLI's reports meet it.

@@ -19,7 +19,7 @@ use super::seeds::{Batch, Seeds};
 use super::Readouts;
 use crate::metrics::SeriesPoint;
 use crate::model::{Target, Targets};
-use crate::sim::{replications, sweep};
+use crate::sim::{replications, sweep, TimelineEvent};
 use crate::ui::download::download_data_url;
 use crate::ui::store::Shared;
 
@@ -243,7 +243,8 @@ fn plot(props: &ChartProps) -> Plot {
             shade: (props.warmup_s > 0.0).then_some(0.0..props.warmup_s),
             lines,
             bands,
-            markers: event_markers(props),
+            // Run ×N seeds: the events every seed has (a fault script's).
+            markers: event_markers(&seeds(props).map_or_else(|| props.run.events.to_vec(), |s| s.common_events())),
             font_px: font_px(props),
         }
     };
@@ -380,13 +381,13 @@ fn capacity(props: &ChartProps) -> Plot {
 /// recovery (green).
 type Markers = Vec<(f64, String, bool)>;
 
-/// The run's events as markers: one per (time, node, what), so that three
-/// replicas crashing at once read "web crash ×3".
-fn event_markers(props: &ChartProps) -> Markers {
+/// Events as markers: one per (time, node, what), so that three replicas
+/// crashing at once read "web crash ×3".
+fn event_markers(events: &[TimelineEvent]) -> Markers {
     let mut markers = Vec::new();
     let mut repeats = 1;
-    for (k, e) in props.run.events.iter().enumerate() {
-        let next = props.run.events.get(k + 1);
+    for (k, e) in events.iter().enumerate() {
+        let next = events.get(k + 1);
         if next.is_some_and(|n| (n.t_s, &n.node, &n.what) == (e.t_s, &e.node, &e.what)) {
             repeats += 1;
             continue;

@@ -16,6 +16,7 @@ use yew::prelude::*;
 use crate::metrics::SeriesPoint;
 use crate::model::{Objective, Scenario};
 use crate::sim::sweep::{self, Point};
+use crate::sim::TimelineEvent;
 use crate::ui::store::Shared;
 use crate::ui::workers::{Pool, Replica};
 use crate::workshop::grade::{Status, Verdict};
@@ -61,6 +62,31 @@ impl Seeds {
     /// The runs back so far, in seed order.
     pub fn runs(&self) -> impl Iterator<Item = (u64, &Replica)> {
         self.seeds.iter().zip(&self.runs).filter_map(|(s, r)| Some((*s, r.as_ref()?)))
+    }
+
+    /// The events (crashes, recoveries, health-check verdicts) that every
+    /// run back so far has at the same time, in the first run's order: a
+    /// fault script's, not the seeds' own random failures.
+    pub fn common_events(&self) -> Vec<TimelineEvent> {
+        let events = |r: &Replica| -> Vec<TimelineEvent> {
+            let list = r.report["events"].as_array().map_or(&[][..], |l| &l[..]);
+            list.iter()
+                .map(|e| {
+                    let text = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+                    TimelineEvent {
+                        t_s: e["t_s"].as_f64().unwrap_or(0.0),
+                        node: text("node"),
+                        what: text("what"),
+                        detail: text("detail"),
+                    }
+                })
+                .collect()
+        };
+        let mut runs = self.runs().map(|(_, r)| events(r));
+        let Some(first) = runs.next() else { return Vec::new() };
+        let others: Vec<Vec<TimelineEvent>> = runs.collect();
+        let same = |a: &TimelineEvent, b: &TimelineEvent| (a.t_s, &a.node, &a.what) == (b.t_s, &b.node, &b.what);
+        first.into_iter().filter(|e| others.iter().all(|o| o.iter().any(|x| same(x, e)))).collect()
     }
 
     /// Each finished run's chart points.
