@@ -66,25 +66,24 @@ impl Calls {
     fn call_next(&mut self, ctx: &mut Ctx, req: ReqId) -> bool {
         let Some(request) = ctx.requests.get(req).copied() else { return false };
         for position in request.next_call as usize..self.slots.len() {
-            let edge = match &self.slots[position] {
-                &Slot::One(edge) => {
-                    let link = &ctx.links[edge as usize];
-                    if !link.applies_to(request.class)
-                        || (link.probability < 1.0 && random::unit(&mut self.rng) >= link.probability)
-                    {
-                        continue;
-                    }
-                    edge
-                }
+            // The edge, and whether it draws its own coin (a split's member
+            // was drawn already).
+            let (edge, coin) = match &self.slots[position] {
+                &Slot::One(edge) => (edge, true),
                 Slot::OneOf(members) => {
                     let u = random::unit(&mut self.rng);
                     match members.iter().find(|m| u < m.1) {
-                        Some(&(edge, _)) if ctx.links[edge as usize].applies_to(request.class) => edge,
-                        _ => continue,
+                        Some(&(edge, _)) => (edge, false),
+                        None => continue,
                     }
                 }
             };
             let link = &ctx.links[edge as usize];
+            if !link.applies_to(request.class)
+                || (coin && link.probability < 1.0 && random::unit(&mut self.rng) >= link.probability)
+            {
+                continue;
+            }
             match link.mode {
                 CallMode::Async => {
                     ctx.call(&request, Origin::Detached, edge, ANY_REPLICA);
