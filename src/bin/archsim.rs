@@ -215,7 +215,7 @@ fn main() -> ExitCode {
             settings.duration_s = duration.unwrap_or(settings.duration_s);
             settings.warmup_s = warmup.unwrap_or(settings.warmup_s);
             let first = seed.unwrap_or(settings.seed);
-            let seeds: Vec<u64> = (0..u64::from(reps.unwrap_or(1))).map(|k| first.wrapping_add(k)).collect();
+            let seeds = replications::seeds(first, reps.unwrap_or(1));
             let runs: Result<Vec<Report>, ValidationError> =
                 seeds.par_iter().map(|&seed| simulate(&scenario, Some(seed))).collect();
             let reports = match runs {
@@ -266,8 +266,9 @@ fn capacity_curve(path: &Path, args: SweepArgs) -> ExitCode {
             }
         };
     let first = args.seed.unwrap_or(scenario.settings.seed);
-    let runs: Vec<(usize, u64)> =
-        (0..designs.len()).flat_map(|i| (0..u64::from(args.reps)).map(move |k| (i, first.wrapping_add(k)))).collect();
+    let runs: Vec<(usize, u64)> = (0..designs.len())
+        .flat_map(|i| replications::seeds(first, args.reps).into_iter().map(move |s| (i, s)))
+        .collect();
     let reports =
         match runs.par_iter().map(|&(i, seed)| simulate(&designs[i], Some(seed))).collect::<Result<Vec<_>, _>>() {
             Ok(reports) => reports,
@@ -282,12 +283,8 @@ fn capacity_curve(path: &Path, args: SweepArgs) -> ExitCode {
             Point::of(*value, design, &json, &node)
         })
         .collect();
-    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
-    let mut written = out.write_record(sweep::header(&node));
-    for point in &points {
-        written = written.and_then(|()| out.write_record(point.row(&node)));
-    }
-    if let Err(e) = written.and_then(|()| out.flush().map_err(csv::Error::from)) {
+    let points: Vec<&Point> = points.iter().collect();
+    if let Err(e) = write!(std::io::stdout(), "{}", class::to_csv(&sweep::table(&points, &node))) {
         eprintln!("archsim sweep: cannot write the curve: {e}");
         return ExitCode::FAILURE;
     }

@@ -45,6 +45,13 @@ impl Interval {
     }
 }
 
+/// The seeds of `n` replications from `first`: it and the next n − 1
+/// (wrapping), as `archsim run --reps`, `archsim sweep`, the page's runs of
+/// many seeds and an exercise's grading take them.
+pub fn seeds(first: u64, n: u32) -> Vec<u64> {
+    (0..u64::from(n)).map(|k| first.wrapping_add(k)).collect()
+}
+
 /// Fields of a report that belong to one run, not to a figure: its seed
 /// and digest (listed apart) and its timeline of events.
 const PER_RUN: [&str; 3] = ["seed", "digest", "events"];
@@ -109,8 +116,8 @@ fn merge(values: &[&Value]) -> Value {
 /// is defined there; an interval where fewer than 2 runs define it is
 /// left out. Runs of one scenario share their intervals (the series'
 /// width depends on time only).
-pub fn band(runs: &[Vec<SeriesPoint>], figure: impl Fn(&SeriesPoint) -> Option<f64>) -> Vec<(f64, Interval)> {
-    let len = runs.iter().map(Vec::len).min().unwrap_or(0);
+pub fn band(runs: &[&[SeriesPoint]], figure: impl Fn(&SeriesPoint) -> Option<f64>) -> Vec<(f64, Interval)> {
+    let len = runs.iter().map(|r| r.len()).min().unwrap_or(0);
     (0..len)
         .filter_map(|k| {
             let values: Vec<f64> = runs.iter().filter_map(|r| figure(&r[k])).collect();
@@ -176,11 +183,12 @@ mod tests {
             availability,
             latency_ms: None,
         };
-        let runs = vec![
+        let runs = [
             vec![point(0, 10.0, Some(1.0)), point(1, 20.0, None), point(2, 1.0, None)],
             vec![point(0, 12.0, Some(0.9)), point(1, 22.0, None)],
             vec![point(0, 14.0, Some(0.8)), point(1, 30.0, Some(0.5))],
         ];
+        let runs: Vec<&[SeriesPoint]> = runs.iter().map(Vec::as_slice).collect();
         let rps = band(&runs, |p| Some(p.completed_rps));
         // Only the two intervals every run has, at their midpoints.
         assert_eq!(rps.iter().map(|(t, _)| *t).collect::<Vec<_>>(), vec![0.5, 1.5]);

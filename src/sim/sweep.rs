@@ -153,9 +153,15 @@ impl Point {
     }
 }
 
+/// A curve as a table: [`header`], then each point's [`Point::row`] (what
+/// `archsim sweep` prints and the page's Capacity tab saves as CSV).
+pub fn table(points: &[&Point], node: &str) -> Vec<Vec<String>> {
+    std::iter::once(header(node)).chain(points.iter().map(|p| p.row(node))).collect()
+}
+
 /// The knee of a curve: the first value whose mean p99 is over twice the
 /// first point's; None if none is (or the first point has no p99).
-pub fn knee(points: &[Point]) -> Option<f64> {
+pub fn knee(points: &[&Point]) -> Option<f64> {
     let p99 = |p: &Point| p.figure(&["latency_ms", "p99"], "").map(|f| f.0);
     let base = p99(points.first()?)?;
     points.iter().find(|p| p99(p).is_some_and(|x| x > 2.0 * base)).map(|p| p.value)
@@ -164,7 +170,7 @@ pub fn knee(points: &[Point]) -> Option<f64> {
 /// Where a curve of a swept arrival rate saturates: the first value whose
 /// mean throughput falls more than 5 % short of it (the offered rate);
 /// None if the throughput follows it over the whole range.
-pub fn saturation(points: &[Point]) -> Option<f64> {
+pub fn saturation(points: &[&Point]) -> Option<f64> {
     let throughput = |p: &Point| p.figure(&["throughput_rps"], "").map_or(0.0, |f| f.0);
     points.iter().find(|p| throughput(p) < 0.95 * p.value).map(|p| p.value)
 }
@@ -253,6 +259,7 @@ pub(crate) mod tests {
             point(300.0, 25.0, 280.0),
             point(400.0, 90.0, 300.0),
         ];
+        let curve: Vec<&Point> = curve.iter().collect();
         assert_eq!(knee(&curve), Some(300.0));
         assert_eq!(saturation(&curve), Some(300.0));
         assert_eq!((knee(&curve[..2]), saturation(&curve[..2])), (None, None));

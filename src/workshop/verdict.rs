@@ -14,11 +14,11 @@ use super::grade::{grade, Status, Verdict};
 
 /// Seeds an exercise is graded over: the exercise's seed and the next
 /// four.
-pub const GRADED_SEEDS: u64 = 5;
+pub const GRADED_SEEDS: u32 = 5;
 
 /// The seeds a scenario of seed `seed` is graded over.
 pub fn graded_seeds(seed: u64) -> Vec<u64> {
-    (0..GRADED_SEEDS).map(|i| seed.wrapping_add(i)).collect()
+    crate::sim::replications::seeds(seed, GRADED_SEEDS)
 }
 
 /// One seed's run, graded.

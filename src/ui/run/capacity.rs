@@ -59,9 +59,7 @@ pub fn Capacity(props: &CapacityProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let Some(b) = &curve else { return };
             let node = b.swept.as_ref().map_or("", |s| s.node.as_str());
-            let rows: Vec<Vec<String>> =
-                std::iter::once(sweep::header(node)).chain(b.points().iter().map(|p| p.row(node))).collect();
-            download_text(&class::to_csv(&rows), "archsim-capacity.csv", "text/csv");
+            download_text(&class::to_csv(&sweep::table(&b.points(), node)), "archsim-capacity.csv", "text/csv");
         })
     };
     html! {

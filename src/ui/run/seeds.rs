@@ -15,6 +15,7 @@ use yew::prelude::*;
 
 use crate::metrics::SeriesPoint;
 use crate::model::{Objective, Scenario};
+use crate::sim::replications;
 use crate::sim::sweep::{self, Point};
 use crate::sim::TimelineEvent;
 use crate::ui::store::Shared;
@@ -90,8 +91,8 @@ impl Seeds {
     }
 
     /// Each finished run's chart points.
-    pub fn series(&self) -> Vec<Vec<SeriesPoint>> {
-        self.runs().map(|(_, r)| r.series.clone()).collect()
+    pub fn series(&self) -> Vec<&[SeriesPoint]> {
+        self.runs().map(|(_, r)| &r.series[..]).collect()
     }
 
     /// A figure of the summary at `path` (e.g. `["latency_ms", "p99"]`);
@@ -171,8 +172,8 @@ impl Batch {
     }
 
     /// The curve's points that are complete, in value order.
-    pub fn points(&self) -> Vec<Point> {
-        self.sets.iter().filter_map(|s| s.point.as_deref().cloned()).collect()
+    pub fn points(&self) -> Vec<&Point> {
+        self.sets.iter().filter_map(|s| s.point.as_deref()).collect()
     }
 }
 
@@ -245,9 +246,7 @@ pub fn use_batch(scenario: Shared) -> BatchControl {
         Callback::from(move |plan: Plan| {
             *pool.borrow_mut() = None;
             let n = plan.seeds as usize;
-            let seeds = |s: &Scenario| -> Vec<u64> {
-                (0..plan.seeds).map(|k| s.settings.seed.wrapping_add(k.into())).collect()
-            };
+            let seeds = |s: &Scenario| replications::seeds(s.settings.seed, plan.seeds);
             let sets = plan
                 .designs
                 .iter()
