@@ -370,6 +370,9 @@ pub struct Readouts {
     pub ejected: u32,
     /// A pool's replicas with a grey failure now.
     pub degraded: u32,
+    /// A queue's messages published less those consumed from the warm-up
+    /// on: how much its consumer lag grew over the measured period.
+    pub lag_added: Option<i64>,
 }
 
 /// Where a component is built: its node in the scenario, the calls the

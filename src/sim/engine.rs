@@ -118,6 +118,17 @@ pub struct NodeSnapshot {
     /// Mean wait in queue of the requests served from the warm-up on, ms
     /// (W_q); None for kinds without workers and before any was served.
     pub mean_wait_ms: Option<f64>,
+    /// Time-average utilization ρ from the warm-up on, 0–1: busy workers
+    /// over every worker slot, as the report's; None for kinds without
+    /// workers and during the warm-up.
+    pub mean_utilization: Option<f64>,
+    /// Share of the arrivals from the warm-up on refused (full queue,
+    /// limit), 0–1; None for kinds without workers and before any arrival.
+    pub loss: Option<f64>,
+    /// A queue's consumer lag growth from the warm-up on, messages/s
+    /// (negative while it drains); None for other kinds and during the
+    /// warm-up.
+    pub lag_growth_rps: Option<f64>,
 }
 
 impl NodeSnapshot {
@@ -528,6 +539,7 @@ impl Simulation {
     /// Each node's state now, in scenario order (the page takes it a few
     /// times a second: [`Simulation::breakers`] alone is cheap).
     pub fn node_snapshots(&self) -> Vec<NodeSnapshot> {
+        let now = self.now();
         self.components
             .iter()
             .zip(&self.ids)
@@ -536,6 +548,7 @@ impl Simulation {
             .zip(self.worker_stats())
             .map(|((((c, id), up), (busy, slots, queued)), stats)| {
                 let r = each_kind!(c, k => k.readouts());
+                let measured = (now > self.warmup).then(|| now.since(self.warmup).as_s());
                 NodeSnapshot {
                     id: id.clone(),
                     busy,
@@ -548,6 +561,11 @@ impl Simulation {
                     ejected: r.ejected,
                     degraded: r.degraded,
                     mean_wait_ms: stats.filter(|(s, _)| s.served > 0).map(|(s, _)| s.mean_wait_ms()),
+                    mean_utilization: stats
+                        .filter(|(_, slots)| *slots > 0 && measured.is_some())
+                        .map(|(s, slots)| s.busy.mean(now) / f64::from(slots)),
+                    loss: stats.filter(|(s, _)| s.arrivals > 0).map(|(s, _)| s.dropped as f64 / s.arrivals as f64),
+                    lag_growth_rps: r.lag_added.zip(measured).map(|(n, span)| n as f64 / span),
                 }
             })
             .collect()

@@ -34,7 +34,7 @@ use crate::metrics::NodeStats;
 use crate::model::{Acks, Delivery, Partitioner, QueueParams, QueueStyle, RequestClass};
 
 use super::calls::Calls;
-use super::component::{Behavior, Build, Condition, Ctx, Site};
+use super::component::{Behavior, Build, Condition, Ctx, Readouts, Site};
 use super::event::{fault_targets, CallResult, Event, Failure, Timer, ANY_REPLICA};
 use super::random::{self, Stream};
 use super::report::NodeReport;
@@ -473,6 +473,11 @@ impl Build<QueueParams> for QueueSim {
 impl Behavior for QueueSim {
     fn load(&self) -> Option<(&NodeStats, u32)> {
         Some((&self.stats, self.capacity()))
+    }
+
+    fn readouts(&self) -> Readouts {
+        let c = &self.counters;
+        Readouts { lag_added: Some(c.produced as i64 - c.consumed as i64), ..Readouts::default() }
     }
 
     /// The consumers up (the board's last entry is the broker).

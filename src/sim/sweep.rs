@@ -231,8 +231,14 @@ pub(crate) mod tests {
             "latency_ms": null,
             "nodes": { "s": { "utilization": { "mean": 0.5, "low": 0.4, "high": 0.6 }, "mean_wait_ms": 2.0 } }
         });
-        let m =
-            Station { lambda_rps: 1.0, c: 1, mean_s: 0.5, second_moment_s2: 0.5, service: crate::theory::Service::M };
+        let m = Station {
+            lambda_rps: 1.0,
+            c: 1,
+            mean_s: 0.5,
+            second_moment_s2: 0.5,
+            service: crate::theory::Service::M,
+            room: None,
+        };
         let row = Point { value: 7.0, summary, theory: Ok(m) }.row("s");
         assert_eq!(row.len(), header("s").len());
         assert_eq!(row[..7], ["7", "10", "9", "11", "1", "1", "1"]);

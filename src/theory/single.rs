@@ -61,19 +61,54 @@ pub fn mmc_response_quantile(lambda: f64, mu: f64, c: u32, q: f64) -> f64 {
     (low + high) / 2.0
 }
 
-/// Blocking probability of M/M/c/K (c servers, at most K ≥ c in the
-/// system): π_K of the birth–death chain, with π_n ∝ aⁿ/n! for n ≤ c and
-/// ∝ a^c/c! · ρ^(n−c) above.
-pub fn mmck_blocking(lambda: f64, mu: f64, c: u32, k: u32) -> f64 {
-    let a = lambda / mu;
-    let rho = a / f64::from(c);
-    let mut term = 1.0;
-    let mut sum = 1.0;
-    for n in 1..=k {
-        term *= if n <= c { a / f64::from(n) } else { rho };
-        sum += term;
+/// The figures of an M/M/c/K queue (c servers, at most K ≥ c in the
+/// system): the birth–death chain's stationary law, π_n ∝ aⁿ/n! for n ≤ c
+/// and ∝ a^c/c! · ρ^(n−c) above (a = λ/μ, ρ = a/c), summed in logarithms
+/// so that any ρ (a finite queue is stable above 1) and any K stay finite
+/// (Kleinrock, *Queueing Systems, Vol. 1*, §3.7). O(K).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mmck {
+    /// Blocking probability π_K: the share of arrivals refused (PASTA).
+    pub blocking: f64,
+    /// Mean number waiting L_q = Σ_{n>c} (n − c)·π_n.
+    pub mean_queue: f64,
+}
+
+impl Mmck {
+    /// The chain of `c` servers and room for `k` in the system at arrival
+    /// rate `lambda` and service rate `mu` per server.
+    pub fn new(lambda: f64, mu: f64, c: u32, k: u32) -> Mmck {
+        let a = lambda / mu;
+        let ln_step = |n: u32| if n <= c { (a / f64::from(n)).ln() } else { (a / f64::from(c)).ln() };
+        // ln(π_n / π_0), n = 0..=K: its largest term first, then the sums
+        // scaled by it.
+        let ln_terms = || {
+            (1..=k).scan(0.0, move |ln, n| {
+                *ln += ln_step(n);
+                Some((n, *ln))
+            })
+        };
+        let top = ln_terms().fold(0.0f64, |m, (_, t)| m.max(t));
+        let (mut sum, mut queue, mut last) = ((-top).exp(), 0.0, (-top).exp());
+        for (n, t) in ln_terms() {
+            last = (t - top).exp();
+            sum += last;
+            queue += f64::from(n.saturating_sub(c)) * last;
+        }
+        Mmck { blocking: last / sum, mean_queue: queue / sum }
     }
-    term / sum
+
+    /// Mean wait in queue W_q of the accepted arrivals, by Little's law:
+    /// L_q / (λ(1 − π_K)), in the reciprocal unit of `lambda`.
+    pub fn mean_wait(&self, lambda: f64) -> f64 {
+        self.mean_queue / (lambda * (1.0 - self.blocking))
+    }
+}
+
+/// Blocking probability of M/M/c/K (c servers, at most K ≥ c in the
+/// system): π_K of [`Mmck`].
+pub fn mmck_blocking(lambda: f64, mu: f64, c: u32, k: u32) -> f64 {
+    Mmck::new(lambda, mu, c, k).blocking
 }
 
 /// Pollaczek–Khinchine mean wait of M/G/1: λ·E[S²] / (2(1 − ρ)), ρ = λE[S].
@@ -138,6 +173,22 @@ mod tests {
         assert!((mmck_blocking(0.9, 1.0, 1, 5) - closed).abs() < 1e-12);
         // M/M/c/c is Erlang B.
         assert!((mmck_blocking(5.0, 1.0, 10, 10) - erlang_b(10, 5.0)).abs() < 1e-12);
+        // M/M/1/K's mean number in system, ρ/(1 − ρ) − (K + 1)ρ^(K+1) /
+        // (1 − ρ^(K+1)) (Kleinrock §3.6), less the server's busy share
+        // 1 − π_0 is L_q; also above ρ = 1, where a finite queue is stable.
+        for (rho, k) in [(0.9f64, 5), (1.5, 8), (0.5, 1)] {
+            let m = Mmck::new(rho, 1.0, 1, k);
+            let p0 = (1.0 - rho) / (1.0 - rho.powi(k as i32 + 1));
+            let l = rho / (1.0 - rho) - f64::from(k + 1) * rho.powi(k as i32 + 1) / (1.0 - rho.powi(k as i32 + 1));
+            assert!((m.mean_queue - (l - (1.0 - p0))).abs() < 1e-12, "ρ {rho}, K {k}: {}", m.mean_queue);
+        }
+        // A room that never fills is M/M/c: Erlang C's wait.
+        let big = Mmck::new(9.0, 1.0, 10, 100_000);
+        assert!(big.blocking < 1e-300 && (big.mean_wait(9.0) - mmc_mean_wait(9.0, 1.0, 10)).abs() < 1e-12);
+        // Far above ρ = 1 with a huge room nothing overflows: all but the
+        // service rate is refused (1 − π_K ≈ cμ/λ), the queue nearly full.
+        let flooded = Mmck::new(20.0, 1.0, 10, 1_000_000);
+        assert!((flooded.blocking - 0.5).abs() < 1e-9 && flooded.mean_queue > 999_980.0, "{flooded:?}");
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! The closed forms of one station of a design: whether a node is an
-//! M/M/c or M/G/1 queue in its scenario and, if so, its figures.
+//! M/M/c, M/M/c/K or M/G/1 queue in its scenario and, if so, its figures.
 
-use crate::model::{lognormal_fit, Arrivals, NodeKind, RateProfile, Scenario, ServiceTime};
+use crate::model::{lognormal_fit, Arrivals, ClientParams, NodeKind, RateProfile, Scenario, ServiceTime};
 
-use super::{mg1_mean_wait, mmc_mean_wait, mmc_response_quantile, mmck_blocking};
+use super::{mg1_mean_wait, mmc_mean_wait, mmc_response_quantile, Mmck};
 
 /// A node that is a single queue with closed forms in its design: Poisson
-/// arrivals of rate λ, c workers, room for every arrival; M/M/c when the
-/// service times are exponential (Erlang C), else M/G/1 with one worker
-/// (Pollaczek–Khinchine; M/D/1 for constant times).
+/// arrivals of rate λ, c workers; M/M/c when the service times are
+/// exponential and the room never fills (Erlang C), M/M/c/K when it does
+/// (the birth–death chain), else M/G/1 with one worker and room for every
+/// arrival (Pollaczek–Khinchine; M/D/1 for constant times).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Station {
     /// Arrival rate λ, req/s.
@@ -21,6 +22,9 @@ pub struct Station {
     pub second_moment_s2: f64,
     /// Service times: exponential (M), constant (D) or otherwise (G).
     pub service: Service,
+    /// K, the most requests in the node (in service and queued) when its
+    /// room fills often enough to count (M/M/c/K); None when it never does.
+    pub room: Option<u32>,
 }
 
 /// The service-time law of a [`Station`], as Kendall's notation names it.
@@ -42,38 +46,48 @@ const NEGLIGIBLE: f64 = 1e-6;
 /// The Markov bound accepted for M/G/1: P(X ≥ a) ≤ E[X]/a below this.
 const MARKOV: f64 = 1e-3;
 
+/// The one client of `scenario` and its arrival rate λ (req/s), when it
+/// sends open-loop arrivals at a constant rate (a Poisson process) on its
+/// one call, straight to `node`: no latency, probability 1, no timeout,
+/// retry or breaker on the call.
+///
+/// Errors: why not, in a few words ending "no closed form".
+pub(super) fn poisson_feed<'a>(scenario: &'a Scenario, node: &str) -> Result<(f64, &'a ClientParams), String> {
+    let mut clients = scenario.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Client(_)));
+    let (Some(client), None) = (clients.next(), clients.next()) else {
+        return Err("not one client: no closed form".into());
+    };
+    let NodeKind::Client(c) = &client.kind else { unreachable!("filtered to clients") };
+    let Arrivals::Open { rate: RateProfile::Constant { rps } } = c.arrivals else {
+        return Err("arrivals not open at a constant rate: no closed form".into());
+    };
+    let calls: Vec<_> = scenario.edges.iter().filter(|e| e.from == client.id).collect();
+    let [call] = calls[..] else { return Err("the client makes more than one call: no closed form".into()) };
+    if call.to.as_str() != node
+        || !call.latency.can_be_zero()
+        || call.probability != 1.0
+        || call.timeout_ms.is_some()
+        || call.retry.is_some()
+        || call.circuit_breaker.is_some()
+    {
+        return Err(format!("not the client's one plain call to {node}: no closed form"));
+    }
+    Ok((rps, c))
+}
+
 impl Station {
-    /// The queue `node` is in `scenario`: the scenario's one client sends
-    /// open-loop arrivals at a constant rate (a Poisson process) on its one
-    /// call, straight to `node` (no latency, probability 1, no timeout,
-    /// retry or breaker on it), a service pool of one replica with no calls
-    /// of its own, nothing that slows, sheds, limits, scales or fails it,
-    /// and no scheduled faults; with exponential service times any number
-    /// of workers, with others one.
+    /// The queue `node` is in `scenario`: fed by [`poisson_feed`], a
+    /// service pool of one replica with no calls of its own, nothing that
+    /// slows, sheds, limits, scales or fails it, and no scheduled faults;
+    /// with exponential service times any number of workers and any room,
+    /// with others one worker and room for every arrival.
     ///
     /// Errors: why `node` has no closed form here, in a few words (e.g.
     /// `2 replicas behind the pool's balancing: no closed form`), or that
-    /// the queue is unstable (ρ ≥ 1).
+    /// the queue grows without bound (ρ ≥ 1 and a room it does not fill
+    /// within the run).
     pub fn of(scenario: &Scenario, node: &str) -> Result<Station, String> {
-        let mut clients = scenario.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Client(_)));
-        let (Some(client), None) = (clients.next(), clients.next()) else {
-            return Err("not one client: no closed form".into());
-        };
-        let NodeKind::Client(c) = &client.kind else { unreachable!("filtered to clients") };
-        let Arrivals::Open { rate: RateProfile::Constant { rps } } = c.arrivals else {
-            return Err("arrivals not open at a constant rate: no closed form".into());
-        };
-        let calls: Vec<_> = scenario.edges.iter().filter(|e| e.from == client.id).collect();
-        let [call] = calls[..] else { return Err("the client makes more than one call: no closed form".into()) };
-        if call.to.as_str() != node
-            || !call.latency.can_be_zero()
-            || call.probability != 1.0
-            || call.timeout_ms.is_some()
-            || call.retry.is_some()
-            || call.circuit_breaker.is_some()
-        {
-            return Err(format!("not the client's one plain call to {node}: no closed form"));
-        }
+        let (rps, client) = poisson_feed(scenario, node)?;
         let Some(NodeKind::Service(s)) = scenario.nodes.iter().find(|n| n.id.as_str() == node).map(|n| &n.kind) else {
             return Err(format!("{node} is not a service pool: no queueing closed form"));
         };
@@ -93,84 +107,104 @@ impl Station {
         if service != Service::M && s.workers > 1 {
             return Err(format!("{} workers with service times not exponential: M/G/c has no closed form", s.workers));
         }
-        let station = Station {
+        let room = s.workers.saturating_add(s.queue_capacity);
+        let mut station = Station {
             lambda_rps: rps,
             c: s.workers,
             mean_s: mean_ms / 1e3,
             second_moment_s2: second_ms2 / 1e6,
             service,
+            room: None,
         };
         let rho = station.utilization();
-        if rho >= 1.0 {
+        // Above ρ = 1 the queue grows by λ − cμ a second until it fills.
+        let fill_s = f64::from(s.queue_capacity) / (rps - f64::from(s.workers) / station.mean_s);
+        if rho >= 1.0 && (service != Service::M || fill_s > scenario.settings.duration_s) {
             return Err(format!("ρ = {rho:.3} ≥ 1: the queue grows without bound"));
         }
-        let room = s.workers.saturating_add(s.queue_capacity);
-        let (blocks, timed_out) = match service {
-            Service::M => {
-                let mu = 1.0 / station.mean_s;
-                (
-                    mmck_blocking(rps, mu, station.c, room) > NEGLIGIBLE,
-                    station.response_quantile_ms(1.0 - NEGLIGIBLE).is_some_and(|t| t > c.timeout_ms),
-                )
-            }
-            _ => {
-                let queue = rps * station.mean_wait_ms() / 1e3;
-                let response_ms = station.mean_wait_ms() + mean_ms;
-                (queue / f64::from(room) > MARKOV, response_ms / c.timeout_ms > MARKOV)
-            }
+        let blocks = match service {
+            Service::M => Mmck::new(rps, 1.0 / station.mean_s, station.c, room).blocking > NEGLIGIBLE,
+            _ => rps * station.mean_wait_ms() / 1e3 / f64::from(room) > MARKOV,
         };
-        if blocks {
-            return Err(format!("the queue fills up: {0}/K, not {0}", station.model()));
+        match (blocks, service) {
+            (true, Service::M) => station.room = Some(room),
+            (true, _) => return Err(format!("the queue fills up: {0}/K has no closed form", station.model())),
+            (false, _) => {}
         }
+        let timed_out = match station.response_quantile_ms(1.0 - NEGLIGIBLE) {
+            Some(t) => t > client.timeout_ms,
+            None => (station.mean_wait_ms() + mean_ms) / client.timeout_ms > MARKOV,
+        };
         if timed_out {
-            return Err(format!("the client's {} ms timeout cuts the response times: no closed form", c.timeout_ms));
+            return Err(format!(
+                "the client's {} ms timeout cuts the response times: no closed form",
+                client.timeout_ms
+            ));
         }
         Ok(station)
     }
 
-    /// Kendall's name of the queue: `M/M/4`, `M/D/1`, `M/G/1`.
+    /// Kendall's name of the queue: `M/M/4`, `M/M/4/14`, `M/D/1`, `M/G/1`.
     pub fn model(&self) -> String {
-        match self.service {
-            Service::M => format!("M/M/{}", self.c),
-            Service::D => "M/D/1".to_owned(),
-            Service::G => "M/G/1".to_owned(),
+        match (self.service, self.room) {
+            (Service::M, None) => format!("M/M/{}", self.c),
+            (Service::M, Some(k)) => format!("M/M/{}/{k}", self.c),
+            (Service::D, _) => "M/D/1".to_owned(),
+            (Service::G, _) => "M/G/1".to_owned(),
         }
     }
 
-    /// The formula of the mean wait: `Erlang C` or `Pollaczek–Khinchine`.
+    /// The formula of the mean wait: `Erlang C`, `birth–death chain` or
+    /// `Pollaczek–Khinchine`.
     pub fn formula(&self) -> &'static str {
-        match self.service {
-            Service::M => "Erlang C",
+        match (self.service, self.room) {
+            (Service::M, None) => "Erlang C",
+            (Service::M, Some(_)) => "birth–death chain",
             _ => "Pollaczek–Khinchine",
         }
     }
 
-    /// Utilization ρ = λE[S] / c.
+    /// Offered utilization ρ = λE[S] / c (above 1 for an overloaded
+    /// M/M/c/K, which refuses the excess).
     pub fn utilization(&self) -> f64 {
         self.lambda_rps * self.mean_s / f64::from(self.c)
     }
 
-    /// Mean wait in queue W_q, ms: Erlang C for M/M/c, Pollaczek–Khinchine
+    /// The M/M/c/K chain, for a room that fills.
+    fn chain(&self) -> Option<Mmck> {
+        self.room.map(|k| Mmck::new(self.lambda_rps, 1.0 / self.mean_s, self.c, k))
+    }
+
+    /// Share of arrivals refused by a full room, 0–1: M/M/c/K's blocking
+    /// probability π_K; 0 for the others.
+    pub fn loss(&self) -> f64 {
+        self.chain().map_or(0.0, |m| m.blocking)
+    }
+
+    /// Mean wait in queue W_q of the accepted requests, ms: Erlang C for
+    /// M/M/c, L_q / λ(1 − π_K) for M/M/c/K, Pollaczek–Khinchine
     /// λE[S²] / 2(1 − ρ) for M/G/1.
     pub fn mean_wait_ms(&self) -> f64 {
-        1e3 * match self.service {
-            Service::M => mmc_mean_wait(self.lambda_rps, 1.0 / self.mean_s, self.c),
+        1e3 * match (self.service, self.chain()) {
+            (_, Some(chain)) => chain.mean_wait(self.lambda_rps),
+            (Service::M, None) => mmc_mean_wait(self.lambda_rps, 1.0 / self.mean_s, self.c),
             _ => mg1_mean_wait(self.lambda_rps, self.mean_s, self.second_moment_s2),
         }
     }
 
     /// Quantile `q` of the response time (wait and service), ms, for
-    /// M/M/c; None for M/G/1, whose response-time distribution has no
-    /// closed form.
+    /// M/M/c; None for M/M/c/K and M/G/1 (the latter's response-time
+    /// distribution has no closed form).
     pub fn response_quantile_ms(&self, q: f64) -> Option<f64> {
-        (self.service == Service::M).then(|| mmc_response_quantile(self.lambda_rps, 1.0 / self.mean_s, self.c, q) * 1e3)
+        (self.service == Service::M && self.room.is_none())
+            .then(|| mmc_response_quantile(self.lambda_rps, 1.0 / self.mean_s, self.c, q) * 1e3)
     }
 }
 
 /// E[S] (ms), E[S²] (ms²) and the law of a service time.
 ///
 /// Errors: a lognormal whose p99 does not fit its mean; no samples.
-fn moments(time: &ServiceTime) -> Result<(f64, f64, Service), String> {
+pub(super) fn moments(time: &ServiceTime) -> Result<(f64, f64, Service), String> {
     match time {
         ServiceTime::Exponential { mean_ms } => Ok((*mean_ms, 2.0 * mean_ms * mean_ms, Service::M)),
         ServiceTime::Constant { ms } => Ok((*ms, ms * ms, Service::D)),
@@ -218,8 +252,36 @@ mod tests {
         assert!(Station::of(&two, "s").unwrap_err().contains("2 replicas"));
         let timed = with_value(&mm4(3600.0), "users.timeout_ms", 20.0).unwrap();
         assert!(Station::of(&timed, "s").unwrap_err().contains("timeout"));
-        let small = with_value(&mm4(3600.0), "s.queue_capacity", 10.0).unwrap();
-        assert!(Station::of(&small, "s").unwrap_err().contains("M/M/4/K"));
+        // ρ 1.1: 1,000 places fill in 1,000 / (λ − cμ) = 2.5 s of the 20 s
+        // run, 100,000 do not.
+        assert!(Station::of(&mm4(4400.0), "s").unwrap_err().contains("ρ = 1.100 ≥ 1: the queue grows without bound"));
+        let room = with_value(&mm4(4400.0), "s.queue_capacity", 1000.0).unwrap();
+        assert_eq!(Station::of(&room, "s").unwrap().model(), "M/M/4/1004");
+    }
+
+    /// π_n of M/M/c/K by the textbook sums, unnormalised, n = 0..=K.
+    fn birth_death(a: f64, c: u32, k: u32) -> Vec<f64> {
+        let factorial = |n: u32| (1..=n).map(f64::from).product::<f64>();
+        let top = |n: u32| a.powi(n as i32) / factorial(n);
+        (0..=k).map(|n| if n <= c { top(n) } else { top(c) * (a / f64::from(c)).powi((n - c) as i32) }).collect()
+    }
+
+    #[test]
+    fn a_room_that_fills_is_m_m_c_k() {
+        // 4 workers and 10 places at 3,600 and at 6,000 req/s (ρ 0.9 and
+        // 1.5): loss π_K and W_q = L_q / λ(1 − π_K), by direct sums.
+        for rps in [3600.0, 6000.0] {
+            let s = with_value(&mm4(rps), "s.queue_capacity", 10.0).unwrap();
+            let m = Station::of(&s, "s").unwrap();
+            assert_eq!((m.model(), m.formula(), m.room), ("M/M/4/14".to_owned(), "birth–death chain", Some(14)));
+            let pi = birth_death(rps / 1000.0, 4, 14);
+            let total: f64 = pi.iter().sum();
+            let loss = pi[14] / total;
+            let queue: f64 = pi.iter().enumerate().skip(5).map(|(n, p)| (n - 4) as f64 * p / total).sum();
+            assert!((m.loss() - loss).abs() < 1e-12, "{} vs {loss}", m.loss());
+            assert!((m.mean_wait_ms() - queue / (rps * (1.0 - loss)) * 1e3).abs() < 1e-9, "{}", m.mean_wait_ms());
+            assert_eq!(m.response_quantile_ms(0.99), None);
+        }
     }
 
     #[test]

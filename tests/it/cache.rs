@@ -186,3 +186,27 @@ fn a_cdn_caches_the_static_class_for_its_ttl() {
     assert_close("CDN hit ratio", figure(&r, "cache", "hit_ratio"), 4.0 / 5.0, 0.02);
     assert_close("origin arrival rate", r.nodes["db"].accepted_rate_rps, 1_000.0 + 1_000.0 / 5.0, 0.02);
 }
+
+/// The inspector's theory for a cache (`theory::closed_form`) against the
+/// hit ratio the page shows of the same run (the node's snapshot): Che's
+/// approximation under Zipf keys, C/N exactly under uniform ones (every
+/// key alike); a TTL or writes have no closed form there.
+#[test]
+fn the_inspectors_hit_ratio_is_what_the_run_measures() {
+    let zipf = KeyDistribution::Zipf { keys: KEYS, s: 0.9 };
+    for (keys, expected) in [
+        (zipf, theory::che_lru_hit_ratio(&theory::zipf_popularity(KEYS, 0.9), 500.0)),
+        (KeyDistribution::Uniform { keys: KEYS }, 500.0 / KEYS as f64),
+    ] {
+        let s = cache_aside(keys, 0.0, cache(500), 10.0);
+        let closed = theory::closed_form(&s, "cache").unwrap().unwrap();
+        assert_eq!(closed.figures, vec![(theory::Figure::HitRatio, expected)]);
+        let mut sim = archsim::sim::Simulation::new(&s, 5).unwrap();
+        sim.run_to_end();
+        assert_close(&closed.model, sim.node_snapshots()[1].hit_ratio.unwrap(), expected, 0.02);
+    }
+    let ttl = cache_aside(zipf, 0.0, CacheParams { ttl_s: 2.0, ..cache(500) }, 1.0);
+    assert!(theory::closed_form(&ttl, "cache").unwrap().unwrap_err().contains("TTL"));
+    let writes = cache_aside(zipf, 0.1, cache(500), 1.0);
+    assert!(theory::closed_form(&writes, "cache").unwrap().unwrap_err().contains("writes"));
+}

@@ -188,3 +188,33 @@ fn stopped_consumers_fall_behind_and_catch_up() {
     let what: Vec<&str> = r.events.iter().map(|e| e.what.as_str()).collect();
     assert_eq!(what, ["stopped"; 4].into_iter().chain(["started"; 4]).collect::<Vec<_>>());
 }
+
+/// The inspector's theory for a consumer group (`theory::closed_form`, flow
+/// balance) against what the page measures of the same run (the node's
+/// snapshot): keeping up, falling behind, and 6 partitions over 4
+/// consumers at 900/s, where consumers 0 and 1 own two partitions (300/s
+/// each, over μ = 200/s) and 2 and 3 one (150/s): busy (200 + 200 + 150 +
+/// 150) / 800 = 87.5% of the time, the lag growing 2 × 100 = 200 msg/s.
+#[test]
+fn the_inspectors_flow_balance_is_what_the_run_measures() {
+    let six = QueueParams { partitions: 6, ..eight_by_four() };
+    for (rps, params, busy, growth) in
+        [(600.0, eight_by_four(), 0.75, 0.0), (1_000.0, eight_by_four(), 1.0, 200.0), (900.0, six, 0.875, 200.0)]
+    {
+        let s = topic(rps, params, 200.0, 5.0, Vec::new());
+        let closed = archsim::theory::closed_form(&s, "q").unwrap().unwrap();
+        assert_eq!(closed.formula, "flow balance");
+        use archsim::theory::Figure::{LagGrowth, Utilization};
+        assert_eq!(closed.figures, vec![(Utilization, busy), (LagGrowth, growth)], "{rps}/s");
+        let mut sim = archsim::sim::Simulation::new(&s, 7).unwrap();
+        sim.run_to_end();
+        let q = &sim.node_snapshots()[1];
+        let (measured_busy, measured_growth) = (q.mean_utilization.unwrap(), q.lag_growth_rps.unwrap());
+        assert!((measured_busy - busy).abs() < 0.01, "{rps}/s: busy {measured_busy} vs {busy}");
+        assert!((measured_growth - growth).abs() < 0.05 * growth.max(100.0), "{rps}/s: {measured_growth} vs {growth}");
+    }
+    // Key-hash partitioning: the partitions' loads depend on the keys.
+    let hashed =
+        topic(600.0, QueueParams { partitioner: Partitioner::KeyHash, ..eight_by_four() }, 10.0, 1.0, Vec::new());
+    assert!(archsim::theory::closed_form(&hashed, "q").unwrap().unwrap_err().contains("key-hash"));
+}

@@ -147,7 +147,7 @@ fn mg1_lognormal_matches_pollaczek_khinchine() {
 }
 
 #[test]
-fn mmck_blocking_matches_closed_form() {
+fn mmck_blocking_and_wait_match_closed_form() {
     // c = 2 workers, room for 3 more: K = 5; λ = 1.8 per ms, μ = 1 per ms.
     let s = scenario(
         vec![poisson_client("c", 1800.0), service("s", 1, 2, 3, ServiceTime::Exponential { mean_ms: 1.0 })],
@@ -155,8 +155,14 @@ fn mmck_blocking_matches_closed_form() {
         150.0,
         5.0,
     );
-    let [blocking] = replicate_many(&s, |r| [r.requests.rejected as f64 / r.requests.offered as f64]);
+    let [blocking, wait] =
+        replicate_many(&s, |r| [r.requests.rejected as f64 / r.requests.offered as f64, r.nodes["s"].mean_wait_ms]);
     check("M/M/2/5 blocking", blocking, theory::mmck_blocking(1.8, 1.0, 2, 5), 0.03);
+    // The inspector's and archsim sweep's figures for the same node.
+    let station = theory::Station::of(&s, "s").unwrap();
+    assert_eq!(station.model(), "M/M/2/5");
+    check("M/M/2/5 blocking (station)", blocking, station.loss(), 0.03);
+    check("M/M/2/5 W_q", wait, station.mean_wait_ms(), 0.03);
 }
 
 /// A fire-and-forget hop `from` → `to` taken with probability `p`: a job

@@ -22,7 +22,7 @@ use super::store::{Msg, Shared};
 use super::workshop::{design_form, exercise, objectives_form};
 use faults::{event_log, fault_buttons, live_line, zone_fault_buttons};
 use fields::{edited, edited_json, fields_form, Commit, Rejected, Show};
-use theory::theory_line;
+use theory::TheoryLine;
 
 /// Props of [`Inspector`].
 #[derive(Properties, PartialEq)]
@@ -153,7 +153,8 @@ fn node_form(
         <>
             <p class="inspector-kind">{ node.kind.info().title }<span class="muted">{ format!(" · {}", node.id) }</span></p>
             { live_line(props, index) }
-            { theory_line(props, index) }
+            <TheoryLine scenario={props.scenario.clone()} node={AttrValue::from(node.id.to_string())}
+                        load={props.load.get(index).cloned()} />
             <input class="param-search" type="search" data-testid="param-search" placeholder="Find a parameter…"
                    aria-label="Find a parameter" value={(**filter).clone()} oninput={on_filter} />
             <label class="field">

@@ -1,53 +1,70 @@
-//! Queueing theory beside the simulation: for a service pool that is an
-//! M/M/c or M/G/1 queue in its design (`theory::Station`), the closed
-//! forms beside what the run measures; for any other pool, why it has none.
+//! Theory beside the simulation: what the model of a node says in its
+//! design (`theory::closed_form`: a pool's queue, a cache's hit ratio, a
+//! consumer group's lag), beside what the run measures; or why it has no
+//! closed form.
 
 use yew::prelude::*;
 
-use crate::model::NodeKind;
-use crate::theory::Station;
+use crate::sim::NodeSnapshot;
+use crate::theory::{closed_form, Figure};
 
-use super::InspectorProps;
+use super::super::store::Shared;
 
-/// The theory line of the node at `index` (`data-testid="node-theory"`):
-/// ρ, the mean wait W_q (Erlang C, or Pollaczek–Khinchine for M/G/1) and
-/// for M/M/c the p99 response time, with the mean wait the run measured since the warm-up; or why
-/// the pool has no closed form. Nothing for other kinds.
-pub fn theory_line(props: &InspectorProps, index: usize) -> Html {
-    let node = &props.scenario.nodes[index];
-    if !matches!(node.kind, NodeKind::Service(_)) {
-        return html! {};
-    }
-    let measured = props.load.get(index).and_then(|v| v.mean_wait_ms);
-    let (text, title) = match Station::of(&props.scenario, node.id.as_str()) {
-        Ok(m) => {
-            let p99 = m.response_quantile_ms(0.99).map_or_else(String::new, |p| format!(", p99 response {p:.1} ms"));
-            (
-                format!(
-                    "Theory, {} ({}): ρ {:.1}%, mean wait W_q {:.3} ms{p99}",
-                    m.model(),
-                    m.formula(),
-                    m.utilization() * 100.0,
-                    m.mean_wait_ms()
-                ),
-                format!(
-                    "λ = {} req/s (Poisson), c = {}, E[S] = {} ms; Kleinrock, Queueing Systems, Vol. 1",
-                    m.lambda_rps,
-                    m.c,
-                    m.mean_s * 1e3
-                ),
-            )
+/// Props of [`TheoryLine`].
+#[derive(Properties, PartialEq)]
+pub struct TheoryProps {
+    /// The design.
+    pub scenario: Shared,
+    /// The node's id.
+    pub node: AttrValue,
+    /// The node's state in the run (none before a run).
+    pub load: Option<NodeSnapshot>,
+}
+
+/// The theory line of a node (`data-testid="node-theory"`): the model,
+/// its formula and figures (ρ, loss, mean wait W_q, p99, hit ratio, lag
+/// growth), then what the run measured of the same figures since the
+/// warm-up (`data-testid="node-measured"`); or why the node has no closed
+/// form. Nothing for kinds theory says nothing of. Computed once per
+/// design (Che's approximation takes a pass over the keys per step).
+#[component]
+pub fn TheoryLine(props: &TheoryProps) -> Html {
+    let closed =
+        use_memo((props.scenario.clone(), props.node.clone()), |(scenario, node)| closed_form(&scenario.0, node));
+    let Some(closed) = &*closed else { return html! {} };
+    let (text, title, figures) = match closed {
+        Ok(c) => {
+            let shown: Vec<String> = c.figures.iter().map(|(f, v)| f.show(*v)).collect();
+            (format!("Theory, {} ({}): {}", c.model, c.formula, shown.join(", ")), c.source.to_owned(), &c.figures[..])
         }
         Err(why) => {
-            (format!("Theory: {why}"), "The queueing formulas hold only for the design they describe".to_owned())
+            (format!("Theory: {why}"), "The formulas hold only for the design they describe".to_owned(), &[][..])
         }
     };
+    let measured: Vec<String> = props
+        .load
+        .as_ref()
+        .map(|load| figures.iter().filter_map(|(f, _)| measured(load, *f).map(|v| f.show(v))).collect())
+        .unwrap_or_default();
     html! {
         <p class="theory" data-testid="node-theory" {title}>
             { text }
-            if let Some(w) = measured {
-                <span data-testid="node-measured-wait">{ format!("; measured W_q {w:.3} ms since the warm-up") }</span>
+            if !measured.is_empty() {
+                <span data-testid="node-measured">{ format!("; measured {} since the warm-up", measured.join(", ")) }</span>
             }
         </p>
+    }
+}
+
+/// What the run measured of `figure` (None where the snapshot has no such
+/// figure, as the p99 of one node).
+fn measured(load: &NodeSnapshot, figure: Figure) -> Option<f64> {
+    match figure {
+        Figure::Utilization => load.mean_utilization,
+        Figure::Loss => load.loss,
+        Figure::MeanWait => load.mean_wait_ms,
+        Figure::P99Response => None,
+        Figure::HitRatio => load.hit_ratio,
+        Figure::LagGrowth => load.lag_growth_rps,
     }
 }

@@ -1,0 +1,173 @@
+//! What theory says of one node of a design, for the inspector: the model
+//! it is in its design, the formula, and the figures to set beside what a
+//! run measures; or why it has none.
+//!
+//! - a service pool: the queue [`Station`] names (M/M/c, M/M/c/K, M/D/1,
+//!   M/G/1);
+//! - a cache: an LRU cache under the client's keys, by Che's approximation
+//!   (uniform keys: C/N exactly);
+//! - a message queue: its consumer group by flow balance, the share of time
+//!   the consumers are busy and how fast the lag grows.
+
+use crate::model::{Eviction, KeyDistribution, NodeKind, Partitioner, QueueStyle, Scenario};
+
+use super::station::{moments, poisson_feed};
+use super::{che_lru_hit_ratio, zipf_popularity, Station};
+
+/// A node's model in its design and the figures its formula gives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Closed {
+    /// The model's name: `M/M/4`, `LRU cache of 1000 items under
+    /// Zipf(0.9) over 10000 keys`, `consumer group of 4 on 8 partitions`.
+    pub model: String,
+    /// The formula or approximation: `Erlang C`, `Che's approximation`.
+    pub formula: &'static str,
+    /// Where the formula comes from (book or paper).
+    pub source: &'static str,
+    /// Its figures, in the order to show them.
+    pub figures: Vec<(Figure, f64)>,
+}
+
+/// A figure theory gives and a run measures (the page's `NodeSnapshot`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Figure {
+    /// Utilization ρ, 0–1 (of the workers, or of the consumers).
+    Utilization,
+    /// Share of arrivals refused, 0–1.
+    Loss,
+    /// Mean wait in queue W_q, ms.
+    MeanWait,
+    /// p99 of the response time, ms.
+    P99Response,
+    /// Cache hit ratio, 0–1.
+    HitRatio,
+    /// Consumer lag growth, messages/s.
+    LagGrowth,
+}
+
+impl Figure {
+    /// The figure with its name and unit: `ρ 80.0%`, `mean wait W_q
+    /// 4.000 ms`, `lag grows 200 msg/s`.
+    pub fn show(self, value: f64) -> String {
+        match self {
+            Figure::Utilization => format!("ρ {:.1}%", value * 100.0),
+            Figure::Loss => format!("loss {:.2}%", value * 100.0),
+            Figure::MeanWait => format!("mean wait W_q {value:.3} ms"),
+            Figure::P99Response => format!("p99 response {value:.1} ms"),
+            Figure::HitRatio => format!("hit ratio {:.1}%", value * 100.0),
+            Figure::LagGrowth => format!("lag grows {value:.0} msg/s"),
+        }
+    }
+}
+
+/// Most keys Che's approximation is computed over in the page (one pass
+/// over them per bisection step, about 50).
+const CHE_MAX_KEYS: u64 = 200_000;
+
+/// The closed form of `node` in `scenario`: None for kinds theory says
+/// nothing of here; Err with the reason (a few words ending "no closed
+/// form") where its design is not the model's.
+pub fn closed_form(scenario: &Scenario, node: &str) -> Option<Result<Closed, String>> {
+    let kind = &scenario.nodes.iter().find(|n| n.id.as_str() == node)?.kind;
+    match kind {
+        NodeKind::Service(_) => Some(Station::of(scenario, node).map(|m| station(&m))),
+        NodeKind::Cache(c) => Some(lru(scenario, node, c.capacity_items, c.eviction, c.ttl_s)),
+        NodeKind::Queue(q) => Some(group(scenario, node, q)),
+        _ => None,
+    }
+}
+
+/// A service pool's queue: ρ, the loss of M/M/c/K, W_q, and M/M/c's p99.
+fn station(m: &Station) -> Closed {
+    let mut figures = vec![(Figure::Utilization, m.utilization())];
+    if m.room.is_some() {
+        figures.push((Figure::Loss, m.loss()));
+    }
+    figures.push((Figure::MeanWait, m.mean_wait_ms()));
+    figures.extend(m.response_quantile_ms(0.99).map(|p| (Figure::P99Response, p)));
+    Closed { model: m.model(), formula: m.formula(), source: "Kleinrock, Queueing Systems, Vol. 1 (1975)", figures }
+}
+
+/// Why `node` gets requests other than the one client's: faults scheduled,
+/// or callers besides the client.
+fn only_fed_by_client(scenario: &Scenario, node: &str) -> Result<(), String> {
+    if !scenario.faults.is_empty() {
+        return Err("scheduled faults: no closed form".into());
+    }
+    if scenario.edges.iter().filter(|e| e.to.as_str() == node).count() > 1 {
+        return Err(format!("more callers of {node} than the client: no closed form"));
+    }
+    Ok(())
+}
+
+/// A cache read by the one client's plain call: Che's approximation of
+/// LRU under the independent reference model; C/N for uniform keys.
+fn lru(scenario: &Scenario, node: &str, capacity: u64, eviction: Eviction, ttl_s: f64) -> Result<Closed, String> {
+    let (_, client) = poisson_feed(scenario, node)?;
+    only_fed_by_client(scenario, node)?;
+    if client.mix.read != 1.0 {
+        return Err("writes or uncached requests in the mix: no closed form".into());
+    }
+    if eviction != Eviction::Lru {
+        return Err("LFU eviction: no closed form".into());
+    }
+    if ttl_s > 0.0 {
+        return Err("a TTL besides LRU eviction: no closed form".into());
+    }
+    let (keys, hit, law) = match client.keys {
+        KeyDistribution::Uniform { keys } => (keys, (capacity as f64 / keys as f64).min(1.0), "uniform".to_owned()),
+        KeyDistribution::Zipf { keys, .. } if keys > CHE_MAX_KEYS && capacity < keys => {
+            return Err(format!("over {CHE_MAX_KEYS} keys: too many to compute here"))
+        }
+        KeyDistribution::Zipf { keys, s } => {
+            (keys, che_lru_hit_ratio(&zipf_popularity(keys, s), capacity as f64), format!("Zipf({s})"))
+        }
+    };
+    Ok(Closed {
+        model: format!("LRU cache of {capacity} items, {law} over {keys} keys"),
+        formula: "Che's approximation",
+        source: "Che, Tung & Wang, IEEE JSAC 20(7), 2002; the cache filled at the miss (a slow store lets \
+                 concurrent reads of a missing key miss too)",
+        figures: vec![(Figure::HitRatio, hit)],
+    })
+}
+
+/// A queue the one client publishes to at a constant rate: each consumer
+/// takes λ·(its partitions)/P messages a second and processes μ = 1/E[S]
+/// while busy, so it is busy min(λᵢ, μ)/μ of the time and the lag grows by
+/// Σᵢ max(0, λᵢ − μ) a second (flow balance).
+fn group(scenario: &Scenario, node: &str, q: &crate::model::QueueParams) -> Result<Closed, String> {
+    let (rps, _) = poisson_feed(scenario, node)?;
+    only_fed_by_client(scenario, node)?;
+    if scenario.edges.iter().any(|e| e.from.as_str() == node) {
+        return Err("the consumers' calls add their response times: no closed form".into());
+    }
+    let mu = 1e3 / moments(&q.consumer_time)?.0;
+    let (partitions, consumers) = match q.style {
+        QueueStyle::WorkQueue => (1, q.consumers),
+        QueueStyle::Log if q.partitioner == Partitioner::KeyHash => {
+            return Err("key-hash partitioning: each partition's load depends on the keys: no closed form".into())
+        }
+        QueueStyle::Log => (q.partitions, q.consumers),
+    };
+    // Consumer i's arrivals: all of them on a work queue; on a log, its
+    // partitions' share (partition p goes to consumer p mod C).
+    let arrivals = |i: u32| match q.style {
+        QueueStyle::WorkQueue => rps / f64::from(consumers),
+        QueueStyle::Log => {
+            rps * f64::from((i..partitions).step_by(consumers as usize).count() as u32) / f64::from(partitions)
+        }
+    };
+    let (busy, growth) =
+        (0..consumers).map(arrivals).fold((0.0, 0.0), |(b, g), l| (b + l.min(mu), g + (l - mu).max(0.0)));
+    let on = match q.style {
+        QueueStyle::WorkQueue => "one work queue".to_owned(),
+        QueueStyle::Log => format!("{partitions} partitions"),
+    };
+    Ok(Closed {
+        model: format!("consumer group of {consumers} at μ = {mu:.0} msg/s each, {on}"),
+        formula: "flow balance",
+        source: "work conservation: each consumer processes min(λᵢ, μ) messages a second",
+        figures: vec![(Figure::Utilization, busy / (f64::from(consumers) * mu)), (Figure::LagGrowth, growth)],
+    })
+}
