@@ -23,7 +23,7 @@ pub fn che_characteristic_time(p: &[f64], capacity: f64) -> f64 {
     if capacity >= p.len() as f64 {
         return f64::INFINITY;
     }
-    let filled = |t: f64| p.iter().map(|&pi| -(-pi * t).exp_m1()).sum::<f64>();
+    let filled = |t: f64| p.iter().map(|&pi| 1.0 - (-pi * t).exp()).sum::<f64>();
     let mut hi = 1.0;
     while filled(hi) < capacity {
         hi *= 2.0;
@@ -47,7 +47,7 @@ pub fn che_lru_hit_ratio(p: &[f64], capacity: f64) -> f64 {
     if t.is_infinite() {
         return 1.0;
     }
-    p.iter().map(|&pi| pi * -(-pi * t).exp_m1()).sum()
+    p.iter().map(|&pi| pi * (1.0 - (-pi * t).exp())).sum()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! run measures; or why it has none.
 //!
 //! - a service pool: the queue [`Station`] names (M/M/c, M/M/c/K, M/D/1,
-//!   M/G/1);
+//!   M/G/1); or, failing at random, its availability from MTBF and MTTR;
 //! - a cache: an LRU cache under the client's keys, by Che's approximation
 //!   (uniform keys: C/N exactly);
 //! - a message queue: its consumer group by flow balance, the share of time
@@ -43,6 +43,8 @@ pub enum Figure {
     HitRatio,
     /// Consumer lag growth, messages/s.
     LagGrowth,
+    /// Share of requests served, 0–1.
+    Availability,
 }
 
 impl Figure {
@@ -56,6 +58,7 @@ impl Figure {
             Figure::P99Response => format!("p99 response {value:.1} ms"),
             Figure::HitRatio => format!("hit ratio {:.1}%", value * 100.0),
             Figure::LagGrowth => format!("lag grows {value:.0} msg/s"),
+            Figure::Availability => format!("availability {:.2}%", value * 100.0),
         }
     }
 }
@@ -70,6 +73,7 @@ const CHE_MAX_KEYS: u64 = 200_000;
 pub fn closed_form(scenario: &Scenario, node: &str) -> Option<Result<Closed, String>> {
     let kind = &scenario.nodes.iter().find(|n| n.id.as_str() == node)?.kind;
     match kind {
+        NodeKind::Service(s) if s.mtbf_s > 0.0 => Some(renewal(scenario, node, s)),
         NodeKind::Service(_) => Some(Station::of(scenario, node).map(|m| station(&m))),
         NodeKind::Cache(c) => Some(lru(scenario, node, c.capacity_items, c.eviction, c.ttl_s)),
         NodeKind::Queue(q) => Some(group(scenario, node, q)),
@@ -86,6 +90,37 @@ fn station(m: &Station) -> Closed {
     figures.push((Figure::MeanWait, m.mean_wait_ms()));
     figures.extend(m.response_quantile_ms(0.99).map(|p| (Figure::P99Response, p)));
     Closed { model: m.model(), formula: m.formula(), source: "Kleinrock, Queueing Systems, Vol. 1 (1975)", figures }
+}
+
+/// A pool whose replicas fail at random, called straight by the one
+/// client: each replica is an alternating renewal process, down
+/// u = MTTR / (MTBF + MTTR) of the time; a call fails only while every
+/// replica is down (no detection delay when called directly), u^n of the
+/// time if they fail independently, and Poisson arrivals see time averages
+/// (PASTA): availability 1 − u^n. The pool must otherwise lose nothing:
+/// one replica alone is a queue with closed forms that refuses fewer than
+/// 1 in 10⁶ arrivals.
+fn renewal(scenario: &Scenario, node: &str, pool: &crate::model::ServiceParams) -> Result<Closed, String> {
+    let mut alone = scenario.clone();
+    if let Some(NodeKind::Service(s)) = alone.nodes.iter_mut().find(|n| n.id.as_str() == node).map(|n| &mut n.kind) {
+        (s.replicas, s.mtbf_s) = (1, 0.0);
+    }
+    let one = Station::of(&alone, node).map_err(|why| format!("the losses of its queue: {why}"))?;
+    if one.loss() > 1e-6 {
+        return Err("one replica left alone fills its queue: no closed form".into());
+    }
+    let down = pool.mttr_s / (pool.mtbf_s + pool.mttr_s);
+    Ok(Closed {
+        model: format!(
+            "{} of MTBF {} s, MTTR {} s, called directly",
+            crate::words::count(pool.replicas.into(), "replica"),
+            pool.mtbf_s,
+            pool.mttr_s
+        ),
+        formula: "alternating renewal, in parallel",
+        source: "Trivedi, Probability and Statistics with Reliability, Queuing and Computer Science Applications (2002), ch. 3",
+        figures: vec![(Figure::Availability, 1.0 - down.powi(pool.replicas as i32))],
+    })
 }
 
 /// Why `node` gets requests other than the one client's: faults scheduled,

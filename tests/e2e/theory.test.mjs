@@ -187,3 +187,19 @@ test("a queue shows its consumer group's busy share and lag growth beside the ru
   assert.ok(Math.abs(growth - 200) < 10, `lag growth ${growth} msg/s`);
   assert.deepEqual(problems, []);
 });
+
+test('a pool failing at random shows its availability from MTBF and MTTR', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const scenario = await readScenario('tests/data/mm4.json');
+  scenario.nodes[0].params.arrivals.rate.rps = 5;
+  Object.assign(scenario.nodes[1].params, { replicas: 2, mtbf_s: 100, mttr_s: 10 });
+  await loadDesign(page, scenario, 's');
+  await page.getByTestId('node-s').click();
+  // Each replica is down 10 / (100 + 10) = 1/11 of the time; called
+  // directly, the pool fails only while both are: A = 1 − (1/11)² = 99.17%.
+  assert.equal(await page.getByTestId('node-theory').innerText(),
+    'Theory, 2 replicas of MTBF 100 s, MTTR 10 s, called directly (alternating renewal, in parallel): availability 99.17%');
+  await runToEnd(page);
+  assert.match(await page.getByTestId('node-measured').innerText(), /^; measured availability \d+\.\d\d% since the warm-up$/);
+  assert.deepEqual(problems, []);
+});

@@ -195,6 +195,33 @@ fn random_failures_give_the_availability_of_one_node_and_of_a_redundant_pair() {
     check("unavailability of one replica", single, down, 0.05);
     let [pair] = replicate_many(&flaky(2), |r| [1.0 - r.availability.unwrap()]);
     check("unavailability of a redundant pair", pair, down * down, 0.15);
+    // The inspector says the same of both pools (with exponential service
+    // times, so that a replica alone is an M/M/4/14 whose losses are known
+    // negligible), and measures the share of the pool's arrivals it
+    // refused, which here is the run's failures.
+    let exponential = |mut s: Scenario| {
+        if let NodeKind::Service(p) = &mut s.nodes[1].kind {
+            p.service_time = ServiceTime::Exponential { mean_ms: 1.0 };
+        }
+        s
+    };
+    for (replicas, unavailable) in [(1, down), (2, down * down)] {
+        let s = exponential(flaky(replicas));
+        let closed = archsim::theory::closed_form(&s, "api").unwrap().unwrap();
+        let [(figure, availability)] = closed.figures[..] else { panic!("{closed:?}") };
+        assert_eq!(figure, archsim::theory::Figure::Availability);
+        assert!((availability - (1.0 - unavailable)).abs() < 1e-15, "{availability}");
+        let mut sim = Simulation::new(&s, 1).unwrap();
+        sim.run_to_end();
+        let loss = sim.node_snapshots()[1].loss.unwrap();
+        assert!((loss - (1.0 - sim.report().availability.unwrap())).abs() < 1e-3, "{loss}");
+    }
+    // A replica that could not take the load alone, or whose queue's
+    // losses are unknown (M/G/c), leaves no closed form.
+    let crowded = |s: Scenario| Scenario { nodes: vec![poisson_client("c", 5_000.0), s.nodes[1].clone()], ..s };
+    let why = |s: &Scenario| archsim::theory::closed_form(s, "api").unwrap().unwrap_err();
+    assert!(why(&crowded(exponential(flaky(2)))).contains("fills its queue"));
+    assert!(why(&flaky(2)).contains("M/G/c"));
 }
 
 #[test]

@@ -66,5 +66,6 @@ fn measured(load: &NodeSnapshot, figure: Figure) -> Option<f64> {
         Figure::P99Response => None,
         Figure::HitRatio => load.hit_ratio,
         Figure::LagGrowth => load.lag_growth_rps,
+        Figure::Availability => load.loss.map(|loss| 1.0 - loss),
     }
 }
