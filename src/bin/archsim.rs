@@ -256,7 +256,7 @@ fn capacity_curve(path: &Path, args: SweepArgs) -> ExitCode {
         eprintln!("{}: no service pool to measure: name a node with --node", path.display());
         return ExitCode::FAILURE;
     };
-    let values = sweep::values(args.from, args.to, args.steps);
+    let values = sweep::grid(&scenario, &args.param, args.from, args.to, args.steps);
     let designs =
         match values.iter().map(|&v| sweep::with_value(&scenario, &args.param, v)).collect::<Result<Vec<_>, _>>() {
             Ok(designs) => designs,

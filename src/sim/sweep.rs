@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use crate::model::params::{self, Choices, Param};
 use crate::model::{Arrivals, NodeKind, RateProfile, Scenario};
 use crate::theory::Station;
 
@@ -73,6 +74,101 @@ pub fn first_pool(scenario: &Scenario) -> Option<String> {
 pub fn values(from: f64, to: f64, steps: u32) -> Vec<f64> {
     let last = f64::from(steps.max(2) - 1);
     (0..steps.max(2)).map(|k| from + (to - from) * f64::from(k) / last).collect()
+}
+
+/// The values a curve of `param` runs: [`values`], rounded and each once
+/// for a count (a node's parameter its schema makes whole, e.g. `workers`:
+/// 2 to 8 in 8 steps runs 2, 3, 4, 5, 6, 7, 8).
+pub fn grid(scenario: &Scenario, param: &str, from: f64, to: f64, steps: u32) -> Vec<f64> {
+    spread(from, to, steps, numbers(scenario).any(|(name, p)| name == param && p.whole()))
+}
+
+/// [`values`], rounded and each once if `whole`.
+fn spread(from: f64, to: f64, steps: u32, whole: bool) -> Vec<f64> {
+    let mut grid = values(from, to, steps);
+    if whole {
+        grid.iter_mut().for_each(|v| *v = v.round());
+        grid.dedup();
+    }
+    grid
+}
+
+/// Every node's numeric parameters typed in (no choice), as `<node>.<path>`
+/// with what the schema says of each.
+fn numbers(scenario: &Scenario) -> impl Iterator<Item = (String, Param<'static>)> + '_ {
+    scenario.nodes.iter().flat_map(|node| {
+        let json = serde_json::to_value(&node.kind).unwrap_or_default();
+        params::leaves(params::kind_params(node.kind.info().name), &json["params"])
+            .into_iter()
+            .filter(|p| p.value.is_number() && p.choices == Choices::Free)
+            .map(|p| (format!("{}.{}", node.id, p.path), p))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// A numeric parameter a capacity curve can sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sweepable {
+    /// `<node>.<path>`, as `archsim sweep --param` takes it.
+    pub param: String,
+    /// Its unit (`req/s`, `ms`, `threads`; "" for a plain number).
+    pub unit: String,
+    /// Its value in the design.
+    pub value: f64,
+    /// Whether it is a count (whole values only).
+    pub whole: bool,
+    /// Its lowest and highest allowed values, where the schema gives them.
+    pub range: (Option<f64>, Option<f64>),
+}
+
+/// What a curve of `scenario` can sweep: the first client's constant
+/// arrival rate ([`rate_param`]) first, then each node's main numeric
+/// parameters (those the inspector shows first: a pool's replicas, workers,
+/// queue and mean service time, a client's timeout…) in the design's order.
+pub fn sweepables(scenario: &Scenario) -> Vec<Sweepable> {
+    let rate = rate_param(scenario).ok().map(|(param, value)| Sweepable {
+        param,
+        unit: "req/s".to_owned(),
+        value,
+        whole: false,
+        range: (Some(0.0), None),
+    });
+    let rest = numbers(scenario).filter(|(_, p)| p.main).map(|(param, p)| {
+        let (low, _, high) = p.range();
+        let (unit, value, whole) = (p.unit().to_owned(), p.value.as_f64().unwrap_or(0.0), p.whole());
+        Sweepable { param, unit, value, whole, range: (low, high) }
+    });
+    let first = rate.as_ref().map(|r| r.param.clone());
+    rate.into_iter().chain(rest.filter(|s| first.as_ref() != Some(&s.param))).collect()
+}
+
+impl Sweepable {
+    /// The values a curve of it from `from` to `to` in `steps` runs (as
+    /// [`grid`]).
+    pub fn grid(&self, from: f64, to: f64, steps: u32) -> Vec<f64> {
+        spread(from, to, steps, self.whole)
+    }
+
+    /// Whether it is an arrival rate: its curve has an offered rate to
+    /// compare the throughput with, and a saturation point.
+    pub fn is_rate(&self) -> bool {
+        self.param.ends_with("rps")
+    }
+
+    /// The range a curve starts from: a rate from half the design's to
+    /// three times it (most designs saturate in between), another
+    /// parameter from half its value to twice it (1 if it is 0), within
+    /// what it allows.
+    pub fn default_range(&self) -> (f64, f64) {
+        let (low, high) = (self.range.0.unwrap_or(0.0), self.range.1.unwrap_or(f64::INFINITY));
+        let (from, to) = match (self.is_rate(), self.value) {
+            (true, v) => (v * 0.5, v * 3.0),
+            (false, v) if v > 0.0 => (v * 0.5, v * 2.0),
+            (false, _) => (0.0, 1.0),
+        };
+        let nice = |v: f64| if v.abs() >= 10.0 { v.round() } else { (v * 100.0).round() / 100.0 };
+        (nice(from.max(low)), nice(to.min(high)))
+    }
 }
 
 /// The columns of a sweep's CSV: the swept value, then each measured
@@ -215,6 +311,41 @@ pub(crate) mod tests {
         ))
         .unwrap();
         assert!(rate_param(&closed).unwrap_err().contains("constant arrival rate"));
+    }
+
+    #[test]
+    fn a_curve_can_sweep_the_rate_first_then_each_nodes_main_numbers() {
+        let s = mm4(1000.0);
+        let all = sweepables(&s);
+        let names: Vec<&str> = all.iter().map(|s| s.param.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "users.arrivals.rate.rps",
+                "users.mix.read",
+                "users.mix.write",
+                "users.mix.other",
+                "users.timeout_ms",
+                "s.replicas",
+                "s.workers",
+                "s.queue_capacity",
+                "s.service_time.mean_ms"
+            ]
+        );
+        let rate = &all[0];
+        assert!(rate.is_rate() && rate.unit == "req/s");
+        assert_eq!(rate.default_range(), (500.0, 3000.0));
+        let workers = &all[6];
+        assert_eq!((workers.unit.as_str(), workers.value, workers.is_rate()), ("threads", 4.0, false));
+        assert_eq!(workers.default_range(), (2.0, 8.0));
+        // A count runs each whole value once; a rate any value.
+        assert_eq!(grid(&s, "s.workers", 2.0, 8.0, 8), [2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+        assert_eq!(grid(&s, "s.workers", 1.0, 2.0, 8), [1.0, 2.0]);
+        assert_eq!(grid(&s, "users.arrivals.rate.rps", 1.0, 2.0, 3), [1.0, 1.5, 2.0]);
+        assert_eq!(workers.grid(2.0, 8.0, 8), grid(&s, "s.workers", 2.0, 8.0, 8));
+        // Replicas allow 1 and up: half of 1 is not a range's start.
+        let one = &all[5];
+        assert_eq!(one.default_range(), (1.0, 2.0));
     }
 
     #[test]

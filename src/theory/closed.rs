@@ -140,7 +140,7 @@ fn only_fed_by_client(scenario: &Scenario, node: &str) -> Result<(), String> {
 fn lru(scenario: &Scenario, node: &str, capacity: u64, eviction: Eviction, ttl_s: f64) -> Result<Closed, String> {
     let (_, client) = poisson_feed(scenario, node)?;
     only_fed_by_client(scenario, node)?;
-    if client.mix.read != 1.0 {
+    if client.mix.write > 0.0 || client.mix.other > 0.0 {
         return Err("writes or uncached requests in the mix: no closed form".into());
     }
     if eviction != Eviction::Lru {

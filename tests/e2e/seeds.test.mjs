@@ -124,6 +124,31 @@ test('Run ×N seeds of a design that cannot run says why and keeps the design', 
   assert.deepEqual(problems, []);
 });
 
+/**
+ * Checks that the page's curve CSV is `archsim sweep FILE --param PARAM
+ * --from FROM --to TO --steps 8 --reps 4`'s, number for number, with
+ * `lines` lines (the header and a row per value); returns the CLI's CSV.
+ */
+async function sameCurveAsCli(page, file, param, from, to, lines) {
+  const { name, bytes } = await download(page, 'capacity-csv');
+  assert.equal(name, 'archsim-capacity.csv');
+  const { stdout } = await promisify(execFile)('cargo', ['run', '--quiet', '--bin', 'archsim', '--', 'sweep', file,
+    '--param', param, '--from', from, '--to', to, '--steps', '8', '--reps', '4'],
+  { cwd: ROOT, encoding: 'utf8' });
+  // Number for number: the page reads each seed's report back from JSON
+  // text, which serde_json parses to within the last bit (its exact
+  // float_roundtrip parsing costs 8.7 KB gzip of page).
+  const rows = (csv) => csv.trim().split('\n').map((line) => line.split(','));
+  const [page_, cli] = [rows(bytes.toString('utf8')), rows(stdout)];
+  assert.deepEqual(page_[0], cli[0]);
+  assert.equal(page_.length, lines);
+  page_.slice(1).forEach((row, r) => row.forEach((cell, c) => {
+    const want = cli[r + 1][c];
+    assert.ok(cell === want || Math.abs(cell / want - 1) < 1e-12, `row ${r + 1}, ${cli[0][c]}: ${cell} vs ${want}`);
+  }));
+  return stdout;
+}
+
 test('a capacity curve runs 8 rates on workers: its CSV is archsim sweep\'s, its charts draw bands and the M/M/c theory', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);
   const file = 'tests/data/mm4.json';
@@ -139,22 +164,7 @@ test('a capacity curve runs 8 rates on workers: its CSV is archsim sweep\'s, its
     null, { timeout: 120_000 });
   // The same curve as the CLI's, number for number (ρ 0.5 to 0.9 of an
   // M/M/4; tests/it/cli.rs checks such a curve against Erlang C).
-  const { name, bytes } = await download(page, 'capacity-csv');
-  assert.equal(name, 'archsim-capacity.csv');
-  const { stdout } = await promisify(execFile)('cargo', ['run', '--quiet', '--bin', 'archsim', '--', 'sweep', file,
-    '--param', 'users.arrivals.rate.rps', '--from', '2000', '--to', '3600', '--steps', '8', '--reps', '4'],
-  { cwd: ROOT, encoding: 'utf8' });
-  // Number for number: the page reads each seed's report back from JSON
-  // text, which serde_json parses to within the last bit (its exact
-  // float_roundtrip parsing costs 8.7 KB gzip of page).
-  const rows = (csv) => csv.trim().split('\n').map((line) => line.split(','));
-  const [page_, cli] = [rows(bytes.toString('utf8')), rows(stdout)];
-  assert.deepEqual(page_[0], cli[0]);
-  assert.equal(page_.length, 9);
-  page_.slice(1).forEach((row, r) => row.forEach((cell, c) => {
-    const want = cli[r + 1][c];
-    assert.ok(cell === want || Math.abs(cell / want - 1) < 1e-12, `row ${r + 1}, ${cli[0][c]}: ${cell} vs ${want}`);
-  }));
+  const stdout = await sameCurveAsCli(page, file, 'users.arrivals.rate.rps', '2000', '3600', 9);
   assert.ok(stdout.split('\n')[1].split(',').at(-1) !== '', 'the closed forms are in the curve');
   // Bands around the means, and the theory line in the legend.
   const band = await ink(page, 'capacity-latency', BAND_RED);
@@ -162,5 +172,31 @@ test('a capacity curve runs 8 rates on workers: its CSV is archsim sweep\'s, its
   assert.match(await page.locator('.chart', { has: page.getByTestId('chart-capacity-latency') }).innerText(),
     /p99, M\/M\/c theory/);
   await screenshot(page, 'capacity-curve');
+  assert.deepEqual(problems, []);
+});
+
+test('a capacity curve can sweep the workers of a pool: whole values, no offered line, the CLI\'s numbers', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  const file = 'tests/data/mm4.json';
+  await loadDesign(page, await readScenario(file), 's');
+  await page.getByTestId('chart-tab-capacity').click();
+  await page.getByTestId('capacity-param').selectOption('s.workers');
+  // The range starts at half to twice the design's 4 workers.
+  assert.equal(await page.getByTestId('capacity-from').inputValue(), '2');
+  assert.equal(await page.getByTestId('capacity-to').inputValue(), '8');
+  await page.getByTestId('capacity-to').fill('6');
+  await page.getByTestId('capacity-to').press('Enter');
+  await page.getByTestId('seeds-count').selectOption('4');
+  await page.getByTestId('capacity-run').click();
+  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'curve finished',
+    null, { timeout: 120_000 });
+  // 2, 3, 4, 5 and 6 workers, each once.
+  await sameCurveAsCli(page, file, 's.workers', '2', '6', 6);
+  // Against workers there is no offered rate to draw, and the axis says threads.
+  const throughput = page.locator('.chart', { has: page.getByTestId('chart-capacity-throughput') });
+  assert.doesNotMatch(await throughput.innerText(), /offered/);
+  assert.match(await page.locator('.chart', { has: page.getByTestId('chart-capacity-latency') }).innerText(),
+    /p99, M\/M\/c theory/);
+  await screenshot(page, 'capacity-workers');
   assert.deepEqual(problems, []);
 });

@@ -316,3 +316,26 @@ fn a_sweep_says_why_a_node_has_no_closed_form_and_refuses_a_parameter_that_is_no
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("s.nothing: there is no number at /nodes/1/params/nothing"));
 }
+
+/// A count swept runs each whole value once (2 to 6 workers in 8 steps is
+/// 5 values), and at each the node is the M/M/c of that many workers:
+/// Erlang C's wait within its interval.
+#[test]
+fn a_sweep_of_workers_runs_whole_values_against_erlang_c() {
+    let out = archsim(&["sweep", MM4, "--param", "s.workers", "--from", "2", "--to", "6", "--reps", "10"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut csv = csv::Reader::from_reader(&out.stdout[..]);
+    let header = csv.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5);
+    for (row, c) in rows.iter().zip(2u32..) {
+        let get = |name: &str| -> f64 { row[header.iter().position(|h| h == name).unwrap()].parse().unwrap() };
+        assert_eq!(get("value"), f64::from(c));
+        // λ = 1,000 req/s, μ = 1,000 req/s per worker.
+        let wait_ms = archsim::theory::mmc_mean_wait(1000.0, 1000.0, c) * 1e3;
+        assert!((get("theory_mean_wait_ms") - wait_ms).abs() < 1e-9, "c = {c}");
+        let (mean, low) = (get("s_mean_wait_ms"), get("s_mean_wait_ms_low"));
+        let half_width = (mean - low) * 3.250 / 2.262; // 99 %, as above
+        assert!((mean - wait_ms).abs() <= half_width, "c = {c}: {mean} ± {half_width}, theory {wait_ms}");
+    }
+}

@@ -4,9 +4,9 @@
 //! latency CDF. The previous run is drawn faintly behind the current one
 //! for comparison under the same seed. A run of many seeds is drawn as
 //! each figure's mean over the seeds with its 95 % confidence band; a
-//! capacity curve as the same figures against the swept arrival rate,
+//! capacity curve as the same figures against the swept parameter,
 //! with the closed form's p99 where the design is an M/M/c queue, the
-//! knee and the saturation point.
+//! knee and, for a rate, the saturation point.
 
 use std::ops::Range;
 
@@ -106,7 +106,7 @@ struct Plot {
     x: Range<f64>,
     y: Range<f64>,
     /// Unit of the x tick labels (the y unit is in the title).
-    x_unit: &'static str,
+    x_unit: String,
     /// Shaded x interval (the warm-up).
     shade: Option<Range<f64>>,
     lines: Vec<Line>,
@@ -224,7 +224,7 @@ fn plot(props: &ChartProps) -> Plot {
         return Plot {
             x: 0.0..right * 1.05,
             y: 0.0..100.0,
-            x_unit: "ms",
+            x_unit: "ms".to_owned(),
             shade: None,
             lines,
             bands: Vec::new(),
@@ -239,7 +239,7 @@ fn plot(props: &ChartProps) -> Plot {
         Plot {
             x: 0.0..props.run.duration_s.max(props.duration_s).max(1.0),
             y: 0.0..1.0,
-            x_unit: "s",
+            x_unit: "s".to_owned(),
             shade: (props.warmup_s > 0.0).then_some(0.0..props.warmup_s),
             lines,
             bands,
@@ -328,11 +328,13 @@ fn outline(band: &[(f64, f64, f64, f64)]) -> Vec<(f64, f64)> {
 /// A band's outline and colour.
 type Band = (Vec<(f64, f64)>, RGBColor);
 
-/// The capacity curve's figures against the swept rate: means with their
-/// bands, the offered rate, the closed form's p99, the knee and the
-/// saturation point.
+/// The capacity curve's figures against the swept parameter: means with
+/// their bands, the closed form's p99, the knee and, for a rate, the
+/// offered rate and the saturation point.
 fn capacity(props: &ChartProps) -> Plot {
     let points = props.batch.as_ref().map(|b| b.points()).unwrap_or_default();
+    let swept = props.batch.as_ref().and_then(|b| b.swept.as_ref());
+    let rate = swept.is_some_and(|s| s.param.ends_with("rps"));
     // The planned range, before every point is in.
     let sets = props.batch.as_ref().map_or(&[][..], |b| &b.sets[..]);
     let (first, last) = (sets.first().map_or(0.0, |s| s.value), sets.last().map_or(1.0, |s| s.value));
@@ -364,17 +366,18 @@ fn capacity(props: &ChartProps) -> Plot {
                 points.iter().filter_map(|p| Some((p.value, p.theory.as_ref().ok()?.response_quantile_ms(0.99)?)));
             lines.push(dashed("p99, M/M/c theory", theory.collect(), INK));
         }
-        ChartKind::Throughput => lines.push(dashed("offered", vec![(x.start, x.start), (x.end, x.end)], GREY)),
+        ChartKind::Throughput if rate => lines.push(dashed("offered", vec![(x.start, x.start), (x.end, x.end)], GREY)),
         _ => {}
     }
     let mut markers = Vec::new();
     if let Some(v) = sweep::knee(&points) {
         markers.push((v, "knee: p99 ×2".to_owned(), true));
     }
-    if let Some(v) = sweep::saturation(&points) {
+    if let Some(v) = sweep::saturation(&points).filter(|_| rate) {
         markers.push((v, "saturation".to_owned(), true));
     }
-    Plot { x, y: 0.0..1.0, x_unit: "req/s", shade: None, lines, bands, markers, font_px: font_px(props) }
+    let x_unit = swept.map_or("req/s", |s| s.unit.as_str()).to_owned();
+    Plot { x, y: 0.0..1.0, x_unit, shade: None, lines, bands, markers, font_px: font_px(props) }
 }
 
 /// Vertical markers: x, label, and whether it is a failure (red) or a
@@ -448,7 +451,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot) -> Result<(), String> 
         .build_cartesian_2d(plot.x.clone(), plot.y.clone())
         .map_err(|e| e.to_string())?;
     let font = (FontFamily::SansSerif, px(em)).into_font().color(&RGBColor(0x66, 0x70, 0x85));
-    let x_unit = plot.x_unit;
+    let x_unit = &plot.x_unit;
     // As many x labels as fit without touching ("100 s" is about 5 em),
     // as many y labels as fit at twice the line height.
     let fit = |length: f64, per: f64| ((length / (per * em)) as usize).clamp(2, 10);

@@ -18,6 +18,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::store::Shared;
+use crate::sim::sweep::{self, Sweepable};
 use crate::sim::Update;
 use readouts::Live;
 use seeds::{use_batch, Batch, Plan};
@@ -82,12 +83,12 @@ pub struct RunControl {
     /// Run N seeds of the design on background workers (discarding the
     /// single run, which stays as the previous run).
     pub on_seeds: Callback<u32>,
-    /// The first client's constant arrival rate, req/s: what a capacity
-    /// curve sweeps (none when no client has one).
-    pub rate_rps: Option<f64>,
-    /// Run a capacity curve: the rate from–to (req/s), the number of
-    /// values and the seeds of each.
-    pub on_curve: Callback<((f64, f64), u32, u32)>,
+    /// What a capacity curve can sweep (`sweep::sweepables`: the first
+    /// client's rate first).
+    pub sweepables: Rc<Vec<Sweepable>>,
+    /// Run a capacity curve: the parameter, its range from–to, the number
+    /// of values and the seeds of each.
+    pub on_curve: Callback<(Sweepable, (f64, f64), u32, u32)>,
 }
 
 /// Owns a [`Simulation`] of `scenario` (with the scenario's seed) and steps
@@ -183,14 +184,15 @@ pub fn use_run(scenario: Shared) -> RunControl {
     let on_curve = {
         let (on_reset, on_start, scenario, error) =
             (on_reset.clone(), seeds.on_start.clone(), scenario.clone(), stepper.error.clone());
-        Callback::from(move |(range, steps, n): ((f64, f64), u32, u32)| {
+        Callback::from(move |(swept, range, steps, n): (Sweepable, (f64, f64), u32, u32)| {
             on_reset.emit(());
-            match Plan::curve(&scenario, range, steps, n) {
+            match Plan::curve(&scenario, &swept, range, steps, n) {
                 Ok(plan) => on_start.emit(plan),
                 Err(e) => error.set(Some(e)),
             }
         })
     };
+    let sweepables = (*use_memo(scenario.clone(), |s| Rc::new(sweep::sweepables(&s.0)))).clone();
     let on_speed = {
         let (speed, cell) = (speed.clone(), stepper.speed.clone());
         Callback::from(move |s: u32| {
@@ -214,7 +216,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
         on_fault,
         batch: seeds.batch,
         on_seeds,
-        rate_rps: crate::sim::sweep::rate_param(&scenario).ok().map(|(_, rps)| rps),
+        sweepables,
         on_curve,
     }
 }

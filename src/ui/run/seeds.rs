@@ -141,8 +141,10 @@ impl Seeds {
 /// What a capacity curve sweeps and measures.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Swept {
-    /// The parameter (`<client>.arrivals.rate.rps`).
+    /// The parameter (`<client>.arrivals.rate.rps`, `api.workers`).
     pub param: String,
+    /// Its unit (`req/s`, `threads`).
+    pub unit: String,
     /// The node whose closed forms are drawn (the first service pool).
     pub node: String,
 }
@@ -195,19 +197,31 @@ impl Plan {
         Plan { designs: vec![(0.0, scenario.clone())], seeds: n, swept: None }
     }
 
-    /// A capacity curve of `scenario`: its first open-loop client's
-    /// constant rate at `steps` values from `from` to `to` req/s, `n`
+    /// A capacity curve of `scenario`: the parameter `swept` at `steps`
+    /// values from `from` to `to` (`Sweepable::grid`: counts rounded), `n`
     /// seeds each, measured at the first service pool.
     ///
-    /// Errors: no such client or pool, or a rate the scenario refuses.
-    pub fn curve(scenario: &Scenario, (from, to): (f64, f64), steps: u32, n: u32) -> Result<Plan, String> {
-        let (param, _) = sweep::rate_param(scenario)?;
+    /// Errors: no pool to measure, or a value the scenario refuses (named).
+    pub fn curve(
+        scenario: &Scenario,
+        swept: &sweep::Sweepable,
+        (from, to): (f64, f64),
+        steps: u32,
+        n: u32,
+    ) -> Result<Plan, String> {
         let node = sweep::first_pool(scenario).ok_or("a capacity curve needs a service pool to measure")?;
-        let designs = sweep::values(from, to, steps)
+        let param = &swept.param;
+        let designs = swept
+            .grid(from, to, steps)
             .into_iter()
-            .map(|v| sweep::with_value(scenario, &param, v).map(|s| (v, s)))
-            .collect::<Result<_, _>>()?;
-        Ok(Plan { designs, seeds: n, swept: Some(Swept { param, node }) })
+            .map(|v| {
+                let design = sweep::with_value(scenario, param, v)?;
+                design.validate().map_err(|e| format!("{param} = {v}: {e}"))?;
+                Ok((v, design))
+            })
+            .collect::<Result<_, String>>()?;
+        let swept = Swept { param: param.clone(), unit: swept.unit.clone(), node };
+        Ok(Plan { designs, seeds: n, swept: Some(swept) })
     }
 }
 
