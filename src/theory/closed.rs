@@ -149,14 +149,18 @@ fn lru(scenario: &Scenario, node: &str, capacity: u64, eviction: Eviction, ttl_s
     if ttl_s > 0.0 {
         return Err("a TTL besides LRU eviction: no closed form".into());
     }
-    let (keys, hit, law) = match client.keys {
-        KeyDistribution::Uniform { keys } => (keys, (capacity as f64 / keys as f64).min(1.0), "uniform".to_owned()),
-        KeyDistribution::Zipf { keys, .. } if keys > CHE_MAX_KEYS && capacity < keys => {
+    let (keys, law) = match client.keys {
+        KeyDistribution::Uniform { keys } => (keys, "uniform".to_owned()),
+        KeyDistribution::Zipf { keys, s } => (keys, format!("Zipf({s})")),
+    };
+    // Room for every key: after the first reads, every read hits.
+    let hit = match client.keys {
+        _ if capacity >= keys => 1.0,
+        KeyDistribution::Uniform { .. } => capacity as f64 / keys as f64,
+        KeyDistribution::Zipf { .. } if keys > CHE_MAX_KEYS => {
             return Err(format!("over {CHE_MAX_KEYS} keys: too many to compute here"))
         }
-        KeyDistribution::Zipf { keys, s } => {
-            (keys, che_lru_hit_ratio(&zipf_popularity(keys, s), capacity as f64), format!("Zipf({s})"))
-        }
+        KeyDistribution::Zipf { s, .. } => che_lru_hit_ratio(&zipf_popularity(keys, s), capacity as f64),
     };
     Ok(Closed {
         model: format!("LRU cache of {capacity} items, {law} over {keys} keys"),
