@@ -198,5 +198,14 @@ test('a capacity curve can sweep the workers of a pool: whole values, no offered
   assert.match(await page.locator('.chart', { has: page.getByTestId('chart-capacity-latency') }).innerText(),
     /p99, M\/M\/c theory/);
   await screenshot(page, 'capacity-workers');
+  // A value the design refuses is named before anything runs, and the
+  // curve drawn stays.
+  await page.getByTestId('capacity-from').fill('0');
+  await page.getByTestId('capacity-from').press('Enter');
+  await page.getByTestId('capacity-run').click();
+  await page.getByTestId('error-banner').waitFor();
+  assert.match(await page.getByTestId('error-banner').innerText(), /s\.workers = 0: .*workers/);
+  assert.equal(await page.getByTestId('node-s').count(), 1);
+  assert.equal(await page.getByTestId('capacity-csv').isEnabled(), true);
   assert.deepEqual(problems, []);
 });

@@ -184,10 +184,14 @@ pub fn use_run(scenario: Shared) -> RunControl {
     let on_curve = {
         let (on_reset, on_start, scenario, error) =
             (on_reset.clone(), seeds.on_start.clone(), scenario.clone(), stepper.error.clone());
+        // A value the design refuses is named before anything is discarded.
         Callback::from(move |(swept, range, steps, n): (Sweepable, (f64, f64), u32, u32)| {
-            on_reset.emit(());
             match Plan::curve(&scenario, &swept, range, steps, n) {
-                Ok(plan) => on_start.emit(plan),
+                Ok(plan) => {
+                    error.set(None);
+                    on_reset.emit(());
+                    on_start.emit(plan);
+                }
                 Err(e) => error.set(Some(e)),
             }
         })
