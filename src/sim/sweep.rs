@@ -181,7 +181,7 @@ pub fn header(node: &str) -> Vec<String> {
         let name = name.replace("{node}", node);
         columns.extend([name.clone(), format!("{name}_low"), format!("{name}_high")]);
     }
-    columns.extend(["theory_utilization", "theory_mean_wait_ms", "theory_p99_ms"].map(String::from));
+    columns.extend(["theory_utilization", "theory_loss", "theory_mean_wait_ms", "theory_p99_ms"].map(String::from));
     columns
 }
 
@@ -240,6 +240,7 @@ impl Point {
         fields.extend(
             [
                 theory.map(Station::utilization),
+                theory.map(Station::loss),
                 theory.map(Station::mean_wait_ms),
                 theory.and_then(|m| m.response_quantile_ms(0.99)),
             ]
@@ -375,10 +376,10 @@ pub(crate) mod tests {
         assert_eq!(row[..7], ["7", "10", "9", "11", "1", "1", "1"]);
         assert_eq!(row[7..13], ["", "", "", "", "", ""]);
         assert_eq!(row[13..19], ["0.5", "0.4", "0.6", "2", "2", "2"]);
-        // M/M/1 at ρ = 0.5: W_q = ρ/(μ − λ) = 0.5 s; p99 = ln 100 / (μ − λ).
-        assert_eq!(row[19], "0.5");
-        assert!((row[20].parse::<f64>().unwrap() - 500.0).abs() < 1e-9);
-        assert!((row[21].parse::<f64>().unwrap() - 100f64.ln() * 1e3).abs() < 1e-6);
+        // M/M/1 at ρ = 0.5, no loss: W_q = ρ/(μ − λ) = 0.5 s; p99 = ln 100 / (μ − λ).
+        assert_eq!(row[19..21], ["0.5", "0"]);
+        assert!((row[21].parse::<f64>().unwrap() - 500.0).abs() < 1e-9);
+        assert!((row[22].parse::<f64>().unwrap() - 100f64.ln() * 1e3).abs() < 1e-6);
         assert_eq!(header("s")[13], "s_utilization");
     }
 

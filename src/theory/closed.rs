@@ -51,15 +51,17 @@ impl Figure {
     /// The figure with its name and unit: `ρ 80.0%`, `mean wait W_q
     /// 4.000 ms`, `lag grows 200 msg/s`.
     pub fn show(self, value: f64) -> String {
-        match self {
-            Figure::Utilization => format!("ρ {:.1}%", value * 100.0),
-            Figure::Loss => format!("loss {:.2}%", value * 100.0),
-            Figure::MeanWait => format!("mean wait W_q {value:.3} ms"),
-            Figure::P99Response => format!("p99 response {value:.1} ms"),
-            Figure::HitRatio => format!("hit ratio {:.1}%", value * 100.0),
-            Figure::LagGrowth => format!("lag grows {value:.0} msg/s"),
-            Figure::Availability => format!("availability {:.2}%", value * 100.0),
-        }
+        // Name, scale, decimals and unit.
+        let (name, scale, decimals, unit) = match self {
+            Figure::Utilization => ("ρ", 100.0, 1, "%"),
+            Figure::Loss => ("loss", 100.0, 2, "%"),
+            Figure::MeanWait => ("mean wait W_q", 1.0, 3, " ms"),
+            Figure::P99Response => ("p99 response", 1.0, 1, " ms"),
+            Figure::HitRatio => ("hit ratio", 100.0, 1, "%"),
+            Figure::LagGrowth => ("lag grows", 1.0, 0, " msg/s"),
+            Figure::Availability => ("availability", 100.0, 2, "%"),
+        };
+        format!("{name} {:.*}{unit}", decimals, value * scale)
     }
 }
 

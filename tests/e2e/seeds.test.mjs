@@ -7,6 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { useBrowser, openApp, loadDesign, readScenario, screenshot, ink, download, number } from './harness.mjs';
 
 const env = useBrowser();
@@ -207,5 +210,34 @@ test('a capacity curve can sweep the workers of a pool: whole values, no offered
   assert.match(await page.getByTestId('error-banner').innerText(), /s\.workers = 0: .*workers/);
   assert.equal(await page.getByTestId('node-s').count(), 1);
   assert.equal(await page.getByTestId('capacity-csv').isEnabled(), true);
+  assert.deepEqual(problems, []);
+});
+
+test('a curve of a pool\'s room draws the availability M/M/c/K predicts, as archsim sweep computes it', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  // λ = 3,600 req/s into 4 workers of μ = 1,000 req/s (ρ 0.9), 0 to 20 places.
+  const scenario = await readScenario('tests/data/mm4.json');
+  scenario.nodes[0].params.arrivals.rate.rps = 3600;
+  const file = join(await mkdtemp(join(tmpdir(), 'archsim-')), 'mm4-room.json');
+  await writeFile(file, JSON.stringify(scenario));
+  await loadDesign(page, scenario, 's');
+  await page.getByTestId('chart-tab-capacity').click();
+  await page.getByTestId('capacity-param').selectOption('s.queue_capacity');
+  for (const [id, value] of [['capacity-from', '0'], ['capacity-to', '20']]) {
+    await page.getByTestId(id).fill(value);
+    await page.getByTestId(id).press('Enter');
+  }
+  await page.getByTestId('seeds-count').selectOption('4');
+  await page.getByTestId('capacity-run').click();
+  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'curve finished',
+    null, { timeout: 120_000 });
+  // 0, 3, 6, 9, 11, 14, 17 and 20 places (rounded), each an M/M/4/K whose
+  // loss tests/it/cli.rs checks against the birth–death chain.
+  const stdout = await sameCurveAsCli(page, file, 's.queue_capacity', '0', '20', 9);
+  const [header, first] = stdout.split('\n').map((line) => line.split(','));
+  assert.ok(Number(first[header.indexOf('theory_loss')]) > 0.1, 'no room: a tenth of the requests and more refused');
+  assert.match(await page.locator('.chart', { has: page.getByTestId('chart-capacity-availability') }).innerText(),
+    /availability, M\/M\/c\/K theory/);
+  await screenshot(page, 'capacity-room');
   assert.deepEqual(problems, []);
 });

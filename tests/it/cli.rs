@@ -339,3 +339,45 @@ fn a_sweep_of_workers_runs_whole_values_against_erlang_c() {
         assert!((mean - wait_ms).abs() <= half_width, "c = {c}: {mean} ± {half_width}, theory {wait_ms}");
     }
 }
+
+/// A room swept from 0 to 8 places behind 4 workers at ρ = 0.25: each
+/// value is an M/M/4/K whose refused share, by the birth–death chain
+/// (π_K ∝ a^K / c!c^(K−c), summed here directly), is the share of
+/// requests that fail, within its interval.
+#[test]
+fn a_sweep_of_the_room_gives_the_m_m_c_k_loss() {
+    let out = archsim(&[
+        "sweep",
+        MM4,
+        "--param",
+        "s.queue_capacity",
+        "--from",
+        "0",
+        "--to",
+        "8",
+        "--steps",
+        "5",
+        "--reps",
+        "10",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut csv = csv::Reader::from_reader(&out.stdout[..]);
+    let header = csv.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5);
+    for (row, places) in rows.iter().zip([0u32, 2, 4, 6, 8]) {
+        let get = |name: &str| -> f64 { row[header.iter().position(|h| h == name).unwrap()].parse().unwrap() };
+        // a = λ/μ = 1 Erlang, c = 4, K = 4 + places.
+        let factorial = |n: u32| (1..=n).map(f64::from).product::<f64>();
+        let pi: Vec<f64> = (0..=4 + places)
+            .map(|n| if n <= 4 { 1.0 / factorial(n) } else { 1.0 / 24.0 / 4f64.powi(n as i32 - 4) })
+            .collect();
+        let loss = pi.last().unwrap() / pi.iter().sum::<f64>();
+        // The room counts only where it refuses more than 1 in 10⁶.
+        let expected = if loss > 1e-6 { loss } else { 0.0 };
+        assert!((get("theory_loss") - expected).abs() < 1e-12, "{places} places: {} vs {expected}", get("theory_loss"));
+        let (mean, low) = (get("availability"), get("availability_low"));
+        let half_width = (mean - low) * 3.250 / 2.262; // 99 %, as above
+        assert!((mean - (1.0 - loss)).abs() <= half_width + 1e-4, "{places} places: {mean} ± {half_width}, 1 − {loss}");
+    }
+}

@@ -20,6 +20,7 @@ use super::Readouts;
 use crate::metrics::SeriesPoint;
 use crate::model::{Target, Targets};
 use crate::sim::{replications, sweep, TimelineEvent};
+use crate::theory::Station;
 use crate::ui::download::download_data_url;
 use crate::ui::store::Shared;
 
@@ -329,8 +330,8 @@ fn outline(band: &[(f64, f64, f64, f64)]) -> Vec<(f64, f64)> {
 type Band = (Vec<(f64, f64)>, RGBColor);
 
 /// The capacity curve's figures against the swept parameter: means with
-/// their bands, the closed form's p99, the knee and, for a rate, the
-/// offered rate and the saturation point.
+/// their bands, the closed forms' p99 (M/M/c) and availability (M/M/c/K),
+/// the knee and, for a rate, the offered rate and the saturation point.
 fn capacity(props: &ChartProps) -> Plot {
     let points = props.batch.as_ref().map(|b| b.points()).unwrap_or_default();
     let swept = props.batch.as_ref().and_then(|b| b.swept.as_ref());
@@ -360,14 +361,21 @@ fn capacity(props: &ChartProps) -> Plot {
         bands.push((outline(&band), color));
     }
     let dashed = |label, pieces, color| Line { label, pieces: vec![pieces], color, dashed: true, faint: false };
-    match props.kind {
-        ChartKind::Latency => {
-            let theory =
-                points.iter().filter_map(|p| Some((p.value, p.theory.as_ref().ok()?.response_quantile_ms(0.99)?)));
-            lines.push(dashed("p99, M/M/c theory", theory.collect(), INK));
+    // A closed form's line where some point has one: M/M/c's p99, or the
+    // share M/M/c/K does not refuse (π_K of the requests fail).
+    let theory = |figure: &dyn Fn(&Station) -> Option<f64>| -> Vec<(f64, f64)> {
+        points.iter().filter_map(|p| Some((p.value, figure(p.theory.as_ref().ok()?)?))).collect()
+    };
+    let (label, line, color) = match props.kind {
+        ChartKind::Latency => ("p99, M/M/c theory", theory(&|m| m.response_quantile_ms(0.99)), INK),
+        ChartKind::Throughput if rate => ("offered", vec![(x.start, x.start), (x.end, x.end)], GREY),
+        ChartKind::Availability => {
+            ("availability, M/M/c/K theory", theory(&|m| m.room.map(|_| (1.0 - m.loss()) * 100.0)), INK)
         }
-        ChartKind::Throughput if rate => lines.push(dashed("offered", vec![(x.start, x.start), (x.end, x.end)], GREY)),
-        _ => {}
+        _ => ("", Vec::new(), INK),
+    };
+    if !line.is_empty() {
+        lines.push(dashed(label, line, color));
     }
     let mut markers = Vec::new();
     if let Some(v) = sweep::knee(&points) {
