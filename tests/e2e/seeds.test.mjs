@@ -128,6 +128,23 @@ test('Run ×N seeds of a design that cannot run says why and keeps the design', 
 });
 
 /**
+ * In the Capacity tab: sweeps `param` (the tab's default if none) from
+ * `from` to `to` with 4 seeds each, and waits for the curve.
+ */
+async function runCurve(page, param, from, to) {
+  await page.getByTestId('chart-tab-capacity').click();
+  if (param) await page.getByTestId('capacity-param').selectOption(param);
+  for (const [id, value] of [['capacity-from', from], ['capacity-to', to]]) {
+    await page.getByTestId(id).fill(value);
+    await page.getByTestId(id).press('Enter');
+  }
+  await page.getByTestId('seeds-count').selectOption('4');
+  await page.getByTestId('capacity-run').click();
+  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'curve finished',
+    null, { timeout: 120_000 });
+}
+
+/**
  * Checks that the page's curve CSV is `archsim sweep FILE --param PARAM
  * --from FROM --to TO --steps 8 --reps 4`'s, number for number, with
  * `lines` lines (the header and a row per value); returns the CLI's CSV.
@@ -156,15 +173,7 @@ test('a capacity curve runs 8 rates on workers: its CSV is archsim sweep\'s, its
   const { page, problems } = await openApp(env.browser, env.server.url);
   const file = 'tests/data/mm4.json';
   await loadDesign(page, await readScenario(file), 's');
-  await page.getByTestId('chart-tab-capacity').click();
-  for (const [id, rate] of [['capacity-from', '2000'], ['capacity-to', '3600']]) {
-    await page.getByTestId(id).fill(rate);
-    await page.getByTestId(id).press('Enter');
-  }
-  await page.getByTestId('seeds-count').selectOption('4');
-  await page.getByTestId('capacity-run').click();
-  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'curve finished',
-    null, { timeout: 120_000 });
+  await runCurve(page, null, '2000', '3600');
   // The same curve as the CLI's, number for number (ρ 0.5 to 0.9 of an
   // M/M/4; tests/it/cli.rs checks such a curve against Erlang C).
   const stdout = await sameCurveAsCli(page, file, 'users.arrivals.rate.rps', '2000', '3600', 9);
@@ -187,12 +196,7 @@ test('a capacity curve can sweep the workers of a pool: whole values, no offered
   // The range starts at half to twice the design's 4 workers.
   assert.equal(await page.getByTestId('capacity-from').inputValue(), '2');
   assert.equal(await page.getByTestId('capacity-to').inputValue(), '8');
-  await page.getByTestId('capacity-to').fill('6');
-  await page.getByTestId('capacity-to').press('Enter');
-  await page.getByTestId('seeds-count').selectOption('4');
-  await page.getByTestId('capacity-run').click();
-  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'curve finished',
-    null, { timeout: 120_000 });
+  await runCurve(page, 's.workers', '2', '6');
   // 2, 3, 4, 5 and 6 workers, each once.
   await sameCurveAsCli(page, file, 's.workers', '2', '6', 6);
   // Against workers there is no offered rate to draw, and the axis says threads.
@@ -221,16 +225,7 @@ test('a curve of a pool\'s room draws the availability M/M/c/K predicts, as arch
   const file = join(await mkdtemp(join(tmpdir(), 'archsim-')), 'mm4-room.json');
   await writeFile(file, JSON.stringify(scenario));
   await loadDesign(page, scenario, 's');
-  await page.getByTestId('chart-tab-capacity').click();
-  await page.getByTestId('capacity-param').selectOption('s.queue_capacity');
-  for (const [id, value] of [['capacity-from', '0'], ['capacity-to', '20']]) {
-    await page.getByTestId(id).fill(value);
-    await page.getByTestId(id).press('Enter');
-  }
-  await page.getByTestId('seeds-count').selectOption('4');
-  await page.getByTestId('capacity-run').click();
-  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'curve finished',
-    null, { timeout: 120_000 });
+  await runCurve(page, 's.queue_capacity', '0', '20');
   // 0, 3, 6, 9, 11, 14, 17 and 20 places (rounded), each an M/M/4/K whose
   // loss tests/it/cli.rs checks against the birth–death chain.
   const stdout = await sameCurveAsCli(page, file, 's.queue_capacity', '0', '20', 9);

@@ -254,49 +254,60 @@ fn run_with_replications_gives_each_figure_its_confidence_interval() {
     assert!(!archsim(&["run", THREE_TIER, "--reps", "1"]).status.success());
 }
 
-#[test]
-fn a_sweep_of_an_mmc_design_meets_erlang_c_at_every_point() {
-    let out = archsim(&[
-        "sweep",
-        MM4,
-        "--param",
-        "users.arrivals.rate.rps",
-        "--from",
-        "2000",
-        "--to",
-        "3600",
-        "--steps",
-        "5",
-        "--reps",
-        "10",
-    ]);
+/// A sweep's CSV row: each column's number (NaN where the cell is empty).
+struct Row(std::collections::HashMap<String, f64>);
+
+impl Row {
+    fn get(&self, column: &str) -> f64 {
+        self.0[column]
+    }
+
+    /// Whether `figure`'s mean over 10 seeds holds `theory` within its
+    /// interval, taken at 99 % as the theory tests do: the printed 95 %
+    /// half-width × t(0.995, 9) / t(0.975, 9) = 3.250 / 2.262 (NIST/SEMATECH
+    /// e-Handbook, table 1.3.6.7.2), plus `slack`.
+    fn holds(&self, figure: &str, theory: f64, slack: f64) -> Result<(), String> {
+        let (mean, low) = (self.get(figure), self.get(&format!("{figure}_low")));
+        let half_width = (mean - low) * 3.250 / 2.262;
+        let held = (mean - theory).abs() <= half_width + slack;
+        held.then_some(()).ok_or(format!("{figure} {mean} ± {half_width}, theory {theory}"))
+    }
+}
+
+/// `archsim sweep MM4 ARGS`: its rows (`rows` of them) and its stderr.
+fn sweep(args: &[&str], rows: usize) -> (Vec<Row>, String) {
+    let out = archsim(&[&["sweep", MM4], args].concat());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut csv = csv::Reader::from_reader(&out.stdout[..]);
     let header = csv.headers().unwrap().clone();
-    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 5);
+    let cells = |r: csv::StringRecord| {
+        header.iter().zip(&r).map(|(h, c)| (h.to_owned(), c.parse().unwrap_or(f64::NAN))).collect()
+    };
+    let all: Vec<Row> = csv.records().map(|r| Row(cells(r.unwrap()))).collect();
+    assert_eq!(all.len(), rows);
+    (all, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_sweep_of_an_mmc_design_meets_erlang_c_at_every_point() {
+    let args = ["--param", "users.arrivals.rate.rps", "--from", "2000", "--to", "3600", "--steps", "5", "--reps", "10"];
+    let (rows, stderr) = sweep(&args, 5);
     for (k, row) in rows.iter().enumerate() {
-        let get = |name: &str| -> f64 { row[header.iter().position(|h| h == name).unwrap()].parse().unwrap() };
         let lambda = 2000.0 + 400.0 * k as f64;
-        assert_eq!(get("value"), lambda);
+        assert_eq!(row.get("value"), lambda);
         // Erlang C's mean wait and the M/M/c response time's p99, rates
         // per s (theory::erlang_c is checked against published tables in
         // its own tests).
         let wait_ms = archsim::theory::mmc_mean_wait(lambda, 1000.0, 4) * 1e3;
         let p99_ms = archsim::theory::mmc_response_quantile(lambda, 1000.0, 4, 0.99) * 1e3;
-        assert!((get("theory_mean_wait_ms") - wait_ms).abs() < 1e-9 && (get("theory_p99_ms") - p99_ms).abs() < 1e-9);
-        assert!((get("theory_utilization") - lambda / 4000.0).abs() < 1e-12);
-        // Each inside its interval over the 10 seeds, taken at 99% as the
-        // theory tests do: the 95% half-width × t(0.995, 9) / t(0.975, 9)
-        // = 3.250 / 2.262 (NIST/SEMATECH e-Handbook, table 1.3.6.7.2).
+        assert!((row.get("theory_mean_wait_ms") - wait_ms).abs() < 1e-9);
+        assert!((row.get("theory_p99_ms") - p99_ms).abs() < 1e-9);
+        assert!((row.get("theory_utilization") - lambda / 4000.0).abs() < 1e-12);
         for (figure, theory) in [("s_mean_wait_ms", wait_ms), ("p99_ms", p99_ms), ("s_utilization", lambda / 4000.0)] {
-            let (mean, low) = (get(figure), get(&format!("{figure}_low")));
-            let half_width = (mean - low) * 3.250 / 2.262;
-            assert!((mean - theory).abs() <= half_width, "λ {lambda}: {figure} {mean} ± {half_width}, theory {theory}");
+            row.holds(figure, theory, 0.0).unwrap_or_else(|e| panic!("λ {lambda}: {e}"));
         }
     }
     // p99 at 3,600 req/s (ρ = 0.9) is over twice its value at 2,000.
-    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("knee: p99 over twice its value at 2000 from users.arrivals.rate.rps = 3600 on"),
         "{stderr}"
@@ -322,21 +333,13 @@ fn a_sweep_says_why_a_node_has_no_closed_form_and_refuses_a_parameter_that_is_no
 /// Erlang C's wait within its interval.
 #[test]
 fn a_sweep_of_workers_runs_whole_values_against_erlang_c() {
-    let out = archsim(&["sweep", MM4, "--param", "s.workers", "--from", "2", "--to", "6", "--reps", "10"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut csv = csv::Reader::from_reader(&out.stdout[..]);
-    let header = csv.headers().unwrap().clone();
-    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 5);
+    let (rows, _) = sweep(&["--param", "s.workers", "--from", "2", "--to", "6", "--reps", "10"], 5);
     for (row, c) in rows.iter().zip(2u32..) {
-        let get = |name: &str| -> f64 { row[header.iter().position(|h| h == name).unwrap()].parse().unwrap() };
-        assert_eq!(get("value"), f64::from(c));
+        assert_eq!(row.get("value"), f64::from(c));
         // λ = 1,000 req/s, μ = 1,000 req/s per worker.
         let wait_ms = archsim::theory::mmc_mean_wait(1000.0, 1000.0, c) * 1e3;
-        assert!((get("theory_mean_wait_ms") - wait_ms).abs() < 1e-9, "c = {c}");
-        let (mean, low) = (get("s_mean_wait_ms"), get("s_mean_wait_ms_low"));
-        let half_width = (mean - low) * 3.250 / 2.262; // 99 %, as above
-        assert!((mean - wait_ms).abs() <= half_width, "c = {c}: {mean} ± {half_width}, theory {wait_ms}");
+        assert!((row.get("theory_mean_wait_ms") - wait_ms).abs() < 1e-9, "c = {c}");
+        row.holds("s_mean_wait_ms", wait_ms, 0.0).unwrap_or_else(|e| panic!("c = {c}: {e}"));
     }
 }
 
@@ -346,27 +349,9 @@ fn a_sweep_of_workers_runs_whole_values_against_erlang_c() {
 /// requests that fail, within its interval.
 #[test]
 fn a_sweep_of_the_room_gives_the_m_m_c_k_loss() {
-    let out = archsim(&[
-        "sweep",
-        MM4,
-        "--param",
-        "s.queue_capacity",
-        "--from",
-        "0",
-        "--to",
-        "8",
-        "--steps",
-        "5",
-        "--reps",
-        "10",
-    ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut csv = csv::Reader::from_reader(&out.stdout[..]);
-    let header = csv.headers().unwrap().clone();
-    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 5);
+    let args = ["--param", "s.queue_capacity", "--from", "0", "--to", "8", "--steps", "5", "--reps", "10"];
+    let (rows, _) = sweep(&args, 5);
     for (row, places) in rows.iter().zip([0u32, 2, 4, 6, 8]) {
-        let get = |name: &str| -> f64 { row[header.iter().position(|h| h == name).unwrap()].parse().unwrap() };
         // a = λ/μ = 1 Erlang, c = 4, K = 4 + places.
         let factorial = |n: u32| (1..=n).map(f64::from).product::<f64>();
         let pi: Vec<f64> = (0..=4 + places)
@@ -375,9 +360,11 @@ fn a_sweep_of_the_room_gives_the_m_m_c_k_loss() {
         let loss = pi.last().unwrap() / pi.iter().sum::<f64>();
         // The room counts only where it refuses more than 1 in 10⁶.
         let expected = if loss > 1e-6 { loss } else { 0.0 };
-        assert!((get("theory_loss") - expected).abs() < 1e-12, "{places} places: {} vs {expected}", get("theory_loss"));
-        let (mean, low) = (get("availability"), get("availability_low"));
-        let half_width = (mean - low) * 3.250 / 2.262; // 99 %, as above
-        assert!((mean - (1.0 - loss)).abs() <= half_width + 1e-4, "{places} places: {mean} ± {half_width}, 1 − {loss}");
+        assert!(
+            (row.get("theory_loss") - expected).abs() < 1e-12,
+            "{places} places: {} vs {expected}",
+            row.get("theory_loss")
+        );
+        row.holds("availability", 1.0 - loss, 1e-4).unwrap_or_else(|e| panic!("{places} places: {e}"));
     }
 }
