@@ -60,6 +60,8 @@ test('charts draw a run, keep the previous one for comparison (not into another 
   await page.getByTestId('param-slo.latency_p99_ms').fill('50');
   await page.getByTestId('param-slo.latency_p99_ms').press('Enter');
   await page.locator('.readout.breach [data-testid=metric-p99]').waitFor();
+  // Under the figures, the target is drawn on the latency chart.
+  assert.match(await page.locator('.chart', { has: page.getByTestId('chart-latency') }).innerText(), /SLO/);
 
   // Reset: the finished run becomes the faint overlay behind the next.
   await page.getByTestId('reset').click();

@@ -181,8 +181,11 @@ test('a capacity curve runs 8 rates on workers: its CSV is archsim sweep\'s, its
   // Bands around the means, and the theory line in the legend.
   const band = await ink(page, 'capacity-latency', BAND_RED);
   assert.ok(band > 100, `p99 band drawn: ${band} pixels`);
-  assert.match(await page.locator('.chart', { has: page.getByTestId('chart-capacity-latency') }).innerText(),
-    /p99, M\/M\/c theory/);
+  const latency = await page.locator('.chart', { has: page.getByTestId('chart-capacity-latency') }).innerText();
+  assert.match(latency, /p99, M\/M\/c theory/);
+  // The 200 ms SLO, far above a p99 of a few ms, would flatten the curve:
+  // it is left out until the figures come near it.
+  assert.doesNotMatch(latency, /SLO/);
   await screenshot(page, 'capacity-curve');
   assert.deepEqual(problems, []);
 });

@@ -1,6 +1,7 @@
 //! Live charts of a run, drawn with plotters on HTML canvases: latency
 //! percentiles, throughput offered vs completed, availability against its
-//! target (the design's objective, else its SLO), and after a run the
+//! target (the design's objective, else its SLO; the p99 target once the
+//! figures come near it, so that a far one does not flatten them), and after a run the
 //! latency CDF. The previous run is drawn faintly behind the current one
 //! for comparison under the same seed. A run of many seeds is drawn as
 //! each figure's mean over the seeds with its 95 % confidence band; a
@@ -257,28 +258,35 @@ fn plot(props: &ChartProps) -> Plot {
         }
         _ => None,
     };
-    if let Some(t) = target {
+    let values = |plot: &Plot| -> Vec<f64> {
+        let lines = plot.lines.iter().flat_map(|l| l.pieces.iter().flatten());
+        lines.chain(plot.bands.iter().flat_map(|b| &b.0)).map(|p| p.1).collect()
+    };
+    // Headroom over every line, and at least 1.
+    let top = values(&plot).into_iter().fold(0.0, f64::max).max(1.0) * 1.15;
+    // A latency target far above the figures (a 200 ms SLO over a p99 of
+    // a few ms) would flatten them on the floor: it is drawn once they
+    // come within a factor of [`TARGET_REACH`] of it (the readouts mark a
+    // breach all the same).
+    let shown = target.filter(|t| props.kind == ChartKind::Availability || t.value <= top * TARGET_REACH);
+    if let Some(t) = shown {
         let pieces = vec![vec![(plot.x.start, t.value), (plot.x.end, t.value)]];
         plot.lines.push(Line { label: t.name(), pieces, color: INK, dashed: true, faint: false });
     }
-    let values = || {
-        plot.lines
-            .iter()
-            .flat_map(|l| l.pieces.iter().flatten())
-            .chain(plot.bands.iter().flat_map(|b| &b.0))
-            .map(|p| p.1)
-    };
     plot.y = if props.kind == ChartKind::Availability {
         // From a little below the lowest value (or the target) to 100%.
-        let low = values().fold(100.0, f64::min);
+        let low = values(&plot).into_iter().fold(100.0, f64::min);
         let margin = ((100.0 - low) * 0.15).max(0.01);
         (low - margin).max(0.0)..100.0 + margin / 3.0
     } else {
-        // Headroom over every line, and at least 1.
-        0.0..values().fold(0.0, f64::max).max(1.0) * 1.15
+        0.0..shown.map_or(top, |t| top.max(t.value * 1.15))
     };
     plot
 }
+
+/// How far above the highest figure (with its headroom) a latency target
+/// may lie and still be drawn.
+const TARGET_REACH: f64 = 2.5;
 
 /// Run ×N seeds of the design, if that is what `props` draws.
 fn seeds(props: &ChartProps) -> Option<&Seeds> {
