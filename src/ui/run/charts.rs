@@ -459,9 +459,12 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, plot: &Plot) -> Result<(), String> 
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let em = plot.font_px;
+    // Room on the right for half the last x label ("20 requests"), which
+    // is centred on the axis' end: about 0.55 em a character.
+    let last = format!("{} {}", trim(plot.x.end), plot.x_unit).chars().count() as f64;
     let mut chart = ChartBuilder::on(&root)
         .margin(px(6.0))
-        .margin_right(px(16.0))
+        .margin_right(px((0.28 * last * em).max(16.0)))
         .x_label_area_size(px(2.0 * em))
         .y_label_area_size(px(3.6 * em))
         .build_cartesian_2d(plot.x.clone(), plot.y.clone())
