@@ -297,7 +297,7 @@ fn capacity_curve(path: &Path, args: SweepArgs) -> ExitCode {
         Some(v) => eprintln!("knee: p99 over twice its value at {} from {} = {v} on", args.from, args.param),
         None => eprintln!("knee: p99 stays under twice its value at {} over the range", args.from),
     }
-    if args.param.ends_with("rps") {
+    if sweep::is_rate(&args.param) {
         match sweep::saturation(&points) {
             Some(v) => eprintln!("saturation: throughput more than 5% short of the offered rate from {v} req/s on"),
             None => eprintln!("saturation: the throughput follows the offered rate over the range"),

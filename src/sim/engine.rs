@@ -540,6 +540,8 @@ impl Simulation {
     /// times a second: [`Simulation::breakers`] alone is cheap).
     pub fn node_snapshots(&self) -> Vec<NodeSnapshot> {
         let now = self.now();
+        // The measured period's length, s (none during the warm-up).
+        let measured = (now > self.warmup).then(|| now.since(self.warmup).as_s());
         self.components
             .iter()
             .zip(&self.ids)
@@ -548,7 +550,6 @@ impl Simulation {
             .zip(self.worker_stats())
             .map(|((((c, id), up), (busy, slots, queued)), stats)| {
                 let r = each_kind!(c, k => k.readouts());
-                let measured = (now > self.warmup).then(|| now.since(self.warmup).as_s());
                 NodeSnapshot {
                     id: id.clone(),
                     busy,

@@ -65,6 +65,13 @@ pub fn rate_param(scenario: &Scenario) -> Result<(String, f64), String> {
         .ok_or_else(|| "a capacity curve needs a client with a constant arrival rate to sweep".to_owned())
 }
 
+/// Whether `param` is an arrival rate (its name ends in `rps`): a curve of
+/// it has an offered rate to set the throughput against, and a saturation
+/// point.
+pub fn is_rate(param: &str) -> bool {
+    param.ends_with("rps")
+}
+
 /// The id of the first service pool, the node a curve measures by default.
 pub fn first_pool(scenario: &Scenario) -> Option<String> {
     scenario.nodes.iter().find(|n| matches!(n.kind, NodeKind::Service(_))).map(|n| n.id.as_str().to_owned())
@@ -149,10 +156,9 @@ impl Sweepable {
         spread(from, to, steps, self.whole)
     }
 
-    /// Whether it is an arrival rate: its curve has an offered rate to
-    /// compare the throughput with, and a saturation point.
+    /// Whether it is an arrival rate ([`is_rate`]).
     pub fn is_rate(&self) -> bool {
-        self.param.ends_with("rps")
+        is_rate(&self.param)
     }
 
     /// The range a curve starts from: a rate from half the design's to

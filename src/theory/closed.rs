@@ -151,18 +151,17 @@ fn lru(scenario: &Scenario, node: &str, capacity: u64, eviction: Eviction, ttl_s
     if ttl_s > 0.0 {
         return Err("a TTL besides LRU eviction: no closed form".into());
     }
-    let (keys, law) = match client.keys {
-        KeyDistribution::Uniform { keys } => (keys, "uniform".to_owned()),
-        KeyDistribution::Zipf { keys, s } => (keys, format!("Zipf({s})")),
-    };
     // Room for every key: after the first reads, every read hits.
-    let hit = match client.keys {
-        _ if capacity >= keys => 1.0,
-        KeyDistribution::Uniform { .. } => capacity as f64 / keys as f64,
-        KeyDistribution::Zipf { .. } if keys > CHE_MAX_KEYS => {
+    let (keys, law, hit) = match client.keys {
+        KeyDistribution::Uniform { keys } => (keys, "uniform".to_owned(), (capacity as f64 / keys as f64).min(1.0)),
+        KeyDistribution::Zipf { keys, .. } if keys > CHE_MAX_KEYS && capacity < keys => {
             return Err(format!("over {CHE_MAX_KEYS} keys: too many to compute here"))
         }
-        KeyDistribution::Zipf { s, .. } => che_lru_hit_ratio(&zipf_popularity(keys, s), capacity as f64),
+        KeyDistribution::Zipf { keys, s } => {
+            let hit =
+                if capacity >= keys { 1.0 } else { che_lru_hit_ratio(&zipf_popularity(keys, s), capacity as f64) };
+            (keys, format!("Zipf({s})"), hit)
+        }
     };
     Ok(Closed {
         model: format!("LRU cache of {capacity} items, {law} over {keys} keys"),
@@ -184,27 +183,22 @@ fn group(scenario: &Scenario, node: &str, q: &crate::model::QueueParams) -> Resu
         return Err("the consumers' calls add their response times: no closed form".into());
     }
     let mu = 1e3 / moments(&q.consumer_time)?.0;
-    let (partitions, consumers) = match q.style {
-        QueueStyle::WorkQueue => (1, q.consumers),
+    // A work queue is as many partitions as consumers, each taking its
+    // share of the messages in turn; a log's partition p goes to consumer
+    // p mod C.
+    let consumers = q.consumers;
+    let (partitions, on) = match q.style {
+        QueueStyle::WorkQueue => (consumers, "one work queue".to_owned()),
         QueueStyle::Log if q.partitioner == Partitioner::KeyHash => {
             return Err("key-hash partitioning: each partition's load depends on the keys: no closed form".into())
         }
-        QueueStyle::Log => (q.partitions, q.consumers),
+        QueueStyle::Log => (q.partitions, format!("{} partitions", q.partitions)),
     };
-    // Consumer i's arrivals: all of them on a work queue; on a log, its
-    // partitions' share (partition p goes to consumer p mod C).
-    let arrivals = |i: u32| match q.style {
-        QueueStyle::WorkQueue => rps / f64::from(consumers),
-        QueueStyle::Log => {
-            rps * f64::from((i..partitions).step_by(consumers as usize).count() as u32) / f64::from(partitions)
-        }
-    };
-    let (busy, growth) =
-        (0..consumers).map(arrivals).fold((0.0, 0.0), |(b, g), l| (b + l.min(mu), g + (l - mu).max(0.0)));
-    let on = match q.style {
-        QueueStyle::WorkQueue => "one work queue".to_owned(),
-        QueueStyle::Log => format!("{partitions} partitions"),
-    };
+    // Consumer i's arrivals: its partitions' share.
+    let owned = |i: u32| (i..partitions).step_by(consumers as usize).count() as f64;
+    let (busy, growth) = (0..consumers)
+        .map(|i| rps * owned(i) / f64::from(partitions))
+        .fold((0.0, 0.0), |(b, g), l| (b + l.min(mu), g + (l - mu).max(0.0)));
     Ok(Closed {
         model: format!("consumer group of {consumers} at μ = {mu:.0} msg/s each, {on}"),
         formula: "flow balance",

@@ -28,6 +28,18 @@ async function runToEnd(page) {
   await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'finished');
 }
 
+/**
+ * Types `value` into the inspector's field `param`, commits it, and waits
+ * for the theory line to mention `word`; returns the line's text.
+ */
+async function editUntil(page, param, value, word) {
+  const field = page.getByTestId(`param-${param}`);
+  await field.fill(value);
+  await field.press('Enter');
+  await page.waitForFunction((w) => document.querySelector('[data-testid=node-theory]').innerText.includes(w), word);
+  return page.getByTestId('node-theory').innerText();
+}
+
 /** The numbers of a text, in order ("ρ 87.5%, lag grows 200 msg/s" → [87.5, 200]). */
 const numbers = (text) => [...text.matchAll(/-?\d+(\.\d+)?/g)].map((m) => Number(m[0]));
 
@@ -56,11 +68,8 @@ test('an M/M/1 pool shows its closed forms beside the measured wait; two replica
 
   // Two replicas behind the pool's balancing: no closed form.
   await page.getByTestId('reset').click();
-  const replicas = page.getByTestId('param-replicas');
-  await replicas.fill('2');
-  await replicas.press('Enter');
-  await page.waitForFunction(() => document.querySelector('[data-testid=node-theory]').innerText.includes('replicas'));
-  assert.equal(await theory.innerText(), "Theory: 2 replicas behind the pool's balancing: no closed form");
+  assert.equal(await editUntil(page, 'replicas', '2', 'replicas'),
+    "Theory: 2 replicas behind the pool's balancing: no closed form");
   assert.deepEqual(problems, []);
 });
 
@@ -154,11 +163,7 @@ test("a cache shows Che's LRU hit ratio beside the measured one; a TTL has none"
   await page.getByTestId('node-cache').click();
   assert.equal(await theory.innerText(),
     "Theory, LRU cache of 500 items, uniform over 10000 keys (Che's approximation): hit ratio 5.0%");
-  const ttl = page.getByTestId('param-ttl_s');
-  await ttl.fill('5');
-  await ttl.press('Enter');
-  await page.waitForFunction(() => document.querySelector('[data-testid=node-theory]').innerText.includes('TTL'));
-  assert.equal(await theory.innerText(), 'Theory: a TTL besides LRU eviction: no closed form');
+  assert.equal(await editUntil(page, 'ttl_s', '5', 'TTL'), 'Theory: a TTL besides LRU eviction: no closed form');
   assert.deepEqual(problems, []);
 });
 

@@ -258,12 +258,8 @@ fn plot(props: &ChartProps) -> Plot {
         }
         _ => None,
     };
-    let values = |plot: &Plot| -> Vec<f64> {
-        let lines = plot.lines.iter().flat_map(|l| l.pieces.iter().flatten());
-        lines.chain(plot.bands.iter().flat_map(|b| &b.0)).map(|p| p.1).collect()
-    };
     // Headroom over every line, and at least 1.
-    let top = values(&plot).into_iter().fold(0.0, f64::max).max(1.0) * 1.15;
+    let top = values(&plot).fold(0.0, f64::max).max(1.0) * 1.15;
     // A latency target far above the figures (a 200 ms SLO over a p99 of
     // a few ms) would flatten them on the floor: it is drawn once they
     // come within a factor of [`TARGET_REACH`] of it (the readouts mark a
@@ -275,13 +271,19 @@ fn plot(props: &ChartProps) -> Plot {
     }
     plot.y = if props.kind == ChartKind::Availability {
         // From a little below the lowest value (or the target) to 100%.
-        let low = values(&plot).into_iter().fold(100.0, f64::min);
+        let low = values(&plot).fold(100.0, f64::min);
         let margin = ((100.0 - low) * 0.15).max(0.01);
         (low - margin).max(0.0)..100.0 + margin / 3.0
     } else {
         0.0..shown.map_or(top, |t| top.max(t.value * 1.15))
     };
     plot
+}
+
+/// Every y value `plot` draws: its lines' and its bands'.
+fn values(plot: &Plot) -> impl Iterator<Item = f64> + '_ {
+    let lines = plot.lines.iter().flat_map(|l| l.pieces.iter().flatten());
+    lines.chain(plot.bands.iter().flat_map(|b| &b.0)).map(|p| p.1)
 }
 
 /// How far above the highest figure (with its headroom) a latency target
@@ -343,7 +345,7 @@ type Band = (Vec<(f64, f64)>, RGBColor);
 fn capacity(props: &ChartProps) -> Plot {
     let points = props.batch.as_ref().map(|b| b.points()).unwrap_or_default();
     let swept = props.batch.as_ref().and_then(|b| b.swept.as_ref());
-    let rate = swept.is_some_and(|s| s.param.ends_with("rps"));
+    let rate = swept.is_some_and(|s| sweep::is_rate(&s.param));
     // The planned range, before every point is in.
     let sets = props.batch.as_ref().map_or(&[][..], |b| &b.sets[..]);
     let (first, last) = (sets.first().map_or(0.0, |s| s.value), sets.last().map_or(1.0, |s| s.value));
