@@ -40,7 +40,9 @@ pub use partitioned::{PartitionedParams, Partitioning};
 pub use queue::{Acks, Delivery, Partitioner, QueueParams, QueueStyle};
 pub use resilience::{Backoff, BackoffJitter, Bulkhead, CircuitBreaker, LoadShedding, RateLimit, Retry, RetryBudget};
 pub use service::{lognormal_fit, Autoscaling, ScalingMetric, ServiceParams, ServiceTime, Usl, Z99};
-pub use traffic::{Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix};
+pub use traffic::{
+    key_partition, Arrivals, ClientParams, KeyDistribution, RatePoint, RateProfile, RequestClass, RequestMix,
+};
 pub use validate::{Checker, Problem, ValidationError, MAX_NAME_CHARS};
 pub use wiring::{wiring, wiring_problem, Wiring};
 

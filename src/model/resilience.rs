@@ -48,6 +48,27 @@ impl Default for Retry {
     }
 }
 
+impl Retry {
+    /// The wait before retry n + 1 (n = 0, 1, …) before jitter, ms: none,
+    /// the base, or base · 2ⁿ capped.
+    pub fn backoff_ms(&self, n: u8) -> f64 {
+        match self.backoff {
+            Backoff::None => 0.0,
+            Backoff::Constant => self.base_ms,
+            Backoff::Exponential => (self.base_ms * libm::pow(2.0, f64::from(n))).min(self.cap_ms),
+        }
+    }
+
+    /// The longest the wait before retry n + 1 can be after jitter, ms:
+    /// [`Retry::backoff_ms`], or the cap with decorrelated jitter.
+    pub fn longest_wait_ms(&self, n: u8) -> f64 {
+        match self.jitter {
+            BackoffJitter::Decorrelated => self.cap_ms,
+            _ => self.backoff_ms(n),
+        }
+    }
+}
+
 /// How the wait before retry n (n = 1, 2, …) grows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

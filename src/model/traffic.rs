@@ -1,7 +1,10 @@
 //! Client (traffic source) parameters: arrivals, request mix, keys, timeout.
 
+use std::hash::Hasher;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use siphasher::sip::SipHasher13;
 
 use super::cost::{hourly, Price};
 use super::validate::{Checker, MAX_DURATION_S, MAX_USERS};
@@ -289,6 +292,16 @@ pub enum KeyDistribution {
         #[schemars(range(min = 0.0, max = 10.0), extend("x-help" = "Zipf exponent: 0 uniform, about 1 for web popularity", "x-unit" = "1"))]
         s: f64,
     },
+}
+
+/// The partition (of `n`, at least 1) request key `key` falls in when
+/// partitioned by key hash, as a message queue's `key_hash` partitioner and
+/// a partitioned store's hash partitioning do: a fixed hash (SipHash-1-3
+/// with zero keys) modulo `n`, the same everywhere and even on average.
+pub fn key_partition(key: u64, n: usize) -> usize {
+    let mut h = SipHasher13::new_with_keys(0, 0);
+    h.write_u64(key);
+    (h.finish() % n.max(1) as u64) as usize
 }
 
 /// The client kind.

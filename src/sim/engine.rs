@@ -10,7 +10,7 @@ use super::budget::{Budget, Stopped};
 use super::component::{Behavior, Condition, Ctx, Site, LOST};
 use super::event::{CallResult, Event, Failure};
 use super::faults::{fault_event, hits};
-use super::guard::BreakerState;
+use super::guard::{BreakerState, Guard};
 use super::network::Link;
 use super::report::{EngineStats, Report, RequestReport, TimelineEvent};
 use super::request::{Origin, ReqId, Request, Requests};
@@ -129,6 +129,13 @@ pub struct NodeSnapshot {
     /// (negative while it drains); None for other kinds and during the
     /// warm-up.
     pub lag_growth_rps: Option<f64>,
+    /// Tries per call over the calls into the node with a timeout, retries,
+    /// a breaker or a bulkhead, from the warm-up on (retry amplification);
+    /// None without such calls or before any.
+    pub tries_per_call: Option<f64>,
+    /// Share of those calls that failed for good (every try failed, or the
+    /// retries were refused), 0–1; None likewise.
+    pub calls_failed: Option<f64>,
 }
 
 impl NodeSnapshot {
@@ -495,6 +502,9 @@ impl Simulation {
                 Err(failure) if !child.abandoned => guard.retry_wait_ms(now, child.attempt, failure, child.waited_ms),
                 _ => None,
             };
+            if result.is_err() && wait.is_none() {
+                guard.gave_up(now);
+            }
             if let Some(change) = change {
                 ctx.log_breaker(child.caller, child.edge, change);
             }
@@ -542,13 +552,24 @@ impl Simulation {
         let now = self.now();
         // The measured period's length, s (none during the warm-up).
         let measured = (now > self.warmup).then(|| now.since(self.warmup).as_s());
+        // Per node, the calls into it over guarded links: (calls, tries,
+        // failed for good).
+        let mut guarded: Vec<Option<(u64, u64, u64)>> = vec![None; self.ids.len()];
+        for l in &self.ctx.links {
+            if let Some(c) = l.guard.as_ref().map(Guard::counts) {
+                let into = guarded[l.to as usize].get_or_insert_default();
+                *into = (into.0 + c.calls, into.1 + c.tries, into.2 + c.failed_calls);
+            }
+        }
         self.components
             .iter()
             .zip(&self.ids)
             .zip(&self.ctx.up)
             .zip(self.levels())
             .zip(self.worker_stats())
-            .map(|((((c, id), up), (busy, slots, queued)), stats)| {
+            .zip(guarded)
+            .map(|(((((c, id), up), (busy, slots, queued)), stats), guarded)| {
+                let calls = guarded.filter(|(calls, ..)| *calls > 0);
                 let r = each_kind!(c, k => k.readouts());
                 NodeSnapshot {
                     id: id.clone(),
@@ -567,6 +588,8 @@ impl Simulation {
                         .map(|(s, slots)| s.busy.mean(now) / f64::from(slots)),
                     loss: stats.filter(|(s, _)| s.arrivals > 0).map(|(s, _)| s.dropped as f64 / s.arrivals as f64),
                     lag_growth_rps: r.lag_added.zip(measured).map(|(n, span)| n as f64 / span),
+                    tries_per_call: calls.map(|(calls, tries, _)| tries as f64 / calls as f64),
+                    calls_failed: calls.map(|(calls, _, failed)| failed as f64 / calls as f64),
                 }
             })
             .collect()

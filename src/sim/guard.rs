@@ -3,7 +3,7 @@
 //! bulkhead. The kernel consults it when a call is sent and when its
 //! outcome is known; components never see it.
 
-use crate::model::{Backoff, BackoffJitter, Edge, Retry, RetryBudget};
+use crate::model::{BackoffJitter, Edge, Retry, RetryBudget};
 
 use super::deadlines::Deadlines;
 use super::event::{CallResult, Failure};
@@ -189,6 +189,10 @@ pub struct GuardCounts {
     pub bulkhead_full: u64,
     /// Retries not made for lack of budget.
     pub over_budget: u64,
+    /// Calls that failed for good: their last try failed and no retry
+    /// followed (retries used up, refused, over budget, or the client gave
+    /// up on the request).
+    pub failed_calls: u64,
 }
 
 /// The resilience of one link in a run.
@@ -290,6 +294,16 @@ impl Guard {
         (Ok(self.timeout.map(|t| now.after(t))), change)
     }
 
+    /// A call whose try failed at `now` gets no retry: it failed for good.
+    pub fn gave_up(&mut self, now: SimTime) {
+        self.tally(now, |c| c.failed_calls += 1);
+    }
+
+    /// What the guard counted from the warm-up on.
+    pub fn counts(&self) -> GuardCounts {
+        self.counts
+    }
+
     /// An admitted try ended with `result` (a timeout is
     /// `Err(Failure::Timeout)`). Returns the breaker change it caused.
     pub fn settle(&mut self, now: SimTime, result: CallResult) -> Option<Transition> {
@@ -321,12 +335,7 @@ impl Guard {
             }
             window.add(now, 0, 1);
         }
-        let n = i32::from(attempt);
-        let w = match r.backoff {
-            Backoff::None => 0.0,
-            Backoff::Constant => r.base_ms,
-            Backoff::Exponential => (r.base_ms * libm::pow(2.0, f64::from(n))).min(r.cap_ms),
-        };
+        let w = r.backoff_ms(attempt);
         let u = random::unit(&mut self.rng);
         let wait = match r.jitter {
             BackoffJitter::None => w,

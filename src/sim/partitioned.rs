@@ -9,7 +9,7 @@
 //! A leader that recovers after the election rejoins as a follower.
 
 use crate::metrics::{NodeStats, TimeIntegral};
-use crate::model::{PartitionedParams, Partitioning};
+use crate::model::{key_partition, PartitionedParams, Partitioning};
 
 use super::component::{Behavior, Build, Ctx, Site};
 use super::event::{fault_targets, CallResult, Failure, Timer};
@@ -74,7 +74,7 @@ impl PartitionedSim {
     fn partition_of(&self, key: u64) -> usize {
         let n = self.parts.len();
         match self.p.partitioning {
-            Partitioning::Hash => random::slot(key, n),
+            Partitioning::Hash => key_partition(key, n),
             Partitioning::Range => {
                 let k = u128::from(key.saturating_sub(1)) * n as u128 / u128::from(self.p.key_space.max(1));
                 (k as usize).min(n - 1)

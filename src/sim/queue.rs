@@ -31,7 +31,7 @@
 use std::collections::VecDeque;
 
 use crate::metrics::NodeStats;
-use crate::model::{Acks, Delivery, Partitioner, QueueParams, QueueStyle, RequestClass};
+use crate::model::{key_partition, Acks, Delivery, Partitioner, QueueParams, QueueStyle, RequestClass};
 
 use super::calls::Calls;
 use super::component::{Behavior, Build, Condition, Ctx, Readouts, Site};
@@ -310,7 +310,7 @@ impl QueueSim {
         let now = ctx.now();
         let n = self.logs.len();
         let p = match self.p.partitioner {
-            Partitioner::KeyHash => random::slot(request.key, n),
+            Partitioner::KeyHash => key_partition(request.key, n),
             Partitioner::RoundRobin => {
                 self.next_partition = (self.next_partition + 1) % n;
                 self.next_partition

@@ -156,7 +156,7 @@ impl NodeReport {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EdgeReport {
     /// Calls, tries, retries, timeouts, short-circuited and
-    /// bulkhead-refused tries, retries over budget.
+    /// bulkhead-refused tries, retries over budget, calls failed for good.
     #[serde(flatten)]
     pub counts: GuardCounts,
     /// Tries per call, tries / calls: the load retries add (1 without).

@@ -1,7 +1,7 @@
 //! The closed forms of one station of a design: whether a node is an
 //! M/M/c, M/M/c/K or M/G/1 queue in its scenario and, if so, its figures.
 
-use crate::model::{lognormal_fit, Arrivals, ClientParams, NodeKind, RateProfile, Scenario, ServiceTime};
+use crate::model::{lognormal_fit, Arrivals, ClientParams, Edge, NodeKind, RateProfile, Scenario, ServiceTime};
 
 use super::{mg1_mean_wait, mmc_mean_wait, mmc_response_quantile, Mmck};
 
@@ -46,13 +46,12 @@ const NEGLIGIBLE: f64 = 1e-6;
 /// The Markov bound accepted for M/G/1: P(X ≥ a) ≤ E[X]/a below this.
 const MARKOV: f64 = 1e-3;
 
-/// The one client of `scenario` and its arrival rate λ (req/s), when it
-/// sends open-loop arrivals at a constant rate (a Poisson process) on its
-/// one call, straight to `node`: no latency, probability 1, no timeout,
-/// retry or breaker on the call.
+/// The one client of `scenario`, its arrival rate λ (req/s) and its call,
+/// when it sends open-loop arrivals at a constant rate (a Poisson process)
+/// on its one call, straight to `node`: no latency and probability 1.
 ///
 /// Errors: why not, in a few words ending "no closed form".
-pub(super) fn poisson_feed<'a>(scenario: &'a Scenario, node: &str) -> Result<(f64, &'a ClientParams), String> {
+pub(super) fn client_call<'a>(scenario: &'a Scenario, node: &str) -> Result<(f64, &'a ClientParams, &'a Edge), String> {
     let mut clients = scenario.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Client(_)));
     let (Some(client), None) = (clients.next(), clients.next()) else {
         return Err("not one client: no closed form".into());
@@ -63,16 +62,22 @@ pub(super) fn poisson_feed<'a>(scenario: &'a Scenario, node: &str) -> Result<(f6
     };
     let calls: Vec<_> = scenario.edges.iter().filter(|e| e.from == client.id).collect();
     let [call] = calls[..] else { return Err("the client makes more than one call: no closed form".into()) };
-    if call.to.as_str() != node
-        || !call.latency.can_be_zero()
-        || call.probability != 1.0
-        || call.timeout_ms.is_some()
-        || call.retry.is_some()
-        || call.circuit_breaker.is_some()
-    {
+    if call.to.as_str() != node || !call.latency.can_be_zero() || call.probability != 1.0 {
         return Err(format!("not the client's one plain call to {node}: no closed form"));
     }
-    Ok((rps, c))
+    Ok((rps, c, call))
+}
+
+/// [`client_call`] without a timeout, retries, breaker or bulkhead on the
+/// call: the client's arrival rate λ (req/s) and the client.
+///
+/// Errors: why not, in a few words ending "no closed form".
+pub(super) fn poisson_feed<'a>(scenario: &'a Scenario, node: &str) -> Result<(f64, &'a ClientParams), String> {
+    let (rps, client, call) = client_call(scenario, node)?;
+    if call.timeout_ms.is_some() || call.retry.is_some() || call.circuit_breaker.is_some() || call.bulkhead.is_some() {
+        return Err(format!("not the client's one plain call to {node}: no closed form"));
+    }
+    Ok((rps, client))
 }
 
 impl Station {

@@ -1,10 +1,11 @@
 // Theory beside the simulation: a service pool that is an M/M/c, M/M/c/K
 // or M/G/1 queue in its design shows ρ, the loss of a room that fills, the
 // mean wait (Erlang C, the birth–death chain or Pollaczek–Khinchine) and
-// for M/M/c the p99 response time; a cache its LRU hit ratio (Che's
-// approximation); a queue its consumer group's busy share and lag growth
-// (flow balance). Beside them, what the run measures; any other design
-// says why it has no closed form.
+// for M/M/c the p99 response time; called with retries under an error
+// rate, its tries per call and calls failed; a cache its LRU hit ratio
+// (Che's approximation); a queue its consumer group's busy share and lag
+// growth (flow balance, round robin or by key hash). Beside them, what the
+// run measures; any other design says why it has no closed form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -167,22 +168,28 @@ test("a cache shows Che's LRU hit ratio beside the measured one; a TTL has none"
   assert.deepEqual(problems, []);
 });
 
+/**
+ * A client publishing `rps` messages a second (with `client`'s parameters)
+ * to a queue read by 4 consumers of exponential 5 ms (μ = 200/s), with
+ * `queue`'s parameters, run for 60 s after 5 s of warm-up.
+ */
+const topic = (rps, client, queue) => ({
+  version: 3, title: 'Consumer group', settings: { seed: 2, duration_s: 65, warmup_s: 5 },
+  nodes: [
+    { id: 'users', kind: 'client', params: { arrivals: { model: 'open', rate: { shape: 'constant', rps } },
+      timeout_ms: 3600000, ...client } },
+    { id: 'q', kind: 'queue', params: { consumers: 4, consumer_time: { dist: 'exponential', mean_ms: 5 }, ...queue } },
+  ],
+  edges: [{ from: 'users', to: 'q', latency: { base_ms: 0 } }],
+});
+
 test("a queue shows its consumer group's busy share and lag growth beside the run's", async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);
   // 900 msg/s round robin over 6 partitions read by 4 consumers of 5 ms
   // (μ = 200/s): consumers 0 and 1 own two partitions (300/s, over μ),
   // 2 and 3 one (150/s). Busy (200 + 200 + 150 + 150) / 800 = 87.5%; the
   // lag grows 2 × (300 − 200) = 200 msg/s.
-  await loadDesign(page, {
-    version: 3, title: 'Consumer group', settings: { seed: 2, duration_s: 60, warmup_s: 5 },
-    nodes: [
-      { id: 'users', kind: 'client', params: { arrivals: { model: 'open', rate: { shape: 'constant', rps: 900 } },
-        timeout_ms: 3600000 } },
-      { id: 'q', kind: 'queue', params: { partitions: 6, consumers: 4, partitioner: 'round_robin',
-        consumer_time: { dist: 'exponential', mean_ms: 5 } } },
-    ],
-    edges: [{ from: 'users', to: 'q', latency: { base_ms: 0 } }],
-  }, 'q');
+  await loadDesign(page, topic(900, {}, { partitions: 6, partitioner: 'round_robin' }), 'q');
   await page.getByTestId('node-q').click();
   assert.equal(await page.getByTestId('node-theory').innerText(),
     'Theory, consumer group of 4 at μ = 200 msg/s each, 6 partitions (flow balance): ρ 87.5%, lag grows 200 msg/s');
@@ -206,5 +213,71 @@ test('a pool failing at random shows its availability from MTBF and MTTR', async
     'Theory, 2 replicas of MTBF 100 s, MTTR 10 s, called directly (alternating renewal, in parallel): availability 99.17%');
   await runToEnd(page);
   assert.match(await page.getByTestId('node-measured').innerText(), /^; measured availability \d+\.\d\d% since the warm-up$/);
+  assert.deepEqual(problems, []);
+});
+
+test('a pool called with retries under an error rate shows its tries per call and calls failed, as the CLI measures', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  // λ = 500 req/s into 2 workers of exponential 1 ms, up to 3 retries at
+  // once, 30 % of the tries failing all run long.
+  const scenario = await readScenario('tests/data/mm4.json');
+  scenario.nodes[0].params.arrivals.rate.rps = 500;
+  scenario.nodes[1].params.workers = 2;
+  scenario.settings.duration_s = 100;
+  scenario.edges[0].retry = { max_retries: 3, backoff: 'none', jitter: 'none' };
+  scenario.faults = [{ at_s: 0, node: 's', fault: { error_rate: { share: 0.3 } } }];
+  await loadDesign(page, scenario, 's');
+  await page.getByTestId('node-s').click();
+  // Each try fails with f = 0.3: 1 + f + f² + f³ tries a call, f⁴ of the
+  // calls failing, and the pool serving every try: ρ = λ·tries·E[S]/c.
+  const f = 0.3;
+  const tries = 1 + f + f ** 2 + f ** 3;
+  assert.equal(await page.getByTestId('node-theory').innerText(),
+    'Theory, M/M/2 fed calls retried up to 3×, each try failing with probability f = 0.3 (truncated geometric ' +
+    `tries, flow balance): tries per call ${tries.toFixed(3)}, calls failed ${(f ** 4 * 100).toFixed(2)}%, ` +
+    `ρ ${(500 * tries * 1e-3 / 2 * 100).toFixed(1)}%`);
+  // The run's tries per call and failed calls are the CLI report's.
+  await runToEnd(page);
+  const file = join(await mkdtemp(join(tmpdir(), 'archsim-')), 'retries.json');
+  await writeFile(file, JSON.stringify(scenario));
+  const cli = cliRun(file);
+  const call = cli.edges['users->s'];
+  assert.equal(await page.getByTestId('node-measured').innerText(),
+    `; measured tries per call ${call.retry_amplification.toFixed(3)}, ` +
+    `calls failed ${(call.failed_calls / call.calls * 100).toFixed(2)}%, ` +
+    `ρ ${(cli.nodes.s.utilization * 100).toFixed(1)}% since the warm-up`);
+  // Tries per call take 1…4 with P(k) = f^(k−1)(1 − f), P(4) = f³: over
+  // the 49,000 calls after the warm-up, within 4 standard errors.
+  const square = [1, 2, 3].reduce((sum, k) => sum + k * k * f ** (k - 1) * (1 - f), 16 * f ** 3);
+  const se = Math.sqrt((square - tries ** 2) / call.calls);
+  assert.ok(Math.abs(call.retry_amplification - tries) < 4 * se, `${call.retry_amplification} tries per call`);
+
+  // A retry budget caps the retries: no closed form.
+  scenario.edges[0].retry.budget = { ratio: 0.2, min_per_s: 10, ttl_s: 10 };
+  await loadDesign(page, scenario, 's');
+  await page.getByTestId('node-s').click();
+  assert.equal(await page.getByTestId('node-theory').innerText(),
+    'Theory: a retry budget caps the retries: no closed form');
+  assert.deepEqual(problems, []);
+});
+
+test("a queue partitioned by key hash shows each consumer's share of the keys", async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  // 700 msg/s over 8 partitions read by 4 consumers of 5 ms (μ = 200/s),
+  // keys Zipf(1) over 1,000: key 1 alone is 1/H₁₀₀₀ = 13.4 % of the
+  // messages, so the consumers of the hottest partitions fall behind
+  // where round robin (175/s each) would keep up.
+  await loadDesign(page, topic(700, { keys: { law: 'zipf', keys: 1000, s: 1 } }, { partitions: 8, partitioner: 'key_hash' }), 'q');
+  await page.getByTestId('node-q').click();
+  const theory = await page.getByTestId('node-theory').innerText();
+  assert.match(theory, /^Theory, consumer group of 4 at μ = 200 msg\/s each, 8 partitions by key hash of Zipf\(1\) over 1000 keys, the hottest taking \d+\.\d% \(flow balance\): ρ \d+\.\d%, lag grows \d+ msg\/s$/);
+  const [hottest, busy, growth] = numbers(theory.split('keys, ')[1]);
+  const harmonic = Array.from({ length: 1000 }, (_, k) => 1 / (k + 1)).reduce((a, b) => a + b);
+  assert.ok(hottest >= 100 / harmonic, `the hottest partition ${hottest}% holds key 1`);
+  assert.ok(busy < 100 && growth > 0, `busy ${busy}%, lag growth ${growth} msg/s`);
+  await runToEnd(page);
+  const [measuredBusy, measuredGrowth] = numbers(await page.getByTestId('node-measured').innerText());
+  assert.ok(Math.abs(measuredBusy - busy) < 1.5, `busy ${measuredBusy}% vs ${busy}%`);
+  assert.ok(Math.abs(measuredGrowth - growth) < 0.15 * growth, `lag growth ${measuredGrowth} vs ${growth} msg/s`);
   assert.deepEqual(problems, []);
 });

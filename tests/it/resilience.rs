@@ -329,3 +329,58 @@ fn load_shedding_keeps_an_overloaded_pool_serving_in_time() {
     assert!((shedding.availability.unwrap() / (2.0 / 3.0) - 1.0).abs() < 0.02, "{}", shedding.availability.unwrap());
     assert!(shedding.nodes["a"].mean_wait_ms <= 200.0);
 }
+
+/// The inspector's retry amplification (`theory::closed_form`) against the
+/// run: the client calls an M/M/2 pool of exponential 1 ms at 500/s with up
+/// to 3 retries, and the pool fails 30 % of its tries all run long. Tries
+/// per call 1 + 0.3 + 0.09 + 0.027 = 1.417, calls failing 0.3⁴ = 0.81 %,
+/// ρ = 500 · 1.417 · 1 ms / 2 = 35.4 %. A budget, a timeout on the call or
+/// another fault have no closed form and say so.
+#[test]
+fn the_inspectors_retry_amplification_is_what_the_run_measures() {
+    use archsim::theory::Figure::{CallsFailed, TriesPerCall, Utilization};
+    let retry = Retry { max_retries: 3, backoff: Backoff::None, jitter: BackoffJitter::None, ..Retry::default() };
+    let mut s = scenario(
+        vec![poisson_client("c", 500.0), service("b", 1, 2, 10_000, ServiceTime::Exponential { mean_ms: 1.0 })],
+        vec![Edge { retry: Some(retry), ..call("c", "b") }],
+        200.0,
+        5.0,
+    );
+    s.faults = vec![errors("b", 0.3)];
+    let closed = archsim::theory::closed_form(&s, "b").unwrap().unwrap();
+    let (tries, failed, rho) = (1.417, 0.0081, 500.0 * 1.417 * 1e-3 / 2.0);
+    let [(TriesPerCall, t), (CallsFailed, f), (Utilization, u)] = closed.figures[..] else { panic!("{closed:?}") };
+    assert!((t - tries).abs() < 1e-12 && (f - failed).abs() < 1e-12 && (u - rho).abs() < 1e-12, "{closed:?}");
+    assert!(closed.model.starts_with("M/M/2 fed calls retried up to 3×"), "{}", closed.model);
+    let mut sim = Simulation::new(&s, 5).unwrap();
+    sim.run_to_end();
+    let b = &sim.node_snapshots()[1];
+    let (measured_tries, measured_failed) = (b.tries_per_call.unwrap(), b.calls_failed.unwrap());
+    eprintln!("retries: tries/call {measured_tries} vs {tries}, failed {measured_failed} vs {failed}");
+    // 97,500 calls: the share failing has a standard error of 0.029 %.
+    assert!((measured_tries - tries).abs() < 0.01, "tries per call {measured_tries} vs {tries}");
+    assert!((measured_failed - failed).abs() < 0.0012, "calls failed {measured_failed} vs {failed}");
+    assert!((b.mean_utilization.unwrap() - rho).abs() < 0.01, "ρ {:?} vs {rho}", b.mean_utilization);
+    // The report's count of calls failed for good is the client's failed
+    // requests (each call is one request; a call made before the warm-up
+    // may fail after it).
+    let report = sim.report();
+    assert!(edge(&report, "c->b").counts.failed_calls.abs_diff(report.requests.failed) <= 2);
+    // Designs without the closed form say why.
+    let why = |edit: &dyn Fn(&mut Scenario)| {
+        let mut other = s.clone();
+        edit(&mut other);
+        archsim::theory::closed_form(&other, "b").unwrap().unwrap_err()
+    };
+    let budget = RetryBudget::default();
+    assert!(why(&|o| o.edges[0].retry.as_mut().unwrap().budget = Some(budget)).contains("retry budget"));
+    assert!(why(&|o| o.edges[0].timeout_ms = Some(100.0)).contains("timeout"));
+    assert!(why(&|o| o.faults.push(Fault::on_node("b", 50.0, None, FaultKind::Crash))).contains("faults"));
+    assert!(why(&|o| set_client_timeout(o, 2.0)).contains("timeout"));
+    // Exponential waits of 50, 100 and 200 ms outlast a 300 ms timeout.
+    let exponential = |o: &mut Scenario| {
+        o.edges[0].retry.as_mut().unwrap().backoff = Backoff::Exponential;
+        set_client_timeout(o, 300.0);
+    };
+    assert!(why(&exponential).contains("backoffs of up to 350 ms"), "{}", why(&exponential));
+}

@@ -22,14 +22,6 @@ use siphasher::sip::SipHasher13;
 /// A seeded random stream.
 pub type Stream = Xoshiro256PlusPlus;
 
-/// Where `key` falls among `n` slots (partitions), by a fixed hash
-/// (SipHash-1-3 with zero keys): the same everywhere, and even on average.
-pub fn slot(key: u64, n: usize) -> usize {
-    let mut h = SipHasher13::new_with_keys(0, 0);
-    h.write_u64(key);
-    (h.finish() % n.max(1) as u64) as usize
-}
-
 /// The stream of `purpose` at the node or edge named `owner`, for `seed`.
 pub fn stream(seed: u64, owner: &str, purpose: &str) -> Stream {
     let mut h = SipHasher13::new_with_keys(0x4172_6368_5369_6d00, seed);

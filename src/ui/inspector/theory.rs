@@ -1,7 +1,7 @@
 //! Theory beside the simulation: what the model of a node says in its
-//! design (`theory::closed_form`: a pool's queue, a cache's hit ratio, a
-//! consumer group's lag), beside what the run measures; or why it has no
-//! closed form.
+//! design (`theory::closed_form`: a pool's queue, availability or retry
+//! amplification, a cache's hit ratio, a consumer group's lag), beside what
+//! the run measures; or why it has no closed form.
 
 use yew::prelude::*;
 
@@ -23,7 +23,7 @@ pub struct TheoryProps {
 
 /// The theory line of a node (`data-testid="node-theory"`): the model,
 /// its formula and figures (ρ, loss, mean wait W_q, p99, hit ratio, lag
-/// growth), then what the run measured of the same figures since the
+/// growth, availability, tries per call, calls failed), then what the run measured of the same figures since the
 /// warm-up (`data-testid="node-measured"`); or why the node has no closed
 /// form. Nothing for kinds theory says nothing of. Computed once per
 /// design (Che's approximation takes a pass over the keys per step).
@@ -67,5 +67,7 @@ fn measured(load: &NodeSnapshot, figure: Figure) -> Option<f64> {
         Figure::HitRatio => load.hit_ratio,
         Figure::LagGrowth => load.lag_growth_rps,
         Figure::Availability => load.loss.map(|loss| 1.0 - loss),
+        Figure::TriesPerCall => load.tries_per_call,
+        Figure::CallsFailed => load.calls_failed,
     }
 }
