@@ -7,6 +7,7 @@ use super::cost::{hourly, Price, ALB_HOUR};
 use super::kind::optional;
 use super::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Optional, RateLimit, Wiring};
 
+use super::tagged::read_tagged;
 use super::{HealthCheck, NodeId, RequestClass};
 
 /// A load balancer. Its backends are the replicas of the service pools it
@@ -123,7 +124,7 @@ impl Default for LoadBalancerParams {
 }
 
 /// Backend selection algorithms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(extend("x-choices" = [{"name": "round_robin"}, {"name": "weighted_round_robin"}, {"name": "random"}, {"name": "least_outstanding"}, {"name": "power_of_two_choices"}, {"name": "consistent_hash", "on": "session"}]))]
 pub enum LbAlgorithm {
@@ -148,6 +149,15 @@ pub enum LbAlgorithm {
     },
 }
 
+read_tagged!(LbAlgorithm by "name" { on: HashOn }
+    RoundRobin {},
+    WeightedRoundRobin {},
+    Random {},
+    LeastOutstanding {},
+    PowerOfTwoChoices {},
+    ConsistentHash { on },
+);
+
 /// The request attribute a consistent-hash balancer hashes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -159,7 +169,7 @@ pub enum HashOn {
 }
 
 /// Layer-4 or layer-7 operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "layer", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(extend("x-choices" = [{"layer": "l4"}, {"layer": "l7", "routes": []}]))]
 pub enum LbMode {
@@ -174,6 +184,11 @@ pub enum LbMode {
         routes: Vec<Route>,
     },
 }
+
+read_tagged!(LbMode by "layer" { routes: Vec<Route> }
+    L4 {},
+    L7 { routes: default },
+);
 
 impl LbMode {
     /// The pools requests of `class` go to, of the balancer's `pools` (the

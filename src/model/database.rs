@@ -9,6 +9,7 @@ use super::limits::requests_bytes;
 use super::validate::{check_service_time, Checker};
 use super::{ComponentGroup, Crashable, Kind, KindInfo, Onward, Wiring};
 
+use super::tagged::read_tagged;
 use super::ServiceTime;
 
 /// A replicated database (MySQL / PostgreSQL style): one primary takes the
@@ -90,7 +91,7 @@ pub enum ReadFrom {
 }
 
 /// When the primary acknowledges a write to its caller.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(extend("x-choices" = [{"mode": "async"}, {"mode": "semi_sync", "acks": 1}, {"mode": "sync"}]))]
 pub enum Replication {
@@ -116,6 +117,13 @@ pub enum Replication {
     /// other arrived, conflict (resolved last writer wins).
     MultiPrimary,
 }
+
+read_tagged!(Replication by "mode" { acks: u32 }
+    Async {},
+    SemiSync { acks },
+    Sync {},
+    MultiPrimary {},
+);
 
 /// The database kind.
 impl Kind for DatabaseParams {

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::kind::optional;
+use super::tagged::read_tagged;
 use super::{Bulkhead, CircuitBreaker, NodeId, Optional, RequestClass, Retry, RetryBudget};
 
 /// A call from one node to another. A service makes the calls of its
@@ -155,7 +156,7 @@ impl Default for Latency {
 }
 
 /// Random part of a network latency.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(extend("x-choices" = [{"dist": "none"}, {"dist": "uniform", "max_ms": 1.0}, {"dist": "exponential", "mean_ms": 1.0}]))]
 pub enum Jitter {
@@ -175,3 +176,9 @@ pub enum Jitter {
         mean_ms: f64,
     },
 }
+
+read_tagged!(Jitter by "dist" { max_ms: f64, mean_ms: f64 }
+    None {},
+    Uniform { max_ms },
+    Exponential { mean_ms },
+);

@@ -22,6 +22,7 @@ mod queue;
 mod resilience;
 mod service;
 mod spof;
+mod tagged;
 mod traffic;
 mod validate;
 mod wiring;

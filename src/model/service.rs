@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::cost::{hourly, Price, EC2_M5_LARGE};
 use super::kind::optional;
 use super::limits::{items_bytes, requests_bytes};
+use super::tagged::read_tagged;
 use super::validate::{check_service_time, Checker};
 use super::{
     CacheParams, ComponentGroup, Crashable, FaultKind, Kind, KindInfo, LoadShedding, Onward, Optional, RateLimit,
@@ -89,7 +90,7 @@ impl Default for ServiceParams {
 }
 
 /// A service-time distribution. All times in ms.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(extend("x-choices" = [{"dist": "exponential", "mean_ms": 20.0}, {"dist": "constant", "ms": 20.0}, {"dist": "lognormal", "mean_ms": 20.0, "p99_ms": 100.0}, {"dist": "empirical", "samples_ms": [10.0, 15.0, 20.0, 25.0, 60.0]}]))]
 pub enum ServiceTime {
@@ -122,6 +123,13 @@ pub enum ServiceTime {
         samples_ms: Vec<f64>,
     },
 }
+
+read_tagged!(ServiceTime by "dist" { ms: f64, mean_ms: f64, p99_ms: f64, samples_ms: Vec<f64> }
+    Constant { ms },
+    Exponential { mean_ms },
+    Lognormal { mean_ms, p99_ms },
+    Empirical { samples_ms },
+);
 
 impl ServiceTime {
     /// Whether a draw can be 0 ms: a constant 0, or an empirical sample of 0.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use siphasher::sip::SipHasher13;
 
 use super::cost::{hourly, Price};
+use super::tagged::read_tagged;
 use super::validate::{Checker, MAX_DURATION_S, MAX_USERS};
 use super::{ComponentGroup, FaultKind, Kind, KindInfo, NodeId, Onward, Wiring};
 
@@ -46,7 +47,7 @@ impl Default for ClientParams {
 }
 
 /// How a client generates requests.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(extend("x-choices" = [{"model": "open", "rate": {"shape": "constant", "rps": 100.0}}, {"model": "closed", "users": 100, "think_time_ms": 1000.0}]))]
 pub enum Arrivals {
@@ -71,8 +72,12 @@ pub enum Arrivals {
     },
 }
 
+read_tagged!(Arrivals by "model" { rate: RateProfile, users: u32, think_time_ms: f64 }
+    Open { rate },
+    Closed { users, think_time_ms },
+);
+
 /// Arrival rate λ over time, req/s. Times are s since the run started.
-/// (Read by [`RateProfile::deserialize`], written by serde's derive.)
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "shape", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(extend("x-choices" = [{"shape": "constant", "rps": 100.0}, {"shape": "step", "before_rps": 100.0, "after_rps": 300.0, "at_s": 30.0}, {"shape": "ramp", "from_rps": 100.0, "to_rps": 500.0, "start_s": 10.0, "end_s": 50.0}, {"shape": "spike", "base_rps": 100.0, "peak_rps": 1000.0, "at_s": 20.0, "duration_s": 10.0}, {"shape": "sinusoidal", "mean_rps": 100.0, "amplitude_rps": 50.0, "period_s": 60.0}, {"shape": "piecewise", "points": [{"t_s": 0.0, "rps": 100.0}, {"t_s": 60.0, "rps": 200.0}]}]))]
@@ -147,131 +152,30 @@ pub enum RateProfile {
     },
 }
 
-/// A rate profile's fields, every shape's in one record (the shape says
-/// which it takes), with their names in [`RateFields::NAMES`]'s order.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RateFields {
-    shape: Shape,
-    rps: Option<f64>,
-    before_rps: Option<f64>,
-    after_rps: Option<f64>,
-    at_s: Option<f64>,
-    from_rps: Option<f64>,
-    to_rps: Option<f64>,
-    start_s: Option<f64>,
-    end_s: Option<f64>,
-    base_rps: Option<f64>,
-    peak_rps: Option<f64>,
-    duration_s: Option<f64>,
-    mean_rps: Option<f64>,
-    amplitude_rps: Option<f64>,
-    period_s: Option<f64>,
-    points: Option<Vec<RatePoint>>,
+read_tagged!(RateProfile by "shape" {
+    rps: f64,
+    before_rps: f64,
+    after_rps: f64,
+    at_s: f64,
+    from_rps: f64,
+    to_rps: f64,
+    start_s: f64,
+    end_s: f64,
+    base_rps: f64,
+    peak_rps: f64,
+    duration_s: f64,
+    mean_rps: f64,
+    amplitude_rps: f64,
+    period_s: f64,
+    points: Vec<RatePoint>,
 }
-
-/// A rate profile's `shape`.
-#[derive(Clone, Copy, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Shape {
-    Constant,
-    Step,
-    Ramp,
-    Spike,
-    Sinusoidal,
-    Piecewise,
-}
-
-impl RateFields {
-    /// The numeric fields' names, in the record's order.
-    const NAMES: [&'static str; 14] = [
-        "rps",
-        "before_rps",
-        "after_rps",
-        "at_s",
-        "from_rps",
-        "to_rps",
-        "start_s",
-        "end_s",
-        "base_rps",
-        "peak_rps",
-        "duration_s",
-        "mean_rps",
-        "amplitude_rps",
-        "period_s",
-    ];
-}
-
-/// Reads a rate profile through one record of every shape's fields: serde's
-/// derive for an internally tagged enum reads each shape with code of its
-/// own, 15 KB of the page's Wasm for this enum alone. The errors are
-/// serde's own: a missing `shape` or field, an unknown shape or field, and
-/// a field of another shape as unknown.
-impl<'de> Deserialize<'de> for RateProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let f = RateFields::deserialize(d)?;
-        let values = [
-            f.rps,
-            f.before_rps,
-            f.after_rps,
-            f.at_s,
-            f.from_rps,
-            f.to_rps,
-            f.start_s,
-            f.end_s,
-            f.base_rps,
-            f.peak_rps,
-            f.duration_s,
-            f.mean_rps,
-            f.amplitude_rps,
-            f.period_s,
-        ];
-        let wants: &'static [&'static str] = match f.shape {
-            Shape::Constant => &["rps"],
-            Shape::Step => &["before_rps", "after_rps", "at_s"],
-            Shape::Ramp => &["from_rps", "to_rps", "start_s", "end_s"],
-            Shape::Spike => &["base_rps", "peak_rps", "at_s", "duration_s"],
-            Shape::Sinusoidal => &["mean_rps", "amplitude_rps", "period_s"],
-            Shape::Piecewise => &["points"],
-        };
-        let given = RateFields::NAMES.iter().zip(&values).filter(|(_, v)| v.is_some()).map(|(n, _)| *n);
-        let points = f.points.is_some().then_some("points");
-        if let Some(other) = given.chain(points).find(|n| !wants.contains(n)) {
-            return Err(D::Error::unknown_field(other, wants));
-        }
-        let get = |name: &'static str| {
-            let i = RateFields::NAMES.iter().position(|n| *n == name).unwrap_or_default();
-            values[i].ok_or_else(|| D::Error::missing_field(name))
-        };
-        Ok(match f.shape {
-            Shape::Constant => RateProfile::Constant { rps: get("rps")? },
-            Shape::Step => {
-                RateProfile::Step { before_rps: get("before_rps")?, after_rps: get("after_rps")?, at_s: get("at_s")? }
-            }
-            Shape::Ramp => RateProfile::Ramp {
-                from_rps: get("from_rps")?,
-                to_rps: get("to_rps")?,
-                start_s: get("start_s")?,
-                end_s: get("end_s")?,
-            },
-            Shape::Spike => RateProfile::Spike {
-                base_rps: get("base_rps")?,
-                peak_rps: get("peak_rps")?,
-                at_s: get("at_s")?,
-                duration_s: get("duration_s")?,
-            },
-            Shape::Sinusoidal => RateProfile::Sinusoidal {
-                mean_rps: get("mean_rps")?,
-                amplitude_rps: get("amplitude_rps")?,
-                period_s: get("period_s")?,
-            },
-            Shape::Piecewise => {
-                RateProfile::Piecewise { points: f.points.ok_or_else(|| D::Error::missing_field("points"))? }
-            }
-        })
-    }
-}
+    Constant { rps },
+    Step { before_rps, after_rps, at_s },
+    Ramp { from_rps, to_rps, start_s, end_s },
+    Spike { base_rps, peak_rps, at_s, duration_s },
+    Sinusoidal { mean_rps, amplitude_rps, period_s },
+    Piecewise { points },
+);
 
 /// One point of a piecewise rate profile.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -400,7 +304,7 @@ impl Default for RequestMix {
 }
 
 /// Key popularity.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "law", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(extend("x-choices" = [{"law": "uniform", "keys": 10000}, {"law": "zipf", "keys": 10000, "s": 0.9}]))]
 pub enum KeyDistribution {
@@ -420,6 +324,11 @@ pub enum KeyDistribution {
         s: f64,
     },
 }
+
+read_tagged!(KeyDistribution by "law" { keys: u64, s: f64 }
+    Uniform { keys },
+    Zipf { keys, s },
+);
 
 /// The partition (of `n`, at least 1) request key `key` falls in when
 /// partitioned by key hash, as a message queue's `key_hash` partitioner and
@@ -536,33 +445,5 @@ mod tests {
             assert_eq!(serde_json::to_value(class).unwrap(), class.name());
             assert_eq!(RequestClass::ALL[class.index()], class);
         }
-    }
-
-    /// Every shape reads back as written; a field of another shape, a
-    /// missing field or an unknown shape is refused, naming it.
-    #[test]
-    fn a_rate_profile_reads_each_shape_and_only_its_fields() {
-        let shapes = [
-            RateProfile::Constant { rps: 100.0 },
-            RateProfile::Step { before_rps: 1.0, after_rps: 2.0, at_s: 3.0 },
-            RateProfile::Ramp { from_rps: 1.0, to_rps: 2.0, start_s: 3.0, end_s: 4.0 },
-            RateProfile::Spike { base_rps: 1.0, peak_rps: 2.0, at_s: 3.0, duration_s: 4.0 },
-            RateProfile::Sinusoidal { mean_rps: 1.0, amplitude_rps: 0.5, period_s: 60.0 },
-            RateProfile::Piecewise { points: vec![RatePoint { t_s: 0.0, rps: 1.0 }, RatePoint { t_s: 5.0, rps: 2.0 }] },
-        ];
-        for shape in shapes {
-            let json = serde_json::to_value(&shape).unwrap();
-            assert_eq!(serde_json::from_value::<RateProfile>(json).unwrap(), shape);
-        }
-        let read = |text: &str| serde_json::from_str::<RateProfile>(text).unwrap_err().to_string();
-        assert!(
-            read(r#"{"shape": "constant", "rps": 1, "at_s": 2}"#).starts_with("unknown field `at_s`, expected `rps`")
-        );
-        assert!(read(r#"{"shape": "ramp", "points": []}"#).starts_with("unknown field `points`, expected one of"));
-        assert!(read(r#"{"shape": "step", "before_rps": 1, "at_s": 2}"#).starts_with("missing field `after_rps`"));
-        assert!(read(r#"{"shape": "piecewise"}"#).starts_with("missing field `points`"));
-        assert!(read(r#"{"shape": "wave", "rps": 1}"#).starts_with("unknown variant `wave`"));
-        assert!(read(r#"{"rps": 1}"#).starts_with("missing field `shape`"));
-        assert!(read(r#"{"shape": "constant", "rps": 1, "burst": 2}"#).starts_with("unknown field `burst`"));
     }
 }
