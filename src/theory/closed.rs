@@ -202,7 +202,7 @@ fn amplified(
         return Err("its queue fills at the tries' rate: no closed form".into());
     }
     Ok(Closed {
-        model: format!("{} fed calls retried up to {r}×, each try failing with probability f = {f}", one.model()),
+        model: format!("{}, calls retried up to {r}×, each try failing with probability f = {f}", one.model()),
         formula: "truncated geometric tries, flow balance",
         source: "independent tries: 1 + f + … + f^R tries a call and f^(R+1) of the calls failing (Trivedi, \
                  Probability and Statistics with Reliability, Queuing and Computer Science Applications, 2002, \

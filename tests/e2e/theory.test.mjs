@@ -233,7 +233,7 @@ test('a pool called with retries under an error rate shows its tries per call an
   const f = 0.3;
   const tries = 1 + f + f ** 2 + f ** 3;
   assert.equal(await page.getByTestId('node-theory').innerText(),
-    'Theory, M/M/2 fed calls retried up to 3×, each try failing with probability f = 0.3 (truncated geometric ' +
+    'Theory, M/M/2, calls retried up to 3×, each try failing with probability f = 0.3 (truncated geometric ' +
     `tries, flow balance): tries per call ${tries.toFixed(3)}, calls failed ${(f ** 4 * 100).toFixed(2)}%, ` +
     `ρ ${(500 * tries * 1e-3 / 2 * 100).toFixed(1)}%`);
   // The run's tries per call and failed calls are the CLI report's.

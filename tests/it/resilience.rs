@@ -351,7 +351,7 @@ fn the_inspectors_retry_amplification_is_what_the_run_measures() {
     let (tries, failed, rho) = (1.417, 0.0081, 500.0 * 1.417 * 1e-3 / 2.0);
     let [(TriesPerCall, t), (CallsFailed, f), (Utilization, u)] = closed.figures[..] else { panic!("{closed:?}") };
     assert!((t - tries).abs() < 1e-12 && (f - failed).abs() < 1e-12 && (u - rho).abs() < 1e-12, "{closed:?}");
-    assert!(closed.model.starts_with("M/M/2 fed calls retried up to 3×"), "{}", closed.model);
+    assert!(closed.model.starts_with("M/M/2, calls retried up to 3×"), "{}", closed.model);
     let mut sim = Simulation::new(&s, 5).unwrap();
     sim.run_to_end();
     let b = &sim.node_snapshots()[1];
