@@ -356,20 +356,32 @@ macro_rules! kinds {
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for NodeKind {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let (kind, params) = $crate::model::kind::wire_in(d)?;
+        impl NodeKind {
+            /// The kind named `kind` with its parameters `params`, as a
+            /// node holds them on the wire.
+            ///
+            /// Errors: an unknown kind name (listing the kinds), or
+            /// parameters that do not read, with the path inside them
+            /// (`params.workers: …`).
+            pub(super) fn from_wire<E: serde::de::Error>(kind: &str, params: serde_json::Value) -> Result<NodeKind, E> {
                 let parsed = $(if kind == <$params as $crate::model::Kind>::INFO.name {
                     $crate::model::from_value_at(params).map(NodeKind::$variant)
                 } else)* {
                     const NAMES: &[&str] = &[$(<$params as $crate::model::Kind>::INFO.name),*];
-                    return Err(serde::de::Error::unknown_variant(&kind, NAMES));
+                    return Err(E::unknown_variant(kind, NAMES));
                 };
                 // The path inside the parameters, which the caller's path
-                // (the node) does not reach: `params.workers: …`.
+                // (the node) does not reach.
                 parsed.map_err(|(path, message)| {
-                    serde::de::Error::custom(format!("{}: {message}", $crate::model::join_path("params", &path)))
+                    E::custom(format!("{}: {message}", $crate::model::join_path("params", &path)))
                 })
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for NodeKind {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let (kind, params) = $crate::model::kind::wire_in(d)?;
+                NodeKind::from_wire(&kind, params)
             }
         }
     };

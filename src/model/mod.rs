@@ -338,12 +338,11 @@ fn migrate(mut value: serde_json::Value, version: u64) -> serde_json::Value {
     value
 }
 
+// Written with its kind flattened in, read through `NodeIn` (below).
 /// One component on the canvas.
 ///
-/// (Unknown fields cannot be refused here: serde does not support
-/// `deny_unknown_fields` together with the flattened kind; each kind's
-/// parameters refuse them instead.)
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// (Unknown fields are ignored here; each kind's parameters refuse them.)
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Node {
     /// Unique id.
     pub id: NodeId,
@@ -359,6 +358,29 @@ pub struct Node {
     /// Kind and kind-specific parameters.
     #[serde(flatten)]
     pub kind: NodeKind,
+}
+
+/// A node on the wire, when read: its own fields beside its kind's name
+/// and parameters. Read without serde's `flatten`, which buffers every
+/// node through serde's generic `Content` (several KB of the page's Wasm).
+#[derive(Deserialize)]
+struct NodeIn {
+    id: NodeId,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    pos: Point,
+    #[serde(default)]
+    zone: Option<String>,
+    kind: String,
+    params: serde_json::Value,
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let NodeIn { id, label, pos, zone, kind, params } = NodeIn::deserialize(d)?;
+        Ok(Node { kind: NodeKind::from_wire(&kind, params)?, id, label, pos, zone })
+    }
 }
 
 impl Scenario {

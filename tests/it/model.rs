@@ -126,6 +126,15 @@ fn a_field_of_the_wrong_type_is_reported_at_its_path_and_place() {
     let (path, message) = only_problem(text);
     assert_eq!(path, "$.nodes[0]");
     assert!(message.starts_with("params.workers: invalid type: string \"many\", expected u32"), "{message}");
+    // A node's own fields, an unknown kind, missing parameters.
+    let node = |fields: &str| only_problem(&format!(r#"{{"version": 3, "nodes": [{{"id": "api", {fields}}}]}}"#));
+    let (path, message) = node(r#""label": 3, "kind": "service", "params": {}"#);
+    assert_eq!(path, "$.nodes[0].label");
+    assert!(message.starts_with("invalid type: integer `3`, expected a string"), "{message}");
+    let (path, message) = node(r#""kind": "gizmo", "params": {}"#);
+    assert_eq!(path, "$.nodes[0]");
+    assert!(message.starts_with("unknown variant `gizmo`, expected one of `client`"), "{message}");
+    assert!(node(r#""kind": "service""#).1.starts_with("missing field `params`"));
 }
 
 #[test]
