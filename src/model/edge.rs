@@ -111,6 +111,12 @@ impl Edge {
             bulkhead: None,
         }
     }
+
+    /// Whether the caller defends itself on this call: a timeout, retries,
+    /// a circuit breaker or a bulkhead.
+    pub fn has_defences(&self) -> bool {
+        self.timeout_ms.is_some() || self.retry.is_some() || self.circuit_breaker.is_some() || self.bulkhead.is_some()
+    }
 }
 
 /// How a caller waits for a call.

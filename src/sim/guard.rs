@@ -218,7 +218,7 @@ impl Guard {
     /// The guard of edge `e`, counting from `warmup`, or None when it has
     /// no resilience settings.
     pub fn new(e: &Edge, seed: u64, warmup: SimTime) -> Option<Guard> {
-        if e.timeout_ms.is_none() && e.retry.is_none() && e.circuit_breaker.is_none() && e.bulkhead.is_none() {
+        if !e.has_defences() {
             return None;
         }
         let budget = e.retry.as_ref().and_then(|r| r.budget).map(|b| (b, Window::new(b.ttl_s)));

@@ -74,8 +74,8 @@ pub(super) fn client_call<'a>(scenario: &'a Scenario, node: &str) -> Result<(f64
 /// Errors: why not, in a few words ending "no closed form".
 pub(super) fn poisson_feed<'a>(scenario: &'a Scenario, node: &str) -> Result<(f64, &'a ClientParams), String> {
     let (rps, client, call) = client_call(scenario, node)?;
-    if call.timeout_ms.is_some() || call.retry.is_some() || call.circuit_breaker.is_some() || call.bulkhead.is_some() {
-        return Err(format!("not the client's one plain call to {node}: no closed form"));
+    if call.has_defences() {
+        return Err("a timeout, retries, circuit breaker or bulkhead on the call: no closed form".into());
     }
     Ok((rps, client))
 }

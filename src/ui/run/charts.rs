@@ -1,8 +1,8 @@
 //! Live charts of a run, drawn with plotters on HTML canvases: latency
 //! percentiles, throughput offered vs completed, availability against its
 //! target (the design's objective, else its SLO; the p99 target once the
-//! figures come near it, so that a far one does not flatten them), and after a run the
-//! latency CDF. The previous run is drawn faintly behind the current one
+//! figures come near it, so that a far one does not flatten them), and
+//! after a run the latency CDF. The previous run is drawn faintly behind the current one
 //! for comparison under the same seed. A run of many seeds is drawn as
 //! each figure's mean over the seeds with its 95 % confidence band; a
 //! capacity curve as the same figures against the swept parameter,
@@ -20,7 +20,8 @@ use super::seeds::{Batch, Seeds};
 use super::Readouts;
 use crate::metrics::SeriesPoint;
 use crate::model::{Target, Targets};
-use crate::sim::{replications, sweep, TimelineEvent};
+use crate::sim::sweep::{self, Sweepable};
+use crate::sim::{replications, TimelineEvent};
 use crate::theory::Station;
 use crate::ui::download::download_data_url;
 use crate::ui::store::Shared;
@@ -344,8 +345,8 @@ type Band = (Vec<(f64, f64)>, RGBColor);
 /// the knee and, for a rate, the offered rate and the saturation point.
 fn capacity(props: &ChartProps) -> Plot {
     let points = props.batch.as_ref().map(|b| b.points()).unwrap_or_default();
-    let swept = props.batch.as_ref().and_then(|b| b.swept.as_ref());
-    let rate = swept.is_some_and(|s| sweep::is_rate(&s.param));
+    let swept = props.batch.as_ref().and_then(|b| b.swept.as_ref()).map(|s| &s.parameter);
+    let rate = swept.is_some_and(Sweepable::is_rate);
     // The planned range, before every point is in.
     let sets = props.batch.as_ref().map_or(&[][..], |b| &b.sets[..]);
     let (first, last) = (sets.first().map_or(0.0, |s| s.value), sets.last().map_or(1.0, |s| s.value));

@@ -141,10 +141,9 @@ impl Seeds {
 /// What a capacity curve sweeps and measures.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Swept {
-    /// The parameter (`<client>.arrivals.rate.rps`, `api.workers`).
-    pub param: String,
-    /// Its unit (`req/s`, `threads`).
-    pub unit: String,
+    /// The parameter (`<client>.arrivals.rate.rps`, `api.workers`) with
+    /// its unit.
+    pub parameter: sweep::Sweepable,
     /// The node whose closed forms are drawn (the first service pool).
     pub node: String,
 }
@@ -220,8 +219,7 @@ impl Plan {
                 Ok((v, design))
             })
             .collect::<Result<_, String>>()?;
-        let swept = Swept { param: param.clone(), unit: swept.unit.clone(), node };
-        Ok(Plan { designs, seeds: n, swept: Some(swept) })
+        Ok(Plan { designs, seeds: n, swept: Some(Swept { parameter: swept.clone(), node }) })
     }
 }
 
