@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::model::Scenario;
-use crate::workshop::exercises::EXERCISES;
+use crate::workshop::exercises::{Exercise, Summary, EXERCISES};
 
 use super::dialog::Dialog;
 use super::storage;
@@ -28,31 +28,46 @@ fn first_sentence(text: &str) -> &str {
 /// `recent-<n>` buttons.
 #[component]
 pub fn Gallery(props: &GalleryProps) -> Html {
-    let presets = use_memo((), |()| {
-        EXERCISES.iter().map(|p| (p.slug, p.scenario().map_err(|e| e.to_string()))).collect::<Vec<_>>()
-    });
+    let presets = use_memo((), |()| EXERCISES.iter().map(|p| (p, p.summary())).collect::<Vec<_>>());
     let recent = use_memo((), |()| storage::recent());
     let book = use_memo((), |()| storage::ProgressBook::load());
+    // A shipped exercise that does not open (a test opens every one).
+    let problem = use_state(|| None::<String>);
     // The first exercise takes the focus when the gallery opens.
     let first_card = EXERCISES.first().map(|p| format!("preset-{}", p.slug));
-    let card = |slug: String, s: &Scenario, testid: String| {
-        let (on_open, s2) = (props.on_open.clone(), s.clone());
-        let difficulty = s.difficulty.map(|d| d.label());
+    let card = |slug: &str, summary: &Summary, testid: String, onclick: Callback<MouseEvent>| {
         let first = first_card.as_deref() == Some(testid.as_str());
         // Progress shows on the exercises themselves, not on recent copies.
-        let progress = testid.starts_with("preset-").then(|| book.get(&slug)).flatten().map(|p| p.name());
+        let progress = testid.starts_with("preset-").then(|| book.get(slug)).flatten().map(|p| p.name());
         html! {
-            <button class="preset" data-testid={testid} key={slug.clone()} autofocus={first} onclick={move |_| on_open.emit(s2.clone())}>
-                <span class="preset-title">{ s.title.clone() }</span>
-                if let Some(d) = difficulty {
-                    <span class={classes!("difficulty", d)}>{ d }</span>
+            <button class="preset" data-testid={testid} key={slug.to_owned()} autofocus={first} {onclick}>
+                <span class="preset-title">{ summary.title.clone() }</span>
+                if let Some(d) = summary.difficulty.clone() {
+                    <span class={classes!("difficulty", d.clone())}>{ d }</span>
                 }
                 if let Some(p) = progress {
                     <span class={classes!("progress-badge", p)} data-testid={format!("progress-{slug}")}>{ p }</span>
                 }
-                <span class="preset-story">{ first_sentence(&s.description).to_owned() }</span>
+                <span class="preset-story">{ first_sentence(&summary.story).to_owned() }</span>
             </button>
         }
+    };
+    let preset = |exercise: &'static Exercise, summary: &Summary| {
+        let (on_open, problem) = (props.on_open.clone(), problem.clone());
+        let onclick = Callback::from(move |_: MouseEvent| match exercise.scenario() {
+            Ok(s) => on_open.emit(s),
+            Err(e) => problem.set(Some(format!("{}: {e}", exercise.slug))),
+        });
+        card(exercise.slug, summary, format!("preset-{}", exercise.slug), onclick)
+    };
+    let recent_card = |n: usize, s: &Scenario| {
+        let summary = Summary {
+            title: s.title.clone(),
+            difficulty: s.difficulty.map(|d| d.label().to_owned()),
+            story: s.description.clone(),
+        };
+        let (on_open, s) = (props.on_open.clone(), s.clone());
+        card(&format!("recent-{n}"), &summary, format!("recent-{n}"), Callback::from(move |_| on_open.emit(s.clone())))
     };
     let on_close = props.on_close.reform(|_: MouseEvent| ());
     html! {
@@ -62,16 +77,19 @@ pub fn Gallery(props: &GalleryProps) -> Html {
                     <span class="muted">{ "Open one, press Run, then change the design until every objective passes." }</span>
                     <button data-testid="gallery-close" onclick={on_close}>{ "Close" }</button>
                 </div>
+                if let Some(message) = (*problem).clone() {
+                    <p class="error" role="alert">{ message }</p>
+                }
                 <div class="preset-grid">
-                    { for presets.iter().map(|(slug, s)| match s {
-                        Ok(s) => card((*slug).to_owned(), s, format!("preset-{slug}")),
-                        Err(e) => html! { <p class="error">{ format!("{slug}: {e}") }</p> },
+                    { for presets.iter().map(|(p, summary)| match summary {
+                        Ok(summary) => preset(p, summary),
+                        Err(e) => html! { <p class="error">{ format!("{}: {e}", p.slug) }</p> },
                     }) }
                 </div>
                 if !recent.is_empty() {
                     <h3>{ "Recent designs" }</h3>
                     <div class="preset-grid">
-                        { for recent.iter().enumerate().map(|(n, s)| card(format!("recent-{n}"), s, format!("recent-{n}"))) }
+                        { for recent.iter().enumerate().map(|(n, s)| recent_card(n, s)) }
                     </div>
                 }
         </Dialog>

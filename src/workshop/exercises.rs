@@ -97,6 +97,23 @@ impl Exercise {
         parse(self.solution)
     }
 
+    /// What the gallery's card shows: the title, the difficulty (its name
+    /// in the file, e.g. `intro`) and the story, read from the file as
+    /// plain JSON without building and validating the design. A first
+    /// visit shows every exercise; parsing and validating all of them took
+    /// a quarter of the app's first render.
+    ///
+    /// Errors: the file is not JSON or has no title (a test reads every one).
+    pub fn summary(&self) -> Result<Summary, String> {
+        let value: serde_json::Value = serde_json::from_str(self.json).map_err(|e| e.to_string())?;
+        let text = |field: &str| value.get(field).and_then(|v| v.as_str()).map(str::to_owned);
+        Ok(Summary {
+            title: text("title").ok_or("the exercise has no title")?,
+            difficulty: text("difficulty"),
+            story: text("description").unwrap_or_default(),
+        })
+    }
+
     /// Where the page finds the solution's file, relative to itself.
     pub fn solution_path(&self) -> String {
         format!("solutions/{}.json", self.slug)
@@ -109,6 +126,17 @@ impl Exercise {
     }
 }
 
+/// An exercise as the gallery lists it ([`Exercise::summary`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// The scenario's `title`.
+    pub title: String,
+    /// The scenario's `difficulty` as written, e.g. `intro`, if it has one.
+    pub difficulty: Option<String>,
+    /// The scenario's `description`, the exercise's story.
+    pub story: String,
+}
+
 /// A shipped file's scenario, parsed and validated.
 pub fn parse(json: &str) -> Result<Scenario, ValidationError> {
     let scenario = Scenario::from_json(json)?;
@@ -119,4 +147,21 @@ pub fn parse(json: &str) -> Result<Scenario, ValidationError> {
 /// The exercise with this slug.
 pub fn find(slug: &str) -> Option<&'static Exercise> {
     EXERCISES.iter().find(|p| p.slug == slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise(json: &'static str) -> Exercise {
+        Exercise { slug: "broken", json, solution: "" }
+    }
+
+    #[test]
+    fn a_summary_needs_json_with_a_title() {
+        assert!(exercise("{\"title\": ").summary().unwrap_err().contains("EOF"));
+        assert_eq!(exercise("{\"description\": \"x\"}").summary().unwrap_err(), "the exercise has no title");
+        let summary = exercise("{\"title\": \"T\"}").summary().unwrap();
+        assert_eq!(summary, Summary { title: "T".into(), difficulty: None, story: String::new() });
+    }
 }

@@ -1,21 +1,13 @@
-// Benchmark (not a test): first render of the page, then frame times while the page runs a 20-node design
+// Benchmark (not a test): frame times while the page runs a 20-node design
 // at 5,000 req/s (benches/twenty.json), at 1× (with the request-flow
 // animation on and off) and at max speed, in headless Chromium, with the
 // charts drawing. Run by scripts/bench after a release
 // build.
-import { serveDist, launch, openApp, openWithFrameClock, frameTimes, readScenario } from './harness.mjs';
+import { serveDist, launch, openWithFrameClock, frameTimes, readScenario } from './harness.mjs';
 
 const scenario = await readScenario('benches/twenty.json');
 const server = await serveDist();
 const browser = await launch();
-// First render of an empty page (median of 5): from navigation to the canvas.
-const renders = [];
-for (let i = 0; i < 5; i++) {
-  const { page: fresh, firstRenderMs } = await openApp(browser, server.url);
-  renders.push(firstRenderMs);
-  await fresh.close();
-}
-console.log(`first render: median ${renders.sort((a, b) => a - b)[2]} ms of ${renders.join(', ')} ms`);
 const page = await openWithFrameClock(browser, server.url, scenario, 'orders-db');
 const simTime = async () => Number(await page.getByTestId('sim-time').innerText());
 

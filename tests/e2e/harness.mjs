@@ -68,14 +68,12 @@ export async function openApp(browser, url, viewport = { width: 1280, height: 80
       problems.push(`network request outside the app: ${r.url()}`);
     }
   });
-  const started = Date.now();
   await page.goto(url);
   await page.getByTestId('canvas').waitFor({ state: 'visible' });
-  const firstRenderMs = Date.now() - started;
   // A first visit opens on the preset gallery; close it to work on the
   // starter design behind it.
   if (closeGallery) await page.getByTestId('gallery-close').click();
-  return { page, problems, firstRenderMs };
+  return { page, problems };
 }
 
 /** Closes the preset gallery if the page shows it (a first visit). */

@@ -60,6 +60,19 @@ fn every_preset_is_an_open_exercise() {
     }
 }
 
+/// The gallery's summary of each exercise, read as plain JSON, says what
+/// the parsed and validated scenario says; a file that is not JSON or has
+/// no title is refused.
+#[test]
+fn every_summary_matches_its_scenario() {
+    for p in EXERCISES {
+        let (s, summary) = (p.scenario().unwrap(), p.summary().unwrap());
+        assert_eq!(summary.title, s.title, "{}", p.slug);
+        assert_eq!(summary.difficulty.as_deref(), s.difficulty.map(|d| d.label()), "{}", p.slug);
+        assert_eq!(summary.story, s.description, "{}", p.slug);
+    }
+}
+
 /// Every exercise names itself, and starts out failing for the exercise
 /// (over the graded seeds); its reference solution keeps the exercise's
 /// rules and passes every objective in every graded seed.
