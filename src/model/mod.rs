@@ -339,10 +339,10 @@ fn migrate(mut value: serde_json::Value, version: u64) -> serde_json::Value {
 }
 
 // Written with its kind flattened in, read through `NodeIn` (below).
-/// One component on the canvas.
-///
-/// (Unknown fields are ignored here; each kind's parameters refuse them.)
+/// One component on the canvas. Unknown fields are refused, here and in
+/// each kind's parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Node {
     /// Unique id.
     pub id: NodeId,
@@ -364,6 +364,7 @@ pub struct Node {
 /// and parameters. Read without serde's `flatten`, which buffers every
 /// node through serde's generic `Content` (several KB of the page's Wasm).
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NodeIn {
     id: NodeId,
     #[serde(default)]

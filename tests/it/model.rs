@@ -126,7 +126,7 @@ fn a_field_of_the_wrong_type_is_reported_at_its_path_and_place() {
     let (path, message) = only_problem(text);
     assert_eq!(path, "$.nodes[0]");
     assert!(message.starts_with("params.workers: invalid type: string \"many\", expected u32"), "{message}");
-    // A node's own fields, an unknown kind, missing parameters.
+    // A node's own fields, a misspelt one, an unknown kind, missing parameters.
     let node = |fields: &str| only_problem(&format!(r#"{{"version": 3, "nodes": [{{"id": "api", {fields}}}]}}"#));
     let (path, message) = node(r#""label": 3, "kind": "service", "params": {}"#);
     assert_eq!(path, "$.nodes[0].label");
@@ -135,6 +135,9 @@ fn a_field_of_the_wrong_type_is_reported_at_its_path_and_place() {
     assert_eq!(path, "$.nodes[0]");
     assert!(message.starts_with("unknown variant `gizmo`, expected one of `client`"), "{message}");
     assert!(node(r#""kind": "service""#).1.starts_with("missing field `params`"));
+    let (path, message) = node(r#""lable": "API", "kind": "service", "params": {}"#);
+    assert_eq!(path, "$.nodes[0].lable");
+    assert!(message.starts_with("unknown field `lable`, expected one of `id`, `label`"), "{message}");
 }
 
 #[test]
