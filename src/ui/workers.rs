@@ -1,23 +1,23 @@
 //! Background work on Web Workers: a pool of module workers (`worker.js`,
-//! copied beside the page by the build), each running this page's own Wasm
-//! module, so that the class view grades many designs, and Run ×N seeds
-//! runs many seeds, in parallel while the page only draws.
+//! copied beside the page by the build), each running the workers' own
+//! Wasm module (`src/worker.rs`: this crate built for speed, where the
+//! page's module is built for size), so that the class view grades many
+//! designs, and Run ×N seeds runs many seeds, in parallel while the page
+//! only draws.
 //!
 //! Protocol (structured-clone messages):
-//! - page → worker, once: `{glue, module}`: the URL of the page's
-//!   wasm-bindgen glue (`import.meta.url` of the glue) and its compiled
-//!   `WebAssembly.Module`; the worker imports the glue and instantiates the
-//!   module (whose `main` then sees no window and mounts nothing);
 //! - page → worker, per job: `{id, job}`, a [`Job`] as a plain object:
 //!   `{link}` (grade a class-view link) or `{scenario, seed}` (a scenario's
-//!   JSON and a seed in decimal: run it to its end);
+//!   JSON and a seed in decimal: run it to its end); jobs sent while the
+//!   worker loads its module wait for it;
 //! - worker → page: `{id, result}` with what [`work`] returned, or
 //!   `{id, error}` (a message) if it threw; `{error}` without an `id` if
 //!   the worker could not start.
 //!
-//! The same module on every worker grades and runs exactly as the page and
-//! the CLI do: the digests agree with `archsim run --seed` and `archsim
-//! check`.
+//! The workers' module grades and runs exactly as the page and the CLI do
+//! (the same code; floating point in Wasm does not depend on the
+//! optimisation level): the digests agree with `archsim run --seed` and
+//! `archsim check`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -234,7 +234,6 @@ impl Pool {
         options.set_type(WorkerType::Module);
         let size = pool_size(jobs.len());
         let jobs = Rc::new(RefCell::new(Jobs { jobs, next: 0 }));
-        let start = plain(&[("glue", JsValue::from_str(&glue)), ("module", wasm_bindgen::module())]);
         let mut pool = Pool { workers: Vec::new(), _listeners: Vec::new() };
         for _ in 0..size {
             let worker = Worker::new_with_options(&script, &options).map_err(describe)?;
@@ -266,7 +265,6 @@ impl Pool {
             };
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             pool._listeners.push(on_error);
-            worker.post_message(&start).map_err(describe)?;
             jobs.borrow_mut().give(&worker);
             pool.workers.push(worker);
             pool._listeners.push(listener);
