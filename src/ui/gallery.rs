@@ -42,8 +42,8 @@ pub fn Gallery(props: &GalleryProps) -> Html {
         html! {
             <button class="preset" data-testid={testid} key={slug.to_owned()} autofocus={first} {onclick}>
                 <span class="preset-title">{ summary.title.clone() }</span>
-                if let Some(d) = summary.difficulty.clone() {
-                    <span class={classes!("difficulty", d.clone())}>{ d }</span>
+                if let Some(d) = &summary.difficulty {
+                    <span class={classes!("difficulty", d.clone())}>{ d.clone() }</span>
                 }
                 if let Some(p) = progress {
                     <span class={classes!("progress-badge", p)} data-testid={format!("progress-{slug}")}>{ p }</span>
@@ -61,12 +61,7 @@ pub fn Gallery(props: &GalleryProps) -> Html {
         card(exercise.slug, summary, format!("preset-{}", exercise.slug), onclick)
     };
     let recent_card = |n: usize, s: &Scenario| {
-        let summary = Summary {
-            title: s.title.clone(),
-            difficulty: s.difficulty.map(|d| d.label().to_owned()),
-            story: s.description.clone(),
-        };
-        let (on_open, s) = (props.on_open.clone(), s.clone());
+        let (on_open, summary, s) = (props.on_open.clone(), Summary::from(s), s.clone());
         card(&format!("recent-{n}"), &summary, format!("recent-{n}"), Callback::from(move |_| on_open.emit(s.clone())))
     };
     let on_close = props.on_close.reform(|_: MouseEvent| ());

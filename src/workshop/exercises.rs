@@ -142,6 +142,18 @@ pub struct Summary {
     pub story: String,
 }
 
+impl From<&Scenario> for Summary {
+    /// A design's own title, difficulty and story (the gallery's recent
+    /// designs).
+    fn from(s: &Scenario) -> Summary {
+        Summary {
+            title: s.title.clone(),
+            difficulty: s.difficulty.map(|d| d.label().to_owned()),
+            story: s.description.clone(),
+        }
+    }
+}
+
 /// A shipped file's scenario, parsed and validated.
 pub fn parse(json: &str) -> Result<Scenario, ValidationError> {
     let scenario = Scenario::from_json(json)?;

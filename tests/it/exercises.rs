@@ -67,6 +67,7 @@ fn every_preset_is_an_open_exercise() {
 fn every_summary_matches_its_scenario() {
     for p in EXERCISES {
         let (s, summary) = (p.scenario().unwrap(), p.summary().unwrap());
+        assert_eq!(summary, exercises::Summary::from(&s), "{}", p.slug);
         assert_eq!(summary.title, s.title, "{}", p.slug);
         assert_eq!(summary.difficulty.as_deref(), s.difficulty.map(|d| d.label()), "{}", p.slug);
         assert_eq!(summary.story, s.description, "{}", p.slug);

@@ -25,8 +25,9 @@ pub struct TheoryProps {
 /// its formula and figures (ρ, loss, mean wait W_q, p99, hit ratio, lag
 /// growth, availability, tries per call, calls failed), then what the run
 /// measured of the same figures since the warm-up
-/// (`data-testid="node-measured"`); or why the node has no closed form. Nothing for kinds theory says nothing of. Computed once per
-/// design (Che's approximation takes a pass over the keys per step).
+/// (`data-testid="node-measured"`); or why the node has no closed form.
+/// Nothing for kinds theory says nothing of. Computed once per design
+/// (Che's approximation takes a pass over the keys per step).
 #[component]
 pub fn TheoryLine(props: &TheoryProps) -> Html {
     let closed =
