@@ -1,47 +1,24 @@
 //! Grading for the exercise in the page: the design under its exercise's
-//! own rules over the graded seeds (`workshop::verdict`), stepped a few ms
-//! per tick so the page stays responsive, and its verdict: "passes in k of
-//! n seeds", each objective over the seeds, what the design's copy of the
-//! rules changed, and once it passes, the next exercise.
+//! own rules over the graded seeds (`workshop::verdict`), run on
+//! background workers so the page stays responsive, and its verdict:
+//! "passes in k of n seeds", each objective over the seeds, what the
+//! design's copy of the rules changed, and once it passes, the next
+//! exercise.
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 
 use yew::prelude::*;
 
 use crate::model::Scenario;
-use crate::sim::SimTime;
 use crate::workshop::exercises;
 use crate::workshop::verdict::{ExerciseVerdict, Grading};
 
-use super::run::{wall_ms, RunState};
+use super::run::RunState;
 use super::share;
 use super::storage::{self, Progress};
 use super::store::Shared;
-
-/// Wall time between two grading steps, ms.
-const TICK_MS: u64 = 30;
-/// Wall time one step may spend simulating, ms (a frame stays under 50 ms).
-const BUDGET_MS: f64 = 12.0;
-/// Simulated time per engine call inside a step.
-const SLICE: SimTime = SimTime(20_000_000);
-
-/// Runs `work` every [`TICK_MS`] with a budget of [`BUDGET_MS`] of wall
-/// time (its deadline, in `wall_ms` time) until it says it is done (true)
-/// or `generation` moves on from its value now (an edit, a new grading):
-/// grading that leaves the page responsive.
-fn in_background(generation: Rc<RefCell<u64>>, mut work: impl FnMut(f64) -> bool + 'static) {
-    let mine = *generation.borrow();
-    yew::platform::spawn_local(async move {
-        loop {
-            yew::platform::time::sleep(Duration::from_millis(TICK_MS)).await;
-            if *generation.borrow() != mine || work(wall_ms() + BUDGET_MS) {
-                return;
-            }
-        }
-    });
-}
+use super::workers::{Pool, Replica};
 
 /// Grading controls and state, from [`use_grading`].
 #[derive(Clone, PartialEq)]
@@ -54,17 +31,19 @@ struct GradingControl {
     on_grade: Callback<()>,
 }
 
-/// Grades `scenario` for its exercise on demand; an edit drops the verdict
-/// (it said nothing of the new design) and stops a grading in progress.
+/// Grades `scenario` for its exercise on demand, its seeds run in parallel
+/// on background workers (`ui::workers`) while the page only draws; an
+/// edit drops the verdict (it said nothing of the new design) and stops a
+/// grading in progress.
 #[hook]
 fn use_grading(scenario: Shared) -> GradingControl {
-    let generation = use_mut_ref(|| 0u64);
+    let pool = use_mut_ref(|| None::<Pool>);
     let verdict = use_state(|| None::<Shared<ExerciseVerdict>>);
     let progress = use_state(|| None::<f64>);
     {
-        let (generation, verdict, progress) = (generation.clone(), verdict.clone(), progress.clone());
+        let (pool, verdict, progress) = (pool.clone(), verdict.clone(), progress.clone());
         use_effect_with(scenario.clone(), move |_| {
-            *generation.borrow_mut() += 1;
+            *pool.borrow_mut() = None;
             verdict.set(None);
             progress.set(None);
         });
@@ -72,27 +51,56 @@ fn use_grading(scenario: Shared) -> GradingControl {
     let on_grade = {
         let (verdict, progress) = (verdict.clone(), progress.clone());
         Callback::from(move |()| {
-            *generation.borrow_mut() += 1;
-            let mut grading = Grading::new(&scenario, false, None);
-            let (verdict, progress) = (verdict.clone(), progress.clone());
+            *pool.borrow_mut() = None;
+            let grading = Rc::new(RefCell::new(Grading::new(&scenario, false, None)));
+            let finish = {
+                let (grading, verdict, progress, pool) =
+                    (grading.clone(), verdict.clone(), progress.clone(), pool.clone());
+                move || {
+                    let v = grading.borrow().verdict();
+                    if let (true, Some(slug)) = (v.passes(), v.exercise) {
+                        // Progress is a convenience: a full storage loses only it.
+                        let _ = storage::mark(slug, Progress::Solved);
+                    }
+                    verdict.set(Some(Shared(Rc::new(v))));
+                    progress.set(None);
+                    // The workers stop once the message that ended it is handled.
+                    let pool = pool.clone();
+                    yew::platform::spawn_local(async move { drop(pool.borrow_mut().take()) });
+                }
+            };
+            let planned = grading.borrow().to_run().map(|(s, seeds)| s.to_json().map(|json| (json, seeds.to_vec())));
+            let (json, seeds): (Rc<str>, Vec<u64>) = match planned {
+                Some(Ok((json, seeds))) => (json.into(), seeds),
+                Some(Err(e)) => {
+                    grading.borrow_mut().record(Err(e));
+                    return finish();
+                }
+                None => return finish(),
+            };
+            let jobs = seeds.iter().map(|seed| (json.clone(), *seed)).collect();
             progress.set(Some(0.0));
-            in_background(generation.clone(), move |deadline| {
-                while !grading.is_finished() && wall_ms() < deadline {
-                    grading.step(SLICE);
-                }
-                if !grading.is_finished() {
-                    progress.set(Some(grading.progress()));
-                    return false;
-                }
-                let v = grading.verdict();
-                if let (true, Some(slug)) = (v.passes(), v.exercise) {
-                    // Progress is a convenience: a full storage loses only it.
-                    let _ = storage::mark(slug, Progress::Solved);
-                }
-                verdict.set(Some(Shared(Rc::new(v))));
-                progress.set(None);
-                true
+            let on_run = {
+                let (grading, progress, finish) = (grading.clone(), progress.clone(), finish.clone());
+                Callback::from(move |(k, run): (usize, Result<Replica, String>)| {
+                    let run = run.map(|r| r.seed_run(seeds[k])).map_err(|e| format!("the design cannot run: {e}"));
+                    grading.borrow_mut().record(run);
+                    let (finished, done) = (grading.borrow().is_finished(), grading.borrow().progress());
+                    if finished {
+                        finish();
+                    } else {
+                        progress.set(Some(done));
+                    }
+                })
+            };
+            let on_failure = Callback::from(move |why: String| {
+                grading.borrow_mut().record(Err(format!("no background worker could grade it here ({why})")));
+                finish();
             });
+            match Pool::run(jobs, on_run, on_failure.clone()) {
+                Ok(started) => *pool.borrow_mut() = Some(started),
+                Err(e) => on_failure.emit(e),
+            }
         })
     };
     GradingControl { verdict: (*verdict).clone(), progress: *progress, on_grade }

@@ -33,6 +33,7 @@ use crate::model::Scenario;
 use crate::sim::Simulation;
 use crate::workshop::class::{grade_link, Entry, Row};
 use crate::workshop::grade::{grade, Status, Verdict};
+use crate::workshop::verdict::SeedRun;
 
 /// The worker script, beside the glue.
 const WORKER_SCRIPT: &str = "worker.js";
@@ -112,6 +113,13 @@ pub struct Replica {
 }
 
 impl Replica {
+    /// The run as one seed of a grading over seeds: its verdicts and its
+    /// report's digest.
+    pub fn seed_run(&self, seed: u64) -> SeedRun {
+        let digest = self.report["digest"].as_str().unwrap_or_default().to_owned();
+        SeedRun { seed, verdicts: self.verdicts.clone(), digest }
+    }
+
     /// A run as a plain object: `{report: string (JSON), series:
     /// Float64Array (9 numbers a point, `SeriesPoint::to_row`), verdicts:
     /// [{objective, pass, measured, detail}]}`.

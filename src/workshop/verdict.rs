@@ -219,6 +219,32 @@ impl Grading {
         }
     }
 
+    /// The graded scenario and its seeds, for running them elsewhere (the
+    /// page runs them on its background workers, each to its end, and
+    /// hands each back to [`Grading::record`]); None when the design
+    /// cannot be graded (its refusal is the verdict).
+    pub fn to_run(&self) -> Option<(&Scenario, &[u64])> {
+        self.refusal.is_none().then_some((&self.scenario, &self.seeds[..]))
+    }
+
+    /// Records a seed's run done elsewhere (see [`Grading::to_run`]), in
+    /// any order: its verdicts and digest, or why it could not be done
+    /// (e.g. "the design cannot run: …"), which ends the grading with that
+    /// refusal. A seed not graded, or already recorded, is ignored.
+    pub fn record(&mut self, run: Result<SeedRun, String>) {
+        match run {
+            Err(why) => self.refusal = Some(why),
+            Ok(run) => {
+                if self.seeds.contains(&run.seed) && !self.runs.iter().any(|r| r.seed == run.seed) {
+                    self.runs.push(run);
+                    // The verdict lists the runs in the seeds' order.
+                    let seeds = &self.seeds;
+                    self.runs.sort_by_key(|r| seeds.iter().position(|s| *s == r.seed));
+                }
+            }
+        }
+    }
+
     /// Runs every remaining seed to its end; the verdict.
     pub fn run_to_end(mut self) -> ExerciseVerdict {
         while !self.is_finished() {

@@ -8,7 +8,7 @@ use archsim::model::Scenario;
 use archsim::sim::Simulation;
 use archsim::workshop::exercises::{self, EXERCISES};
 use archsim::workshop::grade::{grade, Status, Verdict};
-use archsim::workshop::verdict::{Grading, GRADED_SEEDS};
+use archsim::workshop::verdict::{Grading, SeedRun, GRADED_SEEDS};
 use rayon::prelude::*;
 
 fn run_and_grade(s: &Scenario) -> Vec<Verdict> {
@@ -230,4 +230,33 @@ fn changed_rules_raise_the_exercise_version() {
             ),
         }
     }
+}
+
+/// A grading whose seeds run elsewhere (the page's workers), each to its
+/// end and back in any order, gives the verdict of the grading run in
+/// place: the same runs in the seeds' order; a seed that cannot run ends
+/// it with a refusal.
+#[test]
+fn seeds_run_elsewhere_and_recorded_in_any_order_give_the_same_verdict() {
+    let design = exercises::find("single-server").unwrap().scenario().unwrap();
+    let in_place = Grading::new(&design, false, None).run_to_end();
+    let mut elsewhere = Grading::new(&design, false, None);
+    let (graded, seeds) = elsewhere.to_run().unwrap();
+    let (graded, seeds) = (graded.clone(), seeds.to_vec());
+    assert_eq!(seeds.len(), GRADED_SEEDS as usize);
+    for &seed in seeds.iter().rev() {
+        let mut sim = Simulation::new(&graded, seed).unwrap();
+        sim.run_to_end();
+        let run = SeedRun { seed, verdicts: grade(&sim), digest: sim.report().digest };
+        assert!(!elsewhere.is_finished());
+        elsewhere.record(Ok(run.clone()));
+        elsewhere.record(Ok(run)); // a run recorded twice counts once
+    }
+    assert!(elsewhere.is_finished());
+    assert_eq!(elsewhere.verdict(), in_place);
+
+    let mut refused = Grading::new(&design, false, None);
+    refused.record(Err("the design cannot run: no".into()));
+    assert!(refused.is_finished() && refused.to_run().is_none());
+    assert_eq!(refused.verdict().summary(), "fails: the design cannot run: no");
 }

@@ -11,7 +11,7 @@ mod stepper;
 
 pub use panel::RunPanel;
 pub use readouts::Readouts;
-pub use stepper::{wall_ms, MAX_SPEED};
+pub use stepper::MAX_SPEED;
 
 use std::rc::Rc;
 

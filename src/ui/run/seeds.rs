@@ -21,7 +21,7 @@ use crate::sim::TimelineEvent;
 use crate::ui::store::Shared;
 use crate::ui::workers::{Pool, Replica};
 use crate::workshop::grade::{Status, Verdict};
-use crate::workshop::verdict::{ExerciseVerdict, SeedRun};
+use crate::workshop::verdict::ExerciseVerdict;
 
 /// The seed counts offered.
 pub const SEED_COUNTS: [u32; 4] = [4, 8, 16, 32];
@@ -109,14 +109,7 @@ impl Seeds {
         if self.done() == 0 {
             return Vec::new();
         }
-        let runs = self
-            .runs()
-            .map(|(seed, r)| SeedRun {
-                seed,
-                verdicts: r.verdicts.clone(),
-                digest: r.report["digest"].as_str().unwrap_or_default().to_owned(),
-            })
-            .collect();
+        let runs = self.runs().map(|(seed, r)| r.seed_run(seed)).collect();
         let graded = ExerciseVerdict {
             exercise: None,
             changes: Vec::new(),
