@@ -13,12 +13,14 @@
 #![warn(missing_docs)]
 
 pub mod editor;
+pub mod live;
 pub mod metrics;
 pub mod model;
 pub mod share;
 pub mod sim;
 pub mod theory;
 pub mod time;
+pub mod wire;
 pub mod words;
 pub mod workshop;
 

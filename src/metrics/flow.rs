@@ -27,7 +27,7 @@ impl EdgeFlow {
 }
 
 /// The rates of tries ending on one edge, req/s of simulated time.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FlowRate {
     /// Answered tries per second.
     pub ok_rps: f64,

@@ -22,7 +22,7 @@ pub use node::NodeStats;
 pub use points::{Percentiles, SeriesPoint, SeriesView};
 pub use series::{Bucket, TimeSeries, WindowSummary, MAX_BUCKETS};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::time::SimTime;
 
@@ -41,7 +41,7 @@ pub enum Outcome {
 
 /// Client request counts. Every request offered ends exactly once, so
 /// `offered = completed + failed + timed_out + rejected + in_flight`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Requests issued by clients.
     pub offered: u64,

@@ -118,6 +118,12 @@ impl SeriesView {
         Self::default()
     }
 
+    /// A view of these points, oldest first (as they crossed from a
+    /// worker): a refresh starts it over.
+    pub fn of_points(points: Vec<SeriesPoint>) -> Self {
+        SeriesView { width: SimTime::ZERO, points }
+    }
+
     /// The points, oldest first.
     pub fn points(&self) -> &[SeriesPoint] {
         &self.points

@@ -78,7 +78,7 @@ pub struct Snapshot {
 }
 
 /// The state of the circuit breaker on one edge.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BreakerSnapshot {
     /// Caller node id.
     pub from: String,
@@ -89,7 +89,7 @@ pub struct BreakerSnapshot {
 }
 
 /// The instantaneous state of one node.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeSnapshot {
     /// Node id.
     pub id: String,

@@ -168,7 +168,7 @@ pub struct EdgeReport {
 }
 
 /// Something that happened to a node at a time.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct TimelineEvent {
     /// When, s.
     pub t_s: f64,

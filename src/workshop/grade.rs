@@ -11,7 +11,7 @@ use crate::model::{cost, Metric, NodeKind, Objective, Scenario};
 use crate::sim::{Report, SimTime, Simulation};
 
 /// Where an objective stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     /// Nothing measured yet (its window has not begun, or no request ended
     /// in it).
@@ -34,13 +34,14 @@ impl Status {
 }
 
 /// One objective measured.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Verdict {
     /// The objective, for people (`p99 ≤ 200 ms`).
     pub objective: String,
     /// Where it stands.
     pub status: Status,
     /// The measured value in the metric's unit; none while pending.
+    #[serde(with = "crate::wire::option_f64")]
     pub measured: Option<f64>,
     /// Whether the value can no longer change (its window is over).
     pub settled: bool,

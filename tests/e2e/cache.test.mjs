@@ -4,7 +4,7 @@
 // the hit ratio fall; give a pool an exclusive cache with one tick.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot, simTimeAbove, readScenario, loadDesign } from './harness.mjs';
+import { useBrowser, openApp, screenshot, simTimeAbove, readScenario, loadDesign, pause } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -44,7 +44,7 @@ test('add a cache, run cache-aside, crash the cache, add an exclusive cache', as
   await page.getByTestId('speed').selectOption('100');
   await page.getByTestId('run').click();
   await simTimeAbove(page, 60);
-  await page.getByTestId('pause').click();
+  await pause(page);
   // Zipf(1.0) over 20,000 keys, 4,000 items: Che's approximation gives 78%
   // for reads; the cold start and the writes' invalidations cost a little.
   const warm = await hitPercent(page);
@@ -60,7 +60,7 @@ test('add a cache, run cache-aside, crash the cache, add an exclusive cache', as
   await page.getByTestId('speed').selectOption('10');
   await page.getByTestId('run').click();
   await simTimeAbove(page, crashedAt + 25);
-  await page.getByTestId('pause').click();
+  await pause(page);
   // 25 s of misses after 30–45 s of mostly hits (counted from the 30 s
   // warm-up) pull the ratio down.
   const cold = await hitPercent(page);

@@ -3,7 +3,7 @@
 // replica, and read the failover in the event log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot, number, simTimeAbove, readScenario, loadDesign } from './harness.mjs';
+import { useBrowser, openApp, screenshot, number, simTimeAbove, readScenario, loadDesign, pause } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -14,7 +14,7 @@ test('crash the primary live and see the failover', async () => {
   await page.getByTestId('speed').selectOption('10');
   await page.getByTestId('run').click();
   await simTimeAbove(page, 15);
-  await page.getByTestId('pause').click();
+  await pause(page);
   assert.ok(await number(page, 'metric-availability') > 99.9);
 
   await page.getByTestId('node-db').click();
@@ -26,7 +26,7 @@ test('crash the primary live and see the failover', async () => {
   await page.getByTestId('run').click();
   // 20 s of failover at 10×: about 2 s of wall time.
   await page.waitForFunction(() => /promoted to primary/.test(document.querySelector('[data-testid=event-log]').innerText), null, { timeout: 15000 });
-  await page.getByTestId('pause').click();
+  await pause(page);
   const log = await page.getByTestId('event-log').innerText();
   assert.match(log, /instance \d promoted to primary: \d+ acknowledged writes lost/);
   // The writes (20% of requests) failed during the failover window.

@@ -3,7 +3,7 @@
 // redo, delete, reload and find the same graph.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot, readScenario, loadDesign, closeGalleryIfOpen } from './harness.mjs';
+import { useBrowser, openApp, screenshot, readScenario, loadDesign, closeGalleryIfOpen, pause } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -382,7 +382,7 @@ test('a new user builds the three-tier reference architecture and runs it', asyn
   await page.getByTestId('speed').selectOption('10');
   await page.getByTestId('run').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) > 20);
-  await page.getByTestId('pause').click();
+  await pause(page);
   assert.match(await page.getByTestId('node-cache-1').textContent(), /hit \d+%/);
   assert.match(await page.getByTestId('node-db-1').textContent(), /ρ \d+%/);
   await screenshot(page, 'reference-architecture');

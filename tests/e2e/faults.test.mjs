@@ -3,7 +3,7 @@
 // recover it; the run stays the same as the CLI's for scheduled faults.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot, number, simTimeAbove } from './harness.mjs';
+import { useBrowser, openApp, screenshot, number, simTimeAbove, pause } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -13,7 +13,7 @@ test('crash a replica live, see the dip and the detection, recover it', async ()
   await page.getByTestId('speed').selectOption('10');
   await page.getByTestId('run').click();
   await simTimeAbove(page, 12);
-  await page.getByTestId('pause').click();
+  await pause(page);
   assert.ok(await number(page, 'metric-availability') > 99.9);
 
   // Crash replica 0 of `web` (2 replicas behind `lb`): half the requests
@@ -31,7 +31,7 @@ test('crash a replica live, see the dip and the detection, recover it', async ()
   assert.match(await page.getByTestId('node-live').innerText(), /of 32 workers busy \(ρ \d+%; 32 more down\)/);
   await page.getByTestId('run').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=event-log]').innerText.includes('unhealthy'));
-  await page.getByTestId('pause').click();
+  await pause(page);
   // The balancer shows the replica it took out of rotation.
   assert.match(await page.getByTestId('node-lb').textContent(), /1 ejected/);
   const availability = await number(page, 'metric-availability');
@@ -47,7 +47,7 @@ test('crash a replica live, see the dip and the detection, recover it', async ()
   await page.getByTestId('recover-web').click();
   await page.getByTestId('run').click();
   await page.waitForFunction(() => /healthy[\s\S]*back in rotation/.test(document.querySelector('[data-testid=event-log]').innerText));
-  await page.getByTestId('pause').click();
+  await pause(page);
   assert.doesNotMatch(await page.getByTestId('node-web').getAttribute('class'), /\bdown\b/);
   const after = await page.getByTestId('event-log').innerText();
   for (const what of ['crash', 'unhealthy', 'recover', 'healthy']) assert.match(after, new RegExp(`\\b${what}\\b`));

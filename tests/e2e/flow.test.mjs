@@ -4,7 +4,7 @@
 // default in Present mode).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot, simTimeAbove } from './harness.mjs';
+import { useBrowser, openApp, screenshot, simTimeAbove, pause } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -58,7 +58,7 @@ test('request flow: density from the calls\' rates, failures in red, paused with
   await screenshot(page, 'flow-failures');
 
   // Paused: the dots stand still.
-  await page.getByTestId('pause').click();
+  await pause(page);
   await page.waitForTimeout(50);
   const paused = await pixels(page);
   await page.waitForTimeout(150);

@@ -2,7 +2,7 @@
 // from the model's annotations, the shipped design run, a live crash.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot, readScenario, loadDesign, simTimeAbove } from './harness.mjs';
+import { useBrowser, openApp, screenshot, readScenario, loadDesign, simTimeAbove, pause } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -32,7 +32,7 @@ test('an API gateway: dropped from the palette, edited, run and crashed', async 
   await page.getByTestId('speed').selectOption('10');
   await page.getByTestId('run').click();
   await simTimeAbove(page, 20);
-  await page.getByTestId('pause').click();
+  await pause(page);
   assert.match(await page.getByTestId('node-gateway').textContent(), /ρ \d+%/);
   await page.getByTestId('node-gateway').click();
   await page.getByTestId('fail-gateway').click();

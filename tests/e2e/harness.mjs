@@ -106,6 +106,13 @@ export function useBrowser() {
   return env;
 }
 
+/** Clicks Pause and waits until the run is paused: the run's worker
+ * answered where it stopped (a run that ended meanwhile is finished). */
+export async function pause(page) {
+  await page.getByTestId('pause').click();
+  await page.waitForFunction(() => ['paused', 'finished'].includes(document.querySelector('.status').innerText.toLowerCase()));
+}
+
 /** A readout shown as a plain number (`metric-availability`, …). */
 export const number = async (page, id) => Number(await page.getByTestId(id).innerText());
 

@@ -2,7 +2,7 @@
 // growing on the canvas; a consumer crashes live and the group rebalances.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot, simTimeAbove, readScenario, loadDesign } from './harness.mjs';
+import { useBrowser, openApp, screenshot, simTimeAbove, readScenario, loadDesign, pause } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -21,7 +21,7 @@ test('consumer lag grows; a consumer crash triggers a rebalance', async () => {
   await page.getByTestId('speed').selectOption('10');
   await page.getByTestId('run').click();
   await simTimeAbove(page, 12);
-  await page.getByTestId('pause').click();
+  await pause(page);
   await page.getByTestId('node-orders').click();
   assert.match(await page.getByTestId('node-live').innerText(), /of 3 consumers busy \(ρ \d+%\), \d+ messages of lag/);
   assert.match(await page.getByTestId('node-orders').textContent(), /lag \d+(\.\d)?k?/);
@@ -31,7 +31,7 @@ test('consumer lag grows; a consumer crash triggers a rebalance', async () => {
   await page.getByTestId('run').click();
   // The rebalance comes 10 s of simulated time later.
   await page.waitForFunction(() => /partitions reassigned over 2 consumers/.test(document.querySelector('[data-testid=event-log]').innerText), null, { timeout: 15000 });
-  await page.getByTestId('pause').click();
+  await pause(page);
   // About 120 more events per second (more with a consumer down).
   const later = await lag(page);
   assert.ok(later > early + 1000, `lag ${early} → ${later}`);

@@ -5,7 +5,7 @@
 // the pool.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot, number, simTimeAbove, readScenario, loadDesign } from './harness.mjs';
+import { useBrowser, openApp, screenshot, number, simTimeAbove, readScenario, loadDesign, pause } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -23,7 +23,7 @@ test('a retry storm outlives its spike until a circuit breaker is switched on', 
   await page.getByTestId('speed').selectOption('10');
   await page.getByTestId('run').click();
   await simTimeAbove(page, 90, { timeout: 60000 });
-  await page.getByTestId('pause').click();
+  await pause(page);
   // 50 s after the spike, retries still keep Inventory saturated.
   const stormy = await number(page, 'metric-availability');
   assert.ok(stormy < 50, `availability long after the spike: ${stormy}%`);
@@ -42,7 +42,7 @@ test('a retry storm outlives its spike until a circuit breaker is switched on', 
   await screenshot(page, 'breaker-open');
   await logHas(page, 'breaker_closed');
   await simTimeAbove(page, 90, { timeout: 60000 });
-  await page.getByTestId('pause').click();
+  await pause(page);
   const recovered = await number(page, 'metric-availability');
   assert.ok(recovered > 99, `availability after the spike with a breaker: ${recovered}%`);
   assert.equal(await page.getByTestId('breaker-api-inventory').getAttribute('data-state'), 'closed');

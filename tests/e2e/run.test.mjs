@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { useBrowser, openApp, screenshot, number } from './harness.mjs';
+import { useBrowser, openApp, screenshot, number, pause } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -22,6 +22,8 @@ test('run the starter scenario in the page', async () => {
   await page.getByTestId('run').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=run-announcement]').innerText === 'Run started');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) > 15);
+  // The engine runs in a background worker; the page only draws.
+  assert.ok(page.workers().some((w) => w.url().endsWith('/worker.js')), 'no background worker holds the run');
   // 400 req/s offered to a design with spare capacity: everything completes.
   const availability = await number(page, 'metric-availability');
   const throughput = await number(page, 'metric-throughput');
@@ -39,7 +41,7 @@ test('run the starter scenario in the page', async () => {
   // Running, a node's name carries its live figures.
   assert.match(await page.getByTestId('node-web').getAttribute('aria-label'), /^Service pool Web, 2 replicas, ρ \d+%/);
 
-  await page.getByTestId('pause').click();
+  await pause(page);
   assert.equal(await page.getByTestId('run-announcement').innerText(), 'Run paused');
   const paused = await number(page, 'sim-time');
   await page.waitForTimeout(300);
@@ -51,6 +53,8 @@ test('run the starter scenario in the page', async () => {
   // Step advances 100 ms of simulated time.
   await page.getByTestId('step').click();
   await page.getByTestId('step').click();
+  // The steps' readouts come back from the run's worker.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) >= 0.2);
   assert.equal(await number(page, 'sim-time'), 0.2);
 
   // As fast as possible runs to the end (120 s) and stays responsive.

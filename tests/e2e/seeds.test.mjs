@@ -102,7 +102,8 @@ test('Run ×8 seeds: workers run them, frames stay short, each seed equals archs
   // A single run leaves the seeds behind; so does an edit.
   await page.getByTestId('step').click();
   assert.equal(await page.getByTestId('seed-digest').count(), 0);
-  assert.equal(await page.getByTestId('sim-time').innerText(), '0.1');
+  // The step's readouts come back from the run's worker.
+  await page.waitForFunction(() => document.querySelector('[data-testid=sim-time]').innerText === '0.1');
   await page.getByTestId('reset').click();
   await page.getByTestId('seeds-count').selectOption('4');
   await page.getByTestId('run-seeds').click();

@@ -20,6 +20,7 @@ mod partitioned;
 mod queue;
 mod resilience;
 mod scaling;
+mod session;
 mod share;
 mod splits;
 mod support;

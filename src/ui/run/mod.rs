@@ -1,28 +1,29 @@
-//! Runs the current scenario in the page ([`use_run`]): the stepping
-//! ([`stepper`]) advances the engine, the same one the CLI runs, and
-//! publishes [`readouts`], which the panel shows as figures and charts.
+//! Runs the current scenario ([`use_run`]): the stepping ([`stepper`])
+//! has a background worker advance the engine, the same one the CLI runs,
+//! and publishes its [`Readouts`], which the panel shows as figures and
+//! charts.
 
 mod capacity;
 mod charts;
 mod panel;
-mod readouts;
 mod seeds;
 mod stepper;
 
+pub use crate::live::Readouts;
 pub use panel::RunPanel;
-pub use readouts::Readouts;
 pub use stepper::MAX_SPEED;
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::store::Shared;
+use crate::live::{Answer, Command};
 use crate::sim::sweep::{self, Sweepable};
-use crate::sim::Update;
-use readouts::Live;
+use crate::ui::workers::Failure;
 use seeds::{use_batch, Batch, Plan};
-use stepper::{Publish, Stepper};
+use stepper::Stepper;
 
 /// Where a run is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,14 +92,16 @@ pub struct RunControl {
     pub on_curve: Callback<(Sweepable, (f64, f64), u32, u32)>,
 }
 
-/// Owns a [`Simulation`] of `scenario` (with the scenario's seed) and steps
-/// it while running.
+/// Runs `scenario` (with the scenario's seed) in a background worker and
+/// steps it while running.
 #[hook]
 pub fn use_run(scenario: Shared) -> RunControl {
     let stepper = Stepper {
-        live: use_mut_ref(|| None::<Live>),
-        generation: use_mut_ref(|| 0u64),
-        speed: use_mut_ref(|| 1u32),
+        worker: use_mut_ref(|| None),
+        open: use_cell(false),
+        cadence: use_mut_ref(Default::default),
+        generation: use_cell(0),
+        speed: use_cell(1),
         state: use_state(|| RunState::Idle),
         readouts: use_state(|| Shared(Rc::new(Readouts::default()))),
         error: use_state(|| None::<String>),
@@ -122,10 +125,9 @@ pub fn use_run(scenario: Shared) -> RunControl {
     let on_pause = {
         let stepper = stepper.clone();
         Callback::from(move |()| {
-            stepper.stop();
-            stepper.state.set(RunState::Paused);
-            // The nodes' figures as they are where it stopped.
-            stepper.advance(|now, _| now, 0.0, Publish::Now);
+            // Paused once the worker says where it stopped, with the nodes'
+            // figures as they are there.
+            stepper.pause_after(0.0);
         })
     };
     let on_fault = {
@@ -135,16 +137,21 @@ pub fn use_run(scenario: Shared) -> RunControl {
             if !stepper.ensure(&scenario) {
                 return;
             }
-            let injected = stepper.live.borrow_mut().as_mut().map(|l| l.sim.inject(&f.fault, f.on));
-            if let Some(Err(e)) = injected {
-                stepper.notice.set(Some(format!("Not injected: {e}")));
-                return;
-            }
             if *stepper.state == RunState::Idle {
                 stepper.state.set(RunState::Paused);
             }
-            // Publish the new state without advancing.
-            stepper.advance(|now, _| now, 0.0, Publish::Now);
+            // The new state is published without advancing.
+            let injected = stepper.send(&Command::Inject { fault: f.fault, on: f.on });
+            let stepper = stepper.clone();
+            yew::platform::spawn_local(async move {
+                match injected.await {
+                    Ok(answer) => {
+                        stepper.show(answer);
+                    }
+                    Err(Failure::Refused(e)) => stepper.notice.set(Some(format!("Not injected: {e}"))),
+                    Err(Failure::Broken(_)) => {}
+                }
+            });
         })
     };
     let on_step = {
@@ -162,7 +169,10 @@ pub fn use_run(scenario: Shared) -> RunControl {
         Callback::from(move |()| {
             clear_seeds.emit(());
             stepper.stop();
-            *stepper.live.borrow_mut() = None;
+            if stepper.open.replace(false) {
+                // The worker frees the run; nothing to wait for.
+                drop(stepper.send(&Command::Close));
+            }
             stepper.notice.set(None);
             stepper.state.set(RunState::Idle);
             if !keep {
@@ -200,7 +210,7 @@ pub fn use_run(scenario: Shared) -> RunControl {
     let on_speed = {
         let (speed, cell) = (speed.clone(), stepper.speed.clone());
         Callback::from(move |s: u32| {
-            *cell.borrow_mut() = s;
+            cell.set(s);
             speed.set(s);
         })
     };
@@ -225,22 +235,36 @@ pub fn use_run(scenario: Shared) -> RunControl {
     }
 }
 
+/// A cell kept across renders (`use_mut_ref` for a `Copy` value).
+#[hook]
+fn use_cell<T: Copy + 'static>(init: T) -> Rc<Cell<T>> {
+    (*use_memo((), move |()| Rc::new(Cell::new(init)))).clone()
+}
+
 /// Edits while a run exists apply from the current simulated time on (and
 /// show at once, e.g. an edited objective graded anew); those a run cannot
 /// take say that a reset applies them.
 #[hook]
 fn use_live_edits(scenario: Shared, stepper: Stepper) {
     use_effect_with(scenario, move |edited| {
-        if let Some(l) = stepper.live.borrow_mut().as_mut() {
-            stepper.notice.set(match l.sim.update(edited) {
-                Ok(Update::Applied) => {
-                    l.refresh();
-                    stepper.readouts.set(Shared(Rc::new(Readouts::of(l))));
+        if !stepper.open.get() {
+            return;
+        }
+        let updated = match edited.to_json() {
+            Ok(json) => stepper.send(&Command::Update { scenario: json }),
+            Err(e) => return stepper.notice.set(Some(format!("Not applied to the run: {e}"))),
+        };
+        let stepper = stepper.clone();
+        yew::platform::spawn_local(async move {
+            stepper.notice.set(match updated.await {
+                Ok(Answer::RestartNeeded(reasons)) => Some(format!("Reset the run to apply: {}.", reasons.join("; "))),
+                Ok(answer) => {
+                    stepper.show(answer);
                     None
                 }
-                Ok(Update::RestartNeeded(reasons)) => Some(format!("Reset the run to apply: {}.", reasons.join("; "))),
-                Err(e) => Some(format!("Not applied to the run: {e}")),
+                Err(Failure::Refused(e)) => Some(format!("Not applied to the run: {e}")),
+                Err(Failure::Broken(_)) => return,
             });
-        }
+        });
     });
 }

@@ -1,29 +1,41 @@
-//! The stepping of a run in the page: a timer loop advances the engine
-//! within a wall-time budget per tick and publishes the readouts; one
-//! Step advances a fixed simulated time.
+//! The stepping of the live run: the run lives in a background worker
+//! (`ui::workers::LiveWorker`, started on the first run and kept for the
+//! next); a loop on the page asks it to advance every tick and publishes
+//! the readouts it answers, so the engine never runs on the page's main
+//! thread. One Step advances a fixed simulated time.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::readouts::{Live, Readouts};
 use super::RunState;
-use crate::sim::{SimTime, Simulation};
+use crate::live::{Answer, Command, Readouts, Take};
+use crate::model::Scenario;
 use crate::ui::store::Shared;
+use crate::ui::workers::{Failure, LiveWorker};
 
-/// Wall time between steps, ms.
-const TICK_MS: u64 = 50;
-/// Wall time one tick may spend simulating, ms: the page stays responsive
-/// whatever the speed; a heavy design then runs slower than asked.
-const BUDGET_MS: f64 = 15.0;
-/// Simulated time per engine call inside a tick (budget checks between).
-const SLICE: SimTime = SimTime(20_000_000);
+/// Wall time between the starts of two advances, ms.
+const TICK_MS: f64 = 50.0;
+/// Wall time one advance may spend simulating, ms: a heavy design then
+/// runs slower than asked. The worker is not the page's thread, so it may
+/// take most of a tick.
+const BUDGET_MS: f64 = 40.0;
 /// Simulated time of one Step, ms.
 const STEP_MS: f64 = 100.0;
 /// The speed value meaning "as fast as possible".
 pub const MAX_SPEED: u32 = 0;
+/// Wall time between two gradings of the objectives while running, ms
+/// (grading builds the run's report).
+const GRADE_MS: f64 = 500.0;
+/// Wall time between two refreshes of the nodes' figures while running,
+/// ms: figures that change 20 times a second cannot be read, and redrawing
+/// every node of a large design on each tick costs frames (see "Frame
+/// times" in docs/performance.md).
+const NODES_MS: f64 = 250.0;
 
 /// Milliseconds from the page's time origin (wall clock of the UI only; the
 /// engine never sees it).
@@ -31,32 +43,60 @@ pub fn wall_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// What [`Stepper::advance`] publishes when it is done (everything when
-/// the run finished).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Publish {
-    /// Nothing.
-    Nothing,
-    /// The readouts of a running tick: the nodes' figures and the grading
-    /// as often as they refresh while running.
-    Tick,
-    /// Everything as it is now (after a step, a pause or a fault).
-    Now,
+/// Something taken at most every `ms` of wall time while running.
+#[derive(Clone, Copy, Debug)]
+struct Every {
+    ms: f64,
+    /// When it was last taken, wall ms.
+    at: f64,
 }
 
-/// The run, if there is one.
-pub type LiveCell = Rc<RefCell<Option<Live>>>;
+impl Every {
+    /// Due at once, then every `ms`.
+    const fn new(ms: f64) -> Self {
+        Every { ms, at: f64::MIN }
+    }
 
-/// What the stepping needs: the run, its controls' cells and the state it
-/// publishes.
+    /// Whether it is due now; if so, it counts as taken now.
+    fn due(&mut self) -> bool {
+        let now = wall_ms();
+        let due = now - self.at >= self.ms;
+        if due {
+            self.at = now;
+        }
+        due
+    }
+}
+
+/// When the readouts take the nodes' state and grade the objectives anew
+/// while running.
+#[derive(Clone, Copy, Debug)]
+pub struct Cadence {
+    nodes: Every,
+    grade: Every,
+}
+
+impl Default for Cadence {
+    fn default() -> Self {
+        Cadence { nodes: Every::new(NODES_MS), grade: Every::new(GRADE_MS) }
+    }
+}
+
+/// What the stepping needs: the worker, the run's controls' cells and the
+/// state it publishes.
 #[derive(Clone)]
 pub struct Stepper {
-    /// The run, if there is one.
-    pub live: LiveCell,
-    /// Bumped to stop the stepping loop of an earlier Run.
-    pub generation: Rc<RefCell<u64>>,
+    /// The worker holding the run, once started (dropped if it fails).
+    pub worker: Rc<RefCell<Option<Rc<LiveWorker>>>>,
+    /// Whether a run is open in the worker.
+    pub open: Rc<Cell<bool>>,
+    /// When the readouts next take the nodes and the grading.
+    pub cadence: Rc<RefCell<Cadence>>,
+    /// Bumped to stop the stepping loop of an earlier Run, and to ignore
+    /// the answers to what was sent before.
+    pub generation: Rc<Cell<u64>>,
     /// The speed the loop reads live ([`MAX_SPEED`]: as fast as possible).
-    pub speed: Rc<RefCell<u32>>,
+    pub speed: Rc<Cell<u32>>,
     /// Where the run is.
     pub state: UseStateHandle<RunState>,
     /// The readouts published.
@@ -69,109 +109,150 @@ pub struct Stepper {
 }
 
 impl Stepper {
-    /// Creates the simulation of `scenario` (with its seed) if there is
-    /// none; false (with the reason shown) when the scenario cannot run.
-    pub fn ensure(&self, scenario: &crate::model::Scenario) -> bool {
-        if self.live.borrow().is_none() {
-            match Simulation::new(scenario, scenario.settings.seed) {
-                Ok(sim) => {
-                    *self.live.borrow_mut() = Some(Live::new(sim));
-                    // What may stop this run before its end, said first.
-                    let warnings = scenario.warnings();
-                    self.notice.set((!warnings.is_empty()).then(|| {
-                        let list: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
-                        format!("Warning: {}", list.join("; "))
-                    }));
-                }
-                Err(e) => {
-                    self.error.set(Some(e.to_string()));
-                    return false;
-                }
-            }
+    /// Opens a run of `scenario` (with its seed) in the worker if none is
+    /// open; false (with the reason shown) when the scenario cannot run.
+    /// The worker may still refuse it: that stops the run and says why.
+    pub fn ensure(&self, scenario: &Scenario) -> bool {
+        if self.open.get() {
+            return true;
         }
+        let json = scenario.validate().map_err(|e| e.to_string()).and_then(|()| scenario.to_json());
+        let json = match json {
+            Ok(json) => json,
+            Err(e) => {
+                self.error.set(Some(e));
+                return false;
+            }
+        };
+        self.open.set(true);
+        *self.cadence.borrow_mut() = Cadence::default();
+        // What may stop this run before its end, said first.
+        let warnings = scenario.warnings();
+        self.notice.set((!warnings.is_empty()).then(|| {
+            let list: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+            format!("Warning: {}", list.join("; "))
+        }));
         self.error.set(None);
+        let opened = self.send(&Command::Open { scenario: json, seed: scenario.settings.seed });
+        let this = self.clone();
+        spawn_local(async move {
+            if let Err(Failure::Refused(why)) = opened.await {
+                this.fail(why);
+            }
+        });
         true
     }
 
-    /// Stops an earlier stepping loop (pause, step, reset).
+    /// Sends `command` to the run's worker (starting it if there is none):
+    /// the future of its answer. A worker that failed is dropped (the next
+    /// command starts another) and its failure shown.
+    pub fn send(&self, command: &Command) -> impl Future<Output = Result<Answer, Failure>> + 'static {
+        let running = self.worker.borrow().clone();
+        let worker = running.map_or_else(
+            || {
+                let started = Rc::new(LiveWorker::start().map_err(Failure::Broken)?);
+                *self.worker.borrow_mut() = Some(started.clone());
+                Ok(started)
+            },
+            Ok,
+        );
+        let posted = worker.map(|w| w.send(command));
+        let this = self.clone();
+        async move {
+            let answer = posted?.await;
+            if let Err(Failure::Broken(why)) = &answer {
+                *this.worker.borrow_mut() = None;
+                this.fail(format!("ArchSim's run failed (a bug: please report it): {why}"));
+            }
+            answer
+        }
+    }
+
+    /// Ends the run with `why` shown (the run cannot go on).
+    fn fail(&self, why: String) {
+        self.stop();
+        self.open.set(false);
+        self.error.set(Some(why));
+        self.state.set(RunState::Idle);
+    }
+
+    /// Stops an earlier stepping loop (pause, step, reset) and ignores the
+    /// answers to what it sent.
     pub fn stop(&self) {
-        *self.generation.borrow_mut() += 1;
+        self.generation.set(self.generation.get() + 1);
+    }
+
+    /// Publishes `answer`'s readouts (a finished run's state too);
+    /// whether the run is finished.
+    pub fn show(&self, answer: Answer) -> bool {
+        let Answer::Readouts(r) = answer else { return false };
+        let finished = r.finished();
+        self.readouts.set(Shared(Rc::new(*r)));
+        if finished {
+            self.state.set(RunState::Finished);
+        }
+        finished
     }
 
     /// Steps until paused, reset or finished.
     pub fn start(&self) {
         self.state.set(RunState::Running);
         self.stop();
-        let mine = *self.generation.borrow();
-        self.clone().run(mine);
+        self.clone().run(self.generation.get());
     }
 
     /// Advances by one Step ([`STEP_MS`] simulated) and pauses.
     pub fn step(&self) {
+        self.pause_after(STEP_MS);
+    }
+
+    /// Stops stepping and advances by `by_ms` of simulated time (0: where
+    /// the run is, everything taken); paused (or finished) once the worker
+    /// answers.
+    pub fn pause_after(&self, by_ms: f64) {
         self.stop();
-        self.advance(|now, _| now.after(SimTime::from_ms(STEP_MS)), f64::INFINITY, Publish::Now);
-        let finished = self.live.borrow().as_ref().is_some_and(|l| l.sim.is_finished());
-        self.state.set(if finished { RunState::Finished } else { RunState::Paused });
+        let mine = self.generation.get();
+        let answer = self.send(&Command::Advance { by_ms: Some(by_ms), budget_ms: None, take: Take::ALL });
+        let this = self.clone();
+        spawn_local(async move {
+            // Unless something else was asked meanwhile.
+            if let (Ok(answer), true) = (answer.await, this.generation.get() == mine) {
+                if !this.show(answer) {
+                    this.state.set(RunState::Paused);
+                }
+            }
+        });
     }
 
-    /// Simulates up to `target(now, duration)` or for `budget_ms` of wall
-    /// time, whichever comes first, and publishes the readouts as `publish`
-    /// says.
-    pub fn advance(&self, target: impl Fn(SimTime, SimTime) -> SimTime, budget_ms: f64, publish: Publish) {
-        let mut guard = self.live.borrow_mut();
-        let Some(live) = guard.as_mut() else { return };
-        let s = &mut live.sim;
-        let target = target(s.now(), s.duration());
-        let started = wall_ms();
-        while s.now() < target && !s.is_finished() && wall_ms() - started < budget_ms {
-            s.run_until(s.now().after(SLICE).min(target));
-        }
-        let finished = s.is_finished();
-        if publish == Publish::Now {
-            live.refresh();
-        }
-        if publish != Publish::Nothing || finished {
-            self.readouts.set(Shared(Rc::new(Readouts::of(live))));
-        }
-    }
-
-    /// Steps every tick until paused, reset or finished (`mine` is this
-    /// loop's generation).
+    /// Asks the worker to advance every tick until paused, reset or
+    /// finished (`mine` is this loop's generation).
     fn run(self, mine: u64) {
-        yew::platform::spawn_local(async move {
-            let mut published = f64::NEG_INFINITY;
+        spawn_local(async move {
+            let mut sent = f64::NEG_INFINITY;
             loop {
-                let max = *self.speed.borrow() == MAX_SPEED;
-                // As fast as possible still yields to the page between ticks.
-                yew::platform::time::sleep(Duration::from_millis(if max { 1 } else { TICK_MS })).await;
-                if *self.generation.borrow() != mine {
+                // As fast as possible asks again at once: awaiting the
+                // worker leaves the page free to draw.
+                if self.speed.get() != MAX_SPEED {
+                    let wait = (TICK_MS - (wall_ms() - sent)).max(1.0);
+                    yew::platform::time::sleep(Duration::from_millis(wait as u64)).await;
+                }
+                if self.generation.get() != mine {
                     return;
                 }
-                let speed = *self.speed.borrow();
-                // Redrawing readouts and charts costs a few ms: as fast as
-                // possible spends them at most every TICK_MS.
-                let publish = !max || wall_ms() - published >= TICK_MS as f64;
-                if publish {
-                    published = wall_ms();
+                sent = wall_ms();
+                let speed = self.speed.get();
+                let by_ms = (speed != MAX_SPEED).then(|| TICK_MS * f64::from(speed));
+                let take = {
+                    let mut c = self.cadence.borrow_mut();
+                    Take { nodes: c.nodes.due(), grade: c.grade.due() }
+                };
+                let answer = self.send(&Command::Advance { by_ms, budget_ms: Some(BUDGET_MS), take }).await;
+                if self.generation.get() != mine {
+                    return;
                 }
-                self.advance(
-                    |now, duration| {
-                        if speed == MAX_SPEED {
-                            duration
-                        } else {
-                            now.after(SimTime::from_ms((TICK_MS * u64::from(speed)) as f64))
-                        }
-                    },
-                    BUDGET_MS,
-                    if publish { Publish::Tick } else { Publish::Nothing },
-                );
-                match self.live.borrow().as_ref().map(|l| l.sim.is_finished()) {
-                    Some(false) => {}
-                    Some(true) => {
-                        self.state.set(RunState::Finished);
-                        return;
-                    }
-                    None => return,
+                // Finished, or failed (shown by `send` or the opening).
+                if answer.map_or(true, |a| self.show(a)) {
+                    return;
                 }
             }
         });

@@ -1,23 +1,30 @@
-//! Background work on Web Workers: a pool of module workers (`worker.js`,
-//! copied beside the page by the build), each running the workers' own
-//! Wasm module (`src/worker.rs`: this crate built for speed, where the
-//! page's module is built for size), so that the class view grades many
-//! designs, and Run ×N seeds runs many seeds, in parallel while the page
-//! only draws.
+//! Background work on Web Workers: module workers (`worker.js`, copied
+//! beside the page by the build), each running the workers' own Wasm
+//! module (`src/worker.rs`: this crate built for speed, where the page's
+//! module is built for size), so that the engine never runs on the page's
+//! main thread: a pool grades the class view's designs, an exercise's
+//! seeds, and Run ×N seeds' runs in parallel ([`Pool`]), and one worker
+//! holds the live run the page steps ([`LiveWorker`]).
 //!
 //! Protocol (structured-clone messages):
-//! - page → worker, per job: `{id, job}`, a [`Job`] as a plain object:
-//!   `{link}` (grade a class-view link) or `{scenario, seed}` (a scenario's
-//!   JSON and a seed in decimal: run it to its end); jobs sent while the
-//!   worker loads its module wait for it;
+//! - page → worker, per job: `{id, job}`, a job as a plain object:
+//!   `{link}` (grade a class-view link), `{scenario, seed}` (a scenario's
+//!   JSON and a seed in decimal: run it to its end) or `{live}` (a
+//!   `live::Command` as JSON, for the worker's live run); jobs sent while
+//!   the worker loads its module wait for it, and a worker does its jobs
+//!   in the order they came;
 //! - worker → page: `{id, result}` with what [`work`] returned, or
 //!   `{id, error}` (a message) if it threw; `{error}` without an `id` if
 //!   the worker could not start.
 //!
-//! The workers' module grades and runs exactly as the page and the CLI do
-//! (the same code; floating point in Wasm does not depend on the
-//! optimisation level): the digests agree with `archsim run --seed` and
-//! `archsim check`.
+//! The workers' module grades and runs exactly as the CLI does (the same
+//! code; floating point in Wasm does not depend on the optimisation
+//! level): the digests agree with `archsim run --seed` and `archsim
+//! check`.
+
+mod live;
+
+pub use live::{Failure, LiveWorker};
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -79,12 +86,16 @@ impl Job {
 
 /// Does one job (the worker's side): for `{link}` the class-table row
 /// `{cells: string[], passes: bool, objectives: number}`, for `{scenario,
-/// seed}` the run as [`Replica::to_js`] gives it.
+/// seed}` the run as [`Replica::to_js`] gives it, for `{live}` the live
+/// run's answer (`live::serve`).
 ///
-/// Errors: a job of neither shape; a scenario that does not parse or
-/// cannot run (the message says why).
+/// Errors: a job of none of these shapes; a scenario that does not parse
+/// or cannot run (the message says why).
 pub fn work(job: &JsValue) -> Result<JsValue, String> {
     let field = |name: &str| Reflect::get(job, &name.into()).ok().and_then(|v| v.as_string());
+    if let Some(command) = field("live") {
+        return live::serve(&command);
+    }
     if let Some(link) = field("link") {
         return Ok(row_to_js(&Row::of(&Entry { source: link.clone(), graded: grade_link(&link, false, None) })));
     }
@@ -236,15 +247,11 @@ impl Pool {
         on_done: Callback<(usize, Result<JsValue, String>)>,
         on_failure: Callback<String>,
     ) -> Result<Pool, String> {
-        let glue = IMPORT_META.with(ImportMeta::url);
-        let script = web_sys::Url::new_with_base(WORKER_SCRIPT, &glue).map_err(describe)?.href();
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
         let size = pool_size(jobs.len());
         let jobs = Rc::new(RefCell::new(Jobs { jobs, next: 0 }));
         let mut pool = Pool { workers: Vec::new(), _listeners: Vec::new() };
         for _ in 0..size {
-            let worker = Worker::new_with_options(&script, &options).map_err(describe)?;
+            let worker = spawn()?;
             let listener = {
                 let (jobs, worker, on_done, on_failure) =
                     (jobs.clone(), worker.clone(), on_done.clone(), on_failure.clone());
@@ -329,6 +336,18 @@ impl Drop for Pool {
             worker.terminate();
         }
     }
+}
+
+/// Starts a module worker running [`WORKER_SCRIPT`] (it loads the workers'
+/// Wasm module, then serves the jobs posted to it).
+///
+/// Errors: the browser refused to start it (no module workers).
+fn spawn() -> Result<Worker, String> {
+    let glue = IMPORT_META.with(ImportMeta::url);
+    let script = web_sys::Url::new_with_base(WORKER_SCRIPT, &glue).map_err(describe)?.href();
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    Worker::new_with_options(&script, &options).map_err(describe)
 }
 
 /// A JavaScript error in words.
