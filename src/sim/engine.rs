@@ -9,7 +9,7 @@ use crate::model::{Fault, Scenario, Settings, Slo, ValidationError};
 use super::budget::{Budget, Stopped};
 use super::component::{Behavior, Condition, Ctx, Site, LOST};
 use super::event::{CallResult, Event, Failure};
-use super::faults::{fault_event, hits};
+use super::faults::{fault_event, hits, Hit};
 use super::guard::{BreakerState, Guard};
 use super::network::Link;
 use super::report::{EngineStats, Report, RequestReport, TimelineEvent};
@@ -433,17 +433,26 @@ impl Simulation {
                     ctx.requests.remove(req);
                 }
             }
-            Event::Fault { node, replica, fault, on } => {
+            Event::Fault { node, replica, fault, on } => self.strike(Hit::Node { node, replica }, fault, on),
+            Event::LinkFault { edge, fault, on, ways } => self.strike(Hit::Link { edge, ways }, fault, on),
+        }
+    }
+
+    /// Fault number `fault` starts (`on`) or ends at `hit`. Apart from
+    /// [`Simulation::dispatch`] so that a fault injected live does not
+    /// make the hot dispatch a function of two callers, which the
+    /// optimiser then stops inlining into [`Simulation::run_until`].
+    fn strike(&mut self, hit: Hit, fault: u32, on: bool) {
+        let ctx = &mut self.ctx;
+        match hit {
+            Hit::Node { node, replica } => {
                 let component = &mut self.components[node as usize];
                 match Condition::of(ctx.faults[fault as usize], on) {
                     Some(condition) => each_kind!(component, c => c.on_condition(ctx, replica, condition)),
                     None => each_kind!(component, c => c.on_fault(ctx, replica, !on)),
                 }
             }
-            Event::LinkFault { edge, fault, on, ways } => {
-                let kind = ctx.faults[fault as usize];
-                ctx.links[edge as usize].impair(kind, ways, on);
-            }
+            Hit::Link { edge, ways } => ctx.links[edge as usize].impair(ctx.faults[fault as usize], ways, on),
         }
     }
 
@@ -481,17 +490,17 @@ impl Simulation {
         self.settle(req, &child, Err(Failure::Timeout));
     }
 
-    /// Try `req` (whose value was `child`, now out of the slab or orphaned)
-    /// ended with `result`: the link's guard counts it and may retry it
-    /// after a backoff; otherwise the caller gets the result.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     /// Counts the end of try `child` on its edge.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn count_flow(&mut self, child: &Request, result: CallResult) {
         if let Some(flow) = self.flows.get_mut(child.edge as usize) {
             flow.count(result.is_ok());
         }
     }
 
+    /// Try `req` (whose value was `child`, now out of the slab or orphaned)
+    /// ended with `result`: the link's guard counts it and may retry it
+    /// after a backoff; otherwise the caller gets the result.
     fn settle(&mut self, req: ReqId, child: &Request, result: CallResult) {
         self.count_flow(child, result);
         let ctx = &mut self.ctx;
@@ -534,7 +543,7 @@ impl Simulation {
         }
         let index = self.ctx.register_fault(fault.fault);
         for hit in hits(&self.scenario, fault) {
-            self.dispatch(fault_event(hit, index, on));
+            self.strike(hit, index, on);
         }
         Ok(())
     }
