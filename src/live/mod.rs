@@ -11,12 +11,13 @@
 
 mod readouts;
 
-pub use readouts::{Live, Readouts, Take};
+pub use readouts::{Readouts, Take};
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Fault, Scenario};
 use crate::sim::{SimTime, Simulation, Update};
+use readouts::Live;
 
 /// Simulated time per engine call inside an advance: the wall-time budget
 /// is checked between calls.

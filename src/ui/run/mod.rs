@@ -140,11 +140,13 @@ pub fn use_run(scenario: Shared) -> RunControl {
             if *stepper.state == RunState::Idle {
                 stepper.state.set(RunState::Paused);
             }
-            // The new state is published without advancing.
+            // The new state is published without advancing (unless the run
+            // was reset meanwhile).
             let injected = stepper.send(&Command::Inject { fault: f.fault, on: f.on });
             let stepper = stepper.clone();
             yew::platform::spawn_local(async move {
                 match injected.await {
+                    _ if !stepper.open.get() => {}
                     Ok(answer) => {
                         stepper.show(answer);
                     }
@@ -256,7 +258,12 @@ fn use_live_edits(scenario: Shared, stepper: Stepper) {
         };
         let stepper = stepper.clone();
         yew::platform::spawn_local(async move {
-            stepper.notice.set(match updated.await {
+            let updated = updated.await;
+            // The run was reset meanwhile: the edit goes into the next one.
+            if !stepper.open.get() {
+                return;
+            }
+            stepper.notice.set(match updated {
                 Ok(Answer::RestartNeeded(reasons)) => Some(format!("Reset the run to apply: {}.", reasons.join("; "))),
                 Ok(answer) => {
                     stepper.show(answer);

@@ -156,16 +156,26 @@ impl Stepper {
             },
             Ok,
         );
-        let posted = worker.map(|w| w.send(command));
+        let posted = worker.map(|w| (w.send(command), w));
         let this = self.clone();
         async move {
-            let answer = posted?.await;
-            if let Err(Failure::Broken(why)) = &answer {
+            let (answer, worker) = posted?;
+            let answer = answer.await;
+            // The first command to find the worker broken says so; those
+            // waiting with it fail with it.
+            let current = this.worker.borrow().as_ref().is_some_and(|w| Rc::ptr_eq(w, &worker));
+            if let (Err(Failure::Broken(why)), true) = (&answer, current) {
                 *this.worker.borrow_mut() = None;
                 this.fail(format!("ArchSim's run failed (a bug: please report it): {why}"));
             }
             answer
         }
+    }
+
+    /// Whether nothing stopped or reset the run since `generation` was
+    /// read: an answer to what was sent then is still news.
+    fn still(&self, generation: u64) -> bool {
+        self.generation.get() == generation
     }
 
     /// Ends the run with `why` shown (the run cannot go on).
@@ -216,7 +226,7 @@ impl Stepper {
         let this = self.clone();
         spawn_local(async move {
             // Unless something else was asked meanwhile.
-            if let (Ok(answer), true) = (answer.await, this.generation.get() == mine) {
+            if let (Ok(answer), true) = (answer.await, this.still(mine)) {
                 if !this.show(answer) {
                     this.state.set(RunState::Paused);
                 }
@@ -236,7 +246,7 @@ impl Stepper {
                     let wait = (TICK_MS - (wall_ms() - sent)).max(1.0);
                     yew::platform::time::sleep(Duration::from_millis(wait as u64)).await;
                 }
-                if self.generation.get() != mine {
+                if !self.still(mine) {
                     return;
                 }
                 sent = wall_ms();
@@ -247,7 +257,7 @@ impl Stepper {
                     Take { nodes: c.nodes.due(), grade: c.grade.due() }
                 };
                 let answer = self.send(&Command::Advance { by_ms, budget_ms: Some(BUDGET_MS), take }).await;
-                if self.generation.get() != mine {
+                if !self.still(mine) {
                     return;
                 }
                 // Finished, or failed (shown by `send` or the opening).
