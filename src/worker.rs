@@ -1,6 +1,7 @@
 //! Wasm entry point of the background workers (`static/worker.js`, the
-//! protocol in `archsim::ui::workers`): grading class-view links and
-//! running seeds of a design to their end.
+//! protocol in `archsim::ui::workers`): grading class-view links, running
+//! seeds of a design to their end, and holding the page's live run (the
+//! page's own module has no engine).
 //!
 //! Built by Trunk as a module of its own with the Cargo profile `worker`
 //! (opt-level 3), apart from the page's module (`archsim-web`, profile
@@ -9,9 +10,9 @@
 //! page"). Only a worker fetches it, when the page first needs one. A
 //! native build of this binary only explains where it lives.
 
-/// Does one job: grades a class-view link or runs one seed of a design
-/// (`archsim::ui::work` has the shapes); throws the message when the job
-/// cannot be done.
+/// Does one job: grades a class-view link, runs one seed of a design, or
+/// carries out a live-run command (`archsim::ui::work` has the shapes);
+/// throws the message when the job cannot be done.
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn work(job: wasm_bindgen::JsValue) -> Result<wasm_bindgen::JsValue, String> {
