@@ -1,8 +1,10 @@
 //! Fuzzing the whole path: random valid designs (kinds wired as the wiring
 //! table allows, parameters drawn from the shipped exercises and scaled,
 //! resilience on calls, a crash) run for a few simulated seconds with no
-//! panic, every request accounted for, and no run guard needed; and random
-//! editor action sequences through the reducer, then a run.
+//! panic, every request accounted for, and no run guard needed, and run
+//! again live as the page's worker runs them, their readouts crossing to
+//! the page unchanged; and random editor action sequences through the
+//! reducer, then a run.
 //! `ARCHSIM_FUZZ_DESIGNS` and `ARCHSIM_FUZZ_EDITS` set the number of cases
 //! (CI's `cargo test` runs 300 and 200; `scripts/fuzz` runs 100,000).
 
@@ -10,6 +12,7 @@ use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use archsim::editor::{Action, Editor};
+use archsim::live::{Answer, Command, Take};
 use archsim::model::{
     wiring, CallMode, Edge, Fault, FaultKind, Node, NodeId, NodeKind, Point, Scenario, Wiring, KINDS,
 };
@@ -18,7 +21,7 @@ use archsim::sim::Simulation;
 use archsim::workshop::exercises::EXERCISES;
 use serde_json::{Map, Value};
 
-use crate::support::conserved;
+use crate::support::{conserved, open, serve};
 
 /// The number of cases from `var`, or `default`.
 fn cases(var: &str, default: usize) -> usize {
@@ -172,7 +175,10 @@ fn design(pools: &Pools, rng: &mut Stream) -> Scenario {
 }
 
 /// Runs `s` to its end: no panic, every request accounted for, no guard
-/// needed. The scenario's JSON in the message on failure.
+/// needed; and again as the page's worker runs it live, in three pieces
+/// with everything taken: every answer crosses to the page as JSON
+/// unchanged, and the run ends with the same digest. The scenario's JSON
+/// in the message on failure.
 fn check_run(s: &Scenario, seed: u64) {
     let json = s.to_json().unwrap_or_default();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -183,6 +189,21 @@ fn check_run(s: &Scenario, seed: u64) {
     let (report, stopped) = outcome.unwrap_or_else(|_| panic!("the run panicked on {json}"));
     assert!(conserved(&report), "requests not conserved ({:?}) on {json}", report.requests);
     assert!(stopped.is_none(), "a guard stopped a sane design ({stopped:?}) on {json}");
+    let live = catch_unwind(AssertUnwindSafe(|| {
+        let mut seeded = s.clone();
+        seeded.settings.seed = seed;
+        let mut session = open(&seeded);
+        let piece = Some(s.settings.duration_s * 1000.0 / 3.0);
+        let mut last = None;
+        for by_ms in [piece, piece, None] {
+            last = Some(serve(&mut session, Command::Advance { by_ms, budget_ms: None, take: Take::ALL }));
+        }
+        last
+    }));
+    match live.unwrap_or_else(|_| panic!("the live run panicked or changed crossing on {json}")) {
+        Some(Ok(Answer::Readouts(r))) => assert_eq!(r.digest, Some(report.digest), "on {json}"),
+        other => panic!("the live run ended with {other:?} on {json}"),
+    }
 }
 
 #[test]

@@ -7,38 +7,13 @@
 use std::cell::Cell;
 
 use archsim::live::{Answer, Command, Readouts, Session, Take};
+
 use archsim::model::{Fault, FaultKind, NodeId, Scenario};
 use archsim::sim::Simulation;
 use archsim::workshop::exercises::{self, EXERCISES};
 use rayon::prelude::*;
 
-/// A clock that never moves: no advance runs out of wall time.
-fn frozen() -> f64 {
-    0.0
-}
-
-/// Carries out `command` as the worker does: the command crosses as JSON
-/// and so does the answer.
-fn serve(session: &mut Session, command: Command) -> Result<Answer, String> {
-    let command = serde_json::from_str(&serde_json::to_string(&command).unwrap()).unwrap();
-    let answer = session.serve(command, frozen)?;
-    let json = serde_json::to_string(&answer).unwrap();
-    let back: Answer = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
-    // The chart points cross apart; everything else comes back equal.
-    let mut sent = answer.clone();
-    if let Answer::Readouts(r) = &mut sent {
-        r.series = Default::default();
-    }
-    assert_eq!(back, sent);
-    Ok(answer)
-}
-
-fn open(scenario: &Scenario) -> Session {
-    let mut session = Session::default();
-    let command = Command::Open { scenario: scenario.to_json().unwrap(), seed: scenario.settings.seed };
-    assert_eq!(serve(&mut session, command), Ok(Answer::Done));
-    session
-}
+use crate::support::{open, serve};
 
 fn advance(session: &mut Session, by_ms: Option<f64>) -> Readouts {
     match serve(session, Command::Advance { by_ms, budget_ms: None, take: Take::default() }) {

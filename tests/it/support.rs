@@ -1,5 +1,6 @@
 //! Scenario builders and replication statistics shared by the tests.
 
+use archsim::live::{Answer, Command, Session};
 use archsim::model::{
     Arrivals, ClientParams, Edge, KeyDistribution, Latency, LoadBalancerParams, Node, NodeKind, Point, RateProfile,
     RequestMix, Scenario, ServiceParams, ServiceTime, Settings,
@@ -148,4 +149,34 @@ pub fn producer_and_consumer(rps: f64, consumer_ms: f64, duration_s: f64, warmup
         duration_s,
         warmup_s,
     )
+}
+
+/// A clock that never moves: no advance of a live session runs out of
+/// wall time.
+fn frozen() -> f64 {
+    0.0
+}
+
+/// Carries out `command` on `session` as the page's worker does: the
+/// command crosses as JSON and so does the answer, which must come back
+/// equal (the chart points cross apart, as numbers).
+pub fn serve(session: &mut Session, command: Command) -> Result<Answer, String> {
+    let command = serde_json::from_str(&serde_json::to_string(&command).unwrap()).unwrap();
+    let answer = session.serve(command, frozen)?;
+    let json = serde_json::to_string(&answer).unwrap();
+    let back: Answer = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let mut sent = answer.clone();
+    if let Answer::Readouts(r) = &mut sent {
+        r.series = Default::default();
+    }
+    assert_eq!(back, sent, "an answer changed crossing as JSON: {json}");
+    Ok(answer)
+}
+
+/// A session with a run of `scenario` open, with its seed.
+pub fn open(scenario: &Scenario) -> Session {
+    let mut session = Session::default();
+    let command = Command::Open { scenario: scenario.to_json().unwrap(), seed: scenario.settings.seed };
+    assert_eq!(serve(&mut session, command), Ok(Answer::Done));
+    session
 }
