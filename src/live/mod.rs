@@ -110,18 +110,18 @@ impl Session {
                 while s.now() < target && !s.is_finished() && clock() - started < budget {
                     s.run_until(s.now().after(SLICE).min(target));
                 }
-                Ok(Answer::Readouts(Box::new(live.readouts(take))))
+                Ok(answer(live, take))
             }
             Command::Inject { fault, on } => {
                 let live = self.live()?;
                 live.sim.inject(&fault, on)?;
-                Ok(Answer::Readouts(Box::new(live.readouts(Take::ALL))))
+                Ok(answer(live, Take::ALL))
             }
             Command::Update { scenario } => {
                 let edited = Scenario::from_json(&scenario).map_err(|e| e.to_string())?;
                 let live = self.live()?;
                 match live.sim.update(&edited).map_err(|e| e.to_string())? {
-                    Update::Applied => Ok(Answer::Readouts(Box::new(live.readouts(Take::ALL)))),
+                    Update::Applied => Ok(answer(live, Take::ALL)),
                     Update::RestartNeeded(reasons) => Ok(Answer::RestartNeeded(reasons)),
                 }
             }
@@ -132,4 +132,9 @@ impl Session {
     fn live(&mut self) -> Result<&mut Live, String> {
         self.live.as_mut().ok_or_else(|| "no run is open".to_owned())
     }
+}
+
+/// The readouts of `live` now, taken as `take` says, as an answer.
+fn answer(live: &mut Live, take: Take) -> Answer {
+    Answer::Readouts(Box::new(live.readouts(take)))
 }

@@ -83,6 +83,10 @@ fn use_grading(scenario: Shared) -> GradingControl {
             let on_run = {
                 let (grading, progress, finish) = (grading.clone(), progress.clone(), finish.clone());
                 Callback::from(move |(k, run): (usize, Result<Replica, String>)| {
+                    // Seeds still coming after a refusal ended it change nothing.
+                    if grading.borrow().is_finished() {
+                        return;
+                    }
                     let run = run.map(|r| r.seed_run(seeds[k])).map_err(|e| format!("the design cannot run: {e}"));
                     grading.borrow_mut().record(run);
                     let (finished, done) = (grading.borrow().is_finished(), grading.borrow().progress());

@@ -147,16 +147,7 @@ impl Stepper {
     /// the future of its answer. A worker that failed is dropped (the next
     /// command starts another) and its failure shown.
     pub fn send(&self, command: &Command) -> impl Future<Output = Result<Answer, Failure>> + 'static {
-        let running = self.worker.borrow().clone();
-        let worker = running.map_or_else(
-            || {
-                let started = Rc::new(LiveWorker::start().map_err(Failure::Broken)?);
-                *self.worker.borrow_mut() = Some(started.clone());
-                Ok(started)
-            },
-            Ok,
-        );
-        let posted = worker.map(|w| (w.send(command), w));
+        let posted = self.worker().map(|w| (w.send(command), w));
         let this = self.clone();
         async move {
             let (answer, worker) = posted?;
@@ -170,6 +161,16 @@ impl Stepper {
             }
             answer
         }
+    }
+
+    /// The run's worker, started if there is none.
+    fn worker(&self) -> Result<Rc<LiveWorker>, Failure> {
+        if let Some(running) = self.worker.borrow().clone() {
+            return Ok(running);
+        }
+        let started = Rc::new(LiveWorker::start().map_err(Failure::Broken)?);
+        *self.worker.borrow_mut() = Some(started.clone());
+        Ok(started)
     }
 
     /// Whether nothing stopped or reset the run since `generation` was

@@ -11,15 +11,15 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::rc::Rc;
 
-use js_sys::{Float64Array, Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Worker};
 
-use super::{describe, plain, spawn};
+use super::{describe, plain, points_of_js, points_to_js, read_message, spawn, text};
 use crate::live::{Answer, Command, Session};
-use crate::metrics::{SeriesPoint, SeriesView};
+use crate::metrics::SeriesView;
 
 thread_local! {
     /// The worker's live run (the worker's side).
@@ -34,12 +34,13 @@ thread_local! {
 pub fn serve(command: &str) -> Result<JsValue, String> {
     let command: Command = serde_json::from_str(command).map_err(|e| format!("a live command: {e}"))?;
     let answer = SESSION.with_borrow_mut(|s| s.serve(command, js_sys::Date::now));
-    let rows: Vec<f64> = match &answer {
-        Ok(Answer::Readouts(r)) => r.series.points().iter().flat_map(SeriesPoint::to_row).collect(),
-        _ => Vec::new(),
+    let points = match &answer {
+        Ok(Answer::Readouts(r)) => r.series.points(),
+        _ => &[],
     };
+    let series = points_to_js(points);
     let json = serde_json::to_string(&answer).map_err(|e| format!("a live answer: {e}"))?;
-    Ok(plain(&[("answer", json.into()), ("series", Float64Array::from(&rows[..]).into())]))
+    Ok(plain(&[("answer", json.into()), ("series", series)]))
 }
 
 /// Why a live command was not carried out.
@@ -76,31 +77,30 @@ impl LiveWorker {
         let worker = spawn()?;
         let waiting: Waiting = Rc::default();
         let broken = Rc::new(RefCell::new(None::<String>));
-        // Answers every command waiting with `data` (the worker failed).
+        // The worker failed: every command waiting, and every one after,
+        // fails so.
         let fail_all = {
             let (waiting, broken) = (waiting.clone(), broken.clone());
             move |why: String| {
-                let data = plain(&[("error", why.as_str().into())]);
+                fail_waiting(&waiting, &why);
                 *broken.borrow_mut() = Some(why);
-                for (_, resolve) in waiting.borrow_mut().drain() {
-                    // A resolver is a plain function; calling it cannot throw.
-                    let _ = resolve.call1(&JsValue::NULL, &data);
-                }
             }
         };
         let on_message = {
             let (waiting, fail_all) = (waiting.clone(), fail_all.clone());
             Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
                 let data = event.unchecked_into::<MessageEvent>().data();
-                let id = Reflect::get(&data, &"id".into()).ok().and_then(|i| i.as_f64());
-                match id {
-                    Some(id) => {
+                match read_message(&data) {
+                    (Some(id), _) => {
                         let resolve = waiting.borrow_mut().remove(&(id as u32));
                         if let Some(resolve) = resolve {
+                            // A resolver is a plain function; calling it cannot throw.
                             let _ = resolve.call1(&JsValue::NULL, &data);
                         }
                     }
-                    None => fail_all(field(&data, "error").unwrap_or_else(|| "a worker said something unknown".into())),
+                    (None, result) => {
+                        fail_all(result.err().unwrap_or_else(|| "a worker said something unknown".into()));
+                    }
                 }
             })
         };
@@ -118,22 +118,15 @@ impl LiveWorker {
         let posted = self.post(command);
         async move {
             let data = JsFuture::from(posted?).await.map_err(|e| Failure::Broken(describe(e)))?;
-            if let Some(error) = field(&data, "error") {
-                return Err(Failure::Broken(error));
-            }
-            let result = Reflect::get(&data, &"result".into()).map_err(|e| Failure::Broken(describe(e)))?;
-            let json = field(&result, "answer").ok_or_else(|| Failure::Broken("no answer came back".into()))?;
+            let result = read_message(&data).1.map_err(Failure::Broken)?;
+            let json = text(&result, "answer").ok_or_else(|| Failure::Broken("no answer came back".into()))?;
             let answer: Result<Answer, String> = serde_json::from_str(&json)
                 .map_err(|e| Failure::Broken(format!("an answer that does not parse: {e}")))?;
             let mut answer = answer.map_err(Failure::Refused)?;
             if let Answer::Readouts(r) = &mut answer {
-                let rows = Reflect::get(&result, &"series".into())
-                    .ok()
-                    .and_then(|s| s.dyn_into::<Float64Array>().ok())
-                    .map_or_else(Vec::new, |s| s.to_vec());
-                let points = rows.chunks(SeriesPoint::COLUMNS.len()).map(SeriesPoint::from_row).collect::<Option<_>>();
+                let points = js_sys::Reflect::get(&result, &"series".into()).ok().and_then(points_of_js);
                 r.series =
-                    SeriesView::of_points(points.ok_or_else(|| Failure::Broken("chart points cut short".into()))?);
+                    SeriesView::of_points(points.ok_or_else(|| Failure::Broken("no chart points came back".into()))?);
             }
             Ok(answer)
         }
@@ -162,17 +155,18 @@ impl LiveWorker {
 impl Drop for LiveWorker {
     fn drop(&mut self) {
         // Nothing will answer the commands still waiting: they fail.
-        let data = plain(&[("error", "the run's worker was stopped".into())]);
-        for (_, resolve) in self.waiting.borrow_mut().drain() {
-            let _ = resolve.call1(&JsValue::NULL, &data);
-        }
+        fail_waiting(&self.waiting, "the run's worker was stopped");
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);
         self.worker.terminate();
     }
 }
 
-/// A text property of a plain object.
-fn field(on: &JsValue, name: &str) -> Option<String> {
-    Reflect::get(on, &name.into()).ok().and_then(|v| v.as_string())
+/// Answers every command waiting with a failure saying `why`.
+fn fail_waiting(waiting: &Waiting, why: &str) {
+    let data = plain(&[("error", why.into())]);
+    for (_, resolve) in waiting.borrow_mut().drain() {
+        // A resolver is a plain function; calling it cannot throw.
+        let _ = resolve.call1(&JsValue::NULL, &data);
+    }
 }

@@ -92,7 +92,7 @@ impl Job {
 /// Errors: a job of none of these shapes; a scenario that does not parse
 /// or cannot run (the message says why).
 pub fn work(job: &JsValue) -> Result<JsValue, String> {
-    let field = |name: &str| Reflect::get(job, &name.into()).ok().and_then(|v| v.as_string());
+    let field = |name: &str| text(job, name);
     if let Some(command) = field("live") {
         return live::serve(&command);
     }
@@ -135,7 +135,6 @@ impl Replica {
     /// Float64Array (9 numbers a point, `SeriesPoint::to_row`), verdicts:
     /// [{objective, pass, measured, detail}]}`.
     fn to_js(report: &str, series: &[SeriesPoint], verdicts: &[Verdict]) -> JsValue {
-        let rows: Vec<f64> = series.iter().flat_map(SeriesPoint::to_row).collect();
         let verdicts: Array = verdicts
             .iter()
             .map(|v| {
@@ -148,19 +147,14 @@ impl Replica {
                 ])
             })
             .collect();
-        plain(&[
-            ("report", report.into()),
-            ("series", Float64Array::from(&rows[..]).into()),
-            ("verdicts", verdicts.into()),
-        ])
+        plain(&[("report", report.into()), ("series", points_to_js(series)), ("verdicts", verdicts.into())])
     }
 
     /// A run back from a worker's plain object; `None` if it is not one.
     fn of_js(value: &JsValue) -> Option<Replica> {
         let get = |on: &JsValue, name: &str| Reflect::get(on, &name.into()).ok();
         let report = serde_json::from_str(&get(value, "report")?.as_string()?).ok()?;
-        let rows = get(value, "series")?.dyn_into::<Float64Array>().ok()?.to_vec();
-        let series = rows.chunks(SeriesPoint::COLUMNS.len()).map(SeriesPoint::from_row).collect::<Option<_>>()?;
+        let series = points_of_js(get(value, "series")?)?;
         let verdicts = get(value, "verdicts")?
             .dyn_into::<Array>()
             .ok()?
@@ -177,6 +171,37 @@ impl Replica {
             .collect::<Option<_>>()?;
         Some(Replica { report, series, verdicts })
     }
+}
+
+/// Chart points as a `Float64Array` (9 numbers a point,
+/// `SeriesPoint::to_row`: JSON has no NaN for an undefined figure).
+fn points_to_js(points: &[SeriesPoint]) -> JsValue {
+    let rows: Vec<f64> = points.iter().flat_map(SeriesPoint::to_row).collect();
+    Float64Array::from(&rows[..]).into()
+}
+
+/// Chart points back from [`points_to_js`]; `None` if `value` is not
+/// such an array.
+fn points_of_js(value: JsValue) -> Option<Vec<SeriesPoint>> {
+    let rows = value.dyn_into::<Float64Array>().ok()?.to_vec();
+    rows.chunks(SeriesPoint::COLUMNS.len()).map(SeriesPoint::from_row).collect()
+}
+
+/// A text property of a plain object.
+fn text(on: &JsValue, name: &str) -> Option<String> {
+    Reflect::get(on, &name.into()).ok().and_then(|v| v.as_string())
+}
+
+/// What a worker's message says (see the protocol): the job's id, if it
+/// names one, and what the job returned or the message it threw; without
+/// an id, why the worker failed as a whole (if it said).
+fn read_message(data: &JsValue) -> (Option<usize>, Result<JsValue, String>) {
+    let id = Reflect::get(data, &"id".into()).ok().and_then(|i| i.as_f64()).map(|i| i as usize);
+    let result = match text(data, "error") {
+        Some(e) => Err(e),
+        None => Reflect::get(data, &"result".into()).map_err(describe),
+    };
+    (id, result)
 }
 
 /// A plain object of these properties.
@@ -256,17 +281,12 @@ impl Pool {
                 let (jobs, worker, on_done, on_failure) =
                     (jobs.clone(), worker.clone(), on_done.clone(), on_failure.clone());
                 Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                    let data = event.unchecked_into::<MessageEvent>().data();
-                    let error = Reflect::get(&data, &"error".into()).ok().and_then(|e| e.as_string());
-                    let Some(id) = Reflect::get(&data, &"id".into()).ok().and_then(|i| i.as_f64()) else {
-                        on_failure.emit(error.unwrap_or_else(|| "a worker sent a message it should not".into()));
+                    let (id, result) = read_message(&event.unchecked_into::<MessageEvent>().data());
+                    let Some(id) = id else {
+                        on_failure.emit(result.err().unwrap_or_else(|| "a worker sent a message it should not".into()));
                         return;
                     };
-                    let result = match error {
-                        Some(e) => Err(e),
-                        None => Reflect::get(&data, &"result".into()).map_err(describe),
-                    };
-                    on_done.emit((id as usize, result));
+                    on_done.emit((id, result));
                     jobs.borrow_mut().give(&worker);
                 })
             };
