@@ -12,7 +12,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
-import { useBrowser, openApp, screenshot, readScenario, loadDesign } from './harness.mjs';
+import { useBrowser, openApp, screenshot, readScenario, loadDesign, isWorkerScript } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -111,7 +111,7 @@ test('a solution passes for the exercise in every seed; the gallery marks it sol
   await page.getByTestId('show-solution').click();
   // The seeds run on background workers, the page only draws.
   let workers = 0;
-  page.on('worker', (w) => { workers += w.url().endsWith('/worker.js') ? 1 : 0; });
+  page.on('worker', (w) => { workers += isWorkerScript(w.url()) ? 1 : 0; });
   await page.getByTestId('grade-exercise').click();
   // The page stays responsive while it grades: no frame over 50 ms.
   await page.evaluate(() => {
@@ -211,7 +211,7 @@ test('the class view grades 30 links on workers without a frame over 50 ms; its 
   // The grading ran on a pool of module workers, one per core but one (at
   // least 1, at most 8).
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-  const workers = page.workers().filter((w) => w.url().endsWith('/worker.js'));
+  const workers = page.workers().filter((w) => isWorkerScript(w.url()));
   assert.equal(workers.length, Math.min(Math.max(cores - 1, 1), 8));
   assert.equal(await page.getByTestId('class-table').locator('tbody tr').count(), 30);
   assert.match(await page.getByTestId('class-progress').innerText(), /23 pass/);

@@ -20,6 +20,10 @@ const TYPES = {
   '.png': 'image/png',
 };
 
+/** Whether `url` is the background workers' script, named after its
+ * content (`worker-<16 hex digits of its SHA-256>.js`, scripts/post-build/hash-worker-files.mjs). */
+export const isWorkerScript = (url) => /\/worker-[0-9a-f]{16}\.js$/.test(url);
+
 /** Serves dist/ on an ephemeral loopback port; resolves to { url, close }. */
 export async function serveDist() {
   const server = createServer(async (req, res) => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { useBrowser, openApp, screenshot, number, pause } from './harness.mjs';
+import { useBrowser, openApp, screenshot, number, pause, isWorkerScript } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -23,7 +23,7 @@ test('run the starter scenario in the page', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid=run-announcement]').innerText === 'Run started');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').innerText) > 15);
   // The engine runs in a background worker; the page only draws.
-  assert.ok(page.workers().some((w) => w.url().endsWith('/worker.js')), 'no background worker holds the run');
+  assert.ok(page.workers().some((w) => isWorkerScript(w.url())), 'no background worker holds the run');
   // 400 req/s offered to a design with spare capacity: everything completes.
   const availability = await number(page, 'metric-availability');
   const throughput = await number(page, 'metric-throughput');

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useBrowser, openApp, loadDesign, readScenario, screenshot, ink, download, number } from './harness.mjs';
+import { useBrowser, openApp, loadDesign, readScenario, screenshot, ink, download, number, isWorkerScript } from './harness.mjs';
 
 const env = useBrowser();
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -52,7 +52,7 @@ test('Run ×8 seeds: workers run them, frames stay short, each seed equals archs
   await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'seeds finished',
     null, { timeout: 120_000 });
   const ended = await page.evaluate(() => performance.now());
-  assert.ok(page.workers().some((w) => w.url().endsWith('/worker.js')), 'the seeds ran on background workers');
+  assert.ok(page.workers().some((w) => isWorkerScript(w.url())), 'the seeds ran on background workers');
   // The page only drew: no frame took over 50 ms while the seeds ran.
   const frames = await page.evaluate(([a, b]) => window.frames_.filter((t) => t >= a && t <= b), [started, ended]);
   const longest = Math.max(...frames.slice(1).map((t, i) => t - frames[i]));

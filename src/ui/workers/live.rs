@@ -105,7 +105,7 @@ impl LiveWorker {
             })
         };
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-            fail_all(format!("the run's worker ({}) could not start", super::WORKER_SCRIPT));
+            fail_all("the run's background worker could not start (its script did not load)".into());
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

@@ -1,5 +1,7 @@
-//! Background work on Web Workers: module workers (`worker.js`, copied
-//! beside the page by the build), each running the workers' own Wasm
+//! Background work on Web Workers: module workers (`static/worker.js`,
+//! copied beside the page by the build under a name that changes with its
+//! content, which index.html gives in `<meta name="archsim-worker">`: see
+//! `scripts/post-build/hash-worker-files.mjs`), each running the workers' own Wasm
 //! module (`src/worker.rs`: this crate built for speed, where the page's
 //! module is built for size), so that the engine never runs on the page's
 //! main thread: a pool grades the class view's designs, an exercise's
@@ -42,8 +44,9 @@ use crate::workshop::class::{grade_link, Entry, Row};
 use crate::workshop::grade::{grade, Status, Verdict};
 use crate::workshop::verdict::SeedRun;
 
-/// The worker script, beside the glue.
-const WORKER_SCRIPT: &str = "worker.js";
+/// The `<meta>` of index.html that names the worker script (its file name,
+/// beside the page's glue).
+const WORKER_SCRIPT_META: &str = "meta[name=archsim-worker]";
 /// At most this many workers, whatever the device reports.
 const MAX_WORKERS: usize = 8;
 
@@ -295,7 +298,7 @@ impl Pool {
             let on_error = {
                 let on_failure = on_failure.clone();
                 Closure::<dyn FnMut(JsValue)>::new(move |_| {
-                    on_failure.emit(format!("a worker ({WORKER_SCRIPT}) could not start"));
+                    on_failure.emit("a background worker could not start (its script did not load)".into());
                 })
             };
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -358,13 +361,20 @@ impl Drop for Pool {
     }
 }
 
-/// Starts a module worker running [`WORKER_SCRIPT`] (it loads the workers'
-/// Wasm module, then serves the jobs posted to it).
+/// Starts a module worker running the script index.html names in
+/// [`WORKER_SCRIPT_META`] (it loads the workers' Wasm module, then serves
+/// the jobs posted to it).
 ///
-/// Errors: the browser refused to start it (no module workers).
+/// Errors: the page names no worker script (not built by Trunk with its
+/// hooks); the browser refused to start it (no module workers).
 fn spawn() -> Result<Worker, String> {
+    let named = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(WORKER_SCRIPT_META).ok().flatten())
+        .and_then(|meta| meta.get_attribute("content"))
+        .ok_or("the page does not name its worker script (index.html has no archsim-worker meta)")?;
     let glue = IMPORT_META.with(ImportMeta::url);
-    let script = web_sys::Url::new_with_base(WORKER_SCRIPT, &glue).map_err(describe)?.href();
+    let script = web_sys::Url::new_with_base(&named, &glue).map_err(describe)?.href();
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     Worker::new_with_options(&script, &options).map_err(describe)
