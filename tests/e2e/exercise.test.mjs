@@ -12,7 +12,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
-import { useBrowser, openApp, screenshot, readScenario, loadDesign, isWorkerScript } from './harness.mjs';
+import { useBrowser, openApp, screenshot, readScenario, loadDesign, rolesStarted, backgroundWorkers } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -110,8 +110,7 @@ test('a solution passes for the exercise in every seed; the gallery marks it sol
 
   await page.getByTestId('show-solution').click();
   // The seeds run on background workers, the page only draws.
-  let workers = 0;
-  page.on('worker', (w) => { workers += isWorkerScript(w.url()) ? 1 : 0; });
+  const roles = rolesStarted(page);
   await page.getByTestId('grade-exercise').click();
   // The page stays responsive while it grades: no frame over 50 ms.
   await page.evaluate(() => {
@@ -124,7 +123,7 @@ test('a solution passes for the exercise in every seed; the gallery marks it sol
   // Frames come in steps of the 16.7 ms display refresh: 50 ms is three.
   const longest = await page.evaluate(() => window.longest_);
   assert.ok(longest <= 50.1, `a frame took ${longest.toFixed(1)} ms while grading`);
-  assert.ok(workers >= 1, 'the seeds were graded on the page\'s main thread');
+  assert.ok((await roles()).includes('pool'), 'the seeds were graded on the page\'s main thread');
   assert.equal(await verdictStatus(page), 'pass');
   assert.match(await page.getByTestId('exercise-summary').innerText(), /passes in 5 of 5 seeds/);
   assert.match(await page.getByTestId('next-exercise').innerText(), /.+/);
@@ -211,7 +210,7 @@ test('the class view grades 30 links on workers without a frame over 50 ms; its 
   // The grading ran on a pool of module workers, one per core but one (at
   // least 1, at most 8).
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-  const workers = page.workers().filter((w) => isWorkerScript(w.url()));
+  const workers = await backgroundWorkers(page, 'pool');
   assert.equal(workers.length, Math.min(Math.max(cores - 1, 1), 8));
   assert.equal(await page.getByTestId('class-table').locator('tbody tr').count(), 30);
   assert.match(await page.getByTestId('class-progress').innerText(), /23 pass/);
@@ -230,11 +229,12 @@ test('the class view grades 30 links on workers without a frame over 50 ms; its 
   await page.getByTestId('class-sort-1').click();
   assert.match(await page.getByTestId('class-table').locator('tbody tr').first().innerText(), /Participant 1\b/);
   await screenshot(page, 'class-view');
-  // Closing the dialog terminates the workers.
+  // Closing the dialog terminates its workers (the run's own stays).
   await page.getByTestId('class-close').click();
   await page.waitForFunction(() => !document.querySelector('[data-testid=class-dialog]'));
-  for (let i = 0; i < 50 && page.workers().length > 0; i++) await page.waitForTimeout(100);
-  assert.equal(page.workers().length, 0);
+  for (let i = 0; i < 50 && (await backgroundWorkers(page, 'pool')).length > 0; i++) await page.waitForTimeout(100);
+  assert.equal((await backgroundWorkers(page, 'pool')).length, 0);
+  assert.equal((await backgroundWorkers(page, 'live run')).length, 1);
   assert.deepEqual(problems, []);
   await page.close();
 });

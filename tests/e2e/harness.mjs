@@ -24,6 +24,24 @@ const TYPES = {
  * content (`worker-<16 hex digits of its SHA-256>.js`, scripts/post-build/hash-worker-files.mjs). */
 export const isWorkerScript = (url) => /\/worker-[0-9a-f]{16}\.js$/.test(url);
 
+/** The page's background workers of one role: `live run` (the run's, started
+ * a second after the page opens) or `pool` (grading, many seeds, curves). */
+export const backgroundWorkers = async (page, role) => {
+  const ours = page.workers().filter((w) => isWorkerScript(w.url()));
+  const names = await Promise.all(ours.map((w) => w.evaluate(() => self.name).catch(() => null)));
+  return ours.filter((_, i) => names[i] === role);
+};
+
+/** Notes the roles of the background workers the page starts from now on;
+ * the function returned resolves to them (`ended` for one that ended first). */
+export function rolesStarted(page) {
+  const roles = [];
+  page.on('worker', (w) => {
+    if (isWorkerScript(w.url())) roles.push(w.evaluate(() => self.name).catch(() => 'ended'));
+  });
+  return () => Promise.all(roles);
+}
+
 /** Serves dist/ on an ephemeral loopback port; resolves to { url, close }. */
 export async function serveDist() {
   const server = createServer(async (req, res) => {

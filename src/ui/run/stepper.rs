@@ -1,6 +1,6 @@
 //! The stepping of the live run: the run lives in a background worker
-//! (`ui::workers::LiveWorker`, started on the first run and kept for the
-//! next); a loop on the page asks it to advance every tick and publishes
+//! (`ui::workers::LiveWorker`, started a second after the page opens or by
+//! the first run, whichever comes first, and kept for the next); a loop on the page asks it to advance every tick and publishes
 //! the readouts it answers, so the engine never runs on the page's main
 //! thread. One Step advances a fixed simulated time.
 
@@ -161,6 +161,13 @@ impl Stepper {
             }
             answer
         }
+    }
+
+    /// Starts the run's worker if there is none, so that the first Run finds
+    /// the workers' module downloaded and compiled. A worker that cannot
+    /// start says so when a run needs it.
+    pub fn warm(&self) {
+        let _ = self.worker();
     }
 
     /// The run's worker, started if there is none.

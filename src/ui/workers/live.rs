@@ -74,7 +74,7 @@ impl LiveWorker {
     ///
     /// Errors: the browser refused to start a worker.
     pub fn start() -> Result<LiveWorker, String> {
-        let worker = spawn()?;
+        let worker = spawn("live run")?;
         let waiting: Waiting = Rc::default();
         let broken = Rc::new(RefCell::new(None::<String>));
         // The worker failed: every command waiting, and every one after,

@@ -279,7 +279,7 @@ impl Pool {
         let jobs = Rc::new(RefCell::new(Jobs { jobs, next: 0 }));
         let mut pool = Pool { workers: Vec::new(), _listeners: Vec::new() };
         for _ in 0..size {
-            let worker = spawn()?;
+            let worker = spawn("pool")?;
             let listener = {
                 let (jobs, worker, on_done, on_failure) =
                     (jobs.clone(), worker.clone(), on_done.clone(), on_failure.clone());
@@ -363,11 +363,12 @@ impl Drop for Pool {
 
 /// Starts a module worker running the script index.html names in
 /// [`WORKER_SCRIPT_META`] (it loads the workers' Wasm module, then serves
-/// the jobs posted to it).
+/// the jobs posted to it), named `name` (its role, `pool` or `live run`,
+/// as the browser's tools and `self.name` in the worker show it).
 ///
 /// Errors: the page names no worker script (not built by Trunk with its
 /// hooks); the browser refused to start it (no module workers).
-fn spawn() -> Result<Worker, String> {
+fn spawn(name: &str) -> Result<Worker, String> {
     let named = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector(WORKER_SCRIPT_META).ok().flatten())
@@ -377,6 +378,7 @@ fn spawn() -> Result<Worker, String> {
     let script = web_sys::Url::new_with_base(&named, &glue).map_err(describe)?.href();
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
+    options.set_name(name);
     Worker::new_with_options(&script, &options).map_err(describe)
 }
 
