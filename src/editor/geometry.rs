@@ -167,11 +167,12 @@ impl Camera {
         cam
     }
 
-    /// The camera that shows every node of `s` on a `width` × `height`
-    /// surface with a margin, zoomed in no further than 1.
+    /// The camera that shows the whole drawing of `s` (every node, and each
+    /// region with its zones) on a `width` × `height` surface with a
+    /// margin, zoomed in no further than 1.
     pub fn fit(s: &Scenario, width: f64, height: f64) -> Camera {
         const MARGIN: f64 = 40.0;
-        let Some(b) = bounds(&s.nodes, 0.0).filter(|_| width > 0.0 && height > 0.0) else {
+        let Some(b) = super::zones::drawing(s).filter(|_| width > 0.0 && height > 0.0) else {
             return Camera::default();
         };
         let zoom = ((width - 2.0 * MARGIN) / b.w).min((height - 2.0 * MARGIN) / b.h).clamp(0.1, 1.0);

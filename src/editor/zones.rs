@@ -53,17 +53,17 @@ pub fn regions(s: &Scenario) -> Vec<(String, Rect)> {
             h: z.rect.h + 3.0 * REGION_PADDING,
         };
         match out.iter_mut().find(|(name, _)| *name == z.region) {
-            Some((_, acc)) => {
-                let (x1, y1) = ((acc.x + acc.w).max(r.x + r.w), (acc.y + acc.h).max(r.y + r.h));
-                acc.x = acc.x.min(r.x);
-                acc.y = acc.y.min(r.y);
-                acc.w = x1 - acc.x;
-                acc.h = y1 - acc.y;
-            }
+            Some((_, acc)) => *acc = acc.union(&r),
             None => out.push((z.region.clone(), r)),
         }
     }
     out
+}
+
+/// The rectangle around everything drawn: the nodes, and each region
+/// around its zones; none for an empty drawing.
+pub fn drawing(s: &Scenario) -> Option<Rect> {
+    regions(s).iter().map(|(_, r)| *r).chain(bounds(&s.nodes, 0.0)).reduce(|a, b| a.union(&b))
 }
 
 /// A new drawn zone centred at `at`, with a fresh id, in the region of the
@@ -98,5 +98,49 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert_eq!(r[0], ("eu".to_owned(), Rect { x: -24.0, y: -48.0, w: 348.0, h: 172.0 }));
         assert_eq!(r[1].1.x, 476.0);
+    }
+
+    /// Whether every region and drawn zone of `s` lies inside a `w` × `h`
+    /// surface seen through `cam`.
+    fn all_on_screen(s: &Scenario, cam: &crate::editor::geometry::Camera, w: f64, h: f64) -> bool {
+        let rects = regions(s).into_iter().map(|(_, r)| r).chain(s.zones.iter().map(|z| z.rect));
+        rects.filter(|r| !r.is_empty()).all(|r| {
+            let (x0, y0) = (cam.zoom * r.x + cam.x, cam.zoom * r.y + cam.y);
+            let (x1, y1) = (x0 + cam.zoom * r.w, y0 + cam.zoom * r.h);
+            x0 >= -1e-9 && y0 >= -1e-9 && x1 <= w + 1e-9 && y1 <= h + 1e-9
+        })
+    }
+
+    #[test]
+    fn the_drawing_and_a_fitted_view_hold_empty_zones_and_their_regions() {
+        use crate::editor::geometry::Camera;
+        use crate::model::{Node, NodeKind, ServiceParams};
+        // A node at the origin (144 × 56) and, below it, an empty zone
+        // 100 × 100 at y 200, whose region reaches 24 to each side, 48
+        // above and 24 below it: y 152–324, x −24–124.
+        let node = Node {
+            id: "a".into(),
+            label: String::new(),
+            pos: Point { x: 0.0, y: 0.0 },
+            zone: None,
+            kind: NodeKind::Service(ServiceParams::default()),
+        };
+        let zone = Zone {
+            id: "z".into(),
+            region: "r".into(),
+            label: String::new(),
+            rect: Rect { x: 0.0, y: 200.0, w: 100.0, h: 100.0 },
+        };
+        let s = Scenario { nodes: vec![node], zones: vec![zone], ..Scenario::empty() };
+        assert_eq!(drawing(&s), Some(Rect { x: -24.0, y: 0.0, w: 168.0, h: 324.0 }));
+        assert_eq!(drawing(&Scenario::empty()), None);
+        // Fitted with a 40 px margin on a 1000 × 400 surface: zoom 320 / 324.
+        let cam = Camera::fit(&s, 1000.0, 400.0);
+        assert!((cam.zoom - 320.0 / 324.0).abs() < 1e-12);
+        assert!(all_on_screen(&s, &cam, 1000.0, 400.0));
+        // The zone-outage exercise on the canvas of a 1280 × 800 window
+        // (760 × 412): its three zones, two of them empty, and the region.
+        let shipped = crate::workshop::exercises::find("zone-outage").unwrap().scenario().unwrap();
+        assert!(all_on_screen(&shipped, &Camera::fit(&shipped, 760.0, 412.0), 760.0, 412.0));
     }
 }

@@ -264,6 +264,13 @@ impl Rect {
     pub fn contains(&self, p: Point) -> bool {
         !self.is_empty() && p.x >= self.x && p.x <= self.x + self.w && p.y >= self.y && p.y <= self.y + self.h
     }
+
+    /// The smallest rectangle holding both.
+    pub fn union(&self, other: &Rect) -> Rect {
+        let (x, y) = (self.x.min(other.x), self.y.min(other.y));
+        let (x1, y1) = ((self.x + self.w).max(other.x + other.w), (self.y + self.h).max(other.y + other.h));
+        Rect { x, y, w: x1 - x, h: y1 - y }
+    }
 }
 
 /// A point on the editor canvas, in canvas units (CSS pixels at zoom 1).

@@ -95,6 +95,28 @@ test('1024×768 (an XGA projector): Present mode draws taller charts, not a few 
   await page.close();
 });
 
+for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }, { width: 390, height: 844 }]) {
+  test(`${viewport.width}×${viewport.height}: an opened exercise is fitted whole, its empty zones and their region too`, async () => {
+    const { page, problems } = await openApp(env.browser, env.server.url, viewport, { closeGallery: false });
+    await page.getByTestId('preset-zone-outage').click();
+    await page.getByTestId('node-api-a').waitFor();
+    const canvas = await page.getByTestId('canvas').boundingBox();
+    const drawn = page.getByTestId('canvas').locator('[data-testid^=zone-] > rect, [data-testid^=region-] > rect, [data-testid^=node-]');
+    assert.equal(await drawn.count(), 8, 'three zones, a region and four nodes');
+    for (const box of await drawn.evaluateAll((els) => els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { id: e.closest('[data-testid]').dataset.testid, x: r.x, y: r.y, right: r.right, bottom: r.bottom };
+    }))) {
+      const inside = box.x >= canvas.x - 0.5 && box.y >= canvas.y - 0.5
+        && box.right <= canvas.x + canvas.width + 0.5 && box.bottom <= canvas.y + canvas.height + 0.5;
+      assert.ok(inside, `${box.id} is inside the canvas: ${JSON.stringify(box)} in ${JSON.stringify(canvas)}`);
+    }
+    await screenshot(page, `layout-fitted-${viewport.width}x${viewport.height}`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
 test('the split between canvas and run panel: dragged, kept across a reload, keys, double-click resets', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url);
   const run = () => page.locator('.run-panel').boundingBox();
