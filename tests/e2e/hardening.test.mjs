@@ -25,7 +25,10 @@ test('a run over its memory budget stops with the reason and keeps the design', 
   const { page, problems } = await openApp(env.browser, env.server.url);
   await loadDesign(page, design(10000, 1000, 1000000), 'slow');
   // The budget is set in the run settings (nothing selected).
-  assert.equal(Number(await page.getByTestId('param-limits.max_memory_mb').inputValue()), 1000);
+  // Whole numbers show without a decimal point (2e7, not 20000000.0).
+  assert.equal(await page.getByTestId('param-limits.max_memory_mb').inputValue(), '1000');
+  assert.equal(await page.getByTestId('param-limits.max_events_per_s').inputValue(), '20000000');
+  assert.equal(await page.getByTestId('param-duration_s').inputValue(), '600');
   await page.getByTestId('param-limits.max_memory_mb').fill('5');
   await page.getByTestId('param-limits.max_memory_mb').press('Enter');
   await page.waitForFunction(() => JSON.parse(localStorage.getItem('archsim.scenario')).settings.limits?.max_memory_mb === 5);

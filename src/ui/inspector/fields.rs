@@ -240,9 +240,12 @@ fn integerise(v: Value) -> Value {
     }
 }
 
+/// A field's value as its input shows it: text as it is, a whole number
+/// without a decimal point (`120`, `20000000`, not `120.0`).
 fn display(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
+        Value::Number(_) => integerise(v.clone()).to_string(),
         other => other.to_string(),
     }
 }
