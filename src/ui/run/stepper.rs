@@ -1,8 +1,9 @@
 //! The stepping of the live run: the run lives in a background worker
 //! (`ui::workers::LiveWorker`, started a second after the page opens or by
-//! the first run, whichever comes first, and kept for the next); a loop on the page asks it to advance every tick and publishes
-//! the readouts it answers, so the engine never runs on the page's main
-//! thread. One Step advances a fixed simulated time.
+//! the first run, whichever comes first, and kept for the next); a loop on
+//! the page asks it to advance every tick and publishes the readouts it
+//! answers, so the engine never runs on the page's main thread. One Step
+//! advances a fixed simulated time.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;

@@ -1,10 +1,10 @@
 //! Background work on Web Workers: module workers (`static/worker.js`,
 //! copied beside the page by the build under a name that changes with its
 //! content, which index.html gives in `<meta name="archsim-worker">`: see
-//! `scripts/post-build/hash-worker-files.mjs`), each running the workers' own Wasm
-//! module (`src/worker.rs`: this crate built for speed, where the page's
-//! module is built for size), so that the engine never runs on the page's
-//! main thread: a pool grades the class view's designs, an exercise's
+//! `scripts/post-build/hash-worker-files.mjs`), each running the workers'
+//! own Wasm module (`src/worker.rs`: this crate built for speed, where the
+//! page's module is built for size), so that the engine never runs on the
+//! page's main thread: a pool grades the class view's designs, an exercise's
 //! seeds, and Run ×N seeds' runs in parallel ([`Pool`]), and one worker
 //! holds the live run the page steps ([`LiveWorker`]).
 //!
