@@ -79,7 +79,9 @@ impl Mmck {
     /// rate `lambda` and service rate `mu` per server.
     pub fn new(lambda: f64, mu: f64, c: u32, k: u32) -> Mmck {
         let a = lambda / mu;
-        let ln_step = |n: u32| if n <= c { (a / f64::from(n)).ln() } else { (a / f64::from(c)).ln() };
+        // Above c every step is ln ρ: taken once, not once per n.
+        let ln_rho = (a / f64::from(c)).ln();
+        let ln_step = move |n: u32| if n <= c { (a / f64::from(n)).ln() } else { ln_rho };
         // ln(π_n / π_0), n = 0..=K: its largest term first, then the sums
         // scaled by it.
         let ln_terms = || {
@@ -91,7 +93,10 @@ impl Mmck {
         let top = ln_terms().fold(0.0f64, |m, (_, t)| m.max(t));
         let (mut sum, mut queue, mut last) = ((-top).exp(), 0.0, (-top).exp());
         for (n, t) in ln_terms() {
-            last = (t - top).exp();
+            // A term under e^-750 of the largest is 0 in f64 (the least
+            // subnormal is e^-744.4): no exp to take. With a room of a
+            // million and ρ < 1, all but a few thousand terms are.
+            last = if t - top < -750.0 { 0.0 } else { (t - top).exp() };
             sum += last;
             queue += f64::from(n.saturating_sub(c)) * last;
         }

@@ -23,8 +23,9 @@ pub struct Station {
     /// Service times: exponential (M), constant (D) or otherwise (G).
     pub service: Service,
     /// K, the most requests in the node (in service and queued) when its
-    /// room fills often enough to count (M/M/c/K); None when it never does.
-    pub room: Option<u32>,
+    /// room fills often enough to count (M/M/c/K), with the figures of its
+    /// birth–death chain (computed once: O(K)); None when it never does.
+    pub room: Option<(u32, Mmck)>,
 }
 
 /// The service-time law of a [`Station`], as Kendall's notation names it.
@@ -127,14 +128,17 @@ impl Station {
         if rho >= 1.0 && (service != Service::M || fill_s > scenario.settings.duration_s) {
             return Err(format!("ρ = {rho:.3} ≥ 1: the queue grows without bound"));
         }
-        let blocks = match service {
-            Service::M => Mmck::new(rps, 1.0 / station.mean_s, station.c, room).blocking > NEGLIGIBLE,
-            _ => rps * station.mean_wait_ms() / 1e3 / f64::from(room) > MARKOV,
-        };
-        match (blocks, service) {
-            (true, Service::M) => station.room = Some(room),
-            (true, _) => return Err(format!("the queue fills up: {0}/K has no closed form", station.model())),
-            (false, _) => {}
+        match service {
+            Service::M => {
+                let chain = Mmck::new(rps, 1.0 / station.mean_s, station.c, room);
+                if chain.blocking > NEGLIGIBLE {
+                    station.room = Some((room, chain));
+                }
+            }
+            _ if rps * station.mean_wait_ms() / 1e3 / f64::from(room) > MARKOV => {
+                return Err(format!("the queue fills up: {0}/K has no closed form", station.model()));
+            }
+            _ => {}
         }
         let timed_out = match station.response_quantile_ms(1.0 - NEGLIGIBLE) {
             Some(t) => t > client.timeout_ms,
@@ -153,7 +157,7 @@ impl Station {
     pub fn model(&self) -> String {
         match (self.service, self.room) {
             (Service::M, None) => format!("M/M/{}", self.c),
-            (Service::M, Some(k)) => format!("M/M/{}/{k}", self.c),
+            (Service::M, Some((k, _))) => format!("M/M/{}/{k}", self.c),
             (Service::D, _) => "M/D/1".to_owned(),
             (Service::G, _) => "M/G/1".to_owned(),
         }
@@ -177,7 +181,7 @@ impl Station {
 
     /// The M/M/c/K chain, for a room that fills.
     fn chain(&self) -> Option<Mmck> {
-        self.room.map(|k| Mmck::new(self.lambda_rps, 1.0 / self.mean_s, self.c, k))
+        self.room.map(|(_, chain)| chain)
     }
 
     /// Share of arrivals refused by a full room, 0–1: M/M/c/K's blocking
@@ -278,7 +282,10 @@ mod tests {
         for rps in [3600.0, 6000.0] {
             let s = with_value(&mm4(rps), "s.queue_capacity", 10.0).unwrap();
             let m = Station::of(&s, "s").unwrap();
-            assert_eq!((m.model(), m.formula(), m.room), ("M/M/4/14".to_owned(), "birth–death chain", Some(14)));
+            assert_eq!(
+                (m.model(), m.formula(), m.room.map(|(k, _)| k)),
+                ("M/M/4/14".to_owned(), "birth–death chain", Some(14))
+            );
             let pi = birth_death(rps / 1000.0, 4, 14);
             let total: f64 = pi.iter().sum();
             let loss = pi[14] / total;
