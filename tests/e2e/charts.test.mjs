@@ -4,7 +4,7 @@
 // series and charts export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openApp, screenshot, ink, download } from './harness.mjs';
+import { useBrowser, openApp, screenshot, ink, download, loadDesign, number } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -81,4 +81,40 @@ test('charts draw a run, keep the previous one for comparison (not into another 
   assert.equal(await ink(page, 'latency', FAINT_RED), 0, 'no previous run drawn for another design');
   assert.equal(await ink(page, 'latency', RED), 0, 'no run drawn for another design');
   assert.deepEqual(problems, []);
+});
+
+test('an overspent error budget shows its true size: Erlang B\'s loss against the SLO', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url);
+  // Poisson arrivals at 1,000 req/s into 5 workers of exponential service
+  // (mean 4 ms) and no queue: an Erlang loss system with a = 4 erlangs,
+  // which refuses B(5, 4) = (4⁵/5!) / Σₖ₌₀⁵ 4ᵏ/k! = 0.19907 of the requests.
+  // Against an SLO of 99.9 %, the budget left is 1 − 0.19907 / 0.001:
+  // −19,807 %, far below the −999 % the readout used to stop at.
+  await loadDesign(page, {
+    version: 3,
+    title: 'Erlang loss',
+    settings: { duration_s: 120, warmup_s: 10 },
+    nodes: [
+      { id: 'users', kind: 'client', pos: { x: 80, y: 200 },
+        params: { arrivals: { model: 'open', rate: { shape: 'constant', rps: 1000 } } } },
+      { id: 'pool', kind: 'service', pos: { x: 380, y: 200 },
+        params: { replicas: 1, workers: 5, queue_capacity: 0, service_time: { dist: 'exponential', mean_ms: 4 } } },
+    ],
+    edges: [{ from: 'users', to: 'pool' }],
+  }, 'pool');
+  await page.getByTestId('speed').selectOption('0');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => document.querySelector('.status').innerText.toLowerCase() === 'finished');
+  const left = await number(page, 'metric-error-budget');
+  const erlangB = (c, a) => {
+    let b = 1;
+    for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
+    return b;
+  };
+  const expected = (1 - erlangB(5, 4) / 0.001) * 100;
+  assert.ok(Math.abs(expected + 19807) < 1, `Erlang B: ${expected}`);
+  // 110 s of 1,000 req/s: the measured loss is within a few % of B.
+  assert.ok(Math.abs(left - expected) < 0.05 * Math.abs(expected), `budget left ${left} %, theory ${expected.toFixed(0)} %`);
+  assert.deepEqual(problems, []);
+  await page.close();
 });

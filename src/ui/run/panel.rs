@@ -199,7 +199,7 @@ pub fn RunPanel(props: &RunPanelProps) -> Html {
                     { readout("metric-p99", "p99 latency (last 10 s)", shown(p99.map(|p| format!("{p:.1}")), idle, "no request completed in the last 10 s"), "ms", p99_over) }
                     { readout("metric-throughput", "Throughput (last 10 s)", shown((!idle).then(|| format!("{:.0}", r.throughput_rps)), idle, ""), "req/s", false) }
                     { readout("metric-error-budget", &format!("Error budget left ({} {}%)", target.name(), target.value * 100.0),
-                              shown(budget.map(|b| format!("{:.0}", (b * 100.0).max(-999.0))), idle, "no request ended yet"), "%",
+                              shown(budget.map(|b| format!("{:.0}", b * 100.0)), idle, "no request ended yet"), "%",
                               budget.is_some_and(|b| b < 0.0)) }
                   }
                     <div class="chart-tabs" role="tablist" aria-label="Charts">
