@@ -81,6 +81,20 @@ for (const [viewport, least] of [[{ width: 1280, height: 800 }, 120], [{ width: 
   });
 }
 
+test('1024×768: every component kind in the palette without scrolling it', async () => {
+  const { page, problems } = await openApp(env.browser, env.server.url, { width: 1024, height: 768 });
+  const [last, bottom, count] = await page.locator('.palette').evaluate((p) => {
+    const items = p.querySelectorAll('.palette-item');
+    return [items[items.length - 1].getBoundingClientRect().bottom, p.getBoundingClientRect().bottom, items.length];
+  });
+  assert.ok(count >= 11, `${count} kinds`);
+  assert.ok(last <= bottom, `the last tile ends at ${last} px, the palette at ${bottom} px`);
+  await page.getByTestId('palette-zone').scrollIntoViewIfNeeded();
+  assert.equal(await page.locator('.palette').evaluate((p) => p.scrollTop), 0, 'the palette did not scroll');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('1024×768 (an XGA projector): Present mode draws taller charts, not a few pixels', async () => {
   const { page, problems } = await openApp(env.browser, env.server.url, { width: 1024, height: 768 });
   await page.getByTestId('run').click();
