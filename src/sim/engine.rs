@@ -61,22 +61,6 @@ pub enum Update {
     RestartNeeded(Vec<String>),
 }
 
-/// A compact view of a running simulation for the UI; its size grows with
-/// the number of nodes, not with requests.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Snapshot {
-    /// Simulated time, s.
-    pub time_s: f64,
-    /// Client request counts after the warm-up.
-    pub counts: Counts,
-    /// Requests (and calls) alive in the system.
-    pub live_requests: usize,
-    /// Per node, in scenario order.
-    pub nodes: Vec<NodeSnapshot>,
-    /// The circuit breakers on edges, in edge order.
-    pub breakers: Vec<BreakerSnapshot>,
-}
-
 /// The state of the circuit breaker on one edge.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BreakerSnapshot {
@@ -548,11 +532,9 @@ impl Simulation {
         Ok(())
     }
 
-    /// The instantaneous state, for the UI.
-    pub fn snapshot(&self) -> Snapshot {
-        let (counts, live_requests) = (self.ctx.metrics.counts, self.ctx.requests.live());
-        let (nodes, breakers) = (self.node_snapshots(), self.breakers());
-        Snapshot { time_s: self.now().as_s(), counts, live_requests, nodes, breakers }
+    /// Requests (and calls) alive in the system now.
+    pub fn live_requests(&self) -> usize {
+        self.ctx.requests.live()
     }
 
     /// Each node's state now, in scenario order (the page takes it a few

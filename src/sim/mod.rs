@@ -57,7 +57,7 @@ mod engine;
 
 pub use crate::time::SimTime;
 pub use budget::Stopped;
-pub use engine::{BreakerSnapshot, NodeSnapshot, Simulation, Snapshot, Update};
+pub use engine::{BreakerSnapshot, NodeSnapshot, Simulation, Update};
 pub use events::EventQueue;
 pub use guard::{BreakerState, GuardCounts};
 pub use report::{EdgeReport, EngineStats, NodeReport, Report, RequestReport, TimelineEvent};

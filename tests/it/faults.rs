@@ -294,7 +294,7 @@ fn utilization_counts_the_replicas_in_service_not_the_crashed_ones() {
         0.0,
     );
     let mut sim = Simulation::new(&s, 5).unwrap();
-    let pool = |sim: &Simulation| sim.snapshot().nodes.into_iter().find(|n| n.id == "s").unwrap();
+    let pool = |sim: &Simulation| sim.node_snapshots().into_iter().find(|n| n.id == "s").unwrap();
     sim.run_until(SimTime::from_s(5.0));
     let up = pool(&sim);
     assert_eq!((up.busy, up.capacity, up.slots, up.down), (8, 8, 8, 0));

@@ -136,13 +136,13 @@ fn a_shortened_client_timeout_applies_to_requests_issued_from_now_on() {
     sim.run_until(SimTime::from_s(2.0));
     set_client_timeout(&mut s, 100.0);
     assert_eq!(sim.update(&s).unwrap(), Update::Applied);
-    let offered_at_2 = sim.snapshot().counts.offered;
+    let offered_at_2 = sim.metrics().counts.offered;
     sim.run_until(SimTime::from_s(2.9));
-    let issued_by_2_9 = sim.snapshot().counts.offered;
+    let issued_by_2_9 = sim.metrics().counts.offered;
     sim.run_until(SimTime::from_s(3.0));
     // The requests issued in (2 s, 2.9 s] had 100 ms: all timed out by 3 s,
     // while those issued before 2 s still have until 10 s or later.
-    let counts = sim.snapshot().counts;
+    let counts = sim.metrics().counts;
     assert!(issued_by_2_9 - offered_at_2 >= 3, "too few arrivals to tell: {}", issued_by_2_9 - offered_at_2);
     assert_eq!(counts.timed_out, issued_by_2_9 - offered_at_2);
 }

@@ -178,7 +178,7 @@ fn stopped_consumers_fall_behind_and_catch_up() {
     let stop = Fault::on_node("q", 10.0, Some(10.0), FaultKind::Stop);
     let s = topic(400.0, eight_by_four(), 40.0, 0.0, vec![stop]);
     let mut sim = archsim::sim::Simulation::new(&s, 3).unwrap();
-    let lag = |sim: &archsim::sim::Simulation| sim.snapshot().nodes[1].queued as f64;
+    let lag = |sim: &archsim::sim::Simulation| sim.node_snapshots()[1].queued as f64;
     sim.run_until(archsim::sim::SimTime::from_s(20.0));
     assert!((lag(&sim) - 4_000.0).abs() < 4.0 * 4_000f64.sqrt(), "lag {}", lag(&sim));
     sim.run_until(archsim::sim::SimTime::from_s(35.0));
